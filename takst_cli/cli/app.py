@@ -1,0 +1,47 @@
+"""The one Typer app: global options and the command list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from takst_cli import __version__
+from takst_cli.cli.beregn import beregn
+from takst_cli.cli.common import set_debug
+from takst_cli.cli.eksempel import eksempel
+from takst_cli.cli.takster import takster
+from takst_cli.cli.timepris import timepris
+
+app = typer.Typer(
+    name="takst",
+    help="Takstberegner for hjemmeplejen: timepriser, forløbstakster og datakvalitet.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"takst {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    debug: Annotated[bool, typer.Option("--debug", help="Vis fuld fejlsporing ved fejl.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Vis versionen.")] = False,
+) -> None:
+    set_debug(debug)
+
+
+app.command()(beregn)
+app.command()(timepris)
+app.command()(takster)
+app.command()(eksempel)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,135 @@
+"""What the commands share: options, loading, the error boundary and output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from takst_cli.errors import TakstError
+
+if TYPE_CHECKING:
+    from takst_cli.config import ModelConfig
+    from takst_cli.io.readers import SourceTable
+    from takst_cli.report import ReportTable
+
+T = TypeVar("T")
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Modelfilen (YAML).",
+                                         show_default=False)]
+VisitsOpt = Annotated[Path | None, typer.Option(
+    "--leverancer", help="Leverancefil (CSV/XLSX/Parquet); erstatter data.leverancer.")]
+GrantsOpt = Annotated[Path | None, typer.Option(
+    "--visitationer", help="Visitationsfil (CSV/XLSX/Parquet); erstatter data.visitationer.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--ud", help="Projektmappe (.xlsx) eller mappe til --format csv/json/parquet.")]
+OverwriteOpt = Annotated[bool, typer.Option("--overskriv", help="Erstat eksisterende filer.")]
+ExcludeOpt = Annotated[bool, typer.Option(
+    "--udelad-ugyldige", help="Udelad ugyldige rækker og list dem i datakvalitet i stedet for "
+    "at stoppe.")]
+QuietOpt = Annotated[bool, typer.Option("--stille", help="Vis ingen tabeller i terminalen.")]
+
+
+class OutFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+FormatOpt = Annotated[OutFormat | None, typer.Option(
+    "--format", help="xlsx (projektmappe) eller csv/json/parquet (én fil pr. tabel i --ud).")]
+
+_state = {"debug": False}
+
+
+def set_debug(value: bool) -> None:
+    _state["debug"] = value
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """User errors: one Danish message to stderr, exit 1. Anything else: a short message, exit 1;
+    the traceback (never with locals) only with --debug."""
+    from takst_cli.render import make_console, render_error
+
+    try:
+        yield
+    except TakstError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        render_error(make_console(stderr=True), exc.lines())
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # the boundary: never a raw traceback with personal data
+        if _state["debug"]:
+            traceback.print_exc()
+        render_error(make_console(stderr=True), [
+            f"uventet fejl ({exc.__class__.__name__}). Kør igen med --debug for detaljer, "
+            "og meld fejlen til udviklerne."])
+        raise typer.Exit(1) from None
+
+
+def load(config: Path, visits: Path | None, grants: Path | None
+         ) -> tuple[ModelConfig, SourceTable, SourceTable]:
+    """Model file and mapped inputs; command-line paths win over the model file's."""
+    from takst_cli.config import load_config
+    from takst_cli.io.readers import read_table
+    from takst_cli.models import LEVERANCER_FIELDS, VISITATIONER_FIELDS
+
+    cfg = load_config(config)
+    cols = cfg.kolonner
+    visit_src = read_table(
+        "leverancer", visits or cfg.data.leverancer, LEVERANCER_FIELDS,
+        {f: cols.header("leverancer", f) for f in LEVERANCER_FIELDS}, cfg.data.leverancer_ark)
+    grant_src = read_table(
+        "visitationer", grants or cfg.data.visitationer, VISITATIONER_FIELDS,
+        {f: cols.header("visitationer", f) for f in VISITATIONER_FIELDS},
+        cfg.data.visitationer_ark)
+    return cfg, visit_src, grant_src
+
+
+def emit(
+    screen: list[ReportTable],
+    full: Callable[[dt.datetime | None], list[ReportTable]],
+    out: Path | None,
+    fmt: OutFormat | None,
+    overwrite: bool,
+    quiet: bool,
+) -> None:
+    """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
+    it, so the same inputs give byte-identical files)."""
+    from takst_cli.io.writers import check_writable, write_files, write_workbook
+    from takst_cli.render import make_console, render_tables
+
+    if fmt is None and out is not None:
+        fmt = OutFormat.xlsx if out.suffix.lower() == ".xlsx" else OutFormat.csv
+    if fmt is not None and out is None:
+        raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
+    if fmt == OutFormat.xlsx and out is not None and out.suffix.lower() != ".xlsx":
+        raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
+    if fmt not in (None, OutFormat.xlsx) and out is not None and out.exists() and not out.is_dir():
+        raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
+    if not quiet:
+        render_tables(make_console(), screen)
+    if out is None or fmt is None:
+        return
+    if fmt == OutFormat.xlsx:
+        check_writable(out, overwrite)
+        write_workbook(out, full(now()))
+        written = [out]
+    else:
+        written = write_files(out, full(None), fmt.value, overwrite)
+    print(f"Skrev {', '.join(str(p) for p in written)}", file=sys.stderr)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)

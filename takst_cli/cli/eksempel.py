@@ -1,0 +1,63 @@
+"""`takst eksempel`: a model file and a synthetic municipality's exports, of any size."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from takst_cli.cli.common import OverwriteOpt, error_boundary
+
+
+class Encoding(StrEnum):
+    utf8 = "utf-8-sig"
+    cp1252 = "cp1252"
+
+
+class VisitFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+def eksempel(
+    ud: Annotated[Path, typer.Option("--ud", help="Mappen der skrives i.")],
+    borgere: Annotated[int, typer.Option("--borgere", min=1, max=2_000_000,
+                                         help="Antal borgere (ca. 900 besøg pr. borger).")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Frø: samme frø giver samme data.")] = 2025,
+    tegnsaet: Annotated[Encoding, typer.Option(
+        "--tegnsaet", help="Tegnsæt for leverance-CSV'en.")] = Encoding.utf8,
+    leverance_format: Annotated[VisitFormat, typer.Option(
+        "--leveranceformat", help="csv (dansk eksport) eller parquet.")] = VisitFormat.csv,
+    overskriv: OverwriteOpt = False,
+) -> None:
+    """Skriv en modelfil og syntetiske eksporter (leverancer, visitationer) for en kommune."""
+    with error_boundary():
+        from takst_cli.io.writers import (
+            check_writable,
+            write_csv_export,
+            write_text,
+            write_xlsx_export,
+        )
+        from takst_cli.sample import grants_export, make_sample, model_yaml, visits_export
+
+        visits_name = f"leverancer.{leverance_format.value}"
+        targets = [ud / visits_name, ud / "visitationer.xlsx", ud / "model.yaml"]
+        for target in targets:
+            check_writable(target, overskriv)
+        sample = make_sample(borgere, seed)
+        exported = visits_export(sample.visits)
+        if leverance_format == VisitFormat.csv:
+            write_csv_export(targets[0], exported, tegnsaet.value)
+        else:
+            from takst_cli.io.writers import atomic_path
+
+            with atomic_path(targets[0]) as tmp:
+                exported.write_parquet(tmp)
+        write_xlsx_export(targets[1], grants_export(sample.grants), "Visitationer")
+        write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx"))
+        print(f"Skrev {sample.visits.height} besøg og {sample.grants.height} visitationer for "
+              f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
+              file=sys.stderr)

@@ -1,0 +1,23 @@
+"""`takst timepris`: hourly prices from the model file alone."""
+
+from __future__ import annotations
+
+from takst_cli.cli.common import ConfigOpt, FormatOpt, OutOpt, OverwriteOpt, QuietOpt, emit, error_boundary
+
+
+def timepris(
+    config: ConfigOpt,
+    ud: OutOpt = None,
+    format: FormatOpt = None,
+    overskriv: OverwriteOpt = False,
+    stille: QuietOpt = False,
+) -> None:
+    """Vis timepriser pr. faggruppe (fremmødetimer, BTP, direkte timer, vagttillæg)."""
+    with error_boundary():
+        from takst_cli.config import load_config
+        from takst_cli.pipeline.hourly_price import compute_hourly_prices
+        from takst_cli.report import price_table
+
+        cfg = load_config(config)
+        tables = [price_table(compute_hourly_prices(cfg))]
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -1,0 +1,364 @@
+"""The model file: YAML → typed, frozen config; every problem reported with its key path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from takst_cli.errors import ConfigError, Problem
+from takst_cli.models import LEVERANCER_FIELDS, VISITATIONER_FIELDS, CourseType, Shift
+
+Share = float  # a fraction in [0, 1]; checked in `semantic_problems`
+
+DEFAULT_PARAGRAPHS = ["SEL §83", "SEL §83a", "SUL §138"]
+INDIRECT_KEYS = (
+    "transport",
+    "dokumentation",
+    "moeder",
+    "forberedelse",
+    "uddannelse",
+    "pauser",
+    "tillidsarbejde",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataFiles(_Model):
+    """Input files, relative to the model file."""
+
+    leverancer: Path | None = None
+    leverancer_ark: str | None = None
+    visitationer: Path | None = None
+    visitationer_ark: str | None = None
+
+
+class Period(_Model):
+    fra: dt.date | None = None
+    til: dt.date | None = None
+
+
+class Columns(_Model):
+    """Export header for each field; a field not named keeps its own name as header."""
+
+    leverancer: dict[str, str] = Field(default_factory=dict)
+    visitationer: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("leverancer")
+    @classmethod
+    def _known_visit_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_fields(v, LEVERANCER_FIELDS)
+
+    @field_validator("visitationer")
+    @classmethod
+    def _known_grant_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_fields(v, VISITATIONER_FIELDS)
+
+    def header(self, table: str, field: str) -> str:
+        mapping: dict[str, str] = getattr(self, table)
+        return mapping.get(field, field)
+
+
+def _check_fields(mapping: dict[str, str], fields: dict[str, bool]) -> dict[str, str]:
+    unknown = sorted(set(mapping) - set(fields))
+    if unknown:
+        raise ValueError(
+            f"ukendte felter {', '.join(unknown)}; kendte felter er {', '.join(fields)}"
+        )
+    return mapping
+
+
+class StaffGroup(_Model):
+    """A staff group priced from wage cost and hours (VIVE step 3), or given a price directly."""
+
+    navn: str
+    aarsloen: Decimal | None = None
+    normtimer: Decimal | None = None
+    fravaer_andel: Share = 0.0
+    indirekte_andele: dict[str, Share] = Field(default_factory=dict)
+    omkostninger_pr_aarsvaerk: dict[str, Decimal] = Field(default_factory=dict)
+    timepris: Decimal | None = None
+    sygepleje: bool = False
+
+
+class HourlyPriceConfig(_Model):
+    faggrupper: list[StaffGroup]
+    tillaeg: dict[Shift, Share] = Field(default_factory=dict)
+    omkostninger_i_takst: dict[str, Decimal] = Field(default_factory=dict)
+
+
+class CourseConfig(_Model):
+    periode_uger: int = 12
+    paragraffer: list[str] = Field(default_factory=lambda: list(DEFAULT_PARAGRAPHS))
+    forventet_reduktion: Share | None = None
+    efterperiode_uger: int | None = None
+    taerskel_timer_uge: float = 25.0
+
+
+class CoursesConfig(_Model):
+    udviklende: CourseConfig = CourseConfig(periode_uger=12)
+    fastholdende: CourseConfig = CourseConfig(periode_uger=26)
+    individuel: CourseConfig = CourseConfig(periode_uger=26)
+
+    def of(self, course_type: CourseType) -> CourseConfig:
+        return getattr(self, course_type.value)  # type: ignore[no-any-return]
+
+    @property
+    def individual_threshold(self) -> float:
+        return self.individuel.taerskel_timer_uge
+
+
+class Band(_Model):
+    niveau: int
+    fra: float
+    til: float | None = None
+
+
+class BandGenerator(_Model):
+    """Levels as steps: a first step, then equal (lineaer) or growing (stigende) steps."""
+
+    antal_trin: int
+    foerste_trin: float
+    sidste_trin: float | None = None
+    spring: Literal["lineaer", "stigende"] = "lineaer"
+    enhed: Literal["timer_uge", "min_uge", "timer_doegn", "min_doegn"] = "timer_uge"
+
+
+class LevelsConfig(_Model):
+    grundlag: Literal["visiteret", "leveret"] = "visiteret"
+    baand: list[Band] | None = None
+    generator: BandGenerator | None = None
+
+    def bands(self) -> list[Band]:
+        """The bands in hours per week, explicit or generated; the default is SPEC's five."""
+        if self.baand:
+            return sorted(self.baand, key=lambda b: b.fra)
+        if self.generator:
+            return generate_bands(self.generator)
+        return [Band(niveau=i + 1, fra=5.0 * i, til=5.0 * (i + 1) if i < 4 else None)
+                for i in range(5)]
+
+
+_UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0,
+                       "min_doegn": 7 / 60}
+
+
+def generate_bands(gen: BandGenerator) -> list[Band]:
+    """N bands: N-1 closed steps whose size grows linearly from first to last, then an open one."""
+    factor = _UNIT_TO_HOURS_WEEK[gen.enhed]
+    closed = gen.antal_trin - 1
+    last = gen.sidste_trin if (gen.spring == "stigende" and gen.sidste_trin) else gen.foerste_trin
+    bands: list[Band] = []
+    lower = 0.0
+    for i in range(closed):
+        size = gen.foerste_trin + (last - gen.foerste_trin) * (i / max(closed - 1, 1))
+        upper = round(lower + size * factor, 6)
+        bands.append(Band(niveau=i + 1, fra=lower, til=upper))
+        lower = upper
+    bands.append(Band(niveau=gen.antal_trin, fra=lower, til=None))
+    return bands
+
+
+class ShiftsConfig(_Model):
+    i_scope: list[Shift] = Field(default_factory=lambda: [Shift.DAG, Shift.AFTEN, Shift.WEEKEND])
+    dag_fra: dt.time = dt.time(7, 0)
+    aften_fra: dt.time = dt.time(15, 0)
+    nat_fra: dt.time = dt.time(23, 0)
+
+
+class ClinicConfig(_Model):
+    andel: Share | None = None
+    timepris: Decimal | None = None
+
+
+class TariffConfig(_Model):
+    metode: Literal["historisk", "normativ"] = "historisk"
+    basistakst: Decimal = Decimal(0)
+
+
+class ModelConfig(_Model):
+    """A municipality's whole model (SPEC §3.2)."""
+
+    navn: str = "Kommune"
+    data: DataFiles = DataFiles()
+    periode: Period = Period()
+    kolonner: Columns = Columns()
+    timepris: HourlyPriceConfig
+    forloeb: CoursesConfig = CoursesConfig()
+    niveauer: LevelsConfig = LevelsConfig()
+    vagter: ShiftsConfig = ShiftsConfig()
+    klinik: ClinicConfig = ClinicConfig()
+    takster: TariffConfig = TariffConfig()
+    maks_minutter_pr_besoeg: float = 720.0
+
+    def staff_group(self, name: str) -> StaffGroup | None:
+        return next((g for g in self.timepris.faggrupper if g.navn == name), None)
+
+
+def semantic_problems(cfg: ModelConfig) -> list[Problem]:
+    """Problems of meaning that the schema cannot see (SPEC §3.2), all at once."""
+    out: list[Problem] = []
+
+    def share(path: str, value: float | None) -> None:
+        if value is not None and not 0.0 <= value <= 1.0:
+            out.append(Problem(path, f"andelen {value} skal ligge mellem 0 og 1"))
+
+    names = [g.navn for g in cfg.timepris.faggrupper]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        out.append(Problem("timepris.faggrupper", f"faggruppen '{name}' står flere gange"))
+    for i, g in enumerate(cfg.timepris.faggrupper):
+        path = f"timepris.faggrupper[{i}]"
+        share(f"{path}.fravaer_andel", g.fravaer_andel)
+        for key, value in g.indirekte_andele.items():
+            share(f"{path}.indirekte_andele.{key}", value)
+            if key not in INDIRECT_KEYS:
+                out.append(Problem(f"{path}.indirekte_andele.{key}",
+                                   f"ukendt andel; kendte er {', '.join(INDIRECT_KEYS)}"))
+        if sum(g.indirekte_andele.values()) >= 1:
+            out.append(Problem(f"{path}.indirekte_andele",
+                               "de indirekte andele skal tilsammen være under 1"))
+        if g.timepris is None:
+            if g.aarsloen is None or g.normtimer is None:
+                out.append(Problem(path, "angiv enten timepris eller både aarsloen og normtimer"))
+            elif g.normtimer <= 0:
+                out.append(Problem(f"{path}.normtimer", "normtimer skal være større end 0"))
+        elif g.timepris <= 0:
+            out.append(Problem(f"{path}.timepris", "timeprisen skal være større end 0"))
+    for shift, value in cfg.timepris.tillaeg.items():
+        share(f"timepris.tillaeg.{shift.value}", value)
+    for ct in CourseType:
+        c = cfg.forloeb.of(ct)
+        if c.periode_uger <= 0:
+            out.append(Problem(f"forloeb.{ct.value}.periode_uger", "skal være større end 0"))
+        if c.efterperiode_uger is not None and c.efterperiode_uger <= 0:
+            out.append(Problem(f"forloeb.{ct.value}.efterperiode_uger", "skal være større end 0"))
+        share(f"forloeb.{ct.value}.forventet_reduktion", c.forventet_reduktion)
+    if cfg.forloeb.individual_threshold <= 0:
+        out.append(Problem("forloeb.individuel.taerskel_timer_uge", "skal være større end 0"))
+    out.extend(_band_problems(cfg.niveauer))
+    share("klinik.andel", cfg.klinik.andel)
+    if cfg.klinik.andel and cfg.klinik.timepris is None:
+        out.append(Problem("klinik.timepris", "klinikandel kræver klinikkens timepris"))
+    if cfg.klinik.andel and not any(g.sygepleje for g in cfg.timepris.faggrupper):
+        out.append(Problem("klinik.andel", "klinikandel kræver en faggruppe med sygepleje: true"))
+    p = cfg.periode
+    if p.fra and p.til and p.til < p.fra:
+        out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))
+    if cfg.maks_minutter_pr_besoeg <= 0:
+        out.append(Problem("maks_minutter_pr_besoeg", "skal være større end 0"))
+    return out
+
+
+def _band_problems(levels: LevelsConfig) -> list[Problem]:
+    out: list[Problem] = []
+    if levels.baand and levels.generator:
+        out.append(Problem("niveauer", "angiv enten baand eller generator, ikke begge"))
+    if levels.generator and levels.generator.antal_trin < 1:
+        return [Problem("niveauer.generator.antal_trin", "skal være mindst 1")]
+    bands = levels.bands()
+    if bands[0].fra != 0:
+        out.append(Problem("niveauer.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}"))
+    for a, b in zip(bands, bands[1:], strict=False):
+        if a.til is None:
+            out.append(Problem("niveauer.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst"))
+        elif a.til < b.fra:
+            out.append(Problem("niveauer.baand", f"hul mellem {a.til} og {b.fra} timer pr. uge"))
+        elif a.til > b.fra:
+            out.append(Problem("niveauer.baand", f"niveau {a.niveau} og {b.niveau} overlapper"))
+    for band in bands:
+        if band.til is not None and band.til <= band.fra:
+            out.append(Problem("niveauer.baand", f"niveau {band.niveau}: til skal være over fra"))
+    if bands[-1].til is not None:
+        out.append(Problem("niveauer.baand", "sidste niveau skal være åbent opad (uden til)"))
+    levels_seen = [b.niveau for b in bands]
+    if len(set(levels_seen)) != len(levels_seen):
+        out.append(Problem("niveauer.baand", "samme niveaunummer står flere gange"))
+    return out
+
+
+_PYDANTIC_DA = {
+    "missing": "mangler",
+    "extra_forbidden": "ukendt nøgle",
+    "float_parsing": "skal være et tal",
+    "float_type": "skal være et tal",
+    "decimal_parsing": "skal være et tal",
+    "decimal_type": "skal være et tal",
+    "int_parsing": "skal være et heltal",
+    "int_type": "skal være et heltal",
+    "int_from_float": "skal være et heltal",
+    "bool_parsing": "skal være true eller false",
+    "bool_type": "skal være true eller false",
+    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "time_parsing": "skal være et klokkeslæt (TT:MM)",
+    "time_type": "skal være et klokkeslæt (TT:MM)",
+    "string_type": "skal være tekst",
+    "list_type": "skal være en liste",
+    "dict_type": "skal være en tabel af nøgler og værdier",
+    "model_type": "skal være en tabel af nøgler og værdier",
+    "enum": "ugyldig værdi",
+    "literal_error": "ugyldig værdi",
+    "path_type": "skal være en sti",
+}
+
+
+def _translate(err: dict[str, Any]) -> Problem:
+    loc = [p for p in err["loc"] if p != "[key]"]
+    path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc)
+    path = path.replace(".[", "[")
+    kind = err["type"]
+    why = _PYDANTIC_DA.get(kind)
+    if kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        why = f"ugyldig værdi {err.get('input')!r}; forventet {expected}".replace(" or ", " eller ")
+    elif kind == "value_error":
+        why = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif why is None:
+        why = err["msg"]
+    elif kind not in ("missing", "extra_forbidden"):
+        why = f"{why}, fik {err.get('input')!r}"
+    return Problem(path or "(roden)", why)
+
+
+def parse_config(raw: Any, source: str = "modelfil") -> ModelConfig:
+    """Validate a loaded YAML document; raise ConfigError listing every problem."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: modelfilen skal være en YAML-tabel af nøgler og værdier")
+    try:
+        cfg = ModelConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = [_translate(e) for e in exc.errors()]  # type: ignore[arg-type]
+        raise ConfigError(f"{source}: modelfilen er ugyldig ({len(problems)} fejl)", problems)
+    problems = semantic_problems(cfg)
+    if problems:
+        raise ConfigError(f"{source}: modelfilen er ugyldig ({len(problems)} fejl)", problems)
+    return cfg
+
+
+def load_config(path: Path) -> ModelConfig:
+    """Read and validate a model file; data paths become absolute, relative to the file."""
+    if not path.exists():
+        raise ConfigError(f"{path}: modelfilen findes ikke")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: modelfilen er ikke gemt som UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{path}{where}: modelfilen er ikke gyldig YAML") from None
+    cfg = parse_config(raw, str(path))
+    base = path.resolve().parent
+    data = cfg.data.model_copy(update={
+        "leverancer": base / cfg.data.leverancer if cfg.data.leverancer else None,
+        "visitationer": base / cfg.data.visitationer if cfg.data.visitationer else None,
+    })
+    return cfg.model_copy(update={"data": data})

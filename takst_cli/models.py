@@ -1,0 +1,116 @@
+"""Domain vocabulary: column names, enums and input schemas, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CourseType(StrEnum):
+    UDVIKLENDE = "udviklende"
+    FASTHOLDENDE = "fastholdende"
+    INDIVIDUEL = "individuel"
+
+
+class Phase(StrEnum):
+    """Phase of a course row: period 1, or the after-phase of a development course."""
+
+    PERIODE_1 = "periode 1"
+    EFTER = "efter periode 1"
+    HELE = "hele forløbet"
+
+
+class Shift(StrEnum):
+    DAG = "dag"
+    AFTEN = "aften"
+    NAT = "nat"
+    WEEKEND = "weekend"
+
+
+class Status(StrEnum):
+    LEVERET = "leveret"
+    AFLYST = "aflyst"
+
+
+class Col:
+    """Canonical column names after the export headers are mapped (SPEC §3.1)."""
+
+    BORGER = "borger_id"
+    DATO = "dato"
+    START = "start"
+    MINUTTER = "minutter"
+    PARAGRAF = "paragraf"
+    FAGGRUPPE = "faggruppe"
+    TEAM = "team"
+    VAGT = "vagt"
+    KLINIK = "klinik"
+    STATUS = "status"
+    AFLYST_TIDSPUNKT = "aflyst_tidspunkt"
+    AFLYST_AF = "aflyst_af"
+
+    FORLOEBSTYPE = "forloebstype"
+    START_DATO = "start_dato"
+    SLUT_DATO = "slut_dato"
+    VISITERET_UGE = "visiterede_minutter_uge"
+    FUNKTIONSEVNE = "funktionsevne"
+
+    # Derived columns
+    ROW = "raekke"
+    REASON = "aarsag"  # out-of-scope reason (None = in scope)
+    ERROR = "fejl"  # invalid-row reason (None = valid)
+    ERROR_VALUE = "fejlvaerdi"
+    ERROR_ROW = "fejlraekke"
+    N_VISITS = "antal"
+    COURSE_ID = "forloeb_id"
+    PHASE = "fase"
+    LEVEL = "niveau"
+    TYPE = "type"
+    DAYS = "dage"
+    HOURS_WEEK = "timer_uge"
+
+
+# Fields of each input: (name, required). Optional fields may be absent from the export.
+LEVERANCER_FIELDS: dict[str, bool] = {
+    Col.BORGER: True,
+    Col.DATO: True,
+    Col.START: False,
+    Col.MINUTTER: True,
+    Col.PARAGRAF: True,
+    Col.FAGGRUPPE: True,
+    Col.TEAM: True,
+    Col.VAGT: False,
+    Col.KLINIK: False,
+    Col.STATUS: False,
+    Col.AFLYST_TIDSPUNKT: False,
+    Col.AFLYST_AF: False,
+}
+
+VISITATIONER_FIELDS: dict[str, bool] = {
+    Col.BORGER: True,
+    Col.TEAM: True,
+    Col.FORLOEBSTYPE: False,
+    Col.START_DATO: True,
+    Col.SLUT_DATO: False,
+    Col.VISITERET_UGE: True,
+    Col.FUNKTIONSEVNE: False,
+}
+
+# Out-of-scope reasons (counted, never dropped silently)
+REASON_CANCELLED = "aflyst"
+REASON_NIGHT = "nat"
+REASON_PARAGRAPH = "paragraf uden for modellen"
+
+# Invalid-row reasons
+ERR_MISSING_ID = "mangler borger-id"
+ERR_DATE = "ugyldig dato"
+ERR_MINUTES = "ugyldige minutter"
+ERR_NEG_MINUTES = "negative minutter"
+ERR_ABSURD_MINUTES = "urimeligt mange minutter"
+ERR_STAFF = "ukendt faggruppe"
+ERR_SHIFT = "ukendt vagt"
+ERR_STATUS = "ukendt status"
+ERR_TIME = "ugyldigt klokkeslæt"
+ERR_OUTSIDE = "dato uden for perioden"
+ERR_MISSING = "manglende værdi"
+ERR_TYPE = "ukendt forløbstype"
+ERR_HOURS = "ugyldige visiterede minutter"
+ERR_END_BEFORE_START = "slutdato før startdato"

@@ -1,0 +1,1 @@
+"""Pure LazyFrame stages: no file access, no typer, rich or openpyxl."""

@@ -1,0 +1,71 @@
+"""Data quality (SPEC §4.8): every row read is accounted for — in scope, out of scope by
+reason, or invalid by reason — and invalid rows are listed with file and row number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from takst_cli.models import Col
+
+
+@dataclass(frozen=True)
+class QualityLine:
+    source: str  # file name
+    category: str  # "læst", "i modellen", "uden for modellen", "ugyldig", ...
+    reason: str
+    rows: int
+    hours: float | None
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    source: str
+    row: int
+    reason: str
+    value: str
+
+
+def visit_quality(daily: pl.DataFrame, source: str, outside_courses: tuple[int, float],
+                  outside_type: tuple[int, float]) -> list[QualityLine]:
+    """Counts of the visit file: read, invalid by reason, out of scope by reason, in scope."""
+    def lines(frame: pl.DataFrame, category: str, by: str) -> list[QualityLine]:
+        grouped = frame.group_by(by).agg(
+            pl.col(Col.N_VISITS).sum(), (pl.col(Col.MINUTTER).sum() / 60).alias("t")
+        ).sort(by)
+        return [QualityLine(source, category, reason, n, t) for reason, n, t in grouped.iter_rows()]
+
+    valid = daily.filter(pl.col(Col.ERROR).is_null())
+    in_scope = valid.filter(pl.col(Col.REASON).is_null())
+    n_in = int(in_scope[Col.N_VISITS].sum() or 0)
+    h_in = float(in_scope[Col.MINUTTER].sum() or 0) / 60
+    return [
+        QualityLine(source, "læst", "rækker i alt", int(daily[Col.N_VISITS].sum() or 0), None),
+        *lines(daily.filter(pl.col(Col.ERROR).is_not_null()), "ugyldig", Col.ERROR),
+        *lines(valid.filter(pl.col(Col.REASON).is_not_null()), "uden for modellen", Col.REASON),
+        QualityLine(source, "i modellen", "leverede besøg i modellen", n_in, h_in),
+        QualityLine(source, "heraf", "uden for ethvert forløb (kun aktivitet)", *outside_courses),
+        QualityLine(source, "heraf", "paragraf uden for forløbstypen", *outside_type),
+    ]
+
+
+def grant_quality(grants: pl.DataFrame, source: str, segments: int, courses: int
+                  ) -> list[QualityLine]:
+    invalid = grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(
+        Col.ERROR
+    )
+    return [
+        QualityLine(source, "læst", "rækker i alt", grants.height, None),
+        *[QualityLine(source, "ugyldig", r, n, None) for r, n in invalid.iter_rows()],
+        QualityLine(source, "i modellen", "forløb med dage i perioden", courses, None),
+        QualityLine(source, "heraf", "forløbsafsnit (periode 1 / efter / hele)", segments, None),
+    ]
+
+
+def invalid_rows(frame: pl.DataFrame, source: str, row_col: str) -> list[InvalidRow]:
+    bad = frame.filter(pl.col(Col.ERROR).is_not_null()).sort(row_col)
+    return [
+        InvalidRow(source, int(row), reason, "" if value is None else str(value))
+        for row, reason, value in bad.select(row_col, Col.ERROR, Col.ERROR_VALUE).iter_rows()
+    ]

@@ -1,0 +1,102 @@
+"""The reduction r after a development course, estimated against the counterfactual (SPEC §4.3).
+
+For development courses whose period 1 ended inside the data, the citizen's in-scope cost in
+the weeks observed after period 1 (at most efterperiode_uger, default the course's period) is
+compared with what the stabilising tariff of the start level would have paid over those weeks:
+r = 1 − Σ cost after / Σ (T(fastholdende, start level) × weeks observed after).
+Weeks without any help count as cost 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from takst_cli.config import ModelConfig
+from takst_cli.models import Col, CourseType, Phase
+from takst_cli.pipeline.costing import Pricer, sum_minutes
+from takst_cli.pipeline.courses import P1_END
+from takst_cli.pipeline.hourly_price import HourlyPrice
+
+WIN_START = "efter_start"
+WIN_END = "efter_slut"
+
+
+@dataclass(frozen=True)
+class ReductionEstimate:
+    courses: int  # development courses observed after period 1
+    left_help: int  # of those, citizens with no help at all in the window
+    weeks: Decimal  # citizen-weeks observed after period 1
+    cost_after: Decimal  # kr, delivered
+    counterfactual: Decimal  # kr, stabilising tariff of the start level over the same weeks
+    skipped_no_tariff: int  # courses whose start level has no stabilising tariff
+    per_course: pl.DataFrame  # forloeb_id, team, niveau, dage, udgift_efter, kontrafaktisk
+
+    @property
+    def r(self) -> float | None:
+        if not self.counterfactual:
+            return None
+        return float(1 - self.cost_after / self.counterfactual)
+
+
+def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date) -> pl.DataFrame:
+    """The observation window after period 1 of each development course that ended in the data.
+    Columns: forloeb_id, borger_id, team, niveau, efter_start, efter_slut, dage."""
+    weeks = cfg.forloeb.udviklende.efterperiode_uger or cfg.forloeb.udviklende.periode_uger
+    return segments.filter(
+        (pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
+        & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
+        & (pl.col(P1_END) < pl.lit(period_end))
+    ).select(
+        Col.COURSE_ID, Col.BORGER, Col.TEAM, Col.LEVEL,
+        (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
+        pl.min_horizontal(pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end))
+        .alias(WIN_END),
+    ).with_columns(
+        ((pl.col(WIN_END) - pl.col(WIN_START)).dt.total_days() + 1).alias(Col.DAYS)
+    )
+
+
+def estimate_reduction(
+    windows: pl.DataFrame,
+    in_scope: pl.DataFrame,
+    prices: list[HourlyPrice],
+    stabilising: dict[int, Decimal],
+    cfg: ModelConfig,
+) -> ReductionEstimate:
+    """r from the windows (after_windows) and all in-scope delivered visits of the citizens."""
+    known = windows.filter(pl.col(Col.LEVEL).is_in(list(stabilising)))
+    skipped = windows.height - known.height
+    visits = in_scope.drop(Col.COURSE_ID, "segment_id", strict=False).join(
+        known.select(Col.COURSE_ID, Col.BORGER, WIN_START, WIN_END), on=Col.BORGER
+    ).filter(pl.col(Col.DATO).is_between(pl.col(WIN_START), pl.col(WIN_END)))
+    costs = Pricer(prices, cfg.klinik.timepris).price(
+        sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID]
+    )
+    rows = []
+    total_cost = total_cf = total_weeks = Decimal(0)
+    left = 0
+    for course_id, team, level, days in known.select(
+        Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.DAYS
+    ).sort(Col.COURSE_ID).iter_rows():
+        weeks = Decimal(days) / 7
+        c = costs.get((course_id,))
+        cost = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris) if c else Decimal(0)
+        cf = stabilising[level] * weeks
+        left += c is None
+        total_cost += cost
+        total_cf += cf
+        total_weeks += weeks
+        rows.append((course_id, team, level, days, float(c.hours) if c else 0.0, cost, cf))
+    per_course = pl.DataFrame(
+        rows,
+        schema={Col.COURSE_ID: pl.Int64, Col.TEAM: pl.String, Col.LEVEL: pl.Int64,
+                Col.DAYS: pl.Int64, "timer_efter": pl.Float64,
+                "udgift_efter": pl.Object, "kontrafaktisk": pl.Object},
+        orient="row",
+    )
+    return ReductionEstimate(known.height, left, total_weeks, total_cost, total_cf, skipped,
+                             per_course)

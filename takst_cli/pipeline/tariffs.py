@@ -1,0 +1,188 @@
+"""Course tariffs (SPEC §4.3): historical cost per citizen-week per course type, phase and level,
+the reduced tariff after a development course, the clinic rule and the normative option."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+import polars as pl
+
+from takst_cli.config import ModelConfig
+from takst_cli.models import Col, CourseType, Phase
+from takst_cli.money import round_ore, to_decimal
+from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
+from takst_cli.pipeline.courses import SEGMENT_ID
+from takst_cli.pipeline.hourly_price import HourlyPrice
+
+CELL = [Col.TYPE, Col.PHASE, Col.LEVEL]
+
+
+@dataclass(frozen=True)
+class TariffRow:
+    """One tariff: kr per citizen-week. `cost` is what was delivered; `basis` is the cost after
+    the clinic rule; `direct` = basis / weeks (or the formula for the after-phase)."""
+
+    course_type: str
+    phase: str
+    level: int
+    citizens: int
+    courses: int
+    weeks: Decimal
+    hours: Decimal
+    cost: Decimal
+    nursing_hours: Decimal
+    basis: Decimal
+    direct: Decimal | None
+    overhead: Decimal
+    normative: Decimal | None
+    method: str
+
+    @property
+    def tariff(self) -> Decimal | None:
+        """The tariff, rounded to øre once."""
+        base = self.normative if self.method == "normativ" else self.direct
+        if base is None:
+            return None
+        return round_ore(base + self.overhead)
+
+
+@dataclass(frozen=True)
+class TariffResult:
+    rows: list[TariffRow]
+    overhead_total: Decimal  # kr, cost items placed in the tariff
+    overhead_per_week: Decimal  # kr per citizen-week
+    total_weeks: Decimal
+    weighted_price: Decimal  # kr per hour at the observed staff mix
+    reduction_used: float | None  # r behind the after-phase tariffs
+    reduction_source: str  # "modelfil" or "estimeret"
+
+    def stabilising_direct(self) -> dict[int, Decimal]:
+        """Direct (overhead-free) stabilising tariff per level: the counterfactual for r."""
+        return {r.level: r.direct for r in self.rows
+                if r.course_type == CourseType.FASTHOLDENDE and r.direct is not None}
+
+
+def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
+    """Visits inside a course with their cell, kept only where the paragraph is in the course
+    type's scope. Adds type, fase, niveau."""
+    seg = segments.select(SEGMENT_ID, *CELL)
+    joined = assigned.filter(pl.col(SEGMENT_ID).is_not_null()).join(seg, on=SEGMENT_ID)
+    in_type = pl.lit(False)
+    for ct in CourseType:
+        in_type = in_type | (
+            (pl.col(Col.TYPE) == ct.value)
+            & pl.col(Col.PARAGRAF).is_in(cfg.forloeb.of(ct).paragraffer)
+        )
+    return joined.filter(in_type)
+
+
+def _weeks(days: int) -> Decimal:
+    return Decimal(days) / 7
+
+
+def compute_tariffs(
+    segments: pl.DataFrame,
+    visits: pl.DataFrame,
+    prices: list[HourlyPrice],
+    cfg: ModelConfig,
+) -> TariffResult:
+    """Tariff rows per (type, phase, level), from segments (with type, fase, niveau, dage) and
+    cell visits (cell_visits). After-phase rows get their tariff from `apply_reduction`."""
+    pricer = Pricer(prices, cfg.klinik.timepris)
+    costs = pricer.price(sum_minutes(visits, CELL), CELL)
+    sizes = segments.group_by(CELL).agg(
+        pl.col(Col.BORGER).n_unique().alias("borgere"),
+        pl.col(Col.COURSE_ID).n_unique().alias("forloeb"),
+        pl.col(Col.DAYS).sum().alias(Col.DAYS),
+        pl.col(Col.HOURS_WEEK).mean().alias("mean_hours"),
+    ).sort(CELL)
+    total_weeks = _weeks(int(segments[Col.DAYS].sum() or 0))
+    overhead_total = sum(cfg.timepris.omkostninger_i_takst.values(), Decimal(0))
+    overhead = overhead_total / total_weeks if total_weeks else Decimal(0)
+
+    all_minutes = Cost()
+    for c in costs.values():
+        all_minutes.add(c)
+    price_of = {p.staff_group: p.price for p in prices}
+    weighted = (
+        sum((m * price_of[g] for g, m in all_minutes.minutes_by_group.items()), Decimal(0))
+        / all_minutes.minutes if all_minutes.minutes else Decimal(0)
+    )
+    band_hours = _band_hours(cfg, segments)
+    base = cfg.takster.basistakst
+
+    rows: list[TariffRow] = []
+    for t, phase, level, citizens, n_courses, days, _mean in sizes.iter_rows():
+        c = costs.get((t, phase, level), Cost())
+        basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
+        weeks = _weeks(days)
+        is_after = phase == Phase.EFTER.value
+        hours_l = band_hours.get(level)
+        rows.append(TariffRow(
+            course_type=t, phase=phase, level=level, citizens=citizens, courses=n_courses,
+            weeks=weeks, hours=c.hours, cost=c.cost, nursing_hours=c.nursing_hours, basis=basis,
+            direct=None if is_after else (basis / weeks if weeks else None),
+            overhead=overhead,
+            normative=None if is_after or hours_l is None else base + hours_l * weighted,
+            method=cfg.takster.metode,
+        ))
+    return TariffResult(rows, overhead_total, overhead, total_weeks, weighted, None, "")
+
+
+def apply_reduction(result: TariffResult, r: float | None, source: str, cfg: ModelConfig
+                    ) -> TariffResult:
+    """The after-phase tariffs with reduction r: T_after(L) = T(fastholdende, L) × (1 − r)."""
+    rows = _with_after_phase(result.rows, r, result.overhead_per_week, cfg)
+    return replace(result, rows=rows, reduction_used=r, reduction_source=source)
+
+
+def _band_hours(cfg: ModelConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
+    """Hours per week of each level for the normative method: the band's midpoint, or the mean
+    observed hours in an open-ended top band."""
+    out: dict[int, Decimal] = {}
+    observed = dict(
+        segments.group_by(Col.LEVEL).agg(pl.col(Col.HOURS_WEEK).mean()).iter_rows()
+    )
+    for band in cfg.niveauer.bands():
+        if band.til is not None:
+            out[band.niveau] = (to_decimal(band.fra) + to_decimal(band.til)) / 2
+        elif observed.get(band.niveau) is not None:
+            out[band.niveau] = to_decimal(round(observed[band.niveau], 6))
+    return out
+
+
+def _with_after_phase(rows: list[TariffRow], r: float | None, overhead: Decimal,
+                      cfg: ModelConfig) -> list[TariffRow]:
+    """Give each development after-phase level the reduced tariff T(fastholdende, L) × (1 − r);
+    levels with a stabilising tariff but no observed after-phase get a row too."""
+    fast = {x.level: x for x in rows if x.course_type == CourseType.FASTHOLDENDE}
+    k = Decimal(1) - to_decimal(r if r is not None else 0.0)
+    out: list[TariffRow] = []
+    seen: set[int] = set()
+    for x in rows:
+        if x.course_type == CourseType.UDVIKLENDE and x.phase == Phase.EFTER.value:
+            seen.add(x.level)
+            f = fast.get(x.level)
+            out.append(_reduced(x, f, k, r))
+        else:
+            out.append(x)
+    for level, f in sorted(fast.items()):
+        if level not in seen:
+            empty = TariffRow(CourseType.UDVIKLENDE.value, Phase.EFTER.value, level, 0, 0,
+                              Decimal(0), Decimal(0), Decimal(0), Decimal(0), Decimal(0), None,
+                              overhead, None, cfg.takster.metode)
+            out.append(_reduced(empty, f, k, r))
+    order = {ct.value: i for i, ct in enumerate(CourseType)}
+    phases = {p.value: i for i, p in enumerate(Phase)}
+    return sorted(out, key=lambda x: (order[x.course_type], phases[x.phase], x.level))
+
+
+def _reduced(row: TariffRow, fast: TariffRow | None, k: Decimal, r: float | None) -> TariffRow:
+    if fast is None or r is None:
+        return row
+    return replace(
+        row,
+        direct=fast.direct * k if fast.direct is not None else None,
+        normative=fast.normative * k if fast.normative is not None else None,
+    )

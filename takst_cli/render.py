@@ -1,0 +1,69 @@
+"""Rich tables for the terminal: the only module that builds them. Danish number formats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from takst_cli.format import format_number, format_share
+from takst_cli.report import Column, ReportTable
+
+
+def make_console(stderr: bool = False, width: int | None = None) -> Console:
+    """The one Console factory: no colour or markup surprises when not a terminal, and wide
+    enough there (a log file or a pipe) that tables do not wrap."""
+    console = Console(stderr=stderr, highlight=False, width=width, soft_wrap=False)
+    if width is None and not console.is_terminal:
+        console.width = 200
+    return console
+
+
+def format_cell(value: Any, column: Column) -> str:
+    if value is None:
+        return "–"
+    if column.kind == "kr":
+        return format_number(value)
+    if column.kind in ("timer", "uger", "tal"):
+        return format_number(value)
+    if column.kind == "heltal":
+        return format_number(value, 0)
+    if column.kind == "andel":
+        return format_share(Decimal(value))
+    return str(value)
+
+
+def _header(column: Column) -> str:
+    return f"{column.header} (kr.)" if column.kind == "kr" else column.header
+
+
+def render_table(console: Console, table: ReportTable) -> None:
+    rich_table = Table(title=table.title, title_justify="left", show_lines=False)
+    for column in table.columns:
+        numeric = column.kind != "tekst"
+        rich_table.add_column(_header(column), justify="right" if numeric else "left",
+                              no_wrap=numeric, overflow="fold")
+    for i, row in enumerate(table.rows):
+        last = i == len(table.rows) - 1 and table.total is not None
+        rich_table.add_row(*(format_cell(v, c) for v, c in zip(row, table.columns, strict=True)),
+                           end_section=last)
+    if table.total is not None:
+        rich_table.add_row(*(format_cell(v, c) for v, c in zip(table.total, table.columns,
+                                                                strict=True)), style="bold")
+    console.print(rich_table)
+    if table.note:
+        console.print(table.note, style="dim")
+    console.print()
+
+
+def render_tables(console: Console, tables: list[ReportTable]) -> None:
+    for table in tables:
+        render_table(console, table)
+
+
+def render_error(console: Console, lines: list[str]) -> None:
+    console.print(f"Fejl: {lines[0]}", style="bold red", markup=False)
+    for line in lines[1:]:
+        console.print(line, markup=False)

@@ -1,0 +1,305 @@
+"""A synthetic municipality: grants and visits that behave like a real export, deterministically.
+
+No real person is in it: citizen ids are 'B' + a number, never CPR-shaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+TEAMS = ["Team Nord", "Team Syd", "Team Øst", "Team Vest", "Team Midtby"]
+SSH, SSA, SPL, TER = ("Social- og sundhedshjælper", "Social- og sundhedsassistent",
+                      "Sygeplejerske", "Terapeut")
+YEAR = 2025
+PERIOD = (dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+
+VISIT_HEADERS = {
+    "borger_id": "Borger ID", "dato": "Dato", "start": "Starttid", "minutter": "Minutter",
+    "paragraf": "Paragraf", "faggruppe": "Faggruppe", "team": "Team", "klinik": "Klinik",
+    "status": "Status", "aflyst_tidspunkt": "Aflyst tidspunkt", "aflyst_af": "Aflyst af",
+}
+GRANT_HEADERS = {
+    "borger_id": "Borger ID", "team": "Team", "forloebstype": "Forløbstype",
+    "start_dato": "Startdato", "slut_dato": "Slutdato",
+    "visiterede_minutter_uge": "Visiterede minutter pr. uge", "funktionsevne": "Funktionsevne",
+}
+_LEVEL_WEIGHTS = [0.34, 0.26, 0.18, 0.12, 0.10]
+
+
+@dataclass(frozen=True)
+class Sample:
+    grants: pl.DataFrame  # canonical field names
+    visits: pl.DataFrame
+
+
+def _hours_for_levels(rng: np.random.Generator, n: int) -> np.ndarray:
+    level = rng.choice(5, size=n, p=_LEVEL_WEIGHTS)
+    low = level * 5.0
+    high = np.where(level == 4, 24.5, low + 5.0)
+    return np.round(rng.uniform(np.maximum(low, 0.75), high), 2)
+
+
+def make_grants(rng: np.random.Generator, n_citizens: int) -> pl.DataFrame:
+    """One or two grant rows per citizen: development courses (some followed by a stabilising
+    course at reduced or unchanged hours, some leaving help), stabilising and individual ones."""
+    kind = rng.choice(3, size=n_citizens, p=[0.32, 0.60, 0.08])
+    team = rng.integers(0, len(TEAMS), n_citizens)
+    hours = _hours_for_levels(rng, n_citizens)
+    hours = np.where(kind == 2, np.round(rng.uniform(26, 45, n_citizens), 2), hours)
+    p0 = np.datetime64(PERIOD[0])
+    start = np.where(
+        kind == 0,
+        p0 + rng.integers(0, 300, n_citizens).astype("timedelta64[D]"),
+        np.where(rng.random(n_citizens) < 0.75,
+                 p0 - rng.integers(30, 900, n_citizens).astype("timedelta64[D]"),
+                 p0 + rng.integers(0, 330, n_citizens).astype("timedelta64[D]")),
+    )
+    end = np.where(
+        kind == 0, start + np.timedelta64(83, "D"),
+        np.where(rng.random(n_citizens) < 0.12,
+                 p0 + rng.integers(60, 364, n_citizens).astype("timedelta64[D]"),
+                 np.datetime64("NaT")),
+    )
+    end = np.where((kind != 0) & (end < start), start + np.timedelta64(30, "D"), end)
+    # After a development course: 8 % leave help, 30 % continue reduced on a new stabilising
+    # grant, 62 % go on unchanged on the same grant (its days after period 1: the after-phase).
+    outcome = rng.choice(3, size=n_citizens, p=[0.08, 0.30, 0.62])
+    end = np.where((kind == 0) & (outcome == 2), np.datetime64("NaT"), end)
+    follow = (kind == 0) & (outcome == 1)
+    factor = rng.uniform(0.55, 0.9, n_citizens)
+    fsiii = np.clip(np.round(hours / 7 + rng.normal(0, 0.5, n_citizens)), 0, 4) + 0.0
+    ids = np.array([f"B{i:06d}" for i in range(1, n_citizens + 1)])
+    names = np.array(["udviklende", "fastholdende", "individuel"])
+    first = pl.DataFrame({
+        "borger_id": ids, "team": np.array(TEAMS)[team], "forloebstype": names[kind],
+        "start_dato": start.astype("datetime64[D]"), "slut_dato": end.astype("datetime64[D]"),
+        "visiterede_minutter_uge": np.round(hours * 60), "funktionsevne": fsiii,
+    })
+    second = pl.DataFrame({
+        "borger_id": ids[follow], "team": np.array(TEAMS)[team[follow]],
+        "forloebstype": np.full(follow.sum(), "fastholdende"),
+        "start_dato": (end[follow] + np.timedelta64(1, "D")).astype("datetime64[D]"),
+        "slut_dato": np.full(follow.sum(), np.datetime64("NaT"), dtype="datetime64[D]"),
+        "visiterede_minutter_uge": np.round(hours[follow] * factor[follow] * 60),
+        "funktionsevne": np.clip(fsiii[follow] - (outcome[follow] == 1), 0, 4),
+    })
+    return pl.concat([first, second]).with_columns(
+        pl.col("start_dato").cast(pl.Date), pl.col("slut_dato").cast(pl.Date)
+    ).sort(["borger_id", "start_dato"])
+
+
+def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
+    """Visits for each grant day in the year: about the granted minutes, spread over day, evening,
+    night and weekend; nursing at clinics and delegated to assistants; ~3 % cancelled."""
+    p0, p1 = np.datetime64(PERIOD[0]), np.datetime64(PERIOD[1])
+    g_start = np.maximum(grants["start_dato"].to_numpy().astype("datetime64[D]"), p0)
+    g_end_raw = grants["slut_dato"].to_numpy().astype("datetime64[D]")
+    g_end = np.where(np.isnat(g_end_raw), p1, np.minimum(g_end_raw, p1))
+    days = (g_end - g_start).astype(int) + 1
+    days = np.where(days > 0, days, 0)
+    # Stabilising grants that stop in the year: a few visits registered after the end, which
+    # count for activity but belong to no course.
+    stops = ~np.isnat(g_end_raw) & (g_end_raw < p1) & (grants["forloebstype"] != "udviklende"
+                                                        ).to_numpy()
+    days = np.where(stops & (days > 0), days + 5, days)
+    weekly = grants["visiterede_minutter_uge"].to_numpy() * rng.uniform(0.85, 1.05, grants.height)
+    dev = (grants["forloebstype"] == "udviklende").to_numpy()
+    mean_len = np.where(weekly > 900, 40.0, 30.0)
+    n = np.round(days / 7 * weekly / mean_len).astype(int)
+    n = np.where(days > 0, np.maximum(n, 1), 0)
+    row = np.repeat(np.arange(grants.height), n)
+    total = int(n.sum())
+    date = g_start[row] + (rng.random(total) * days[row]).astype("timedelta64[D]")
+    minutes = np.round(mean_len[row] * rng.uniform(0.5, 1.5, total) * 2) / 2
+    cat = rng.random(total)
+    rehab = np.where(dev[row], 0.30, 0.06)
+    paragraph = np.select(
+        [cat < 0.60 - rehab[row] / 2, cat < 0.60 + rehab[row] / 2, cat < 0.95, cat < 0.98],
+        ["SEL §83", "SEL §83a", "SUL §138", "SEL §86"], "SEL §85",
+    )
+    who = rng.random(total)
+    staff = np.select(
+        [paragraph == "SEL §83", paragraph == "SEL §83a", paragraph == "SUL §138"],
+        [np.where(who < 0.6, SSH, SSA), np.where(who < 0.5, TER, SSA),
+         np.where(who < 0.62, SPL, SSA)],
+        TER,
+    )
+    shift_draw = rng.random(total)
+    hour = np.select([shift_draw < 0.72, shift_draw < 0.96],
+                     [rng.integers(7, 15, total), rng.integers(15, 23, total)],
+                     np.where(rng.random(total) < 0.5, 23, rng.integers(0, 7, total)))
+    minute = rng.choice([0, 15, 30, 45], total)
+    weekday = ((date.astype("datetime64[D]").view("int64") - 4) % 7)  # 0 = Monday
+    clinic = (staff == SPL) & (hour < 15) & (weekday < 5) & (rng.random(total) < 0.25)
+    cancelled = rng.random(total) < 0.03
+    by_citizen = rng.random(total) < 0.6
+    ahead_h = rng.uniform(1, 60, total)
+    visit_ts = date.astype("datetime64[m]") + (hour * 60 + minute).astype("timedelta64[m]")
+    cancel_ts = visit_ts - (ahead_h * 60).astype("timedelta64[m]")
+    frame = pl.DataFrame({
+        "borger_id": grants["borger_id"].to_numpy()[row],
+        "dato": date,
+        "hour": hour, "minute": minute,
+        "minutter": minutes,
+        "paragraf": paragraph, "faggruppe": staff,
+        "team": grants["team"].to_numpy()[row],
+        "klinik": np.where(clinic, "ja", "nej"),
+        "status": np.where(cancelled, "aflyst", "leveret"),
+        "aflyst_tidspunkt": np.where(cancelled, cancel_ts, np.datetime64("NaT")).astype(
+            "datetime64[ms]"),
+        "aflyst_af": np.where(by_citizen, "borger", "leverandør"),
+    })
+    return frame.with_columns(
+        pl.col("dato").cast(pl.Date),
+        pl.format("{}:{}", pl.col("hour").cast(pl.String).str.zfill(2),
+                  pl.col("minute").cast(pl.String).str.zfill(2)).alias("start"),
+        pl.col("aflyst_tidspunkt").cast(pl.Datetime("us")),
+        pl.when(pl.col("status") == "aflyst").then(pl.col("aflyst_af")).alias("aflyst_af"),
+    ).drop("hour", "minute").sort(["dato", "start", "borger_id"]).select(
+        "borger_id", "dato", "start", *[c for c in VISIT_HEADERS if c not in
+                                        ("borger_id", "dato", "start")])
+
+
+def make_sample(n_citizens: int, seed: int) -> Sample:
+    rng = np.random.default_rng(seed)
+    grants = make_grants(rng, n_citizens)
+    return Sample(grants, make_visits(rng, grants))
+
+
+def visits_export(visits: pl.DataFrame) -> pl.DataFrame:
+    """The visits as a Danish export shows them: Danish headers, dd-mm-yyyy dates."""
+    return visits.with_columns(
+        pl.col("dato").dt.strftime("%d-%m-%Y"),
+        pl.col("aflyst_tidspunkt").dt.strftime("%d-%m-%Y %H:%M"),
+    ).rename(VISIT_HEADERS)
+
+
+def grants_export(grants: pl.DataFrame) -> pl.DataFrame:
+    return grants.rename(GRANT_HEADERS)
+
+
+def model_yaml(visits_path: str, grants_path: str, name: str = "Eksempel Kommune") -> str:
+    """A commented model file for the sample municipality, pointing at its data files."""
+    vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
+    gra = "\n".join(f"    {k}: {v}" for k, v in GRANT_HEADERS.items())
+    return MODEL_TEMPLATE.format(name=name, visits=visits_path, grants=grants_path,
+                                 vis=vis, gra=gra, year=YEAR)
+
+
+MODEL_TEMPLATE = """\
+# Modelfil for takst: {name} (syntetiske data).
+# Stier er relative til denne fil. Se docs/ for alle nøgler.
+navn: {name}
+
+data:
+  leverancer: {visits}
+  visitationer: {grants}
+  visitationer_ark: Visitationer
+
+periode:
+  fra: {year}-01-01
+  til: {year}-12-31
+
+# Eksportens kolonneoverskrifter for hvert felt
+kolonner:
+  leverancer:
+{vis}
+  visitationer:
+{gra}
+
+timepris:
+  faggrupper:
+    - navn: Social- og sundhedshjælper
+      aarsloen: 400000
+      normtimer: 1924
+      fravaer_andel: 0.15
+      indirekte_andele:
+        transport: 0.12
+        dokumentation: 0.04
+        moeder: 0.03
+        forberedelse: 0.02
+        uddannelse: 0.01
+        pauser: 0.03
+      omkostninger_pr_aarsvaerk:
+        kompetenceudvikling: 4000
+        it: 3500
+    - navn: Social- og sundhedsassistent
+      aarsloen: 445000
+      normtimer: 1924
+      fravaer_andel: 0.13
+      indirekte_andele:
+        transport: 0.12
+        dokumentation: 0.06
+        moeder: 0.03
+        forberedelse: 0.02
+        uddannelse: 0.01
+        pauser: 0.03
+      omkostninger_pr_aarsvaerk:
+        kompetenceudvikling: 5000
+        it: 3500
+    - navn: Sygeplejerske
+      aarsloen: 520000
+      normtimer: 1924
+      fravaer_andel: 0.10
+      indirekte_andele:
+        transport: 0.10
+        dokumentation: 0.09
+        moeder: 0.04
+        forberedelse: 0.03
+        uddannelse: 0.02
+        pauser: 0.03
+      omkostninger_pr_aarsvaerk:
+        kompetenceudvikling: 8000
+        it: 3500
+      sygepleje: true
+    - navn: Terapeut
+      timepris: 495
+  tillaeg:
+    aften: 0.25
+    weekend: 0.35
+  # Udgifter uden for timeprisen, lagt på taksten pr. borgeruge (beløb for dataperioden)
+  omkostninger_i_takst:
+    ledelse: 2400000
+    administration: 900000
+    tilsyn: 150000
+    bygningsdrift: 350000
+
+forloeb:
+  udviklende:
+    periode_uger: 12
+    paragraffer: [SEL §83, SEL §83a, SUL §138]
+    forventet_reduktion: 0.10
+  fastholdende:
+    periode_uger: 26
+    paragraffer: [SEL §83, SEL §83a, SUL §138]
+  individuel:
+    taerskel_timer_uge: 25
+    paragraffer: [SEL §83, SEL §83a, SUL §138]
+
+niveauer:
+  grundlag: visiteret
+  baand:
+    - {{niveau: 1, fra: 0, til: 5}}
+    - {{niveau: 2, fra: 5, til: 10}}
+    - {{niveau: 3, fra: 10, til: 15}}
+    - {{niveau: 4, fra: 15, til: 20}}
+    - {{niveau: 5, fra: 20}}
+
+vagter:
+  i_scope: [dag, aften, weekend]
+  dag_fra: "07:00"
+  aften_fra: "15:00"
+  nat_fra: "23:00"
+
+klinik:
+  andel: 0.30
+  timepris: 310
+
+takster:
+  metode: historisk
+  basistakst: 0
+"""
