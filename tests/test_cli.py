@@ -1,0 +1,141 @@
+"""The commands as a user runs them: exit codes, Danish output, files written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from takst_cli.cli.app import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+def test_every_command_has_danish_help() -> None:
+    for name in ("beregn", "timepris", "takster", "eksempel"):
+        res = invoke(name, "--help")
+        assert res.exit_code == 0
+        assert "--config" in res.stdout or name == "eksempel"
+    info = {c.name or c.callback.__name__: c for c in app.registered_commands}
+    assert all(c.callback.__doc__ for c in info.values())
+
+
+def test_timepris_needs_only_the_model_file(tiny: Path) -> None:
+    res = invoke("timepris", "--config", str(tiny))
+    assert res.exit_code == 0, res.output
+    assert "Timepriser pr. faggruppe" in res.stdout
+    assert "326,12" in res.stdout and "407,65" in res.stdout and "489,18" in res.stdout
+    assert "1.635,40" in res.stdout and "1.226,55" in res.stdout and "75,0 %" in res.stdout
+
+
+def test_beregn_prints_prices_tariffs_r_and_quality(tiny: Path) -> None:
+    res = invoke("beregn", "--config", str(tiny))
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    for text in ("Forløbstakster pr. borgeruge", "342,03", "111,20", "831,21", "97,44",
+                 "43,3 %", "Datakvalitet", "nat", "aflyst"):
+        assert text in out, text
+
+
+def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
+    target = tmp_path / "resultat.xlsx"
+    res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--stille")
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Forudsætninger", "Timepriser", "Forløbstakster", "Datakvalitet"]
+    ws = wb["Timepriser"]
+    assert ws.freeze_panes == "A3"
+    assert ws["A2"].value == "Faggruppe"
+    assert ws["G2"].value == "Timepris dag (kr.)"
+    assert ws["G3"].value == pytest.approx(326.12)
+    assert ws["G3"].number_format == "#,##0.00"
+    tariffs = {(r[0], r[1], r[2]): r[11] for r in wb["Forløbstakster"].iter_rows(
+        min_row=3, values_only=True) if r[0] in ("Udviklende", "Fastholdende", "Individuel")}
+    assert tariffs[("Udviklende", "periode 1", 3)] == pytest.approx(342.03)
+    facts = {r[0]: r[1] for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0]}
+    assert facts["Kommune"] == "Lilleby"
+    assert "Kørt" in facts
+    sha = [r for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0] == "leverancer"]
+    assert sha and len(sha[0][2]) == 64 and sha[0][3] == 16
+
+
+def test_existing_output_needs_overskriv(tiny: Path, tmp_path: Path) -> None:
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"keep me")
+    res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--stille")
+    assert res.exit_code == 1
+    assert "findes allerede; brug --overskriv" in res.stderr
+    assert target.read_bytes() == b"keep me"
+    res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--stille", "--overskriv")
+    assert res.exit_code == 0
+    assert target.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
+                                                     fmt: str) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        res = invoke("beregn", "--config", str(tiny), "--format", fmt, "--ud", str(folder),
+                     "--stille")
+        assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(f"{n}.{fmt}" for n in (
+        "forudsaetninger", "inputfiler", "modelfil", "timepriser", "forloebstakster",
+        "reduktion", "datakvalitet"))
+    if fmt != "parquet":
+        for name in names:
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_csv_and_json_values(tiny: Path, tmp_path: Path) -> None:
+    invoke("beregn", "--config", str(tiny), "--format", "csv", "--ud", str(tmp_path / "c"))
+    tariffs = pl.read_csv(tmp_path / "c" / "forloebstakster.csv", infer_schema=False)
+    row = tariffs.filter((pl.col("Forløbstype") == "Udviklende") & (pl.col("Niveau") == "3")
+                         & (pl.col("Fase") == "periode 1"))
+    assert row["Takst pr. uge"].item() == "342.03"
+    total = tariffs.filter(pl.col("Forløbstype") == "I alt")
+    # 1 304,48 + 652,24 + 1 334,125 + 1 724,48 + 3 261,20 = 8 276,525 → 8 276,53
+    assert total["Faktisk udgift"].item() == "8276.53"
+    invoke("beregn", "--config", str(tiny), "--format", "json", "--ud", str(tmp_path / "j"))
+    doc = json.loads((tmp_path / "j" / "timepriser.json").read_text(encoding="utf-8"))
+    assert doc["raekker"][0]["Timepris dag"] == "326.12"
+
+
+def test_takster_prints_only_tariffs(tiny: Path) -> None:
+    res = invoke("takster", "--config", str(tiny))
+    assert res.exit_code == 0
+    assert "Forløbstakster" in res.stdout and "Timepriser" not in res.stdout
+
+
+def test_format_without_ud_is_an_error(tiny: Path) -> None:
+    res = invoke("beregn", "--config", str(tiny), "--format", "csv")
+    assert res.exit_code == 1
+    assert "--format kræver --ud" in res.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    assert invoke("beregn").exit_code == 2
+    assert invoke("beregn", "--config", "x.yaml", "--format", "pdf").exit_code == 2
+
+
+def test_eksempel_is_deterministic_and_runs_at_once(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        res = invoke("eksempel", "--ud", str(tmp_path / folder), "--borgere", "12", "--seed",
+                     "7")
+        assert res.exit_code == 0, res.output
+    for name in ("leverancer.csv", "visitationer.xlsx", "model.yaml"):
+        assert (tmp_path / "a" / name).exists()
+    assert (tmp_path / "a" / "leverancer.csv").read_bytes() == (
+        tmp_path / "b" / "leverancer.csv").read_bytes()
+    res = invoke("beregn", "--config", str(tmp_path / "a" / "model.yaml"))
+    assert res.exit_code == 0, res.output
+    assert "Forløbstakster" in res.stdout
