@@ -102,6 +102,7 @@ def tariff_table(result: RunResult) -> ReportTable:
         f"Udviklende '{after}' = fastholdende takst × (1 − r), r = {r_txt} ({tr.reduction_source})."
         + (f" Takstgrundlaget regner {cfg_share(result)} af sygeplejen som klinikydelse."
            if result.cfg.klinik.andel is not None else "")
+        + " Individuel: gennemsnittet vises; hver borger finansieres med sin egen udgift pr. uge."
         + (" Metode: normativ (basistakst + timer × vægtet timepris "
            f"{_kr(tr.weighted_price)})." if result.cfg.takster.metode == "normativ" else "")
     )

@@ -105,7 +105,8 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
     # count for activity but belong to no course.
     stops = ~np.isnat(g_end_raw) & (g_end_raw < p1) & (grants["forloebstype"] != "udviklende"
                                                         ).to_numpy()
-    days = np.where(stops & (days > 0), days + 5, days)
+    extra = np.minimum(5, (p1 - g_end).astype(int))
+    days = np.where(stops & (days > 0), days + extra, days)
     weekly = grants["visiterede_minutter_uge"].to_numpy() * rng.uniform(0.85, 1.05, grants.height)
     dev = (grants["forloebstype"] == "udviklende").to_numpy()
     mean_len = np.where(weekly > 900, 40.0, 30.0)

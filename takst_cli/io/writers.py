@@ -5,6 +5,7 @@ written and an existing output untouched."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -173,16 +174,31 @@ def write_csv_export(target: Path, frame: pl.DataFrame, encoding: str) -> None:
 
 
 def write_xlsx_export(target: Path, frame: pl.DataFrame, sheet: str) -> None:
-    """A plain export sheet (write-only mode: fast, streams rows)."""
+    """A plain export sheet (write-only mode: fast, streams rows). Byte-identical for the same
+    frame: fixed document dates and zip member times."""
+    import datetime as dt
+    import zipfile
+
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
     ws = wb.create_sheet(sheet)
     ws.append(frame.columns)
     for row in frame.iter_rows():
         ws.append(list(row))
     with atomic_path(target) as tmp:
         wb.save(tmp)
+        with zipfile.ZipFile(tmp) as src:
+            members = [(info, src.read(info)) for info in src.infolist()]
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info, data in members:
+                info.date_time = fixed.timetuple()[:6]
+                if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z",
+                                  data)
+                out.writestr(info, data)
 
 
 def write_text(target: Path, text: str) -> None:

@@ -1,0 +1,103 @@
+"""Bad input ends in one clear Danish message with where and why, exit 1, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from takst_cli.cli.app import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+def _fails(res, *texts: str) -> None:  # type: ignore[no-untyped-def]
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.output
+    for text in texts:
+        assert text in res.stderr, (text, res.stderr)
+
+
+def test_missing_model_file(tmp_path: Path) -> None:
+    _fails(invoke("beregn", "--config", str(tmp_path / "nej.yaml")), "modelfilen findes ikke")
+
+
+def test_broken_yaml_names_line(tiny: Path) -> None:
+    tiny.write_text("navn: [x\n", encoding="utf-8")
+    _fails(invoke("beregn", "--config", str(tiny)), "ikke gyldig YAML", "linje 2")
+
+
+def test_every_config_problem_listed_with_key_path(tiny: Path) -> None:
+    text = tiny.read_text().replace("fravaer_andel: 0.15", "fravaer_andel: 1.5").replace(
+        "aarsloen: 400000", "aarsloen: mange").replace("tillaeg: {aften: 0.25",
+                                                        "tillaeg: {morgen: 0.25")
+    tiny.write_text(text + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
+                    "    - {niveau: 2, fra: 6}\n", encoding="utf-8")
+    res = invoke("beregn", "--config", str(tiny))
+    _fails(res, "timepris.faggrupper[0].aarsloen: skal være et tal, fik 'mange'",
+           "timepris.tillaeg.morgen: ugyldig værdi 'morgen'")
+    # semantic problems come once the schema holds
+    tiny.write_text(text.replace("aarsloen: mange", "aarsloen: 400000").replace(
+        "morgen", "aften") + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
+                             "    - {niveau: 2, fra: 6}\n", encoding="utf-8")
+    _fails(invoke("beregn", "--config", str(tiny)),
+           "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1",
+           "niveauer.baand: hul mellem 5.0 og 6.0 timer pr. uge")
+
+
+def test_indirect_shares_must_sum_below_one(tiny: Path) -> None:
+    tiny.write_text(tiny.read_text().replace("{transport: 0.25}",
+                                             "{transport: 0.6, pauser: 0.4}"))
+    _fails(invoke("timepris", "--config", str(tiny)),
+           "indirekte_andele: de indirekte andele skal tilsammen være under 1")
+
+
+def test_invalid_rows_stop_the_run_with_file_and_row(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    lines = visits.read_text().splitlines()
+    lines[2] = lines[2].replace("07-01-2025", "32-01-2025")  # row 3: bad date
+    lines[4] = lines[4].replace(";30;", ";-30;")  # row 5: negative minutes
+    lines[8] = lines[8].replace(";SSH;", ";Kok;")  # row 9: unknown staff group
+    visits.write_text("\n".join(lines) + "\n")
+    _fails(invoke("beregn", "--config", str(tiny)), "3 ugyldige rækker",
+           "leverancer.csv række 3: ugyldig dato ('32-01-2025')",
+           "leverancer.csv række 5: negative minutter ('-30')",
+           "leverancer.csv række 9: ukendt faggruppe ('Kok')", "--udelad-ugyldige")
+
+
+def test_excluded_invalid_rows_are_listed(tiny: Path, tmp_path: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    lines = visits.read_text().splitlines()
+    lines[2] = lines[2].replace("07-01-2025", "32-01-2025")
+    visits.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "ud"
+    res = invoke("beregn", "--config", str(tiny), "--udelad-ugyldige", "--format", "csv",
+                 "--ud", str(target))
+    assert res.exit_code == 0, res.output
+    listed = (target / "udeladte_raekker.csv").read_text(encoding="utf-8")
+    assert "leverancer.csv,3,ugyldig dato,32-01-2025" in listed
+    quality = (target / "datakvalitet.csv").read_text(encoding="utf-8")
+    assert "ugyldig,ugyldig dato,1," in quality
+
+
+def test_unknown_error_has_no_traceback_without_debug(tiny: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import takst_cli.pipeline.run as run_module
+
+    def boom(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret citizen B000001")
+
+    monkeypatch.setattr(run_module, "run", boom)
+    res = invoke("beregn", "--config", str(tiny))
+    _fails(res, "uventet fejl (RuntimeError)")
+    assert "B000001" not in res.output
+
+
+def test_missing_column_in_export(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    visits.write_text(visits.read_text().replace("faggruppe;team", "fag;hold"))
+    _fails(invoke("beregn", "--config", str(tiny)),
+           "leverancer.csv: mangler kolonner 'faggruppe', 'team'", "fundne kolonner:")

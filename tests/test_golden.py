@@ -1,0 +1,53 @@
+"""End to end on the shipped sample municipality: the CSV files equal the reviewed golden files.
+
+When a change moves a number on purpose, regenerate with
+`takst beregn -c configs/eksempel.yaml --format csv --ud tests/golden --overskriv` and review
+the diff before committing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from takst_cli.cli.app import app
+from takst_cli.sample import model_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("golden")
+    res = CliRunner().invoke(app, ["beregn", "--config", str(ROOT / "configs" / "eksempel.yaml"),
+                                   "--format", "csv", "--ud", str(out), "--stille"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.csv")))
+def test_sample_matches_golden(sample_out: Path, name: str) -> None:
+    assert (sample_out / name).read_text(encoding="utf-8") == (GOLDEN / name).read_text(
+        encoding="utf-8")
+
+
+def test_sample_tariffs_reconcile(sample_out: Path) -> None:
+    import polars as pl
+    from decimal import Decimal
+
+    t = pl.read_csv(sample_out / "forloebstakster.csv", infer_schema=False)
+    body, total = t.filter(pl.col("Forløbstype") != "I alt"), t.filter(
+        pl.col("Forløbstype") == "I alt")
+    for col in ("Faktisk udgift", "Takstgrundlag", "Borgeruger", "Timer"):
+        assert sum(Decimal(v) for v in body[col]) == Decimal(total[col].item()), col
+    # all three course types and all five levels are in the sample
+    assert set(body["Forløbstype"]) == {"Udviklende", "Fastholdende", "Individuel"}
+    assert set(body.filter(pl.col("Forløbstype") == "Fastholdende")["Niveau"]) == set("12345")
+
+
+def test_shipped_config_is_the_sample_template() -> None:
+    text = (ROOT / "configs" / "eksempel.yaml").read_text(encoding="utf-8")
+    assert text == model_yaml("../sample_data/leverancer.csv", "../sample_data/visitationer.xlsx")
