@@ -142,12 +142,12 @@ class LevelsConfig(_Model):
             return sorted(self.baand, key=lambda b: b.fra)
         if self.generator:
             return generate_bands(self.generator)
-        return [Band(niveau=i + 1, fra=5.0 * i, til=5.0 * (i + 1) if i < 4 else None)
-                for i in range(5)]
+        return [
+            Band(niveau=i + 1, fra=5.0 * i, til=5.0 * (i + 1) if i < 4 else None) for i in range(5)
+        ]
 
 
-_UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0,
-                       "min_doegn": 7 / 60}
+_UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0, "min_doegn": 7 / 60}
 
 
 def generate_bands(gen: BandGenerator) -> list[Band]:
@@ -219,11 +219,18 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
         for key, value in g.indirekte_andele.items():
             share(f"{path}.indirekte_andele.{key}", value)
             if key not in INDIRECT_KEYS:
-                out.append(Problem(f"{path}.indirekte_andele.{key}",
-                                   f"ukendt andel; kendte er {', '.join(INDIRECT_KEYS)}"))
+                out.append(
+                    Problem(
+                        f"{path}.indirekte_andele.{key}",
+                        f"ukendt andel; kendte er {', '.join(INDIRECT_KEYS)}",
+                    )
+                )
         if sum(g.indirekte_andele.values()) >= 1:
-            out.append(Problem(f"{path}.indirekte_andele",
-                               "de indirekte andele skal tilsammen være under 1"))
+            out.append(
+                Problem(
+                    f"{path}.indirekte_andele", "de indirekte andele skal tilsammen være under 1"
+                )
+            )
         if g.timepris is None:
             if g.aarsloen is None or g.normtimer is None:
                 out.append(Problem(path, "angiv enten timepris eller både aarsloen og normtimer"))
@@ -264,10 +271,14 @@ def _band_problems(levels: LevelsConfig) -> list[Problem]:
         return [Problem("niveauer.generator.antal_trin", "skal være mindst 1")]
     bands = levels.bands()
     if bands[0].fra != 0:
-        out.append(Problem("niveauer.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}"))
+        out.append(
+            Problem("niveauer.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}")
+        )
     for a, b in zip(bands, bands[1:], strict=False):
         if a.til is None:
-            out.append(Problem("niveauer.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst"))
+            out.append(
+                Problem("niveauer.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst")
+            )
         elif a.til < b.fra:
             out.append(Problem("niveauer.baand", f"hul mellem {a.til} og {b.fra} timer pr. uge"))
         elif a.til > b.fra:
@@ -336,7 +347,9 @@ def parse_config(raw: Any, source: str = "modelfil") -> ModelConfig:
         cfg = ModelConfig.model_validate(raw)
     except ValidationError as exc:
         problems = [_translate(e) for e in exc.errors()]  # type: ignore[arg-type]
-        raise ConfigError(f"{source}: modelfilen er ugyldig ({len(problems)} fejl)", problems)
+        raise ConfigError(
+            f"{source}: modelfilen er ugyldig ({len(problems)} fejl)", problems
+        ) from None
     problems = semantic_problems(cfg)
     if problems:
         raise ConfigError(f"{source}: modelfilen er ugyldig ({len(problems)} fejl)", problems)
@@ -357,8 +370,10 @@ def load_config(path: Path) -> ModelConfig:
         raise ConfigError(f"{path}{where}: modelfilen er ikke gyldig YAML") from None
     cfg = parse_config(raw, str(path))
     base = path.resolve().parent
-    data = cfg.data.model_copy(update={
-        "leverancer": base / cfg.data.leverancer if cfg.data.leverancer else None,
-        "visitationer": base / cfg.data.visitationer if cfg.data.visitationer else None,
-    })
+    data = cfg.data.model_copy(
+        update={
+            "leverancer": base / cfg.data.leverancer if cfg.data.leverancer else None,
+            "visitationer": base / cfg.data.visitationer if cfg.data.visitationer else None,
+        }
+    )
     return cfg.model_copy(update={"data": data})

@@ -43,15 +43,22 @@ def render_table(console: Console, table: ReportTable) -> None:
     rich_table = Table(title=table.title, title_justify="left", show_lines=False)
     for column in table.columns:
         numeric = column.kind != "tekst"
-        rich_table.add_column(_header(column), justify="right" if numeric else "left",
-                              no_wrap=numeric, overflow="fold")
+        rich_table.add_column(
+            _header(column),
+            justify="right" if numeric else "left",
+            no_wrap=numeric,
+            overflow="fold",
+        )
     for i, row in enumerate(table.rows):
         last = i == len(table.rows) - 1 and table.total is not None
-        rich_table.add_row(*(format_cell(v, c) for v, c in zip(row, table.columns, strict=True)),
-                           end_section=last)
+        rich_table.add_row(
+            *(format_cell(v, c) for v, c in zip(row, table.columns, strict=True)), end_section=last
+        )
     if table.total is not None:
-        rich_table.add_row(*(format_cell(v, c) for v, c in zip(table.total, table.columns,
-                                                                strict=True)), style="bold")
+        rich_table.add_row(
+            *(format_cell(v, c) for v, c in zip(table.total, table.columns, strict=True)),
+            style="bold",
+        )
     console.print(rich_table)
     if table.note:
         console.print(table.note, style="dim")

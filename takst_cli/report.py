@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
-from takst_cli.format import format_kr
+from takst_cli.format import format_kr, format_share
 from takst_cli.models import CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
@@ -46,65 +46,124 @@ def _hours(x: Decimal) -> Decimal:
 
 
 def price_table(prices: list[HourlyPrice]) -> ReportTable:
-    t = ReportTable("timepriser", "Timepriser", "Timepriser pr. faggruppe", [
-        Column("Faggruppe"), Column("Årlig udgift pr. årsværk", "kr"), Column("Normtimer", "timer"),
-        Column("Fremmødetimer", "timer"), Column("BTP", "andel"), Column("Direkte timer", "timer"),
-        Column("Timepris dag", "kr"), Column("Timepris aften", "kr"),
-        Column("Timepris weekend", "kr"), Column("Grundlag"),
-    ], note="Timepris = (årsløn + omkostninger pr. årsværk) / direkte timer; "
-            "direkte timer = normtimer × (1 − fravær) × BTP.")
+    t = ReportTable(
+        "timepriser",
+        "Timepriser",
+        "Timepriser pr. faggruppe",
+        [
+            Column("Faggruppe"),
+            Column("Årlig udgift pr. årsværk", "kr"),
+            Column("Normtimer", "timer"),
+            Column("Fremmødetimer", "timer"),
+            Column("BTP", "andel"),
+            Column("Direkte timer", "timer"),
+            Column("Timepris dag", "kr"),
+            Column("Timepris aften", "kr"),
+            Column("Timepris weekend", "kr"),
+            Column("Grundlag"),
+        ],
+        note="Timepris = (årsløn + omkostninger pr. årsværk) / direkte timer; "
+        "direkte timer = normtimer × (1 − fravær) × BTP.",
+    )
     for p in prices:
-        t.rows.append([
-            p.staff_group,
-            round_ore(p.annual_cost) if p.annual_cost is not None else None,
-            _hours(p.norm_hours) if p.norm_hours is not None else None,
-            _hours(p.attendance_hours) if p.attendance_hours is not None else None,
-            p.direct_share,
-            _hours(p.direct_hours) if p.direct_hours is not None else None,
-            p.price, p.shift_prices[Shift.AFTEN], p.shift_prices[Shift.WEEKEND],
-            "angivet i modelfilen" if p.given else "beregnet",
-        ])
+        t.rows.append(
+            [
+                p.staff_group,
+                round_ore(p.annual_cost) if p.annual_cost is not None else None,
+                _hours(p.norm_hours) if p.norm_hours is not None else None,
+                _hours(p.attendance_hours) if p.attendance_hours is not None else None,
+                p.direct_share,
+                _hours(p.direct_hours) if p.direct_hours is not None else None,
+                p.price,
+                p.shift_prices[Shift.AFTEN],
+                p.shift_prices[Shift.WEEKEND],
+                "angivet i modelfilen" if p.given else "beregnet",
+            ]
+        )
     return t
 
 
-_TYPE_LABEL = {CourseType.UDVIKLENDE.value: "Udviklende", CourseType.FASTHOLDENDE.value:
-               "Fastholdende", CourseType.INDIVIDUEL.value: "Individuel"}
+_TYPE_LABEL = {
+    CourseType.UDVIKLENDE.value: "Udviklende",
+    CourseType.FASTHOLDENDE.value: "Fastholdende",
+    CourseType.INDIVIDUEL.value: "Individuel",
+}
 
 
 def tariff_table(result: RunResult) -> ReportTable:
     tr = result.tariffs
-    t = ReportTable("forloebstakster", "Forløbstakster", "Forløbstakster pr. borgeruge", [
-        Column("Forløbstype"), Column("Fase"), Column("Niveau", "heltal"),
-        Column("Borgere", "heltal"), Column("Forløb", "heltal"), Column("Borgeruger", "uger"),
-        Column("Timer", "timer"), Column("Faktisk udgift", "kr"),
-        Column("Sygeplejetimer", "timer"), Column("Takstgrundlag", "kr"),
-        Column("Overhead pr. uge", "kr"), Column("Takst pr. uge", "kr"),
-    ])
+    t = ReportTable(
+        "forloebstakster",
+        "Forløbstakster",
+        "Forløbstakster pr. borgeruge",
+        [
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Borgere", "heltal"),
+            Column("Forløb", "heltal"),
+            Column("Borgeruger", "uger"),
+            Column("Timer", "timer"),
+            Column("Faktisk udgift", "kr"),
+            Column("Sygeplejetimer", "timer"),
+            Column("Takstgrundlag", "kr"),
+            Column("Overhead pr. uge", "kr"),
+            Column("Takst pr. uge", "kr"),
+        ],
+    )
     costs = round_parts([r.cost for r in tr.rows])
     bases = round_parts([r.basis for r in tr.rows])
     weeks = round_parts([r.weeks for r in tr.rows])
     hours = round_parts([r.hours for r in tr.rows])
     nursing = round_parts([r.nursing_hours for r in tr.rows])
     for i, r in enumerate(tr.rows):
-        t.rows.append([
-            _TYPE_LABEL[r.course_type], r.phase, r.level, r.citizens, r.courses, weeks[i],
-            hours[i], costs[i], nursing[i], bases[i], round_ore(r.overhead), r.tariff,
-        ])
-    t.total = ["I alt", None, None, result.segments["borger_id"].n_unique(),
-               result.segments["forloeb_id"].n_unique(), sum(weeks, Decimal(0)),
-               sum(hours, Decimal(0)), sum(costs, Decimal(0)), sum(nursing, Decimal(0)),
-               sum(bases, Decimal(0)), None, None]
-    r = tr.reduction_used
-    r_txt = f"{r:.1%}".replace(".", ",") if r is not None else "ukendt"
+        t.rows.append(
+            [
+                _TYPE_LABEL[r.course_type],
+                r.phase,
+                r.level,
+                r.citizens,
+                r.courses,
+                weeks[i],
+                hours[i],
+                costs[i],
+                nursing[i],
+                bases[i],
+                round_ore(r.overhead),
+                r.tariff,
+            ]
+        )
+    t.total = [
+        "I alt",
+        None,
+        None,
+        result.segments["borger_id"].n_unique(),
+        result.segments["forloeb_id"].n_unique(),
+        sum(weeks, Decimal(0)),
+        sum(hours, Decimal(0)),
+        sum(costs, Decimal(0)),
+        sum(nursing, Decimal(0)),
+        sum(bases, Decimal(0)),
+        None,
+        None,
+    ]
+    used = tr.reduction_used
+    r_txt = format_share(used) if used is not None else "ukendt"
     after = Phase.EFTER.value
     t.note = (
         f"Takst = takstgrundlag / borgeruger + overhead ({_kr(tr.overhead_per_week)} pr. uge). "
         f"Udviklende '{after}' = fastholdende takst × (1 − r), r = {r_txt} ({tr.reduction_source})."
-        + (f" Takstgrundlaget regner {cfg_share(result)} af sygeplejen som klinikydelse."
-           if result.cfg.klinik.andel is not None else "")
+        + (
+            f" Takstgrundlaget regner {cfg_share(result)} af sygeplejen som klinikydelse."
+            if result.cfg.klinik.andel is not None
+            else ""
+        )
         + " Individuel: gennemsnittet vises; hver borger finansieres med sin egen udgift pr. uge."
-        + (" Metode: normativ (basistakst + timer × vægtet timepris "
-           f"{_kr(tr.weighted_price)})." if result.cfg.takster.metode == "normativ" else "")
+        + (
+            f" Metode: normativ (basistakst + timer × vægtet timepris {_kr(tr.weighted_price)})."
+            if result.cfg.takster.metode == "normativ"
+            else ""
+        )
     )
     return t
 
@@ -120,18 +179,35 @@ def _kr(x: Decimal) -> str:
 
 def reduction_table(result: RunResult) -> ReportTable:
     e = result.reduction
-    t = ReportTable("reduktion", "Forløbstakster", "Reduktion efter udviklende forløb (r)", [
-        Column("Forløb afsluttet i data", "heltal"), Column("Heraf uden hjælp bagefter", "heltal"),
-        Column("Uger observeret efter", "uger"), Column("Udgift efter forløbet", "kr"),
-        Column("Udgift uden rehabilitering", "kr"), Column("r estimeret", "andel"),
-        Column("r i modelfilen", "andel"), Column("r anvendt", "andel"),
-    ], note="r = 1 − udgift efter forløbet / (fastholdende takst for startniveauet × uger). "
-            "Kilderne angiver 4-13 %.")
-    t.rows.append([
-        e.courses, e.left_help, _hours(e.weeks), round_ore(e.cost_after),
-        round_ore(e.counterfactual),
-        _share(e.r), _share(result.configured_r), _share(result.tariffs.reduction_used),
-    ])
+    t = ReportTable(
+        "reduktion",
+        "Forløbstakster",
+        "Reduktion efter udviklende forløb (r)",
+        [
+            Column("Forløb afsluttet i data", "heltal"),
+            Column("Heraf uden hjælp bagefter", "heltal"),
+            Column("Uger observeret efter", "uger"),
+            Column("Udgift efter forløbet", "kr"),
+            Column("Udgift uden rehabilitering", "kr"),
+            Column("r estimeret", "andel"),
+            Column("r i modelfilen", "andel"),
+            Column("r anvendt", "andel"),
+        ],
+        note="r = 1 − udgift efter forløbet / (fastholdende takst for startniveauet × uger). "
+        "Kilderne angiver 4-13 %.",
+    )
+    t.rows.append(
+        [
+            e.courses,
+            e.left_help,
+            _hours(e.weeks),
+            round_ore(e.cost_after),
+            round_ore(e.counterfactual),
+            _share(e.r),
+            _share(result.configured_r),
+            _share(result.tariffs.reduction_used),
+        ]
+    )
     return t
 
 
@@ -140,18 +216,36 @@ def _share(x: float | None) -> Decimal | None:
 
 
 def quality_tables(result: RunResult) -> list[ReportTable]:
-    q = ReportTable("datakvalitet", "Datakvalitet", "Datakvalitet", [
-        Column("Fil"), Column("Kategori"), Column("Årsag"), Column("Rækker", "heltal"),
-        Column("Timer", "timer"),
-    ], note="Ingen rækker fjernes i stilhed: hver række er i modellen, uden for den, eller ugyldig.")
+    q = ReportTable(
+        "datakvalitet",
+        "Datakvalitet",
+        "Datakvalitet",
+        [
+            Column("Fil"),
+            Column("Kategori"),
+            Column("Årsag"),
+            Column("Rækker", "heltal"),
+            Column("Timer", "timer"),
+        ],
+        note="Ingen rækker fjernes i stilhed: hver række er i modellen, uden for den, "
+        "eller ugyldig.",
+    )
     for line in result.quality:
         hours = None if line.hours is None else Decimal(repr(round(line.hours, 2)))
         q.rows.append([line.source, line.category, line.reason, line.rows, hours])
     out = [q]
     if result.invalid:
-        bad = ReportTable("udeladte_raekker", "Datakvalitet", "Udeladte ugyldige rækker", [
-            Column("Fil"), Column("Række", "heltal"), Column("Årsag"), Column("Værdi"),
-        ])
+        bad = ReportTable(
+            "udeladte_raekker",
+            "Datakvalitet",
+            "Udeladte ugyldige rækker",
+            [
+                Column("Fil"),
+                Column("Række", "heltal"),
+                Column("Årsag"),
+                Column("Værdi"),
+            ],
+        )
         bad.rows = [[r.source, r.row, r.reason, r.value] for r in result.invalid]
         out.append(bad)
     return out
@@ -167,13 +261,15 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix[:-1], "" if value is None else str(value))]
 
 
-def assumption_tables(result: RunResult, config_path: str, run_time: dt.datetime | None
-                      ) -> list[ReportTable]:
+def assumption_tables(
+    result: RunResult, config_path: str, run_time: dt.datetime | None
+) -> list[ReportTable]:
     """The run's facts and the model file's values. Run time only where asked (the workbook):
     files for scheduled runs stay byte-identical for the same inputs."""
     cfg = result.cfg
-    facts = ReportTable("forudsaetninger", "Forudsætninger", "Kørsel", [
-        Column("Emne"), Column("Værdi")])
+    facts = ReportTable(
+        "forudsaetninger", "Forudsætninger", "Kørsel", [Column("Emne"), Column("Værdi")]
+    )
     facts.rows = [
         ["Kommune", cfg.navn],
         ["Periode", f"{result.period[0]:%d-%m-%Y} til {result.period[1]:%d-%m-%Y}"],
@@ -182,18 +278,24 @@ def assumption_tables(result: RunResult, config_path: str, run_time: dt.datetime
     ]
     if run_time is not None:
         facts.rows.append(["Kørt", f"{run_time:%d-%m-%Y %H:%M:%S}"])
-    files = ReportTable("inputfiler", "Forudsætninger", "Inputfiler", [
-        Column("Input"), Column("Fil"), Column("SHA-256"), Column("Rækker", "heltal")])
+    files = ReportTable(
+        "inputfiler",
+        "Forudsætninger",
+        "Inputfiler",
+        [Column("Input"), Column("Fil"), Column("SHA-256"), Column("Rækker", "heltal")],
+    )
     files.rows = [[i.label, i.name, i.sha256, i.rows] for i in result.inputs]
     dump = cfg.model_dump(mode="json", exclude={"data"})
-    values = ReportTable("modelfil", "Forudsætninger", "Modelfilens værdier", [
-        Column("Nøgle"), Column("Værdi")])
+    values = ReportTable(
+        "modelfil", "Forudsætninger", "Modelfilens værdier", [Column("Nøgle"), Column("Værdi")]
+    )
     values.rows = [[k, v] for k, v in _flatten(dump)]
     return [facts, files, values]
 
 
-def tariff_report(result: RunResult, config_path: str, run_time: dt.datetime | None
-                  ) -> list[ReportTable]:
+def tariff_report(
+    result: RunResult, config_path: str, run_time: dt.datetime | None
+) -> list[ReportTable]:
     """Every table of `takst beregn`, in workbook order."""
     return [
         *assumption_tables(result, config_path, run_time),

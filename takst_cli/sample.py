@@ -12,20 +12,36 @@ import numpy as np
 import polars as pl
 
 TEAMS = ["Team Nord", "Team Syd", "Team Øst", "Team Vest", "Team Midtby"]
-SSH, SSA, SPL, TER = ("Social- og sundhedshjælper", "Social- og sundhedsassistent",
-                      "Sygeplejerske", "Terapeut")
+SSH, SSA, SPL, TER = (
+    "Social- og sundhedshjælper",
+    "Social- og sundhedsassistent",
+    "Sygeplejerske",
+    "Terapeut",
+)
 YEAR = 2025
 PERIOD = (dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
 
 VISIT_HEADERS = {
-    "borger_id": "Borger ID", "dato": "Dato", "start": "Starttid", "minutter": "Minutter",
-    "paragraf": "Paragraf", "faggruppe": "Faggruppe", "team": "Team", "klinik": "Klinik",
-    "status": "Status", "aflyst_tidspunkt": "Aflyst tidspunkt", "aflyst_af": "Aflyst af",
+    "borger_id": "Borger ID",
+    "dato": "Dato",
+    "start": "Starttid",
+    "minutter": "Minutter",
+    "paragraf": "Paragraf",
+    "faggruppe": "Faggruppe",
+    "team": "Team",
+    "klinik": "Klinik",
+    "status": "Status",
+    "aflyst_tidspunkt": "Aflyst tidspunkt",
+    "aflyst_af": "Aflyst af",
 }
 GRANT_HEADERS = {
-    "borger_id": "Borger ID", "team": "Team", "forloebstype": "Forløbstype",
-    "start_dato": "Startdato", "slut_dato": "Slutdato",
-    "visiterede_minutter_uge": "Visiterede minutter pr. uge", "funktionsevne": "Funktionsevne",
+    "borger_id": "Borger ID",
+    "team": "Team",
+    "forloebstype": "Forløbstype",
+    "start_dato": "Startdato",
+    "slut_dato": "Slutdato",
+    "visiterede_minutter_uge": "Visiterede minutter pr. uge",
+    "funktionsevne": "Funktionsevne",
 }
 _LEVEL_WEIGHTS = [0.34, 0.26, 0.18, 0.12, 0.10]
 
@@ -54,15 +70,20 @@ def make_grants(rng: np.random.Generator, n_citizens: int) -> pl.DataFrame:
     start = np.where(
         kind == 0,
         p0 + rng.integers(0, 300, n_citizens).astype("timedelta64[D]"),
-        np.where(rng.random(n_citizens) < 0.75,
-                 p0 - rng.integers(30, 900, n_citizens).astype("timedelta64[D]"),
-                 p0 + rng.integers(0, 330, n_citizens).astype("timedelta64[D]")),
+        np.where(
+            rng.random(n_citizens) < 0.75,
+            p0 - rng.integers(30, 900, n_citizens).astype("timedelta64[D]"),
+            p0 + rng.integers(0, 330, n_citizens).astype("timedelta64[D]"),
+        ),
     )
     end = np.where(
-        kind == 0, start + np.timedelta64(83, "D"),
-        np.where(rng.random(n_citizens) < 0.12,
-                 p0 + rng.integers(60, 364, n_citizens).astype("timedelta64[D]"),
-                 np.datetime64("NaT")),
+        kind == 0,
+        start + np.timedelta64(83, "D"),
+        np.where(
+            rng.random(n_citizens) < 0.12,
+            p0 + rng.integers(60, 364, n_citizens).astype("timedelta64[D]"),
+            np.datetime64("NaT"),
+        ),
     )
     end = np.where((kind != 0) & (end < start), start + np.timedelta64(30, "D"), end)
     # After a development course: 8 % leave help, 30 % continue reduced on a new stabilising
@@ -74,22 +95,33 @@ def make_grants(rng: np.random.Generator, n_citizens: int) -> pl.DataFrame:
     fsiii = np.clip(np.round(hours / 7 + rng.normal(0, 0.5, n_citizens)), 0, 4) + 0.0
     ids = np.array([f"B{i:06d}" for i in range(1, n_citizens + 1)])
     names = np.array(["udviklende", "fastholdende", "individuel"])
-    first = pl.DataFrame({
-        "borger_id": ids, "team": np.array(TEAMS)[team], "forloebstype": names[kind],
-        "start_dato": start.astype("datetime64[D]"), "slut_dato": end.astype("datetime64[D]"),
-        "visiterede_minutter_uge": np.round(hours * 60), "funktionsevne": fsiii,
-    })
-    second = pl.DataFrame({
-        "borger_id": ids[follow], "team": np.array(TEAMS)[team[follow]],
-        "forloebstype": np.full(follow.sum(), "fastholdende"),
-        "start_dato": (end[follow] + np.timedelta64(1, "D")).astype("datetime64[D]"),
-        "slut_dato": np.full(follow.sum(), np.datetime64("NaT"), dtype="datetime64[D]"),
-        "visiterede_minutter_uge": np.round(hours[follow] * factor[follow] * 60),
-        "funktionsevne": np.clip(fsiii[follow] - (outcome[follow] == 1), 0, 4),
-    })
-    return pl.concat([first, second]).with_columns(
-        pl.col("start_dato").cast(pl.Date), pl.col("slut_dato").cast(pl.Date)
-    ).sort(["borger_id", "start_dato"])
+    first = pl.DataFrame(
+        {
+            "borger_id": ids,
+            "team": np.array(TEAMS)[team],
+            "forloebstype": names[kind],
+            "start_dato": start.astype("datetime64[D]"),
+            "slut_dato": end.astype("datetime64[D]"),
+            "visiterede_minutter_uge": np.round(hours * 60),
+            "funktionsevne": fsiii,
+        }
+    )
+    second = pl.DataFrame(
+        {
+            "borger_id": ids[follow],
+            "team": np.array(TEAMS)[team[follow]],
+            "forloebstype": np.full(follow.sum(), "fastholdende"),
+            "start_dato": (end[follow] + np.timedelta64(1, "D")).astype("datetime64[D]"),
+            "slut_dato": np.full(follow.sum(), np.datetime64("NaT"), dtype="datetime64[D]"),
+            "visiterede_minutter_uge": np.round(hours[follow] * factor[follow] * 60),
+            "funktionsevne": np.clip(fsiii[follow] - (outcome[follow] == 1), 0, 4),
+        }
+    )
+    return (
+        pl.concat([first, second])
+        .with_columns(pl.col("start_dato").cast(pl.Date), pl.col("slut_dato").cast(pl.Date))
+        .sort(["borger_id", "start_dato"])
+    )
 
 
 def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
@@ -103,8 +135,11 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
     days = np.where(days > 0, days, 0)
     # Stabilising grants that stop in the year: a few visits registered after the end, which
     # count for activity but belong to no course.
-    stops = ~np.isnat(g_end_raw) & (g_end_raw < p1) & (grants["forloebstype"] != "udviklende"
-                                                        ).to_numpy()
+    stops = (
+        ~np.isnat(g_end_raw)
+        & (g_end_raw < p1)
+        & (grants["forloebstype"] != "udviklende").to_numpy()
+    )
     extra = np.minimum(5, (p1 - g_end).astype(int))
     days = np.where(stops & (days > 0), days + extra, days)
     weekly = grants["visiterede_minutter_uge"].to_numpy() * rng.uniform(0.85, 1.05, grants.height)
@@ -120,49 +155,71 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
     rehab = np.where(dev[row], 0.30, 0.06)
     paragraph = np.select(
         [cat < 0.60 - rehab[row] / 2, cat < 0.60 + rehab[row] / 2, cat < 0.95, cat < 0.98],
-        ["SEL §83", "SEL §83a", "SUL §138", "SEL §86"], "SEL §85",
+        ["SEL §83", "SEL §83a", "SUL §138", "SEL §86"],
+        "SEL §85",
     )
     who = rng.random(total)
     staff = np.select(
         [paragraph == "SEL §83", paragraph == "SEL §83a", paragraph == "SUL §138"],
-        [np.where(who < 0.6, SSH, SSA), np.where(who < 0.5, TER, SSA),
-         np.where(who < 0.62, SPL, SSA)],
+        [
+            np.where(who < 0.6, SSH, SSA),
+            np.where(who < 0.5, TER, SSA),
+            np.where(who < 0.62, SPL, SSA),
+        ],
         TER,
     )
     shift_draw = rng.random(total)
-    hour = np.select([shift_draw < 0.72, shift_draw < 0.96],
-                     [rng.integers(7, 15, total), rng.integers(15, 23, total)],
-                     np.where(rng.random(total) < 0.5, 23, rng.integers(0, 7, total)))
+    hour = np.select(
+        [shift_draw < 0.72, shift_draw < 0.96],
+        [rng.integers(7, 15, total), rng.integers(15, 23, total)],
+        np.where(rng.random(total) < 0.5, 23, rng.integers(0, 7, total)),
+    )
     minute = rng.choice([0, 15, 30, 45], total)
-    weekday = ((date.astype("datetime64[D]").view("int64") - 4) % 7)  # 0 = Monday
+    weekday = (date.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday
     clinic = (staff == SPL) & (hour < 15) & (weekday < 5) & (rng.random(total) < 0.25)
     cancelled = rng.random(total) < 0.03
     by_citizen = rng.random(total) < 0.6
     ahead_h = rng.uniform(1, 60, total)
     visit_ts = date.astype("datetime64[m]") + (hour * 60 + minute).astype("timedelta64[m]")
     cancel_ts = visit_ts - (ahead_h * 60).astype("timedelta64[m]")
-    frame = pl.DataFrame({
-        "borger_id": grants["borger_id"].to_numpy()[row],
-        "dato": date,
-        "hour": hour, "minute": minute,
-        "minutter": minutes,
-        "paragraf": paragraph, "faggruppe": staff,
-        "team": grants["team"].to_numpy()[row],
-        "klinik": np.where(clinic, "ja", "nej"),
-        "status": np.where(cancelled, "aflyst", "leveret"),
-        "aflyst_tidspunkt": np.where(cancelled, cancel_ts, np.datetime64("NaT")).astype(
-            "datetime64[ms]"),
-        "aflyst_af": np.where(by_citizen, "borger", "leverandør"),
-    })
-    return frame.with_columns(
-        pl.col("dato").cast(pl.Date),
-        pl.format("{}:{}", pl.col("hour").cast(pl.String).str.zfill(2),
-                  pl.col("minute").cast(pl.String).str.zfill(2)).alias("start"),
-        pl.col("aflyst_tidspunkt").cast(pl.Datetime("us")),
-        pl.when(pl.col("status") == "aflyst").then(pl.col("aflyst_af")).alias("aflyst_af"),
-    ).drop("hour", "minute").sort(["dato", "start", "borger_id"]).select(
-        "borger_id", "dato", "start", *[c for c in VISIT_HEADERS if c not in
-                                        ("borger_id", "dato", "start")])
+    frame = pl.DataFrame(
+        {
+            "borger_id": grants["borger_id"].to_numpy()[row],
+            "dato": date,
+            "hour": hour,
+            "minute": minute,
+            "minutter": minutes,
+            "paragraf": paragraph,
+            "faggruppe": staff,
+            "team": grants["team"].to_numpy()[row],
+            "klinik": np.where(clinic, "ja", "nej"),
+            "status": np.where(cancelled, "aflyst", "leveret"),
+            "aflyst_tidspunkt": np.where(cancelled, cancel_ts, np.datetime64("NaT")).astype(
+                "datetime64[ms]"
+            ),
+            "aflyst_af": np.where(by_citizen, "borger", "leverandør"),
+        }
+    )
+    return (
+        frame.with_columns(
+            pl.col("dato").cast(pl.Date),
+            pl.format(
+                "{}:{}",
+                pl.col("hour").cast(pl.String).str.zfill(2),
+                pl.col("minute").cast(pl.String).str.zfill(2),
+            ).alias("start"),
+            pl.col("aflyst_tidspunkt").cast(pl.Datetime("us")),
+            pl.when(pl.col("status") == "aflyst").then(pl.col("aflyst_af")).alias("aflyst_af"),
+        )
+        .drop("hour", "minute")
+        .sort(["dato", "start", "borger_id"])
+        .select(
+            "borger_id",
+            "dato",
+            "start",
+            *[c for c in VISIT_HEADERS if c not in ("borger_id", "dato", "start")],
+        )
+    )
 
 
 def make_sample(n_citizens: int, seed: int) -> Sample:
@@ -187,8 +244,9 @@ def model_yaml(visits_path: str, grants_path: str, name: str = "Eksempel Kommune
     """A commented model file for the sample municipality, pointing at its data files."""
     vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
     gra = "\n".join(f"    {k}: {v}" for k, v in GRANT_HEADERS.items())
-    return MODEL_TEMPLATE.format(name=name, visits=visits_path, grants=grants_path,
-                                 vis=vis, gra=gra, year=YEAR)
+    return MODEL_TEMPLATE.format(
+        name=name, visits=visits_path, grants=grants_path, vis=vis, gra=gra, year=YEAR
+    )
 
 
 MODEL_TEMPLATE = """\

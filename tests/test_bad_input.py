@@ -32,28 +32,43 @@ def test_broken_yaml_names_line(tiny: Path) -> None:
 
 
 def test_every_config_problem_listed_with_key_path(tiny: Path) -> None:
-    text = tiny.read_text().replace("fravaer_andel: 0.15", "fravaer_andel: 1.5").replace(
-        "aarsloen: 400000", "aarsloen: mange").replace("tillaeg: {aften: 0.25",
-                                                        "tillaeg: {morgen: 0.25")
-    tiny.write_text(text + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
-                    "    - {niveau: 2, fra: 6}\n", encoding="utf-8")
+    text = (
+        tiny.read_text()
+        .replace("fravaer_andel: 0.15", "fravaer_andel: 1.5")
+        .replace("aarsloen: 400000", "aarsloen: mange")
+        .replace("tillaeg: {aften: 0.25", "tillaeg: {morgen: 0.25")
+    )
+    tiny.write_text(
+        text + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
+        "    - {niveau: 2, fra: 6}\n",
+        encoding="utf-8",
+    )
     res = invoke("beregn", "--config", str(tiny))
-    _fails(res, "timepris.faggrupper[0].aarsloen: skal være et tal, fik 'mange'",
-           "timepris.tillaeg.morgen: ugyldig værdi 'morgen'")
+    _fails(
+        res,
+        "timepris.faggrupper[0].aarsloen: skal være et tal, fik 'mange'",
+        "timepris.tillaeg.morgen: ugyldig værdi 'morgen'",
+    )
     # semantic problems come once the schema holds
-    tiny.write_text(text.replace("aarsloen: mange", "aarsloen: 400000").replace(
-        "morgen", "aften") + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
-                             "    - {niveau: 2, fra: 6}\n", encoding="utf-8")
-    _fails(invoke("beregn", "--config", str(tiny)),
-           "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1",
-           "niveauer.baand: hul mellem 5.0 og 6.0 timer pr. uge")
+    tiny.write_text(
+        text.replace("aarsloen: mange", "aarsloen: 400000").replace("morgen", "aften")
+        + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n"
+        "    - {niveau: 2, fra: 6}\n",
+        encoding="utf-8",
+    )
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1",
+        "niveauer.baand: hul mellem 5.0 og 6.0 timer pr. uge",
+    )
 
 
 def test_indirect_shares_must_sum_below_one(tiny: Path) -> None:
-    tiny.write_text(tiny.read_text().replace("{transport: 0.25}",
-                                             "{transport: 0.6, pauser: 0.4}"))
-    _fails(invoke("timepris", "--config", str(tiny)),
-           "indirekte_andele: de indirekte andele skal tilsammen være under 1")
+    tiny.write_text(tiny.read_text().replace("{transport: 0.25}", "{transport: 0.6, pauser: 0.4}"))
+    _fails(
+        invoke("timepris", "--config", str(tiny)),
+        "indirekte_andele: de indirekte andele skal tilsammen være under 1",
+    )
 
 
 def test_invalid_rows_stop_the_run_with_file_and_row(tiny: Path) -> None:
@@ -63,10 +78,14 @@ def test_invalid_rows_stop_the_run_with_file_and_row(tiny: Path) -> None:
     lines[4] = lines[4].replace(";30;", ";-30;")  # row 5: negative minutes
     lines[8] = lines[8].replace(";SSH;", ";Kok;")  # row 9: unknown staff group
     visits.write_text("\n".join(lines) + "\n")
-    _fails(invoke("beregn", "--config", str(tiny)), "3 ugyldige rækker",
-           "leverancer.csv række 3: ugyldig dato ('32-01-2025')",
-           "leverancer.csv række 5: negative minutter ('-30')",
-           "leverancer.csv række 9: ukendt faggruppe ('Kok')", "--udelad-ugyldige")
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "3 ugyldige rækker",
+        "leverancer.csv række 3: ugyldig dato ('32-01-2025')",
+        "leverancer.csv række 5: negative minutter ('-30')",
+        "leverancer.csv række 9: ukendt faggruppe ('Kok')",
+        "--udelad-ugyldige",
+    )
 
 
 def test_excluded_invalid_rows_are_listed(tiny: Path, tmp_path: Path) -> None:
@@ -75,8 +94,9 @@ def test_excluded_invalid_rows_are_listed(tiny: Path, tmp_path: Path) -> None:
     lines[2] = lines[2].replace("07-01-2025", "32-01-2025")
     visits.write_text("\n".join(lines) + "\n")
     target = tmp_path / "ud"
-    res = invoke("beregn", "--config", str(tiny), "--udelad-ugyldige", "--format", "csv",
-                 "--ud", str(target))
+    res = invoke(
+        "beregn", "--config", str(tiny), "--udelad-ugyldige", "--format", "csv", "--ud", str(target)
+    )
     assert res.exit_code == 0, res.output
     listed = (target / "udeladte_raekker.csv").read_text(encoding="utf-8")
     assert "leverancer.csv,3,ugyldig dato,32-01-2025" in listed
@@ -99,5 +119,8 @@ def test_unknown_error_has_no_traceback_without_debug(tiny: Path, monkeypatch) -
 def test_missing_column_in_export(tiny: Path) -> None:
     visits = tiny.parent / "leverancer.csv"
     visits.write_text(visits.read_text().replace("faggruppe;team", "fag;hold"))
-    _fails(invoke("beregn", "--config", str(tiny)),
-           "leverancer.csv: mangler kolonner 'faggruppe', 'team'", "fundne kolonner:")
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "leverancer.csv: mangler kolonner 'faggruppe', 'team'",
+        "fundne kolonner:",
+    )

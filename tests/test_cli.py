@@ -40,8 +40,17 @@ def test_beregn_prints_prices_tariffs_r_and_quality(tiny: Path) -> None:
     res = invoke("beregn", "--config", str(tiny))
     assert res.exit_code == 0, res.output
     out = res.stdout
-    for text in ("Forløbstakster pr. borgeruge", "342,03", "111,20", "831,21", "97,44",
-                 "43,3 %", "Datakvalitet", "nat", "aflyst"):
+    for text in (
+        "Forløbstakster pr. borgeruge",
+        "342,03",
+        "111,20",
+        "831,21",
+        "97,44",
+        "43,3 %",
+        "Datakvalitet",
+        "nat",
+        "aflyst",
+    ):
         assert text in out, text
 
 
@@ -57,8 +66,11 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     assert ws["G2"].value == "Timepris dag (kr.)"
     assert ws["G3"].value == pytest.approx(326.12)
     assert ws["G3"].number_format == "#,##0.00"
-    tariffs = {(r[0], r[1], r[2]): r[11] for r in wb["Forløbstakster"].iter_rows(
-        min_row=3, values_only=True) if r[0] in ("Udviklende", "Fastholdende", "Individuel")}
+    tariffs = {
+        (r[0], r[1], r[2]): r[11]
+        for r in wb["Forløbstakster"].iter_rows(min_row=3, values_only=True)
+        if r[0] in ("Udviklende", "Fastholdende", "Individuel")
+    }
     assert tariffs[("Udviklende", "periode 1", 3)] == pytest.approx(342.03)
     facts = {r[0]: r[1] for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0]}
     assert facts["Kommune"] == "Lilleby"
@@ -80,17 +92,26 @@ def test_existing_output_needs_overskriv(tiny: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
-def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
-                                                     fmt: str) -> None:
+def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path, fmt: str) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for folder in (a, b):
-        res = invoke("beregn", "--config", str(tiny), "--format", fmt, "--ud", str(folder),
-                     "--stille")
+        res = invoke(
+            "beregn", "--config", str(tiny), "--format", fmt, "--ud", str(folder), "--stille"
+        )
         assert res.exit_code == 0, res.output
     names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(f"{n}.{fmt}" for n in (
-        "forudsaetninger", "inputfiler", "modelfil", "timepriser", "forloebstakster",
-        "reduktion", "datakvalitet"))
+    assert names == sorted(
+        f"{n}.{fmt}"
+        for n in (
+            "forudsaetninger",
+            "inputfiler",
+            "modelfil",
+            "timepriser",
+            "forloebstakster",
+            "reduktion",
+            "datakvalitet",
+        )
+    )
     if fmt != "parquet":
         for name in names:
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -99,8 +120,11 @@ def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
 def test_csv_and_json_values(tiny: Path, tmp_path: Path) -> None:
     invoke("beregn", "--config", str(tiny), "--format", "csv", "--ud", str(tmp_path / "c"))
     tariffs = pl.read_csv(tmp_path / "c" / "forloebstakster.csv", infer_schema=False)
-    row = tariffs.filter((pl.col("Forløbstype") == "Udviklende") & (pl.col("Niveau") == "3")
-                         & (pl.col("Fase") == "periode 1"))
+    row = tariffs.filter(
+        (pl.col("Forløbstype") == "Udviklende")
+        & (pl.col("Niveau") == "3")
+        & (pl.col("Fase") == "periode 1")
+    )
     assert row["Takst pr. uge"].item() == "342.03"
     total = tariffs.filter(pl.col("Forløbstype") == "I alt")
     # 1 304,48 + 652,24 + 1 334,125 + 1 724,48 + 3 261,20 = 8 276,525 → 8 276,53
@@ -129,13 +153,13 @@ def test_usage_error_exits_2() -> None:
 
 def test_eksempel_is_deterministic_and_runs_at_once(tmp_path: Path) -> None:
     for folder in ("a", "b"):
-        res = invoke("eksempel", "--ud", str(tmp_path / folder), "--borgere", "12", "--seed",
-                     "7")
+        res = invoke("eksempel", "--ud", str(tmp_path / folder), "--borgere", "12", "--seed", "7")
         assert res.exit_code == 0, res.output
     for name in ("leverancer.csv", "visitationer.xlsx", "model.yaml"):
         assert (tmp_path / "a" / name).exists()
     assert (tmp_path / "a" / "leverancer.csv").read_bytes() == (
-        tmp_path / "b" / "leverancer.csv").read_bytes()
+        tmp_path / "b" / "leverancer.csv"
+    ).read_bytes()
     res = invoke("beregn", "--config", str(tmp_path / "a" / "model.yaml"))
     assert res.exit_code == 0, res.output
     assert "Forløbstakster" in res.stdout

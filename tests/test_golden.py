@@ -22,8 +22,19 @@ GOLDEN = ROOT / "tests" / "golden"
 @pytest.fixture(scope="module")
 def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("golden")
-    res = CliRunner().invoke(app, ["beregn", "--config", str(ROOT / "configs" / "eksempel.yaml"),
-                                   "--format", "csv", "--ud", str(out), "--stille"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "beregn",
+            "--config",
+            str(ROOT / "configs" / "eksempel.yaml"),
+            "--format",
+            "csv",
+            "--ud",
+            str(out),
+            "--stille",
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -31,16 +42,20 @@ def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.csv")))
 def test_sample_matches_golden(sample_out: Path, name: str) -> None:
     assert (sample_out / name).read_text(encoding="utf-8") == (GOLDEN / name).read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_sample_tariffs_reconcile(sample_out: Path) -> None:
-    import polars as pl
     from decimal import Decimal
 
+    import polars as pl
+
     t = pl.read_csv(sample_out / "forloebstakster.csv", infer_schema=False)
-    body, total = t.filter(pl.col("Forløbstype") != "I alt"), t.filter(
-        pl.col("Forløbstype") == "I alt")
+    body, total = (
+        t.filter(pl.col("Forløbstype") != "I alt"),
+        t.filter(pl.col("Forløbstype") == "I alt"),
+    )
     for col in ("Faktisk udgift", "Takstgrundlag", "Borgeruger", "Timer"):
         assert sum(Decimal(v) for v in body[col]) == Decimal(total[col].item()), col
     # all three course types and all five levels are in the sample

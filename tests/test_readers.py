@@ -16,8 +16,11 @@ from takst_cli.models import VISITATIONER_FIELDS
 from takst_cli.pipeline.parse import parse_grants
 
 HEADERS = {f: f for f in VISITATIONER_FIELDS} | {
-    "borger_id": "Borger ID", "forloebstype": "Forløbstype", "start_dato": "Startdato",
-    "visiterede_minutter_uge": "Minutter pr. uge"}
+    "borger_id": "Borger ID",
+    "forloebstype": "Forløbstype",
+    "start_dato": "Startdato",
+    "visiterede_minutter_uge": "Minutter pr. uge",
+}
 ROWS = [
     ["Borger ID", "team", "Forløbstype", "Startdato", "slut_dato", "Minutter pr. uge"],
     ["B1", "Team Øst", "udviklende", "06-01-2025", "", "90,5"],
@@ -25,14 +28,16 @@ ROWS = [
     ["B3", "Team Øst", "Individuel", "2025-03-01", "", "1.800,0"],
 ]
 
-EXPECTED = pl.DataFrame({
-    "borger_id": ["B1", "B2", "B3"],
-    "team": ["Team Øst", "Team Syd", "Team Øst"],
-    "forloebstype": ["udviklende", "fastholdende", "individuel"],
-    "start_dato": [dt.date(2025, 1, 6), dt.date(2025, 2, 6), dt.date(2025, 3, 1)],
-    "slut_dato": [None, dt.date(2025, 6, 30), None],
-    "visiterede_minutter_uge": [90.5, 1200.0, 1800.0],
-})
+EXPECTED = pl.DataFrame(
+    {
+        "borger_id": ["B1", "B2", "B3"],
+        "team": ["Team Øst", "Team Syd", "Team Øst"],
+        "forloebstype": ["udviklende", "fastholdende", "individuel"],
+        "start_dato": [dt.date(2025, 1, 6), dt.date(2025, 2, 6), dt.date(2025, 3, 1)],
+        "slut_dato": [None, dt.date(2025, 6, 30), None],
+        "visiterede_minutter_uge": [90.5, 1200.0, 1800.0],
+    }
+)
 
 
 def _parsed(path: Path, sheet: str | None = None) -> pl.DataFrame:
@@ -46,9 +51,14 @@ def _csv(rows: list[list[str]], sep: str) -> str:
     return "\n".join(sep.join(r) for r in rows) + "\n"
 
 
-@pytest.mark.parametrize("encoding,sep", [
-    ("utf-8-sig", ";"), ("cp1252", ";"), ("utf-8", ";"),
-])
+@pytest.mark.parametrize(
+    "encoding,sep",
+    [
+        ("utf-8-sig", ";"),
+        ("cp1252", ";"),
+        ("utf-8", ";"),
+    ],
+)
 def test_danish_csv_dialects(tmp_path: Path, encoding: str, sep: str) -> None:
     path = tmp_path / "v.csv"
     path.write_bytes(_csv(ROWS, sep).encode(encoding))
@@ -78,9 +88,14 @@ def test_xlsx_with_real_dates_and_numbers(tmp_path: Path) -> None:
 
 def test_parquet(tmp_path: Path) -> None:
     path = tmp_path / "v.parquet"
-    EXPECTED.rename({"borger_id": "Borger ID", "forloebstype": "Forløbstype",
-                     "start_dato": "Startdato",
-                     "visiterede_minutter_uge": "Minutter pr. uge"}).write_parquet(path)
+    EXPECTED.rename(
+        {
+            "borger_id": "Borger ID",
+            "forloebstype": "Forløbstype",
+            "start_dato": "Startdato",
+            "visiterede_minutter_uge": "Minutter pr. uge",
+        }
+    ).write_parquet(path)
     assert_frame_equal(_parsed(path), EXPECTED)
 
 
@@ -97,20 +112,26 @@ def test_missing_columns_are_all_listed_with_those_found(tmp_path: Path) -> None
     with pytest.raises(DataError) as err:
         read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS)
     msg = err.value.message
-    assert "mangler kolonner 'Borger ID' (borger_id), 'Startdato' (start_dato), " \
-           "'Minutter pr. uge' (visiterede_minutter_uge)" in msg
+    assert (
+        "mangler kolonner 'Borger ID' (borger_id), 'Startdato' (start_dato), "
+        "'Minutter pr. uge' (visiterede_minutter_uge)" in msg
+    )
     assert "fundne kolonner: 'Borger', 'team', 'x'" in msg
 
 
-@pytest.mark.parametrize("content,suffix,expected", [
-    (b"", ".csv", "filen er tom"),
-    (b"\xef\xbb\xbf\n", ".csv", "filen er tom"),
-    (b"not a zip", ".xlsx", "kan ikke læses som en XLSX-projektmappe"),
-    (b"PAR1garbage", ".parquet", "kan ikke læses som Parquet"),
-    (b"a;b", ".ods", "ukendt filtype '.ods'"),
-])
-def test_bad_files_give_a_clear_message(tmp_path: Path, content: bytes, suffix: str,
-                                        expected: str) -> None:
+@pytest.mark.parametrize(
+    "content,suffix,expected",
+    [
+        (b"", ".csv", "filen er tom"),
+        (b"\xef\xbb\xbf\n", ".csv", "filen er tom"),
+        (b"not a zip", ".xlsx", "kan ikke læses som en XLSX-projektmappe"),
+        (b"PAR1garbage", ".parquet", "kan ikke læses som Parquet"),
+        (b"a;b", ".ods", "ukendt filtype '.ods'"),
+    ],
+)
+def test_bad_files_give_a_clear_message(
+    tmp_path: Path, content: bytes, suffix: str, expected: str
+) -> None:
     path = tmp_path / f"v{suffix}"
     path.write_bytes(content)
     with pytest.raises(DataError, match=expected):
@@ -124,5 +145,6 @@ def test_missing_file_and_missing_sheet(tmp_path: Path) -> None:
     wb.active.title = "Ark1"
     wb.save(tmp_path / "v.xlsx")
     with pytest.raises(DataError, match="arket 'Visitationer' findes ikke; arkene er 'Ark1'"):
-        read_table("visitationer", tmp_path / "v.xlsx", VISITATIONER_FIELDS, HEADERS,
-                   "Visitationer")
+        read_table(
+            "visitationer", tmp_path / "v.xlsx", VISITATIONER_FIELDS, HEADERS, "Visitationer"
+        )

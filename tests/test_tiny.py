@@ -42,8 +42,11 @@ T_FAST_1 = Decimal("1334.125") / 14
 
 
 def _row(result, course_type: CourseType, phase: Phase, level: int):  # type: ignore[no-untyped-def]
-    return next(r for r in result.tariffs.rows
-                if (r.course_type, r.phase, r.level) == (course_type.value, phase.value, level))
+    return next(
+        r
+        for r in result.tariffs.rows
+        if (r.course_type, r.phase, r.level) == (course_type.value, phase.value, level)
+    )
 
 
 @pytest.fixture
@@ -64,14 +67,22 @@ def test_stabilising_tariffs(result) -> None:  # type: ignore[no-untyped-def]
     l3 = _row(result, CourseType.FASTHOLDENDE, Phase.HELE, 3)
     # 1 724,48 / 12 + 15,9090.. = 143,7066.. + 15,9090.. = 159,6157.. → 159,62
     assert (l3.citizens, l3.weeks, l3.cost, l3.tariff) == (
-        1, Decimal(12), Decimal("1724.48"), Decimal("159.62"))
+        1,
+        Decimal(12),
+        Decimal("1724.48"),
+        Decimal("159.62"),
+    )
 
 
 def test_development_period_1(result) -> None:  # type: ignore[no-untyped-def]
     p1 = _row(result, CourseType.UDVIKLENDE, Phase.PERIODE_1, 3)
     # 1 304,48 / 4 = 326,12; + 15,9090.. = 342,029.. → 342,03
     assert (p1.citizens, p1.weeks, p1.cost, p1.tariff) == (
-        2, Decimal(4), Decimal("1304.48"), Decimal("342.03"))
+        2,
+        Decimal(4),
+        Decimal("1304.48"),
+        Decimal("342.03"),
+    )
 
 
 def test_reduction_estimated_against_counterfactual(result) -> None:  # type: ignore[no-untyped-def]
@@ -104,12 +115,17 @@ def test_individual_above_threshold(result) -> None:  # type: ignore[no-untyped-
     ind = _row(result, CourseType.INDIVIDUEL, Phase.HELE, 5)
     # 3 261,20 / 4 = 815,30 + 15,909.. = 831,209 → 831,21
     assert (ind.citizens, ind.weeks, ind.cost, ind.tariff) == (
-        1, Decimal(4), Decimal("3261.20"), Decimal("831.21"))
+        1,
+        Decimal(4),
+        Decimal("3261.20"),
+        Decimal("831.21"),
+    )
 
 
 def test_data_quality_counts_every_row(result) -> None:  # type: ignore[no-untyped-def]
-    counts = {(q.category, q.reason): q.rows for q in result.quality
-              if q.source == "leverancer.csv"}
+    counts = {
+        (q.category, q.reason): q.rows for q in result.quality if q.source == "leverancer.csv"
+    }
     assert counts[("læst", "rækker i alt")] == 16
     assert counts[("uden for modellen", "nat")] == 1
     assert counts[("uden for modellen", "aflyst")] == 1
@@ -120,9 +136,12 @@ def test_data_quality_counts_every_row(result) -> None:  # type: ignore[no-untyp
 
 
 def test_configured_reduction_wins(tiny: Path) -> None:
-    tiny.write_text(tiny.read_text().replace(
-        "{periode_uger: 2, efterperiode_uger: 2}",
-        "{periode_uger: 2, efterperiode_uger: 2, forventet_reduktion: 0.10}"))
+    tiny.write_text(
+        tiny.read_text().replace(
+            "{periode_uger: 2, efterperiode_uger: 2}",
+            "{periode_uger: 2, efterperiode_uger: 2, forventet_reduktion: 0.10}",
+        )
+    )
     res = run_model(tiny)
     after = _row(res, CourseType.UDVIKLENDE, Phase.EFTER, 3)
     # 143,7066.. × 0,9 + 15,909.. = 129,336 + 15,909 = 145,245.. → 145,25

@@ -31,8 +31,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     debug: Annotated[bool, typer.Option("--debug", help="Vis fuld fejlsporing ved fejl.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Vis versionen.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versionen.")
+    ] = False,
 ) -> None:
     set_debug(debug)
 

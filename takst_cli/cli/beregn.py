@@ -34,7 +34,17 @@ def beregn(
 
         cfg, visits, grants = load(config, leverancer, visitationer)
         result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
-        screen = [report.price_table(result.prices), report.tariff_table(result),
-                  report.reduction_table(result), *report.quality_tables(result)]
-        emit(screen, lambda t: report.tariff_report(result, str(config), t), ud, format,
-             overskriv, stille)
+        screen = [
+            report.price_table(result.prices),
+            report.tariff_table(result),
+            report.reduction_table(result),
+            *report.quality_tables(result),
+        ]
+        emit(
+            screen,
+            lambda t: report.tariff_report(result, str(config), t),
+            ud,
+            format,
+            overskriv,
+            stille,
+        )

@@ -22,18 +22,33 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Modelfilen (YAML).",
-                                         show_default=False)]
-VisitsOpt = Annotated[Path | None, typer.Option(
-    "--leverancer", help="Leverancefil (CSV/XLSX/Parquet); erstatter data.leverancer.")]
-GrantsOpt = Annotated[Path | None, typer.Option(
-    "--visitationer", help="Visitationsfil (CSV/XLSX/Parquet); erstatter data.visitationer.")]
-OutOpt = Annotated[Path | None, typer.Option(
-    "--ud", help="Projektmappe (.xlsx) eller mappe til --format csv/json/parquet.")]
+ConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Modelfilen (YAML).", show_default=False)
+]
+VisitsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--leverancer", help="Leverancefil (CSV/XLSX/Parquet); erstatter data.leverancer."
+    ),
+]
+GrantsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--visitationer", help="Visitationsfil (CSV/XLSX/Parquet); erstatter data.visitationer."
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--ud", help="Projektmappe (.xlsx) eller mappe til --format csv/json/parquet."),
+]
 OverwriteOpt = Annotated[bool, typer.Option("--overskriv", help="Erstat eksisterende filer.")]
-ExcludeOpt = Annotated[bool, typer.Option(
-    "--udelad-ugyldige", help="Udelad ugyldige rækker og list dem i datakvalitet i stedet for "
-    "at stoppe.")]
+ExcludeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--udelad-ugyldige",
+        help="Udelad ugyldige rækker og list dem i datakvalitet i stedet for at stoppe.",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--stille", help="Vis ingen tabeller i terminalen.")]
 
 
@@ -44,8 +59,12 @@ class OutFormat(StrEnum):
     parquet = "parquet"
 
 
-FormatOpt = Annotated[OutFormat | None, typer.Option(
-    "--format", help="xlsx (projektmappe) eller csv/json/parquet (én fil pr. tabel i --ud).")]
+FormatOpt = Annotated[
+    OutFormat | None,
+    typer.Option(
+        "--format", help="xlsx (projektmappe) eller csv/json/parquet (én fil pr. tabel i --ud)."
+    ),
+]
 
 _state = {"debug": False}
 
@@ -72,14 +91,19 @@ def error_boundary() -> Iterator[None]:
     except Exception as exc:  # the boundary: never a raw traceback with personal data
         if _state["debug"]:
             traceback.print_exc()
-        render_error(make_console(stderr=True), [
-            f"uventet fejl ({exc.__class__.__name__}). Kør igen med --debug for detaljer, "
-            "og meld fejlen til udviklerne."])
+        render_error(
+            make_console(stderr=True),
+            [
+                f"uventet fejl ({exc.__class__.__name__}). Kør igen med --debug for detaljer, "
+                "og meld fejlen til udviklerne."
+            ],
+        )
         raise typer.Exit(1) from None
 
 
-def load(config: Path, visits: Path | None, grants: Path | None
-         ) -> tuple[ModelConfig, SourceTable, SourceTable]:
+def load(
+    config: Path, visits: Path | None, grants: Path | None
+) -> tuple[ModelConfig, SourceTable, SourceTable]:
     """Model file and mapped inputs; command-line paths win over the model file's."""
     from takst_cli.config import load_config
     from takst_cli.io.readers import read_table
@@ -88,12 +112,19 @@ def load(config: Path, visits: Path | None, grants: Path | None
     cfg = load_config(config)
     cols = cfg.kolonner
     visit_src = read_table(
-        "leverancer", visits or cfg.data.leverancer, LEVERANCER_FIELDS,
-        {f: cols.header("leverancer", f) for f in LEVERANCER_FIELDS}, cfg.data.leverancer_ark)
+        "leverancer",
+        visits or cfg.data.leverancer,
+        LEVERANCER_FIELDS,
+        {f: cols.header("leverancer", f) for f in LEVERANCER_FIELDS},
+        cfg.data.leverancer_ark,
+    )
     grant_src = read_table(
-        "visitationer", grants or cfg.data.visitationer, VISITATIONER_FIELDS,
+        "visitationer",
+        grants or cfg.data.visitationer,
+        VISITATIONER_FIELDS,
         {f: cols.header("visitationer", f) for f in VISITATIONER_FIELDS},
-        cfg.data.visitationer_ark)
+        cfg.data.visitationer_ark,
+    )
     return cfg, visit_src, grant_src
 
 

@@ -24,13 +24,19 @@ class VisitFormat(StrEnum):
 
 def eksempel(
     ud: Annotated[Path, typer.Option("--ud", help="Mappen der skrives i.")],
-    borgere: Annotated[int, typer.Option("--borgere", min=1, max=2_000_000,
-                                         help="Antal borgere (ca. 900 besøg pr. borger).")] = 300,
+    borgere: Annotated[
+        int,
+        typer.Option(
+            "--borgere", min=1, max=2_000_000, help="Antal borgere (ca. 900 besøg pr. borger)."
+        ),
+    ] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Frø: samme frø giver samme data.")] = 2025,
-    tegnsaet: Annotated[Encoding, typer.Option(
-        "--tegnsaet", help="Tegnsæt for leverance-CSV'en.")] = Encoding.utf8,
-    leverance_format: Annotated[VisitFormat, typer.Option(
-        "--leveranceformat", help="csv (dansk eksport) eller parquet.")] = VisitFormat.csv,
+    tegnsaet: Annotated[
+        Encoding, typer.Option("--tegnsaet", help="Tegnsæt for leverance-CSV'en.")
+    ] = Encoding.utf8,
+    leverance_format: Annotated[
+        VisitFormat, typer.Option("--leveranceformat", help="csv (dansk eksport) eller parquet.")
+    ] = VisitFormat.csv,
     overskriv: OverwriteOpt = False,
 ) -> None:
     """Skriv en modelfil og syntetiske eksporter (leverancer, visitationer) for en kommune."""
@@ -58,6 +64,8 @@ def eksempel(
                 exported.write_parquet(tmp)
         write_xlsx_export(targets[1], grants_export(sample.grants), "Visitationer")
         write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx"))
-        print(f"Skrev {sample.visits.height} besøg og {sample.grants.height} visitationer for "
-              f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
-              file=sys.stderr)
+        print(
+            f"Skrev {sample.visits.height} besøg og {sample.grants.height} visitationer for "
+            f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
+            file=sys.stderr,
+        )

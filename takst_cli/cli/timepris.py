@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from takst_cli.cli.common import ConfigOpt, FormatOpt, OutOpt, OverwriteOpt, QuietOpt, emit, error_boundary
+from takst_cli.cli.common import (
+    ConfigOpt,
+    FormatOpt,
+    OutOpt,
+    OverwriteOpt,
+    QuietOpt,
+    emit,
+    error_boundary,
+)
 
 
 def timepris(

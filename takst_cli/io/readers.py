@@ -107,7 +107,8 @@ def _scan_parquet(path: Path) -> pl.LazyFrame:
     except Exception:
         raise DataError(f"{path.name}: filen kan ikke læses som Parquet") from None
     casts = [
-        pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S") if dtype == pl.Datetime
+        pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S")
+        if dtype == pl.Datetime
         else pl.col(name).cast(pl.String)
         for name, dtype in schema.items()
     ]
@@ -148,7 +149,9 @@ def read_table(
 ) -> SourceTable:
     """Open one input and map its headers to canonical fields (all String, plus Col.ROW)."""
     if path is None:
-        raise DataError(f"ingen fil angivet for {label} (data.{label} i modelfilen eller --{label})")
+        raise DataError(
+            f"ingen fil angivet for {label} (data.{label} i modelfilen eller --{label})"
+        )
     if not path.exists():
         raise DataError(f"{path}: filen findes ikke ({label})")
     if path.is_dir():

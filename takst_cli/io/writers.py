@@ -5,8 +5,8 @@ written and an existing output untouched."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -94,16 +94,18 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
                     cell.font = Font(bold=True)
         if table.note:
             ws.cell(row=header_row + len(rows) + 1, column=1, value=table.note).font = Font(
-                italic=True)
+                italic=True
+            )
         if start == 1:
             ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         for j, column in enumerate(table.columns, start=1):
-            longest = max([len(column.header) + (6 if column.kind == "kr" else 0)]
-                          + [len(str(r[j - 1])) for r in rows[:500] if r[j - 1] is not None])
+            longest = max(
+                [len(column.header) + (6 if column.kind == "kr" else 0)]
+                + [len(str(r[j - 1])) for r in rows[:500] if r[j - 1] is not None]
+            )
             letter = get_column_letter(j)
             width = min(max(longest + 2, 10), 60)
-            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0,
-                                                     width)
+            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
     with atomic_path(target) as tmp:
         wb.save(tmp)
 
@@ -117,13 +119,19 @@ def _frame(table: ReportTable) -> pl.DataFrame:
         values = data[header]
         if kind in ("kr", "timer", "uger", "tal", "andel"):
             scale = 6 if kind == "andel" else 2
-            series.append(pl.Series(header, [None if v is None else Decimal(v) for v in values],
-                                    dtype=pl.Decimal(38, scale)))
+            series.append(
+                pl.Series(
+                    header,
+                    [None if v is None else Decimal(v) for v in values],
+                    dtype=pl.Decimal(38, scale),
+                )
+            )
         elif kind == "heltal":
             series.append(pl.Series(header, values, dtype=pl.Int64))
         else:
-            series.append(pl.Series(header, [None if v is None else str(v) for v in values],
-                                    dtype=pl.String))
+            series.append(
+                pl.Series(header, [None if v is None else str(v) for v in values], dtype=pl.String)
+            )
     return pl.DataFrame(series)
 
 
@@ -143,16 +151,23 @@ def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bo
     for table, target in targets:
         writer: Callable[[Path], None]
         if fmt == "csv":
+
             def writer(p: Path, t: ReportTable = table) -> None:
                 _frame(t).write_csv(p)
         elif fmt == "json":
+
             def writer(p: Path, t: ReportTable = table) -> None:
                 rows = [{k: _json_value(v) for k, v in r.items()} for r in t.records()]
-                p.write_text(json.dumps({"titel": t.title, "raekker": rows}, ensure_ascii=False,
-                                        indent=2) + "\n", encoding="utf-8")
+                p.write_text(
+                    json.dumps({"titel": t.title, "raekker": rows}, ensure_ascii=False, indent=2)
+                    + "\n",
+                    encoding="utf-8",
+                )
         else:
+
             def writer(p: Path, t: ReportTable = table) -> None:
                 _frame(t).write_parquet(p)
+
         with atomic_path(target) as tmp:
             writer(tmp)
         written.append(target)
@@ -165,7 +180,9 @@ def write_csv_export(target: Path, frame: pl.DataFrame, encoding: str) -> None:
         step = 500_000
         for offset in range(0, max(frame.height, 1), step):
             chunk = frame.slice(offset, step).write_csv(
-                separator=";", decimal_comma=True, include_header=offset == 0,
+                separator=";",
+                decimal_comma=True,
+                include_header=offset == 0,
                 include_bom=False,
             )
             if offset == 0 and encoding == "utf-8-sig":
@@ -196,8 +213,9 @@ def write_xlsx_export(target: Path, frame: pl.DataFrame, sheet: str) -> None:
             for info, data in members:
                 info.date_time = fixed.timetuple()[:6]
                 if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z",
-                                  data)
+                    data = re.sub(
+                        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
+                    )
                 out.writestr(info, data)
 
 

@@ -65,7 +65,7 @@ class Pricer:
         out: dict[tuple[Hashable, ...], Cost] = {}
         for row in grouped.select(*keys, *PRICE_KEYS, Col.MINUTTER).iter_rows():
             key = tuple(row[: len(keys)])
-            group, shift, clinic, minutes = row[len(keys):]
+            group, shift, clinic, minutes = row[len(keys) :]
             m = Decimal(repr(float(minutes)))
             c = out.setdefault(key, Cost())
             amount = m * self.rates[(group, shift, bool(clinic))] / 60
@@ -87,6 +87,8 @@ class Pricer:
 
 def sum_minutes(visits: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Minutes per keys and price key, ready for Pricer.price."""
-    return visits.group_by([*keys, *PRICE_KEYS]).agg(pl.col(Col.MINUTTER).sum()).sort(
-        [*keys, *PRICE_KEYS], nulls_last=True
+    return (
+        visits.group_by([*keys, *PRICE_KEYS])
+        .agg(pl.col(Col.MINUTTER).sum())
+        .sort([*keys, *PRICE_KEYS], nulls_last=True)
     )

@@ -24,17 +24,21 @@ def derive_course_types(grants: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
     return grants.sort([Col.BORGER, Col.START_DATO, Col.ROW]).with_columns(
         pl.coalesce(
             pl.col(Col.FORLOEBSTYPE),
-            pl.when(pl.col(Col.VISITERET_UGE) > threshold_min).then(pl.lit(CourseType.INDIVIDUEL))
-            .when((pl.col(Col.BORGER).cum_count().over(Col.BORGER) == 1)
-                  & (pl.col(Col.START_DATO) >= pl.col("_period_start")))
+            pl.when(pl.col(Col.VISITERET_UGE) > threshold_min)
+            .then(pl.lit(CourseType.INDIVIDUEL))
+            .when(
+                (pl.col(Col.BORGER).cum_count().over(Col.BORGER) == 1)
+                & (pl.col(Col.START_DATO) >= pl.col("_period_start"))
+            )
             .then(pl.lit(CourseType.UDVIKLENDE))
             .otherwise(pl.lit(CourseType.FASTHOLDENDE)),
         ).alias(Col.FORLOEBSTYPE)
     )
 
 
-def build_segments(grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
-                   ) -> pl.DataFrame:
+def build_segments(
+    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+) -> pl.DataFrame:
     """One row per course segment inside the data period.
 
     A development course splits into period 1 (its first periode_uger × 7 days) and the
@@ -44,12 +48,14 @@ def build_segments(grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date
     """
     p_start, p_end = period
     p1_weeks = cfg.forloeb.udviklende.periode_uger
-    courses = derive_course_types(
-        grants.with_columns(pl.lit(p_start).alias("_period_start")), cfg
-    ).drop("_period_start").with_columns(
-        pl.col(Col.ROW).alias(Col.COURSE_ID),
-        pl.coalesce(pl.col(Col.SLUT_DATO), pl.lit(p_end)).alias("_end"),
-        (pl.col(Col.START_DATO) + pl.duration(days=7 * p1_weeks - 1)).alias(P1_END),
+    courses = (
+        derive_course_types(grants.with_columns(pl.lit(p_start).alias("_period_start")), cfg)
+        .drop("_period_start")
+        .with_columns(
+            pl.col(Col.ROW).alias(Col.COURSE_ID),
+            pl.coalesce(pl.col(Col.SLUT_DATO), pl.lit(p_end)).alias("_end"),
+            (pl.col(Col.START_DATO) + pl.duration(days=7 * p1_weeks - 1)).alias(P1_END),
+        )
     )
     dev = pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE
     p1 = courses.filter(dev).with_columns(
@@ -67,15 +73,32 @@ def build_segments(grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date
         pl.col(Col.START_DATO).alias(SEG_START),
         pl.col("_end").alias(SEG_END),
     )
-    segments = pl.concat([p1, after, whole]).with_columns(
-        pl.max_horizontal(SEG_START, pl.lit(p_start)).alias(SEG_START),
-        pl.min_horizontal(SEG_END, pl.lit(p_end)).alias(SEG_END),
-    ).with_columns(
-        ((pl.col(SEG_END) - pl.col(SEG_START)).dt.total_days() + 1).alias(Col.DAYS)
-    ).filter(pl.col(Col.DAYS) > 0)
-    return segments.sort([Col.COURSE_ID, SEG_START]).with_row_index(SEGMENT_ID).select(
-        Col.COURSE_ID, SEGMENT_ID, Col.BORGER, Col.TEAM, Col.FORLOEBSTYPE, Col.PHASE,
-        Col.START_DATO, P1_END, SEG_START, SEG_END, Col.DAYS, Col.VISITERET_UGE,
+    segments = (
+        pl.concat([p1, after, whole])
+        .with_columns(
+            pl.max_horizontal(SEG_START, pl.lit(p_start)).alias(SEG_START),
+            pl.min_horizontal(SEG_END, pl.lit(p_end)).alias(SEG_END),
+        )
+        .with_columns(((pl.col(SEG_END) - pl.col(SEG_START)).dt.total_days() + 1).alias(Col.DAYS))
+        .filter(pl.col(Col.DAYS) > 0)
+    )
+    return (
+        segments.sort([Col.COURSE_ID, SEG_START])
+        .with_row_index(SEGMENT_ID)
+        .select(
+            Col.COURSE_ID,
+            SEGMENT_ID,
+            Col.BORGER,
+            Col.TEAM,
+            Col.FORLOEBSTYPE,
+            Col.PHASE,
+            Col.START_DATO,
+            P1_END,
+            SEG_START,
+            SEG_END,
+            Col.DAYS,
+            Col.VISITERET_UGE,
+        )
     )
 
 
@@ -86,14 +109,19 @@ def assign_visits(visits: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     visit is counted twice. Adds columns segment_id, forloeb_id.
     """
     keyed = visits.with_row_index("_vid")
-    matched = keyed.select("_vid", Col.BORGER, Col.DATO).join(
-        segments.select(Col.BORGER, SEGMENT_ID, Col.COURSE_ID, Col.START_DATO, SEG_START, SEG_END),
-        on=Col.BORGER,
-    ).filter(
-        (pl.col(Col.DATO) >= pl.col(SEG_START)) & (pl.col(Col.DATO) <= pl.col(SEG_END))
-    ).sort(["_vid", Col.START_DATO, Col.COURSE_ID], descending=[False, True, True]).unique(
-        "_vid", keep="first", maintain_order=True
-    ).select("_vid", SEGMENT_ID, Col.COURSE_ID)
+    matched = (
+        keyed.select("_vid", Col.BORGER, Col.DATO)
+        .join(
+            segments.select(
+                Col.BORGER, SEGMENT_ID, Col.COURSE_ID, Col.START_DATO, SEG_START, SEG_END
+            ),
+            on=Col.BORGER,
+        )
+        .filter((pl.col(Col.DATO) >= pl.col(SEG_START)) & (pl.col(Col.DATO) <= pl.col(SEG_END)))
+        .sort(["_vid", Col.START_DATO, Col.COURSE_ID], descending=[False, True, True])
+        .unique("_vid", keep="first", maintain_order=True)
+        .select("_vid", SEGMENT_ID, Col.COURSE_ID)
+    )
     return keyed.join(matched, on="_vid", how="left").drop("_vid")
 
 
@@ -108,8 +136,9 @@ def level_expr(hours: pl.Expr, bands: list[Band]) -> pl.Expr:
     return expr
 
 
-def assign_levels(segments: pl.DataFrame, delivered_minutes: pl.DataFrame, cfg: ModelConfig
-                  ) -> pl.DataFrame:
+def assign_levels(
+    segments: pl.DataFrame, delivered_minutes: pl.DataFrame, cfg: ModelConfig
+) -> pl.DataFrame:
     """Weekly hours, level and effective course type per segment.
 
     Granted basis: the grant's minutes per week / 60. Delivered basis: the in-scope delivered
@@ -126,21 +155,30 @@ def assign_levels(segments: pl.DataFrame, delivered_minutes: pl.DataFrame, cfg: 
     else:
         hours = pl.col(Col.MINUTTER) / 60 / (pl.col(Col.DAYS) / 7)
     seg = seg.with_columns(hours.alias(Col.HOURS_WEEK))
-    start_hours = (
-        seg.filter(pl.col(Col.PHASE) != Phase.EFTER.value)
-        .select(Col.COURSE_ID, pl.col(Col.HOURS_WEEK).alias("_start_hours"))
+    start_hours = seg.filter(pl.col(Col.PHASE) != Phase.EFTER.value).select(
+        Col.COURSE_ID, pl.col(Col.HOURS_WEEK).alias("_start_hours")
     )
     seg = seg.join(start_hours, on=Col.COURSE_ID, how="left").with_columns(
         pl.coalesce("_start_hours", Col.HOURS_WEEK).alias(Col.HOURS_WEEK)
     )
     individual = pl.col(Col.HOURS_WEEK) > cfg.forloeb.individual_threshold
-    return seg.with_columns(
-        level_expr(pl.col(Col.HOURS_WEEK), cfg.niveauer.bands()).alias(Col.LEVEL),
-        pl.when(individual).then(pl.lit(CourseType.INDIVIDUEL.value))
-        .otherwise(pl.col(Col.FORLOEBSTYPE)).alias(Col.TYPE),
-    ).with_columns(
-        # An individual course has no after-phase: its whole span is one segment's worth.
-        pl.when((pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
-                & (pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value))
-        .then(pl.lit(Phase.HELE.value)).otherwise(pl.col(Col.PHASE)).alias(Col.PHASE)
-    ).drop("_start_hours", Col.MINUTTER)
+    return (
+        seg.with_columns(
+            level_expr(pl.col(Col.HOURS_WEEK), cfg.niveauer.bands()).alias(Col.LEVEL),
+            pl.when(individual)
+            .then(pl.lit(CourseType.INDIVIDUEL.value))
+            .otherwise(pl.col(Col.FORLOEBSTYPE))
+            .alias(Col.TYPE),
+        )
+        .with_columns(
+            # An individual course has no after-phase: its whole span is one segment's worth.
+            pl.when(
+                (pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
+                & (pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value)
+            )
+            .then(pl.lit(Phase.HELE.value))
+            .otherwise(pl.col(Col.PHASE))
+            .alias(Col.PHASE)
+        )
+        .drop("_start_hours", Col.MINUTTER)
+    )

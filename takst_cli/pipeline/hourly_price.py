@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from takst_cli.config import ModelConfig, StaffGroup
-from takst_cli.money import round_ore, to_decimal
 from takst_cli.models import Shift
+from takst_cli.money import round_ore, to_decimal
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,7 @@ def hourly_price(group: StaffGroup, supplements: dict[Shift, float]) -> HourlyPr
         share = 1 - sum((to_decimal(v) for v in group.indirekte_andele.values()), Decimal(0))
         direct = attendance * share
         price = round_ore(annual / direct)
-    shift_prices = {
-        s: round_ore(price * (1 + to_decimal(supplements.get(s, 0.0)))) for s in Shift
-    }
+    shift_prices = {s: round_ore(price * (1 + to_decimal(supplements.get(s, 0.0)))) for s in Shift}
     return HourlyPrice(
         staff_group=group.navn,
         nursing=group.sygepleje,

@@ -27,13 +27,20 @@ class InvalidRow:
     value: str
 
 
-def visit_quality(daily: pl.DataFrame, source: str, outside_courses: tuple[int, float],
-                  outside_type: tuple[int, float]) -> list[QualityLine]:
+def visit_quality(
+    daily: pl.DataFrame,
+    source: str,
+    outside_courses: tuple[int, float],
+    outside_type: tuple[int, float],
+) -> list[QualityLine]:
     """Counts of the visit file: read, invalid by reason, out of scope by reason, in scope."""
+
     def lines(frame: pl.DataFrame, category: str, by: str) -> list[QualityLine]:
-        grouped = frame.group_by(by).agg(
-            pl.col(Col.N_VISITS).sum(), (pl.col(Col.MINUTTER).sum() / 60).alias("t")
-        ).sort(by)
+        grouped = (
+            frame.group_by(by)
+            .agg(pl.col(Col.N_VISITS).sum(), (pl.col(Col.MINUTTER).sum() / 60).alias("t"))
+            .sort(by)
+        )
         return [QualityLine(source, category, reason, n, t) for reason, n, t in grouped.iter_rows()]
 
     valid = daily.filter(pl.col(Col.ERROR).is_null())
@@ -50,10 +57,11 @@ def visit_quality(daily: pl.DataFrame, source: str, outside_courses: tuple[int, 
     ]
 
 
-def grant_quality(grants: pl.DataFrame, source: str, segments: int, courses: int
-                  ) -> list[QualityLine]:
-    invalid = grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(
-        Col.ERROR
+def grant_quality(
+    grants: pl.DataFrame, source: str, segments: int, courses: int
+) -> list[QualityLine]:
+    invalid = (
+        grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(Col.ERROR)
     )
     return [
         QualityLine(source, "læst", "rækker i alt", grants.height, None),

@@ -46,17 +46,23 @@ def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date)
     """The observation window after period 1 of each development course that ended in the data.
     Columns: forloeb_id, borger_id, team, niveau, efter_start, efter_slut, dage."""
     weeks = cfg.forloeb.udviklende.efterperiode_uger or cfg.forloeb.udviklende.periode_uger
-    return segments.filter(
-        (pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
-        & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
-        & (pl.col(P1_END) < pl.lit(period_end))
-    ).select(
-        Col.COURSE_ID, Col.BORGER, Col.TEAM, Col.LEVEL,
-        (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
-        pl.min_horizontal(pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end))
-        .alias(WIN_END),
-    ).with_columns(
-        ((pl.col(WIN_END) - pl.col(WIN_START)).dt.total_days() + 1).alias(Col.DAYS)
+    return (
+        segments.filter(
+            (pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
+            & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
+            & (pl.col(P1_END) < pl.lit(period_end))
+        )
+        .select(
+            Col.COURSE_ID,
+            Col.BORGER,
+            Col.TEAM,
+            Col.LEVEL,
+            (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
+            pl.min_horizontal(
+                pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end)
+            ).alias(WIN_END),
+        )
+        .with_columns(((pl.col(WIN_END) - pl.col(WIN_START)).dt.total_days() + 1).alias(Col.DAYS))
     )
 
 
@@ -70,18 +76,20 @@ def estimate_reduction(
     """r from the windows (after_windows) and all in-scope delivered visits of the citizens."""
     known = windows.filter(pl.col(Col.LEVEL).is_in(list(stabilising)))
     skipped = windows.height - known.height
-    visits = in_scope.drop(Col.COURSE_ID, "segment_id", strict=False).join(
-        known.select(Col.COURSE_ID, Col.BORGER, WIN_START, WIN_END), on=Col.BORGER
-    ).filter(pl.col(Col.DATO).is_between(pl.col(WIN_START), pl.col(WIN_END)))
+    visits = (
+        in_scope.drop(Col.COURSE_ID, "segment_id", strict=False)
+        .join(known.select(Col.COURSE_ID, Col.BORGER, WIN_START, WIN_END), on=Col.BORGER)
+        .filter(pl.col(Col.DATO).is_between(pl.col(WIN_START), pl.col(WIN_END)))
+    )
     costs = Pricer(prices, cfg.klinik.timepris).price(
         sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID]
     )
     rows = []
     total_cost = total_cf = total_weeks = Decimal(0)
     left = 0
-    for course_id, team, level, days in known.select(
-        Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.DAYS
-    ).sort(Col.COURSE_ID).iter_rows():
+    for course_id, team, level, days in (
+        known.select(Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.DAYS).sort(Col.COURSE_ID).iter_rows()
+    ):
         weeks = Decimal(days) / 7
         c = costs.get((course_id,))
         cost = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris) if c else Decimal(0)
@@ -93,10 +101,17 @@ def estimate_reduction(
         rows.append((course_id, team, level, days, float(c.hours) if c else 0.0, cost, cf))
     per_course = pl.DataFrame(
         rows,
-        schema={Col.COURSE_ID: pl.Int64, Col.TEAM: pl.String, Col.LEVEL: pl.Int64,
-                Col.DAYS: pl.Int64, "timer_efter": pl.Float64,
-                "udgift_efter": pl.Object, "kontrafaktisk": pl.Object},
+        schema={
+            Col.COURSE_ID: pl.Int64,
+            Col.TEAM: pl.String,
+            Col.LEVEL: pl.Int64,
+            Col.DAYS: pl.Int64,
+            "timer_efter": pl.Float64,
+            "udgift_efter": pl.Object,
+            "kontrafaktisk": pl.Object,
+        },
         orient="row",
     )
-    return ReductionEstimate(known.height, left, total_weeks, total_cost, total_cf, skipped,
-                             per_course)
+    return ReductionEstimate(
+        known.height, left, total_weeks, total_cost, total_cf, skipped, per_course
+    )

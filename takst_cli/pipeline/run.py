@@ -15,6 +15,7 @@ from takst_cli.models import Col
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.parse import parse_date, parse_grants, parse_visits
+from takst_cli.pipeline.quality import InvalidRow, QualityLine
 from takst_cli.pipeline.reduction import ReductionEstimate, after_windows, estimate_reduction
 from takst_cli.pipeline.visits import aggregate_visits, valid_in_scope
 
@@ -37,8 +38,8 @@ class RunResult:
     tariffs: tariffs.TariffResult
     reduction: ReductionEstimate
     configured_r: float | None
-    quality: list[quality.QualityLine]
-    invalid: list[quality.InvalidRow]
+    quality: list[QualityLine]
+    invalid: list[InvalidRow]
     inputs: list[InputInfo]
     segments: pl.DataFrame  # course segments with type, phase, level, days
     visits: pl.DataFrame  # delivered in-scope visits per citizen-day and price key, with segment
@@ -60,10 +61,11 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     return fra, til
 
 
-def _stop_on_invalid(invalid: list[quality.InvalidRow]) -> None:
-    problems = [Problem(f"{r.source} række {r.row}",
-                        f"{r.reason}" + (f" ('{r.value}')" if r.value else ""))
-                for r in invalid[:MAX_LISTED]]
+def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
+    problems = [
+        Problem(f"{r.source} række {r.row}", f"{r.reason}" + (f" ('{r.value}')" if r.value else ""))
+        for r in invalid[:MAX_LISTED]
+    ]
     more = f"; de første {MAX_LISTED} vises" if len(invalid) > MAX_LISTED else ""
     raise DataError(
         f"{len(invalid)} ugyldige rækker{more}. Ret dem i eksporten, eller kør med "
@@ -72,31 +74,39 @@ def _stop_on_invalid(invalid: list[quality.InvalidRow]) -> None:
     )
 
 
-def run(cfg: ModelConfig, visit_src: SourceTable, grant_src: SourceTable,
-        exclude_invalid: bool = False) -> RunResult:
+def run(
+    cfg: ModelConfig, visit_src: SourceTable, grant_src: SourceTable, exclude_invalid: bool = False
+) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs."""
     period = data_period(cfg, visit_src)
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     daily = aggregate_visits(parsed).collect(engine="streaming")
     grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
 
-    invalid = (quality.invalid_rows(grants, grant_src.name, Col.ROW)
-               + quality.invalid_rows(daily, visit_src.name, Col.ERROR_ROW))
+    invalid = quality.invalid_rows(grants, grant_src.name, Col.ROW) + quality.invalid_rows(
+        daily, visit_src.name, Col.ERROR_ROW
+    )
     if invalid and not exclude_invalid:
         _stop_on_invalid(invalid)
 
     prices = compute_hourly_prices(cfg)
     segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
     in_scope = courses.assign_visits(valid_in_scope(daily), segments)
-    delivered = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null()).group_by(
-        courses.SEGMENT_ID).agg(pl.col(Col.MINUTTER).sum())
+    delivered = (
+        in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
+        .group_by(courses.SEGMENT_ID)
+        .agg(pl.col(Col.MINUTTER).sum())
+    )
     segments = courses.assign_levels(segments, delivered, cfg)
     cell_visits = tariffs.cell_visits(in_scope, segments, cfg)
 
     result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
     estimate = estimate_reduction(
-        after_windows(segments, cfg, period[1]), in_scope, prices,
-        result.stabilising_direct(), cfg,
+        after_windows(segments, cfg, period[1]),
+        in_scope,
+        prices,
+        result.stabilising_direct(),
+        cfg,
     )
     configured = cfg.forloeb.udviklende.forventet_reduktion
     r, source = (configured, "modelfil") if configured is not None else (estimate.r, "estimeret")
@@ -105,18 +115,33 @@ def run(cfg: ModelConfig, visit_src: SourceTable, grant_src: SourceTable,
     outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
     in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
     n_type = int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
-    h_type = (float(in_course[Col.MINUTTER].sum() or 0)
-              - float(cell_visits[Col.MINUTTER].sum() or 0)) / 60
+    h_type = (
+        float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
+    ) / 60
     lines = quality.visit_quality(
-        daily, visit_src.name,
+        daily,
+        visit_src.name,
         (int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0) / 60),
         (n_type, h_type),
-    ) + quality.grant_quality(grants, grant_src.name, segments.height,
-                              segments[Col.COURSE_ID].n_unique())
+    ) + quality.grant_quality(
+        grants, grant_src.name, segments.height, segments[Col.COURSE_ID].n_unique()
+    )
     inputs = [
-        InputInfo(visit_src.label, visit_src.name, visit_src.sha256,
-                  int(daily[Col.N_VISITS].sum() or 0)),
+        InputInfo(
+            visit_src.label, visit_src.name, visit_src.sha256, int(daily[Col.N_VISITS].sum() or 0)
+        ),
         InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
     ]
-    return RunResult(cfg, period, prices, result, estimate, configured, lines, invalid, inputs,
-                     segments, in_scope)
+    return RunResult(
+        cfg,
+        period,
+        prices,
+        result,
+        estimate,
+        configured,
+        lines,
+        invalid,
+        inputs,
+        segments,
+        in_scope,
+    )

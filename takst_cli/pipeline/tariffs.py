@@ -59,8 +59,11 @@ class TariffResult:
 
     def stabilising_direct(self) -> dict[int, Decimal]:
         """Direct (overhead-free) stabilising tariff per level: the counterfactual for r."""
-        return {r.level: r.direct for r in self.rows
-                if r.course_type == CourseType.FASTHOLDENDE and r.direct is not None}
+        return {
+            r.level: r.direct
+            for r in self.rows
+            if r.course_type == CourseType.FASTHOLDENDE and r.direct is not None
+        }
 
 
 def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
@@ -91,12 +94,16 @@ def compute_tariffs(
     cell visits (cell_visits). After-phase rows get their tariff from `apply_reduction`."""
     pricer = Pricer(prices, cfg.klinik.timepris)
     costs = pricer.price(sum_minutes(visits, CELL), CELL)
-    sizes = segments.group_by(CELL).agg(
-        pl.col(Col.BORGER).n_unique().alias("borgere"),
-        pl.col(Col.COURSE_ID).n_unique().alias("forloeb"),
-        pl.col(Col.DAYS).sum().alias(Col.DAYS),
-        pl.col(Col.HOURS_WEEK).mean().alias("mean_hours"),
-    ).sort(CELL)
+    sizes = (
+        segments.group_by(CELL)
+        .agg(
+            pl.col(Col.BORGER).n_unique().alias("borgere"),
+            pl.col(Col.COURSE_ID).n_unique().alias("forloeb"),
+            pl.col(Col.DAYS).sum().alias(Col.DAYS),
+            pl.col(Col.HOURS_WEEK).mean().alias("mean_hours"),
+        )
+        .sort(CELL)
+    )
     total_weeks = _weeks(int(segments[Col.DAYS].sum() or 0))
     overhead_total = sum(cfg.timepris.omkostninger_i_takst.values(), Decimal(0))
     overhead = overhead_total / total_weeks if total_weeks else Decimal(0)
@@ -107,7 +114,9 @@ def compute_tariffs(
     price_of = {p.staff_group: p.price for p in prices}
     weighted = (
         sum((m * price_of[g] for g, m in all_minutes.minutes_by_group.items()), Decimal(0))
-        / all_minutes.minutes if all_minutes.minutes else Decimal(0)
+        / all_minutes.minutes
+        if all_minutes.minutes
+        else Decimal(0)
     )
     band_hours = _band_hours(cfg, segments)
     base = cfg.takster.basistakst
@@ -119,19 +128,30 @@ def compute_tariffs(
         weeks = _weeks(days)
         is_after = phase == Phase.EFTER.value
         hours_l = band_hours.get(level)
-        rows.append(TariffRow(
-            course_type=t, phase=phase, level=level, citizens=citizens, courses=n_courses,
-            weeks=weeks, hours=c.hours, cost=c.cost, nursing_hours=c.nursing_hours, basis=basis,
-            direct=None if is_after else (basis / weeks if weeks else None),
-            overhead=overhead,
-            normative=None if is_after or hours_l is None else base + hours_l * weighted,
-            method=cfg.takster.metode,
-        ))
+        rows.append(
+            TariffRow(
+                course_type=t,
+                phase=phase,
+                level=level,
+                citizens=citizens,
+                courses=n_courses,
+                weeks=weeks,
+                hours=c.hours,
+                cost=c.cost,
+                nursing_hours=c.nursing_hours,
+                basis=basis,
+                direct=None if is_after else (basis / weeks if weeks else None),
+                overhead=overhead,
+                normative=None if is_after or hours_l is None else base + hours_l * weighted,
+                method=cfg.takster.metode,
+            )
+        )
     return TariffResult(rows, overhead_total, overhead, total_weeks, weighted, None, "")
 
 
-def apply_reduction(result: TariffResult, r: float | None, source: str, cfg: ModelConfig
-                    ) -> TariffResult:
+def apply_reduction(
+    result: TariffResult, r: float | None, source: str, cfg: ModelConfig
+) -> TariffResult:
     """The after-phase tariffs with reduction r: T_after(L) = T(fastholdende, L) × (1 − r)."""
     rows = _with_after_phase(result.rows, r, result.overhead_per_week, cfg)
     return replace(result, rows=rows, reduction_used=r, reduction_source=source)
@@ -141,9 +161,7 @@ def _band_hours(cfg: ModelConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
     """Hours per week of each level for the normative method: the band's midpoint, or the mean
     observed hours in an open-ended top band."""
     out: dict[int, Decimal] = {}
-    observed = dict(
-        segments.group_by(Col.LEVEL).agg(pl.col(Col.HOURS_WEEK).mean()).iter_rows()
-    )
+    observed = dict(segments.group_by(Col.LEVEL).agg(pl.col(Col.HOURS_WEEK).mean()).iter_rows())
     for band in cfg.niveauer.bands():
         if band.til is not None:
             out[band.niveau] = (to_decimal(band.fra) + to_decimal(band.til)) / 2
@@ -152,8 +170,9 @@ def _band_hours(cfg: ModelConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
     return out
 
 
-def _with_after_phase(rows: list[TariffRow], r: float | None, overhead: Decimal,
-                      cfg: ModelConfig) -> list[TariffRow]:
+def _with_after_phase(
+    rows: list[TariffRow], r: float | None, overhead: Decimal, cfg: ModelConfig
+) -> list[TariffRow]:
     """Give each development after-phase level the reduced tariff T(fastholdende, L) × (1 − r);
     levels with a stabilising tariff but no observed after-phase get a row too."""
     fast = {x.level: x for x in rows if x.course_type == CourseType.FASTHOLDENDE}
@@ -169,9 +188,22 @@ def _with_after_phase(rows: list[TariffRow], r: float | None, overhead: Decimal,
             out.append(x)
     for level, f in sorted(fast.items()):
         if level not in seen:
-            empty = TariffRow(CourseType.UDVIKLENDE.value, Phase.EFTER.value, level, 0, 0,
-                              Decimal(0), Decimal(0), Decimal(0), Decimal(0), Decimal(0), None,
-                              overhead, None, cfg.takster.metode)
+            empty = TariffRow(
+                CourseType.UDVIKLENDE.value,
+                Phase.EFTER.value,
+                level,
+                0,
+                0,
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                None,
+                overhead,
+                None,
+                cfg.takster.metode,
+            )
             out.append(_reduced(empty, f, k, r))
     order = {ct.value: i for i, ct in enumerate(CourseType)}
     phases = {p.value: i for i, p in enumerate(Phase)}

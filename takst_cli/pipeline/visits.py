@@ -8,8 +8,18 @@ from takst_cli.models import Col
 
 # One row per citizen, day and everything a price or a count depends on.
 DAILY_KEYS = [
-    Col.BORGER, Col.DATO, Col.TEAM, Col.PARAGRAF, Col.FAGGRUPPE, Col.VAGT, Col.KLINIK,
-    Col.STATUS, Col.REASON, Col.ERROR, Col.ERROR_VALUE, Col.ERROR_ROW,
+    Col.BORGER,
+    Col.DATO,
+    Col.TEAM,
+    Col.PARAGRAF,
+    Col.FAGGRUPPE,
+    Col.VAGT,
+    Col.KLINIK,
+    Col.STATUS,
+    Col.REASON,
+    Col.ERROR,
+    Col.ERROR_VALUE,
+    Col.ERROR_ROW,
 ]
 
 
@@ -20,13 +30,19 @@ def aggregate_visits(parsed: pl.LazyFrame) -> pl.LazyFrame:
     valid rows have it null and fold together. Columns: DAILY_KEYS + minutter (minutes),
     antal (visits).
     """
-    return parsed.with_columns(
-        pl.when(pl.col(Col.ERROR).is_not_null()).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
-        pl.when(pl.col(Col.ERROR).is_not_null()).then(pl.col(Col.MINUTTER).fill_nan(None))
-        .otherwise(pl.col(Col.MINUTTER)).alias(Col.MINUTTER),
-    ).group_by(DAILY_KEYS).agg(
-        pl.col(Col.MINUTTER).sum().alias(Col.MINUTTER),
-        pl.len().alias(Col.N_VISITS),
+    return (
+        parsed.with_columns(
+            pl.when(pl.col(Col.ERROR).is_not_null()).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
+            pl.when(pl.col(Col.ERROR).is_not_null())
+            .then(pl.col(Col.MINUTTER).fill_nan(None))
+            .otherwise(pl.col(Col.MINUTTER))
+            .alias(Col.MINUTTER),
+        )
+        .group_by(DAILY_KEYS)
+        .agg(
+            pl.col(Col.MINUTTER).sum().alias(Col.MINUTTER),
+            pl.len().alias(Col.N_VISITS),
+        )
     )
 
 
