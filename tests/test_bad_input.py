@@ -124,3 +124,25 @@ def test_missing_column_in_export(tiny: Path) -> None:
         "leverancer.csv: mangler kolonner 'faggruppe', 'team'",
         "fundne kolonner:",
     )
+
+
+def test_header_only_export_is_an_error(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    visits.write_text(visits.read_text().splitlines()[0] + "\n")
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "leverancer.csv: filen har overskrifter, men ingen datarækker",
+    )
+
+
+def test_unknown_shift_value(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    text = visits.read_text().replace("borger_id;", "vagt;borger_id;", 1)
+    lines = text.splitlines()
+    lines[1:] = [("morgen;" if i == 1 else ";") + line for i, line in enumerate(lines[1:], 1)]
+    visits.write_text("\n".join(lines) + "\n")
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "1 ugyldige rækker",
+        "leverancer.csv række 2: ukendt vagt ('morgen')",
+    )

@@ -163,3 +163,16 @@ def test_eksempel_is_deterministic_and_runs_at_once(tmp_path: Path) -> None:
     res = invoke("beregn", "--config", str(tmp_path / "a" / "model.yaml"))
     assert res.exit_code == 0, res.output
     assert "Forløbstakster" in res.stdout
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    from takst_cli.io.writers import write_workbook
+    from takst_cli.report import Column, ReportTable
+
+    table = ReportTable("x", "Ark", "Titel", [Column("Navn"), Column("Beløb", "kr")])
+    table.rows = [["=HYPERLINK(\"http://x\")", 1], ["+45 1234", 2], ["@SUM(A1)", 3]]
+    target = tmp_path / "f.xlsx"
+    write_workbook(target, [table])
+    ws = load_workbook(target)["Ark"]
+    assert [ws.cell(row=r, column=1).data_type for r in (3, 4, 5)] == ["s", "s", "s"]
+    assert ws["A3"].value == "=HYPERLINK(\"http://x\")"

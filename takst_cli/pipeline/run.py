@@ -82,6 +82,11 @@ def run(
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     daily = aggregate_visits(parsed).collect(engine="streaming")
     grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
+    for src, rows in ((visit_src, daily.height), (grant_src, grants.height)):
+        if rows == 0:
+            raise DataError(
+                f"{src.name}: filen har overskrifter, men ingen datarækker ({src.label})"
+            )
 
     invalid = quality.invalid_rows(grants, grant_src.name, Col.ROW) + quality.invalid_rows(
         daily, visit_src.name, Col.ERROR_ROW
