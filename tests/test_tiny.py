@@ -173,3 +173,17 @@ def test_normative_method(tiny: Path) -> None:
     # level 3 midpoint 12,5 h: 100 + 12,5 × 332,8948.. + 15,909.. = 4 277,09
     assert l3.tariff == (100 + Decimal("12.5") * weighted + OVERHEAD).quantize(Decimal("0.01"))
     assert l3.tariff == Decimal("4277.09")
+
+
+def test_levels_on_delivered_hours(tiny: Path) -> None:
+    tiny.write_text(tiny.read_text() + "niveauer: {grundlag: leveret}\n")
+    res = run_model(tiny)
+    # delivered per course week: A 2,5 h / 12 w, B 0,75 / 2, E 5 / 12, F 10 / 4 = 2,5 h/w —
+    # all level 1, and F is no longer above the individual threshold
+    l1 = _row(res, CourseType.FASTHOLDENDE, Phase.HELE, 1)
+    assert (l1.citizens, l1.weeks) == (4, Decimal(30))
+    assert l1.cost == Decimal("1334.125") + Decimal("1724.48") + Decimal("3261.20")
+    # C period 1: 3 h / 2 w; D: 1 h / 2 w → level 1
+    p1 = _row(res, CourseType.UDVIKLENDE, Phase.PERIODE_1, 1)
+    assert (p1.citizens, p1.weeks, p1.cost) == (2, Decimal(4), Decimal("1304.48"))
+    assert not [r for r in res.tariffs.rows if r.course_type == CourseType.INDIVIDUEL]
