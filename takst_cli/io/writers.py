@@ -106,6 +106,11 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
             letter = get_column_letter(j)
             width = min(max(longest + 2, 10), 60)
             ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    for ws in wb.worksheets:  # print a sheet on pages as wide as the paper
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
     with atomic_path(target) as tmp:
         wb.save(tmp)
 
