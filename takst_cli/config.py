@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -183,6 +184,69 @@ class TariffConfig(_Model):
     basistakst: Decimal = Decimal(0)
 
 
+FundingModel = Literal["aktivitet", "ramme", "forloeb", "kombination"]
+_DEADLINE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s+(dagen før|samme dag|(\d+) dage før)\s*$")
+
+
+def parse_deadline(text: str) -> tuple[int, dt.time]:
+    """'14:00 dagen før' → (1, 14:00); '12:00 samme dag' → (0, 12:00); '10:00 2 dage før'."""
+    m = _DEADLINE.match(text)
+    if not m:
+        raise ValueError(
+            f"ugyldig aflysningsfrist '{text}'; skriv fx '14:00 dagen før' eller '12:00 samme dag'"
+        )
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"ugyldigt klokkeslæt i aflysningsfristen '{text}'")
+    days = 1 if m.group(3) == "dagen før" else 0 if m.group(3) == "samme dag" else int(m.group(4))
+    return days, dt.time(hour, minute)
+
+
+class TeamFunding(_Model):
+    """How one team (or, as `standard`, every team not named) is funded (SPEC §4.4)."""
+
+    team: str | None = None
+    model: FundingModel = "aktivitet"
+    grundlag: Literal["leveret", "visiteret"] = "leveret"
+    ramme: Decimal | None = None  # kr per year, for the frame model and the comparison
+    fast_ramme: Decimal | None = None  # kr per year, fixed costs in a combination model
+    variabel: Literal["aktivitet", "forloeb"] = "aktivitet"
+    demografiregulering: Share = 0.0
+
+
+class DelegatedNursing(_Model):
+    """SUL §138 tasks delivered by home-care staff: settled activity-based, from a source."""
+
+    paragraf: str = "SUL §138"
+    kilde: Literal["sygeplejeramme", "myndighed"] = "sygeplejeramme"
+
+
+class FundingConfig(_Model):
+    aflysningsfrist: str = "14:00 dagen før"
+    standard: TeamFunding = TeamFunding()
+    teams: list[TeamFunding] = Field(default_factory=list)
+    delegeret_sygepleje: DelegatedNursing = DelegatedNursing()
+
+    @field_validator("aflysningsfrist")
+    @classmethod
+    def _deadline(cls, v: str) -> str:
+        parse_deadline(v)
+        return v
+
+    def of(self, team: str) -> TeamFunding:
+        named = next((t for t in self.teams if t.team == team), None)
+        return named or self.standard.model_copy(update={"team": team})
+
+    @property
+    def deadline(self) -> tuple[int, dt.time]:
+        return parse_deadline(self.aflysningsfrist)
+
+
+class BudgetConfig(_Model):
+    aar: int | None = None  # the budget year; default the year after the data period
+    demografi: float = 0.0  # expected growth of the caseload, fraction
+
+
 class ModelConfig(_Model):
     """A municipality's whole model (SPEC §3.2)."""
 
@@ -196,6 +260,8 @@ class ModelConfig(_Model):
     vagter: ShiftsConfig = ShiftsConfig()
     klinik: ClinicConfig = ClinicConfig()
     takster: TariffConfig = TariffConfig()
+    tildeling: FundingConfig = FundingConfig()
+    budget: BudgetConfig = BudgetConfig()
     maks_minutter_pr_besoeg: float = 720.0
 
     def staff_group(self, name: str) -> StaffGroup | None:
@@ -258,8 +324,35 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     p = cfg.periode
     if p.fra and p.til and p.til < p.fra:
         out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))
+    out.extend(_funding_problems(cfg.tildeling))
+    if cfg.budget.aar is not None and not 1900 < cfg.budget.aar < 2200:
+        out.append(Problem("budget.aar", f"urimeligt budgetår {cfg.budget.aar}"))
     if cfg.maks_minutter_pr_besoeg <= 0:
         out.append(Problem("maks_minutter_pr_besoeg", "skal være større end 0"))
+    return out
+
+
+def _funding_problems(funding: FundingConfig) -> list[Problem]:
+    out: list[Problem] = []
+    names = [t.team for t in funding.teams]
+    for name in sorted({n for n in names if n is not None and names.count(n) > 1}):
+        out.append(Problem("tildeling.teams", f"teamet '{name}' står flere gange"))
+    entries = [("tildeling.standard", funding.standard)] + [
+        (f"tildeling.teams[{i}]", t) for i, t in enumerate(funding.teams)
+    ]
+    for path, t in entries:
+        if path != "tildeling.standard" and not t.team:
+            out.append(Problem(f"{path}.team", "mangler teamets navn"))
+        if t.model == "ramme" and t.ramme is None:
+            out.append(Problem(f"{path}.ramme", "rammemodellen kræver et rammebeløb pr. år"))
+        if t.model == "kombination" and t.fast_ramme is None:
+            out.append(Problem(f"{path}.fast_ramme", "kombinationsmodellen kræver en fast ramme"))
+        for key in ("ramme", "fast_ramme"):
+            value = getattr(t, key)
+            if value is not None and value < 0:
+                out.append(Problem(f"{path}.{key}", "beløbet kan ikke være negativt"))
+        if not -0.5 <= t.demografiregulering <= 1:
+            out.append(Problem(f"{path}.demografiregulering", "skal ligge mellem -0,5 og 1"))
     return out
 
 

@@ -55,6 +55,7 @@ class Col:
 
     # Derived columns
     ROW = "raekke"
+    TIMELY = "rettidig_aflysning"  # cancelled by the citizen before the deadline
     REASON = "aarsag"  # out-of-scope reason (None = in scope)
     ERROR = "fejl"  # invalid-row reason (None = valid)
     ERROR_VALUE = "fejlvaerdi"

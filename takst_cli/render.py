@@ -41,13 +41,16 @@ def _header(column: Column) -> str:
 
 def render_table(console: Console, table: ReportTable) -> None:
     rich_table = Table(title=table.title, title_justify="left", show_lines=False)
-    for column in table.columns:
+    rows = table.rows + ([table.total] if table.total else [])
+    for j, column in enumerate(table.columns):
         numeric = column.kind != "tekst"
+        longest = max((len(str(r[j])) for r in rows if r[j] is not None), default=1)
         rich_table.add_column(
             _header(column),
             justify="right" if numeric else "left",
             no_wrap=numeric,
             overflow="fold",
+            min_width=None if numeric else min(longest, 28),
         )
     for i, row in enumerate(table.rows):
         last = i == len(table.rows) - 1 and table.total is not None

@@ -83,7 +83,7 @@ def price_table(prices: list[HourlyPrice]) -> ReportTable:
     return t
 
 
-_TYPE_LABEL = {
+TYPE_LABEL = {
     CourseType.UDVIKLENDE.value: "Udviklende",
     CourseType.FASTHOLDENDE.value: "Fastholdende",
     CourseType.INDIVIDUEL.value: "Individuel",
@@ -119,7 +119,7 @@ def tariff_table(result: RunResult) -> ReportTable:
     for i, r in enumerate(tr.rows):
         t.rows.append(
             [
-                _TYPE_LABEL[r.course_type],
+                TYPE_LABEL[r.course_type],
                 r.phase,
                 r.level,
                 r.citizens,

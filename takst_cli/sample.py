@@ -245,13 +245,19 @@ def model_yaml(visits_path: str, grants_path: str, name: str = "Eksempel Kommune
     vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
     gra = "\n".join(f"    {k}: {v}" for k, v in GRANT_HEADERS.items())
     return MODEL_TEMPLATE.format(
-        name=name, visits=visits_path, grants=grants_path, vis=vis, gra=gra, year=YEAR
+        name=name,
+        visits=visits_path,
+        grants=grants_path,
+        vis=vis,
+        gra=gra,
+        year=YEAR,
+        budget_year=YEAR + 1,
     )
 
 
 MODEL_TEMPLATE = """\
 # Modelfil for takst: {name} (syntetiske data).
-# Stier er relative til denne fil. Se docs/ for alle nøgler.
+# Stier er relative til denne fil. Se README.md for alle nøgler.
 navn: {name}
 
 data:
@@ -361,4 +367,40 @@ klinik:
 takster:
   metode: historisk
   basistakst: 0
+
+# Finansiering pr. team (aktivitet, ramme, forloeb, kombination). Rammebeløb er pr. år og bruges
+# også til sammenligningen af modellerne.
+tildeling:
+  aflysningsfrist: "14:00 dagen før"
+  standard:
+    model: aktivitet
+    grundlag: leveret
+  teams:
+    - team: Team Nord
+      model: aktivitet
+      grundlag: leveret
+      ramme: 8300000
+    - team: Team Syd
+      model: aktivitet
+      grundlag: visiteret
+      ramme: 6200000
+    - team: Team Øst
+      model: forloeb
+      ramme: 12200000
+    - team: Team Vest
+      model: kombination
+      fast_ramme: 900000
+      variabel: forloeb
+      ramme: 6600000
+    - team: Team Midtby
+      model: ramme
+      ramme: 10000000
+      demografiregulering: 0.015
+  delegeret_sygepleje:
+    paragraf: SUL §138
+    kilde: sygeplejeramme
+
+budget:
+  aar: {budget_year}
+  demografi: 0.02
 """

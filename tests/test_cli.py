@@ -20,7 +20,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_every_command_has_danish_help() -> None:
-    for name in ("beregn", "timepris", "takster", "eksempel"):
+    for name in ("beregn", "timepris", "takster", "fordeling", "budget", "eksempel"):
         res = invoke(name, "--help")
         assert res.exit_code == 0
         assert "--config" in res.stdout or name == "eksempel"
@@ -59,7 +59,15 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--stille")
     assert res.exit_code == 0, res.output
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Forudsætninger", "Timepriser", "Forløbstakster", "Datakvalitet"]
+    assert wb.sheetnames == [
+        "Forudsætninger",
+        "Timepriser",
+        "Forløbstakster",
+        "Modelsammenligning",
+        "Finansiering",
+        "Teambudgetter",
+        "Datakvalitet",
+    ]
     ws = wb["Timepriser"]
     assert ws.freeze_panes == "A3"
     assert ws["A2"].value == "Faggruppe"
@@ -109,6 +117,12 @@ def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
             "timepriser",
             "forloebstakster",
             "reduktion",
+            "modelsammenligning",
+            "finansiering",
+            "delegeret_sygepleje",
+            "teambudgetter",
+            "budget_pr_maaned",
+            "forventede_borgeruger",
             "datakvalitet",
         )
     )
@@ -170,9 +184,20 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> No
     from takst_cli.report import Column, ReportTable
 
     table = ReportTable("x", "Ark", "Titel", [Column("Navn"), Column("Beløb", "kr")])
-    table.rows = [["=HYPERLINK(\"http://x\")", 1], ["+45 1234", 2], ["@SUM(A1)", 3]]
+    table.rows = [['=HYPERLINK("http://x")', 1], ["+45 1234", 2], ["@SUM(A1)", 3]]
     target = tmp_path / "f.xlsx"
     write_workbook(target, [table])
     ws = load_workbook(target)["Ark"]
     assert [ws.cell(row=r, column=1).data_type for r in (3, 4, 5)] == ["s", "s", "s"]
-    assert ws["A3"].value == "=HYPERLINK(\"http://x\")"
+    assert ws["A3"].value == '=HYPERLINK("http://x")'
+
+
+def test_fordeling_and_budget_commands(tiny: Path) -> None:
+    res = invoke("fordeling", "--config", str(tiny))
+    assert res.exit_code == 0, res.output
+    assert "Modelsammenligning pr. team" in res.stdout and "Delegeret sygepleje" in res.stdout
+    # Nord: course funding 4 881,64 against a cost of 4 758,39 (see test_funding.py)
+    assert "4.881,64" in res.stdout and "4.758,39" in res.stdout
+    res = invoke("budget", "--config", str(tiny))
+    assert res.exit_code == 0, res.output
+    assert "Teambudgetter 2026" in res.stdout and "Budget pr. måned 2026" in res.stdout

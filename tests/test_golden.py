@@ -7,6 +7,7 @@ the diff before committing it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,37 @@ def test_sample_tariffs_reconcile(sample_out: Path) -> None:
 def test_shipped_config_is_the_sample_template() -> None:
     text = (ROOT / "configs" / "eksempel.yaml").read_text(encoding="utf-8")
     assert text == model_yaml("../sample_data/leverancer.csv", "../sample_data/visitationer.xlsx")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "modelsammenligning",
+        "finansiering",
+        "delegeret_sygepleje",
+        "teambudgetter",
+        "budget_pr_maaned",
+        "forventede_borgeruger",
+    ],
+)
+def test_sample_money_tables_add_up_to_their_totals(sample_out: Path, name: str) -> None:
+    import polars as pl
+
+    t = pl.read_csv(sample_out / f"{name}.csv", infer_schema=False)
+    first = t.columns[0]
+    body, total = t.filter(pl.col(first) != "I alt"), t.filter(pl.col(first) == "I alt")
+    assert body.height >= 5 and total.height == 1
+    checked = 0
+    for col in t.columns:
+        if col.startswith("Andel") or col == "Niveau" or total[col].item() is None:
+            continue
+        try:
+            values = [Decimal(v) for v in body[col] if v is not None]
+        except ArithmeticError:
+            continue
+        assert sum(values, Decimal(0)) == Decimal(total[col].item()), (name, col)
+        checked += 1
+    assert checked >= 2
+    if name == "budget_pr_maaned":  # each team's months add up to its year
+        for row in body.iter_rows():
+            assert sum(Decimal(v) for v in row[1:13]) == Decimal(row[13])

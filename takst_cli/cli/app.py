@@ -8,14 +8,16 @@ import typer
 
 from takst_cli import __version__
 from takst_cli.cli.beregn import beregn
+from takst_cli.cli.budget import budget
 from takst_cli.cli.common import set_debug
 from takst_cli.cli.eksempel import eksempel
+from takst_cli.cli.fordeling import fordeling
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 
 app = typer.Typer(
     name="takst",
-    help="Takstberegner for hjemmeplejen: timepriser, forløbstakster og datakvalitet.",
+    help="Takstberegner for hjemmeplejen: timepriser, forløbstakster, finansiering og budget.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -41,6 +43,8 @@ def _global(
 app.command()(beregn)
 app.command()(timepris)
 app.command()(takster)
+app.command()(fordeling)
+app.command()(budget)
 app.command()(eksempel)
 
 

@@ -29,20 +29,34 @@ def beregn(
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary():
-        from takst_cli import report
-        from takst_cli.pipeline.run import run
+        from takst_cli import report, report_funding
+        from takst_cli.pipeline.run import run, run_funding
 
         cfg, visits, grants = load(config, leverancer, visitationer)
         result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        funding = run_funding(result)
+        source = cfg.tildeling.delegeret_sygepleje.kilde
+        money = [
+            report_funding.comparison_table(funding.teams),
+            *report_funding.funding_tables(funding.teams, source),
+            *report_funding.budget_tables(funding.budget),
+        ]
         screen = [
             report.price_table(result.prices),
             report.tariff_table(result),
             report.reduction_table(result),
+            *money,
             *report.quality_tables(result),
         ]
+
+        def full(run_time):  # type: ignore[no-untyped-def]
+            tables = report.tariff_report(result, str(config), run_time)
+            quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
+            return tables[:quality_at] + money + tables[quality_at:]
+
         emit(
             screen,
-            lambda t: report.tariff_report(result, str(config), t),
+            full,
             ud,
             format,
             overskriv,

@@ -58,6 +58,7 @@ _STATUS_WORDS = {
     "aflyst": Status.AFLYST,
     "annulleret": Status.AFLYST,
 }
+_CITIZEN_WORDS = ["borger", "borgeren", "pårørende", "paaroerende", "borger/pårørende"]
 _TRUE = ["ja", "j", "1", "true", "sand", "x", "yes"]
 _FALSE = ["nej", "n", "0", "false", "falsk", "no"]
 
@@ -251,10 +252,10 @@ def parse_visits(
         )
     error, value = _first_error(checks)
     in_scope_shifts = [s.value for s in cfg.vagter.i_scope]
+    # Night and paragraph first: a cancelled visit inside the model's shifts and paragraphs is
+    # still a planned visit, which the granted-hours basis settles (SPEC §4.4).
     reason = (
-        pl.when(pl.col(Col.STATUS) == Status.AFLYST.value)
-        .then(pl.lit(REASON_CANCELLED))
-        .when(~pl.col("_shift").is_in(in_scope_shifts))
+        pl.when(~pl.col("_shift").is_in(in_scope_shifts))
         .then(
             pl.when(pl.col("_shift") == Shift.NAT.value)
             .then(pl.lit(REASON_NIGHT))
@@ -262,13 +263,23 @@ def parse_visits(
         )
         .when(~pl.col(Col.PARAGRAF).is_in(scope_paragraphs(cfg)))
         .then(pl.lit(REASON_PARAGRAPH))
+        .when(pl.col(Col.STATUS) == Status.AFLYST.value)
+        .then(pl.lit(REASON_CANCELLED))
         .otherwise(None)
     )
+    days_before, at = cfg.tildeling.deadline
+    deadline = (pl.col(Col.DATO) - pl.duration(days=days_before)).dt.combine(pl.lit(at))
+    timely = (
+        (pl.col(Col.STATUS) == Status.AFLYST.value)
+        & pl.col(Col.AFLYST_AF).is_in(_CITIZEN_WORDS)
+        & (pl.col(Col.AFLYST_TIDSPUNKT) < deadline)
+    ).fill_null(False)
     return (
         typed.with_columns(error.alias(Col.ERROR), value.alias(Col.ERROR_VALUE))
         .with_columns(
             pl.col("_shift").alias(Col.VAGT),
             pl.when(pl.col(Col.ERROR).is_null()).then(reason).alias(Col.REASON),
+            timely.alias(Col.TIMELY),
         )
         .drop(pl.selectors.starts_with("_"))
     )

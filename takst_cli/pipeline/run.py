@@ -11,8 +11,11 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable
-from takst_cli.models import Col
+from takst_cli.models import REASON_CANCELLED, Col
 from takst_cli.pipeline import courses, quality, tariffs
+from takst_cli.pipeline.budget import BudgetResult, compute_budget
+from takst_cli.pipeline.costing import Pricer
+from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.parse import parse_date, parse_grants, parse_visits
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
@@ -43,6 +46,7 @@ class RunResult:
     inputs: list[InputInfo]
     segments: pl.DataFrame  # course segments with type, phase, level, days
     visits: pl.DataFrame  # delivered in-scope visits per citizen-day and price key, with segment
+    cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -137,6 +141,7 @@ def run(
         ),
         InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
     ]
+    cancelled = daily.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(
         cfg,
         period,
@@ -149,4 +154,20 @@ def run(
         inputs,
         segments,
         in_scope,
+        cancelled,
     )
+
+
+@dataclass(frozen=True)
+class FundingRun:
+    teams: list[TeamFundingResult]
+    budget: BudgetResult
+
+
+def run_funding(r: RunResult) -> FundingRun:
+    """Funding per team under each model (§4.4) and the budget year (§4.5)."""
+    pricer = Pricer(r.prices, r.cfg.klinik.timepris)
+    cell = tariffs.cell_visits(r.visits, r.segments, r.cfg)
+    seg = segment_tariffs(r.segments, cell, r.tariffs, pricer, r.cfg)
+    teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled)
+    return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg))

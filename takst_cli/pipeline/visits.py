@@ -16,6 +16,7 @@ DAILY_KEYS = [
     Col.VAGT,
     Col.KLINIK,
     Col.STATUS,
+    Col.TIMELY,
     Col.REASON,
     Col.ERROR,
     Col.ERROR_VALUE,

@@ -1,0 +1,220 @@
+"""Funding models per team (SPEC §4.4): what activity, frame and course funding would pay for
+the data period, what the team's own model pays (its parts), and the team's actual cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from takst_cli.config import ModelConfig, TeamFunding
+from takst_cli.models import Col, CourseType
+from takst_cli.money import round_ore, to_decimal
+from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
+from takst_cli.pipeline.courses import SEGMENT_ID
+from takst_cli.pipeline.hourly_price import HourlyPrice
+from takst_cli.pipeline.tariffs import TariffResult
+
+ZERO = Decimal(0)
+DELEGATED = "delegeret"
+PART_FRAME, PART_ACTIVITY, PART_COURSE, PART_DELEGATED = (
+    "ramme",
+    "aktivitet",
+    "forloeb",
+    "delegeret",
+)
+PARTS = (PART_FRAME, PART_ACTIVITY, PART_COURSE, PART_DELEGATED)
+
+
+@dataclass(frozen=True)
+class TeamFundingResult:
+    """One team over the data period; all amounts exact kr (rounded in report.py)."""
+
+    team: str
+    rule: TeamFunding
+    cost: Decimal  # delivered in-scope visits priced
+    activity: Decimal  # pure activity on the team's basis, delegated nursing included
+    frame: Decimal | None  # pure frame for the period; None without a configured amount
+    course: Decimal  # pure course funding: citizen-weeks × tariffs, individual tariffs
+    delegated: Decimal  # delegated nursing, activity-settled on delivered hours
+    delegated_hours: Decimal
+    parts: dict[str, Decimal]  # the team's own model: ramme, aktivitet, forloeb, delegeret
+    weeks: Decimal  # citizen-weeks of the team's courses
+    untariffed_weeks: Decimal  # course weeks whose cell has no tariff (paid 0)
+
+    @property
+    def funding(self) -> Decimal:
+        return sum(self.parts.values(), ZERO)
+
+
+def year_share(start: dt.date, end: dt.date) -> Decimal:
+    """The period's length in years: each day counts 1 / the days of its own year."""
+    share = ZERO
+    for year in range(start.year, end.year + 1):
+        first = max(start, dt.date(year, 1, 1))
+        last = min(end, dt.date(year, 12, 31))
+        days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+        share += Decimal((last - first).days + 1) / days_in_year
+    return share
+
+
+def delegated_expr(cfg: ModelConfig, prices: list[HourlyPrice]) -> pl.Expr:
+    """SUL §138 delivered by a staff group that is not nursing staff."""
+    nursing = [p.staff_group for p in prices if p.nursing]
+    return (pl.col(Col.PARAGRAF) == cfg.tildeling.delegeret_sygepleje.paragraf) & ~pl.col(
+        Col.FAGGRUPPE
+    ).is_in(nursing)
+
+
+def _priced_by_team(
+    pricer: Pricer, visits: pl.DataFrame, delegated: pl.Expr
+) -> dict[tuple[str, bool], Cost]:
+    keyed = visits.with_columns(delegated.alias(DELEGATED))
+    return pricer.price(sum_minutes(keyed, [Col.TEAM, DELEGATED]), [Col.TEAM, DELEGATED])  # type: ignore[return-value]
+
+
+def segment_tariffs(
+    segments: pl.DataFrame,
+    cell_visits: pl.DataFrame,
+    tariffs: TariffResult,
+    pricer: Pricer,
+    cfg: ModelConfig,
+) -> pl.DataFrame:
+    """Each course segment with the weekly tariff it is paid: its cell's tariff, or for an
+    individual course its own cost per week (clinic rule applied) + overhead, rounded to øre.
+    Columns: segment_id, team, type, fase, niveau, dage, takst (Decimal kr/week or None)."""
+    cell_tariff = {(r.course_type, r.phase, r.level): r.tariff for r in tariffs.rows}
+    own = pricer.price(sum_minutes(cell_visits, [SEGMENT_ID]), [SEGMENT_ID])
+    rows = []
+    for seg_id, team, ctype, phase, level, days in segments.select(
+        SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
+    ).iter_rows():
+        if ctype == CourseType.INDIVIDUEL.value:
+            c = own.get((seg_id,), Cost())
+            basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
+            tariff: Decimal | None = round_ore(basis * 7 / days + tariffs.overhead_per_week)
+        else:
+            tariff = cell_tariff.get((ctype, phase, level))
+        rows.append((seg_id, team, ctype, phase, level, days, tariff))
+    return pl.DataFrame(
+        rows,
+        schema={
+            SEGMENT_ID: pl.UInt32,
+            Col.TEAM: pl.String,
+            Col.TYPE: pl.String,
+            Col.PHASE: pl.String,
+            Col.LEVEL: pl.Int64,
+            Col.DAYS: pl.Int64,
+            "takst": pl.Object,
+        },
+        orient="row",
+    )
+
+
+def course_funding(
+    seg_tariffs: pl.DataFrame, scale: Decimal = Decimal(1)
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Per team: (Σ weeks × tariff × scale, weeks × scale, untariffed weeks × scale)."""
+    out: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+    for team, days, tariff in seg_tariffs.select(Col.TEAM, Col.DAYS, "takst").iter_rows():
+        weeks = Decimal(days) / 7 * scale
+        amount, total_weeks, missing = out.get(team, (ZERO, ZERO, ZERO))
+        if tariff is None:
+            out[team] = (amount, total_weeks + weeks, missing + weeks)
+        else:
+            out[team] = (amount + weeks * tariff, total_weeks + weeks, missing)
+    return out
+
+
+def _get(priced: dict[tuple[str, bool], Cost], team: str, is_delegated: bool) -> Cost:
+    return priced.get((team, is_delegated), Cost())
+
+
+def own_parts(
+    rule: TeamFunding,
+    frame: Decimal | None,
+    fixed: Decimal,
+    activity_ex: Decimal,
+    delegated: Decimal,
+    course: Decimal,
+) -> dict[str, Decimal]:
+    """The parts the team's own model pays. Delegated nursing is its own activity-settled line,
+    except where a course tariff pays the team: the tariffs already contain SUL §138."""
+    parts = dict.fromkeys(PARTS, ZERO)
+    variable = rule.variabel if rule.model == "kombination" else rule.model
+    if rule.model == "ramme":
+        parts[PART_FRAME] = frame or ZERO
+    elif rule.model == "kombination":
+        parts[PART_FRAME] = fixed
+    if variable == "aktivitet":
+        parts[PART_ACTIVITY] = activity_ex
+    if variable == "forloeb":
+        parts[PART_COURSE] = course
+    else:
+        parts[PART_DELEGATED] = delegated
+    return parts
+
+
+def compute_funding(
+    cfg: ModelConfig,
+    period: tuple[dt.date, dt.date],
+    prices: list[HourlyPrice],
+    seg_tariffs: pl.DataFrame,
+    visits: pl.DataFrame,
+    cancelled: pl.DataFrame,
+) -> list[TeamFundingResult]:
+    """Every team's funding under each pure model and under its own, for the data period.
+
+    Activity on the delivered basis = delivered in-scope hours × price (= the actual cost); on
+    the granted basis planned visits count, less cancellations the citizen made before the
+    deadline. Frames: amount per year × (1 + demographic regulation) × the period in years.
+    """
+    pricer = Pricer(prices, cfg.klinik.timepris)
+    delegated = delegated_expr(cfg, prices)
+    delivered = _priced_by_team(pricer, visits, delegated)
+    paid_cancelled = _priced_by_team(pricer, cancelled.filter(~pl.col(Col.TIMELY)), delegated)
+    courses = course_funding(seg_tariffs)
+    years = year_share(*period)
+    teams = sorted(
+        {t for t, _ in delivered}
+        | {t for t, _ in paid_cancelled}
+        | set(courses)
+        | {t.team for t in cfg.tildeling.teams if t.team}
+    )
+    out = []
+    for team in teams:
+        rule = cfg.tildeling.of(team)
+        home, deleg = _get(delivered, team, False), _get(delivered, team, True)
+        cost = home.cost + deleg.cost
+        activity_ex = home.cost
+        activity_all = home.cost + deleg.cost
+        if rule.grundlag == "visiteret":  # planned visits less the citizen's timely cancellations
+            activity_ex += _get(paid_cancelled, team, False).cost
+            activity_all += (
+                _get(paid_cancelled, team, False).cost + _get(paid_cancelled, team, True).cost
+            )
+        frame = (
+            rule.ramme * (1 + to_decimal(rule.demografiregulering)) * years
+            if rule.ramme is not None
+            else None
+        )
+        fixed = (rule.fast_ramme or ZERO) * years
+        course, weeks, missing = courses.get(team, (ZERO, ZERO, ZERO))
+        out.append(
+            TeamFundingResult(
+                team=team,
+                rule=rule,
+                cost=cost,
+                activity=activity_all,
+                frame=frame,
+                course=course,
+                delegated=deleg.cost,
+                delegated_hours=deleg.hours,
+                parts=own_parts(rule, frame, fixed, activity_ex, deleg.cost, course),
+                weeks=weeks,
+                untariffed_weeks=missing,
+            )
+        )
+    return out
