@@ -379,22 +379,22 @@ tildeling:
     - team: Team Nord
       model: aktivitet
       grundlag: leveret
-      ramme: 8300000
+      ramme: 7300000
     - team: Team Syd
       model: aktivitet
       grundlag: visiteret
-      ramme: 6200000
+      ramme: 5400000
     - team: Team Øst
       model: forloeb
-      ramme: 12200000
+      ramme: 10700000
     - team: Team Vest
       model: kombination
       fast_ramme: 900000
       variabel: forloeb
-      ramme: 6600000
+      ramme: 5800000
     - team: Team Midtby
       model: ramme
-      ramme: 10000000
+      ramme: 8700000
       demografiregulering: 0.015
   delegeret_sygepleje:
     paragraf: SUL §138

@@ -73,7 +73,7 @@ def test_comparison_and_split_tables_reconcile(funded) -> None:  # type: ignore[
     # Nord: cost 4 758,39 (rounded), course result 4 881,64 − 4 758,385 → 123,25 after rounding
     assert rows["Nord"][2] == Decimal("4758.39") and rows["Nord"][4] == 0
     assert rows["Nord"][8] == Decimal("123.25")
-    assert rows["Syd"][6] == Decimal("8568.00") - Decimal("3681.20")
+    assert rows["Syd"][6] == Decimal("8568.00") - Decimal("3681.20")  # no delegated nursing
     assert cmp_.total[2] == Decimal("8439.59")  # 4 758,39 + 3 681,20
     split, _delegated = funding_tables(funded.teams, "sygeplejeramme")
     for row in split.rows:
@@ -172,3 +172,19 @@ def test_delegated_nursing_is_its_own_line(tiny: Path) -> None:
     assert nord.funding == nord.cost
     _split, line = funding_tables([nord], "myndighed")
     assert line.rows[0][4] == "myndighedsbudgettet"
+
+
+def test_delivered_activity_equals_cost_for_every_sample_team() -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = run_model(root / "configs" / "eksempel.yaml")
+    funding = run_funding(result)
+    for team in funding.teams:
+        if team.rule.grundlag == "leveret":
+            assert team.activity == team.cost, team.team
+        else:  # granted basis pays late and provider cancellations on top
+            assert team.activity > team.cost
+        assert team.funding == sum(team.parts.values(), Decimal(0))
+    # the cost of all teams is the priced in-scope delivered hours of the whole municipality
+    assert sum((t.cost for t in funding.teams), Decimal(0)) == sum(
+        (t.activity for t in funding.teams if t.rule.grundlag == "leveret"), Decimal(0)
+    ) + next(t.cost for t in funding.teams if t.rule.grundlag == "visiteret")

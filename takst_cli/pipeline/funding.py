@@ -36,7 +36,7 @@ class TeamFundingResult:
     rule: TeamFunding
     cost: Decimal  # delivered in-scope visits priced
     activity: Decimal  # pure activity on the team's basis, delegated nursing included
-    frame: Decimal | None  # pure frame for the period; None without a configured amount
+    frame: Decimal | None  # pure frame for the period + delegated line; None without an amount
     course: Decimal  # pure course funding: citizen-weeks × tariffs, individual tariffs
     delegated: Decimal  # delegated nursing, activity-settled on delivered hours
     delegated_hours: Decimal
@@ -189,12 +189,10 @@ def compute_funding(
         home, deleg = _get(delivered, team, False), _get(delivered, team, True)
         cost = home.cost + deleg.cost
         activity_ex = home.cost
-        activity_all = home.cost + deleg.cost
         if rule.grundlag == "visiteret":  # planned visits less the citizen's timely cancellations
             activity_ex += _get(paid_cancelled, team, False).cost
-            activity_all += (
-                _get(paid_cancelled, team, False).cost + _get(paid_cancelled, team, True).cost
-            )
+        # delegated nursing is its own line, settled on delivered hours under every basis
+        activity_all = activity_ex + deleg.cost
         frame = (
             rule.ramme * (1 + to_decimal(rule.demografiregulering)) * years
             if rule.ramme is not None
@@ -208,7 +206,8 @@ def compute_funding(
                 rule=rule,
                 cost=cost,
                 activity=activity_all,
-                frame=frame,
+                # a frame team is paid the delegated nursing line on top of its frame
+                frame=None if frame is None else frame + deleg.cost,
                 course=course,
                 delegated=deleg.cost,
                 delegated_hours=deleg.hours,
