@@ -12,7 +12,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from takst_cli.errors import ConfigError, Problem
-from takst_cli.models import LEVERANCER_FIELDS, VISITATIONER_FIELDS, CourseType, Shift
+from takst_cli.models import (
+    BUDGET_FIELDS,
+    LEVERANCER_FIELDS,
+    VISITATIONER_FIELDS,
+    CourseType,
+    Shift,
+)
 
 Share = float  # a fraction in [0, 1]; checked in `semantic_problems`
 
@@ -39,6 +45,8 @@ class DataFiles(_Model):
     leverancer_ark: str | None = None
     visitationer: Path | None = None
     visitationer_ark: str | None = None
+    budget: Path | None = None  # team budgets (and spend to date) for the follow-up
+    budget_ark: str | None = None
 
 
 class Period(_Model):
@@ -51,6 +59,7 @@ class Columns(_Model):
 
     leverancer: dict[str, str] = Field(default_factory=dict)
     visitationer: dict[str, str] = Field(default_factory=dict)
+    budget: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("leverancer")
     @classmethod
@@ -61,6 +70,11 @@ class Columns(_Model):
     @classmethod
     def _known_grant_fields(cls, v: dict[str, str]) -> dict[str, str]:
         return _check_fields(v, VISITATIONER_FIELDS)
+
+    @field_validator("budget")
+    @classmethod
+    def _known_budget_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_fields(v, BUDGET_FIELDS)
 
     def header(self, table: str, field: str) -> str:
         mapping: dict[str, str] = getattr(self, table)
@@ -467,6 +481,7 @@ def load_config(path: Path) -> ModelConfig:
         update={
             "leverancer": base / cfg.data.leverancer if cfg.data.leverancer else None,
             "visitationer": base / cfg.data.visitationer if cfg.data.visitationer else None,
+            "budget": base / cfg.data.budget if cfg.data.budget else None,
         }
     )
     return cfg.model_copy(update={"data": data})

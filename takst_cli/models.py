@@ -53,6 +53,11 @@ class Col:
     VISITERET_UGE = "visiterede_minutter_uge"
     FUNKTIONSEVNE = "funktionsevne"
 
+    BUDGET = "budget"
+    SPEND = "forbrug_til_dato"
+    SPEND_DATE = "opgjort_dato"
+    YEAR = "aar"
+
     # Derived columns
     ROW = "raekke"
     TIMELY = "rettidig_aflysning"  # cancelled by the citizen before the deadline
@@ -93,6 +98,14 @@ VISITATIONER_FIELDS: dict[str, bool] = {
     Col.SLUT_DATO: False,
     Col.VISITERET_UGE: True,
     Col.FUNKTIONSEVNE: False,
+}
+
+BUDGET_FIELDS: dict[str, bool] = {
+    Col.TEAM: True,
+    Col.BUDGET: True,
+    Col.SPEND: False,
+    Col.SPEND_DATE: False,
+    Col.YEAR: False,
 }
 
 # Out-of-scope reasons (counted, never dropped silently)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from takst_cli.format import format_number, format_share
@@ -44,13 +45,15 @@ def render_table(console: Console, table: ReportTable) -> None:
     rows = table.rows + ([table.total] if table.total else [])
     for j, column in enumerate(table.columns):
         numeric = column.kind != "tekst"
-        longest = max((len(str(r[j])) for r in rows if r[j] is not None), default=1)
+        cells = [format_cell(r[j], column) for r in rows]
+        longest = max((len(c) for c in cells), default=1)
+        # Numbers never wrap (their column is at least as wide as the widest); long headers
+        # and long text may.
         rich_table.add_column(
             _header(column),
             justify="right" if numeric else "left",
-            no_wrap=numeric,
             overflow="fold",
-            min_width=None if numeric else min(longest, 28),
+            min_width=longest if numeric else min(longest, 28),
         )
     for i, row in enumerate(table.rows):
         last = i == len(table.rows) - 1 and table.total is not None
@@ -62,7 +65,11 @@ def render_table(console: Console, table: ReportTable) -> None:
             *(format_cell(v, c) for v, c in zip(table.total, table.columns, strict=True)),
             style="bold",
         )
-    console.print(rich_table)
+    if console.is_terminal:
+        console.print(rich_table)
+    else:  # a pipe or a log file: the whole table on unwrapped lines, nothing cropped
+        width = Measurement.get(console, console.options, rich_table).maximum
+        console.print(rich_table, width=max(width, console.width), crop=False)
     if table.note:
         console.print(table.note, style="dim")
     console.print()

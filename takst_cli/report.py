@@ -24,6 +24,16 @@ class Column:
     kind: Kind = "tekst"
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A line chart of some columns against the first, drawn beside the table in the workbook."""
+
+    title: str
+    y_title: str
+    series: tuple[int, ...]  # column indexes of the lines
+    category: int = 0
+
+
 @dataclass
 class ReportTable:
     """A titled table. `key` names its file in --format mode; `sheet` its workbook sheet."""
@@ -35,6 +45,7 @@ class ReportTable:
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None  # a sum row, shown last, equal to the sum of the rows
     note: str = ""
+    chart: Chart | None = None
 
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])

@@ -70,8 +70,8 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
         ],
         note="Resultat = finansiering − faktisk udgift (positivt: overskud til teamet). "
         "Aktivitet på teamets eget grundlag; ramme = rammebeløb × (1 + demografiregulering) for "
-        "perioden + delegeret sygepleje ('–' uden rammebeløb); forløb = borgeruger × forløbstakster + individuelle "
-        "takster.",
+        "perioden + delegeret sygepleje ('–' uden rammebeløb); forløb = borgeruger × "
+        "forløbstakster + individuelle takster.",
     )
     cost = round_parts([x.cost for x in teams])
     act = round_parts([x.activity for x in teams])

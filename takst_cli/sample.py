@@ -50,6 +50,7 @@ _LEVEL_WEIGHTS = [0.34, 0.26, 0.18, 0.12, 0.10]
 class Sample:
     grants: pl.DataFrame  # canonical field names
     visits: pl.DataFrame
+    budgets: pl.DataFrame  # team, budget, aar: the data year's budgets for the follow-up
 
 
 def _hours_for_levels(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -225,7 +226,31 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
 def make_sample(n_citizens: int, seed: int) -> Sample:
     rng = np.random.default_rng(seed)
     grants = make_grants(rng, n_citizens)
-    return Sample(grants, make_visits(rng, grants))
+    visits = make_visits(rng, grants)
+    return Sample(grants, visits, make_budgets(rng, grants))
+
+
+def make_budgets(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
+    """Each team's budget for the data year, as the department set it last autumn: the granted
+    hours of the year at about 370 kr. an hour, give or take 8 %, in whole thousands."""
+    p0, p1 = PERIOD
+    days = (
+        pl.min_horizontal(pl.col("slut_dato").fill_null(p1), pl.lit(p1))
+        - pl.max_horizontal(pl.col("start_dato"), pl.lit(p0))
+    ).dt.total_days() + 1
+    hours = (
+        grants.with_columns(
+            (days.clip(lower_bound=0) / 7 * pl.col("visiterede_minutter_uge") / 60).alias("t")
+        )
+        .group_by("team")
+        .agg(pl.col("t").sum())
+        .sort("team")
+    )
+    factor = rng.uniform(0.92, 1.08, hours.height)
+    return hours.with_columns(
+        ((pl.col("t") * 370 * factor / 1000).round(0) * 1000).alias("budget"),
+        pl.lit(YEAR).alias("aar"),
+    ).select("team", "budget", "aar")
 
 
 def visits_export(visits: pl.DataFrame) -> pl.DataFrame:
@@ -240,7 +265,16 @@ def grants_export(grants: pl.DataFrame) -> pl.DataFrame:
     return grants.rename(GRANT_HEADERS)
 
 
-def model_yaml(visits_path: str, grants_path: str, name: str = "Eksempel Kommune") -> str:
+BUDGET_HEADERS = {"team": "Team", "budget": "Budget", "aar": "År"}
+
+
+def budgets_export(budgets: pl.DataFrame) -> pl.DataFrame:
+    return budgets.rename(BUDGET_HEADERS)
+
+
+def model_yaml(
+    visits_path: str, grants_path: str, budget_path: str, name: str = "Eksempel Kommune"
+) -> str:
     """A commented model file for the sample municipality, pointing at its data files."""
     vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
     gra = "\n".join(f"    {k}: {v}" for k, v in GRANT_HEADERS.items())
@@ -248,6 +282,7 @@ def model_yaml(visits_path: str, grants_path: str, name: str = "Eksempel Kommune
         name=name,
         visits=visits_path,
         grants=grants_path,
+        budget=budget_path,
         vis=vis,
         gra=gra,
         year=YEAR,
@@ -264,6 +299,7 @@ data:
   leverancer: {visits}
   visitationer: {grants}
   visitationer_ark: Visitationer
+  budget: {budget}
 
 periode:
   fra: {year}-01-01
@@ -275,6 +311,10 @@ kolonner:
 {vis}
   visitationer:
 {gra}
+  budget:
+    team: Team
+    budget: Budget
+    aar: År
 
 timepris:
   faggrupper:

@@ -20,7 +20,16 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_every_command_has_danish_help() -> None:
-    for name in ("beregn", "timepris", "takster", "fordeling", "budget", "eksempel"):
+    for name in (
+        "beregn",
+        "timepris",
+        "takster",
+        "fordeling",
+        "budget",
+        "opfoelgning",
+        "effekt",
+        "eksempel",
+    ):
         res = invoke(name, "--help")
         assert res.exit_code == 0
         assert "--config" in res.stdout or name == "eksempel"
@@ -66,6 +75,7 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
         "Modelsammenligning",
         "Finansiering",
         "Teambudgetter",
+        "Effekt",
         "Datakvalitet",
     ]
     ws = wb["Timepriser"]
@@ -123,6 +133,7 @@ def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
             "teambudgetter",
             "budget_pr_maaned",
             "forventede_borgeruger",
+            "effekt",
             "datakvalitet",
         )
     )

@@ -66,7 +66,11 @@ def test_sample_tariffs_reconcile(sample_out: Path) -> None:
 
 def test_shipped_config_is_the_sample_template() -> None:
     text = (ROOT / "configs" / "eksempel.yaml").read_text(encoding="utf-8")
-    assert text == model_yaml("../sample_data/leverancer.csv", "../sample_data/visitationer.xlsx")
+    assert text == model_yaml(
+        "../sample_data/leverancer.csv",
+        "../sample_data/visitationer.xlsx",
+        "../sample_data/budget_2025.csv",
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,28 @@ def test_sample_money_tables_add_up_to_their_totals(sample_out: Path, name: str)
     if name == "budget_pr_maaned":  # each team's months add up to its year
         for row in body.iter_rows():
             assert sum(Decimal(v) for v in row[1:13]) == Decimal(row[13])
+
+
+@pytest.mark.parametrize(
+    "name", ["budgetopfoelgning.csv", "forbrug_pr_maaned.csv", "aktivitet_pr_maaned.csv"]
+)
+def test_sample_followup_31_october_matches_golden(tmp_path: Path, name: str) -> None:
+    res = CliRunner().invoke(
+        app,
+        [
+            "opfoelgning",
+            "--config",
+            str(ROOT / "configs" / "eksempel.yaml"),
+            "--dato",
+            "2025-10-31",
+            "--format",
+            "csv",
+            "--ud",
+            str(tmp_path),
+            "--stille",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / name).read_text(encoding="utf-8") == (
+        GOLDEN / "opfoelgning" / name
+    ).read_text(encoding="utf-8")

@@ -10,8 +10,10 @@ from takst_cli import __version__
 from takst_cli.cli.beregn import beregn
 from takst_cli.cli.budget import budget
 from takst_cli.cli.common import set_debug
+from takst_cli.cli.effekt import effekt
 from takst_cli.cli.eksempel import eksempel
 from takst_cli.cli.fordeling import fordeling
+from takst_cli.cli.opfoelgning import opfoelgning
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 
@@ -45,6 +47,8 @@ app.command()(timepris)
 app.command()(takster)
 app.command()(fordeling)
 app.command()(budget)
+app.command()(opfoelgning)
+app.command()(effekt)
 app.command()(eksempel)
 
 

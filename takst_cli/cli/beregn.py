@@ -29,7 +29,8 @@ def beregn(
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary():
-        from takst_cli import report, report_funding
+        from takst_cli import report, report_followup, report_funding
+        from takst_cli.pipeline.effect import effect_groups
         from takst_cli.pipeline.run import run, run_funding
 
         cfg, visits, grants = load(config, leverancer, visitationer)
@@ -40,6 +41,9 @@ def beregn(
             report_funding.comparison_table(funding.teams),
             *report_funding.funding_tables(funding.teams, source),
             *report_funding.budget_tables(funding.budget),
+            report_followup.effect_table(
+                effect_groups(result.reduction), result.tariffs.reduction_used
+            ),
         ]
         screen = [
             report.price_table(result.prices),

@@ -128,6 +128,18 @@ def load(
     return cfg, visit_src, grant_src
 
 
+def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
+    """The budget file from the command line or the model file, if any."""
+    from takst_cli.io.readers import read_table
+    from takst_cli.models import BUDGET_FIELDS
+
+    target = path or cfg.data.budget
+    if target is None:
+        return None
+    headers = {f: cfg.kolonner.header("budget", f) for f in BUDGET_FIELDS}
+    return read_table("budget", target, BUDGET_FIELDS, headers, cfg.data.budget_ark)
+
+
 def emit(
     screen: list[ReportTable],
     full: Callable[[dt.datetime | None], list[ReportTable]],

@@ -47,10 +47,17 @@ def eksempel(
             write_text,
             write_xlsx_export,
         )
-        from takst_cli.sample import grants_export, make_sample, model_yaml, visits_export
+        from takst_cli.sample import (
+            budgets_export,
+            grants_export,
+            make_sample,
+            model_yaml,
+            visits_export,
+        )
 
         visits_name = f"leverancer.{leverance_format.value}"
-        targets = [ud / visits_name, ud / "visitationer.xlsx", ud / "model.yaml"]
+        budget_name = "budget_2025.csv"
+        targets = [ud / visits_name, ud / "visitationer.xlsx", ud / "model.yaml", ud / budget_name]
         for target in targets:
             check_writable(target, overskriv)
         sample = make_sample(borgere, seed)
@@ -63,7 +70,8 @@ def eksempel(
             with atomic_path(targets[0]) as tmp:
                 exported.write_parquet(tmp)
         write_xlsx_export(targets[1], grants_export(sample.grants), "Visitationer")
-        write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx"))
+        write_csv_export(targets[3], budgets_export(sample.budgets), tegnsaet.value)
+        write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx", budget_name))
         print(
             f"Skrev {sample.visits.height} besøg og {sample.grants.height} visitationer for "
             f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",

@@ -96,6 +96,8 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
             ws.cell(row=header_row + len(rows) + 1, column=1, value=table.note).font = Font(
                 italic=True
             )
+        if table.chart is not None and rows:
+            _add_chart(ws, table, header_row, len(rows))
         if start == 1:
             ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         for j, column in enumerate(table.columns, start=1):
@@ -113,6 +115,29 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
         ws.page_setup.fitToHeight = 0
     with atomic_path(target) as tmp:
         wb.save(tmp)
+
+
+def _add_chart(ws: Any, table: ReportTable, header_row: int, n_rows: int) -> None:
+    """A line chart of the table's chart columns, to the right of the table."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    spec = table.chart
+    assert spec is not None
+    chart = LineChart()
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.y_axis.number_format = "0%"
+    chart.height, chart.width = 8, 16
+    for col in spec.series:
+        data = Reference(ws, min_col=col + 1, min_row=header_row, max_row=header_row + n_rows)
+        chart.add_data(data, titles_from_data=True)
+    cats = Reference(
+        ws, min_col=spec.category + 1, min_row=header_row + 1, max_row=header_row + n_rows
+    )
+    chart.set_categories(cats)
+    anchor = f"{get_column_letter(len(table.columns) + 2)}{header_row}"
+    ws.add_chart(chart, anchor)
 
 
 def _frame(table: ReportTable) -> pl.DataFrame:

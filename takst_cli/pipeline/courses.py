@@ -102,6 +102,13 @@ def build_segments(
     )
 
 
+def overlap_days(first: dt.date, last: dt.date) -> pl.Expr:
+    """Days of a segment inside [first, last], both included (negative when apart)."""
+    lo = pl.max_horizontal(SEG_START, pl.lit(first))
+    hi = pl.min_horizontal(SEG_END, pl.lit(last))
+    return (hi - lo).dt.total_days() + 1
+
+
 def assign_visits(visits: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     """Each visit row with the segment of its citizen covering its date (null if none).
 

@@ -285,6 +285,49 @@ def parse_visits(
     )
 
 
+def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
+    """Typed budget rows: team, budget (kr), forbrug_til_dato (kr), opgjort_dato, aar;
+    invalid rows marked like the other inputs."""
+    typed = raw.with_columns(
+        _text(Col.TEAM).alias(Col.TEAM),
+        parse_number(Col.BUDGET).alias(Col.BUDGET),
+        (parse_number(Col.SPEND) if Col.SPEND in present else pl.lit(None, dtype=pl.Float64)).alias(
+            Col.SPEND
+        ),
+        (
+            parse_date(Col.SPEND_DATE) if Col.SPEND_DATE in present else pl.lit(None, dtype=pl.Date)
+        ).alias(Col.SPEND_DATE),
+        (parse_number(Col.YEAR) if Col.YEAR in present else pl.lit(None, dtype=pl.Float64)).alias(
+            Col.YEAR
+        ),
+        pl.col(Col.BUDGET).alias("_raw_budget"),
+        _opt(Col.SPEND, present).alias("_raw_spend"),
+        _opt(Col.SPEND_DATE, present).alias("_raw_date"),
+    )
+    checks: list[tuple[pl.Expr, str, pl.Expr]] = [
+        (pl.col(Col.TEAM).is_null(), ERR_MISSING, pl.lit(Col.TEAM)),
+        (
+            pl.col(Col.BUDGET).is_null() | pl.col(Col.BUDGET).is_nan(),
+            "ugyldigt budget",
+            pl.col("_raw_budget"),
+        ),
+        (
+            pl.col("_raw_spend").is_not_null() & pl.col(Col.SPEND).is_null(),
+            "ugyldigt forbrug",
+            pl.col("_raw_spend"),
+        ),
+        (
+            pl.col("_raw_date").is_not_null() & pl.col(Col.SPEND_DATE).is_null(),
+            ERR_DATE,
+            pl.col("_raw_date"),
+        ),
+    ]
+    error, value = _first_error(checks)
+    return typed.with_columns(error.alias(Col.ERROR), value.alias(Col.ERROR_VALUE)).drop(
+        pl.selectors.starts_with("_")
+    )
+
+
 _TYPE_WORDS = {
     "udviklende": CourseType.UDVIKLENDE,
     "udvikling": CourseType.UDVIKLENDE,

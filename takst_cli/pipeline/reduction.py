@@ -33,7 +33,9 @@ class ReductionEstimate:
     cost_after: Decimal  # kr, delivered
     counterfactual: Decimal  # kr, stabilising tariff of the start level over the same weeks
     skipped_no_tariff: int  # courses whose start level has no stabilising tariff
-    per_course: pl.DataFrame  # forloeb_id, team, niveau, dage, udgift_efter, kontrafaktisk
+    # forloeb_id, team, niveau, timer_uge_start (granted h/week at the start), dage (window),
+    # timer_efter (delivered hours in the window), udgift_efter, kontrafaktisk (Decimal kr)
+    per_course: pl.DataFrame
 
     @property
     def r(self) -> float | None:
@@ -44,7 +46,8 @@ class ReductionEstimate:
 
 def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date) -> pl.DataFrame:
     """The observation window after period 1 of each development course that ended in the data.
-    Columns: forloeb_id, borger_id, team, niveau, efter_start, efter_slut, dage."""
+    Columns: forloeb_id, borger_id, team, niveau, visiterede_minutter_uge, efter_start,
+    efter_slut, dage."""
     weeks = cfg.forloeb.udviklende.efterperiode_uger or cfg.forloeb.udviklende.periode_uger
     return (
         segments.filter(
@@ -57,6 +60,7 @@ def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date)
             Col.BORGER,
             Col.TEAM,
             Col.LEVEL,
+            Col.VISITERET_UGE,
             (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
             pl.min_horizontal(
                 pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end)
@@ -87,8 +91,10 @@ def estimate_reduction(
     rows = []
     total_cost = total_cf = total_weeks = Decimal(0)
     left = 0
-    for course_id, team, level, days in (
-        known.select(Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.DAYS).sort(Col.COURSE_ID).iter_rows()
+    for course_id, team, level, granted, days in (
+        known.select(Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.VISITERET_UGE, Col.DAYS)
+        .sort(Col.COURSE_ID)
+        .iter_rows()
     ):
         weeks = Decimal(days) / 7
         c = costs.get((course_id,))
@@ -98,13 +104,16 @@ def estimate_reduction(
         total_cost += cost
         total_cf += cf
         total_weeks += weeks
-        rows.append((course_id, team, level, days, float(c.hours) if c else 0.0, cost, cf))
+        rows.append(
+            (course_id, team, level, granted / 60, days, float(c.hours) if c else 0.0, cost, cf)
+        )
     per_course = pl.DataFrame(
         rows,
         schema={
             Col.COURSE_ID: pl.Int64,
             Col.TEAM: pl.String,
             Col.LEVEL: pl.Int64,
+            "timer_uge_start": pl.Float64,
             Col.DAYS: pl.Int64,
             "timer_efter": pl.Float64,
             "udgift_efter": pl.Object,

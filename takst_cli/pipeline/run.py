@@ -12,12 +12,14 @@ from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable
 from takst_cli.models import REASON_CANCELLED, Col
+from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline.budget import BudgetResult, compute_budget
 from takst_cli.pipeline.costing import Pricer
+from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
-from takst_cli.pipeline.parse import parse_date, parse_grants, parse_visits
+from takst_cli.pipeline.parse import parse_budgets, parse_date, parse_grants, parse_visits
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
 from takst_cli.pipeline.reduction import ReductionEstimate, after_windows, estimate_reduction
 from takst_cli.pipeline.visits import aggregate_visits, valid_in_scope
@@ -162,6 +164,7 @@ def run(
 class FundingRun:
     teams: list[TeamFundingResult]
     budget: BudgetResult
+    seg_tariffs: pl.DataFrame  # every course segment with the weekly tariff it is paid
 
 
 def run_funding(r: RunResult) -> FundingRun:
@@ -170,4 +173,61 @@ def run_funding(r: RunResult) -> FundingRun:
     cell = tariffs.cell_visits(r.visits, r.segments, r.cfg)
     seg = segment_tariffs(r.segments, cell, r.tariffs, pricer, r.cfg)
     teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled)
-    return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg))
+    return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
+
+
+def budget_lines(src: SourceTable, exclude_invalid: bool) -> tuple[list[TeamBudgetLine], set[int]]:
+    """Team budgets (and spend to date) from a budget file, and the budget years it names."""
+    rows = parse_budgets(src.frame, set(src.headers)).collect()
+    if rows.height == 0:
+        raise DataError(f"{src.name}: filen har overskrifter, men ingen datarækker (budget)")
+    invalid = quality.invalid_rows(rows, src.name, Col.ROW)
+    if invalid and not exclude_invalid:
+        _stop_on_invalid(invalid)
+    valid = rows.filter(pl.col(Col.ERROR).is_null())
+    dupes = valid.group_by(Col.TEAM).len().filter(pl.col("len") > 1)[Col.TEAM].to_list()
+    if dupes:
+        raise DataError(f"{src.name}: teamet står flere gange: {', '.join(sorted(dupes))}")
+    lines = [
+        TeamBudgetLine(team, to_decimal(budget), None if spend is None else to_decimal(spend))
+        for team, budget, spend in valid.select(Col.TEAM, Col.BUDGET, Col.SPEND).iter_rows()
+    ]
+    years = {int(y) for y in valid[Col.YEAR].drop_nulls().to_list()}
+    return lines, years
+
+
+def run_followup(
+    r: RunResult,
+    fr: FundingRun,
+    date: dt.date,
+    budget_src: SourceTable | None,
+    seasonal: bool = False,
+    tolerance: float = 0.0,
+    exclude_invalid: bool = False,
+) -> Followup:
+    """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
+    if budget_src is not None:
+        lines, years = budget_lines(budget_src, exclude_invalid)
+        wrong = sorted(y for y in years if y != date.year)
+        if wrong:
+            raise DataError(
+                f"{budget_src.name}: budgettet gælder {', '.join(map(str, wrong))}, men datoen "
+                f"{date:%d-%m-%Y} ligger i {date.year}"
+            )
+    else:
+        year = fr.budget.year
+        if date.year != year:
+            raise DataError(
+                f"datoen {date:%d-%m-%Y} ligger uden for budgetåret {year} (budget.aar i "
+                f"modelfilen); giv en budgetfil for {date.year} med --budgetfil eller data.budget"
+            )
+        lines = [TeamBudgetLine(b.team, b.total) for b in fr.budget.teams]
+    src = SpendSource(r.cfg, r.prices, r.segments, fr.seg_tariffs, r.visits, r.cancelled)
+    if seasonal:
+        prev = (dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31))
+        if r.period[0] > prev[0] or r.period[1] < prev[1]:
+            raise DataError(
+                f"sæsonprofilen kræver data for hele {date.year - 1}; dataperioden er "
+                f"{r.period[0]:%d-%m-%Y} til {r.period[1]:%d-%m-%Y}"
+            )
+    return compute_followup(src, date, lines, seasonal, tolerance)

@@ -1,0 +1,85 @@
+"""`takst opfoelgning`: the monthly budget follow-up, made for cron."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from takst_cli.cli.common import (
+    ConfigOpt,
+    ExcludeOpt,
+    FormatOpt,
+    GrantsOpt,
+    OutOpt,
+    OverwriteOpt,
+    QuietOpt,
+    VisitsOpt,
+    emit,
+    error_boundary,
+    load,
+)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+
+
+def opfoelgning(
+    config: ConfigOpt,
+    dato: Annotated[
+        str, typer.Option("--dato", help="Opgørelsesdato, ÅÅÅÅ-MM-DD.", show_default=False)
+    ],
+    budgetfil: Annotated[
+        Path | None,
+        typer.Option(
+            "--budgetfil",
+            help="Budget pr. team (team, budget [, forbrug_til_dato, aar]); "
+            "erstatter data.budget. Uden: modelfilens budgetår.",
+        ),
+    ] = None,
+    saeson: Annotated[
+        bool,
+        typer.Option(
+            "--saeson",
+            help="Forventet forbrug efter sidste års månedsprofil i stedet for "
+            "løbende gennemsnit pr. dag.",
+        ),
+    ] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance",
+            min=0,
+            max=100,
+            help="Procentpoint over den tilladte forbrugsprocent før et team markeres.",
+        ),
+    ] = 0.0,
+    leverancer: VisitsOpt = None,
+    visitationer: GrantsOpt = None,
+    ud: OutOpt = None,
+    format: FormatOpt = None,
+    overskriv: OverwriteOpt = False,
+    udelad_ugyldige: ExcludeOpt = False,
+    stille: QuietOpt = False,
+) -> None:
+    """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
+    day = _date(dato)
+    with error_boundary():
+        from takst_cli.cli.common import read_budget
+        from takst_cli.pipeline.run import run, run_followup, run_funding
+        from takst_cli.report_followup import followup_tables
+
+        cfg, visits, grants = load(config, leverancer, visitationer)
+        budget_src = read_budget(cfg, budgetfil)
+        result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        followup = run_followup(
+            result, run_funding(result), day, budget_src, saeson, tolerance, udelad_ugyldige
+        )
+        tables = followup_tables(followup)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -1,0 +1,220 @@
+"""Budget follow-up (SPEC §4.6): budget, spend to a date, expected spend for the rest of the
+year, deviation and the spend % the date allows; spend and activity by month."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from takst_cli.config import ModelConfig
+from takst_cli.models import Col
+from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
+from takst_cli.pipeline.funding import compute_funding
+from takst_cli.pipeline.hourly_price import HourlyPrice
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class TeamBudgetLine:
+    """A team's budget for the year, and its spend to date when the accounts give it."""
+
+    team: str
+    budget: Decimal | None
+    spend: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FollowupRow:
+    team: str
+    budget: Decimal | None
+    spend: Decimal
+    expected: Decimal  # rest of the year
+    source: str  # where the spend comes from
+
+    @property
+    def deviation(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.spend - self.expected
+
+
+@dataclass(frozen=True)
+class Followup:
+    date: dt.date
+    year: int
+    elapsed_days: int
+    year_days: int
+    method: str  # "løbende" (run rate by days) or "sæson" (last year's months)
+    tolerance: float  # percentage points above the allowed spend % before a team is flagged
+    rows: list[FollowupRow]
+    monthly: list[tuple[int, Decimal]]  # (month, derived spend in the month), all teams
+    activity: pl.DataFrame  # team, maaned, borgere, visiterede_timer_dag, leverede_timer_dag
+
+    @property
+    def allowed(self) -> Decimal:
+        """Forbrugs% bør max være: elapsed days / days in the year."""
+        return Decimal(self.elapsed_days) / self.year_days
+
+
+@dataclass(frozen=True)
+class SpendSource:
+    """What spend derivation needs from a run: prices, tariffs per segment, visits."""
+
+    cfg: ModelConfig
+    prices: list[HourlyPrice]
+    segments: pl.DataFrame  # course segments (seg_start, seg_end)
+    seg_tariffs: pl.DataFrame
+    visits: pl.DataFrame
+    cancelled: pl.DataFrame
+
+
+def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, Decimal]:
+    """Spend per team in [start, end] under its own model: what the model settles (activity,
+    course weeks × tariffs, the fixed frame pro rata); a frame team's spend is its cost."""
+    in_window = pl.col(Col.DATO).is_between(pl.lit(start), pl.lit(end))
+    bounds = src.segments.select(SEGMENT_ID, SEG_START, SEG_END)
+    seg = (
+        src.seg_tariffs.drop(Col.DAYS)
+        .join(bounds, on=SEGMENT_ID)
+        .with_columns(overlap_days(start, end).alias(Col.DAYS))
+        .filter(pl.col(Col.DAYS) > 0)
+    )
+    teams = compute_funding(
+        src.cfg,
+        (start, end),
+        src.prices,
+        seg,
+        src.visits.filter(in_window),
+        src.cancelled.filter(in_window),
+    )
+    return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
+
+
+def monthly_spend(src: SpendSource, year: int, last: dt.date) -> dict[int, dict[str, Decimal]]:
+    """Spend per month (1-12) and team, up to and including `last`."""
+    out: dict[int, dict[str, Decimal]] = {}
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        if first > last:
+            break
+        end = min(dt.date(year, month, calendar.monthrange(year, month)[1]), last)
+        out[month] = window_spend(src, first, end)
+    return out
+
+
+def _elapsed_share(profile: list[Decimal], date: dt.date) -> Decimal:
+    """The share of a year's monthly profile that lies up to and including `date`."""
+    total = sum(profile, ZERO)
+    if not total:
+        return ZERO
+    done = sum(profile[: date.month - 1], ZERO)
+    month_days = calendar.monthrange(date.year, date.month)[1]
+    done += profile[date.month - 1] * Decimal(date.day) / month_days
+    return done / total
+
+
+def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFrame:
+    """Per team and month: citizens with delivered visits, granted and delivered hours per day."""
+    rows = []
+    teams = sorted(
+        set(src.visits[Col.TEAM].unique().to_list())
+        | set(src.segments[Col.TEAM].unique().to_list())
+    )
+    for month in range(1, last.month + 1):
+        first = dt.date(year, month, 1)
+        end = min(dt.date(year, month, calendar.monthrange(year, month)[1]), last)
+        days = (end - first).days + 1
+        visits = src.visits.filter(pl.col(Col.DATO).is_between(pl.lit(first), pl.lit(end)))
+        seg = src.segments.with_columns(
+            overlap_days(first, end).clip(lower_bound=0).alias("_overlap")
+        )
+        for team in teams:
+            tv = visits.filter(pl.col(Col.TEAM) == team)
+            ts = seg.filter(pl.col(Col.TEAM) == team)
+            granted = float((ts["_overlap"] * ts[Col.VISITERET_UGE]).sum() or 0) / 60 / 7
+            rows.append(
+                (
+                    team,
+                    month,
+                    tv[Col.BORGER].n_unique(),
+                    granted / days,
+                    float(tv[Col.MINUTTER].sum() or 0) / 60 / days,
+                )
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            Col.TEAM: pl.String,
+            "maaned": pl.Int64,
+            "borgere": pl.Int64,
+            "visiterede_timer_dag": pl.Float64,
+            "leverede_timer_dag": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+def compute_followup(
+    src: SpendSource,
+    date: dt.date,
+    budgets: list[TeamBudgetLine],
+    seasonal: bool,
+    tolerance: float,
+) -> Followup:
+    """Follow-up at `date` for its year. Spend comes from the budget file where it has it, else
+    from the deliveries; the forecast is the run rate by days or last year's monthly profile."""
+    year = date.year
+    start = dt.date(year, 1, 1)
+    year_days = 366 if calendar.isleap(year) else 365
+    elapsed = (date - start).days + 1
+    remaining = year_days - elapsed
+    months = monthly_spend(src, year, date)
+    derived: dict[str, Decimal] = {}
+    for by_team in months.values():
+        for team, amount in by_team.items():
+            derived[team] = derived.get(team, ZERO) + amount
+    profiles: dict[str, list[Decimal]] = {}
+    if seasonal:
+        last_year = monthly_spend(src, year - 1, dt.date(year - 1, 12, 31))
+        for m in range(1, 13):
+            for team, amount in last_year.get(m, {}).items():
+                profiles.setdefault(team, [ZERO] * 12)[m - 1] += amount
+    given = {b.team: b for b in budgets}
+    rows = []
+    for team in sorted(set(given) | set(derived)):
+        line = given.get(team)
+        from_file = line is not None and line.spend is not None
+        spend = (
+            line.spend
+            if from_file and line is not None and line.spend is not None
+            else (derived.get(team, ZERO))
+        )
+        share = _elapsed_share(profiles.get(team, []), date) if seasonal else ZERO
+        if seasonal and share > 0:
+            expected = spend * (1 - share) / share
+        else:
+            expected = spend / elapsed * remaining
+        rows.append(
+            FollowupRow(
+                team,
+                line.budget if line else None,
+                spend,
+                expected,
+                "budgetfil" if from_file else "leverancer",
+            )
+        )
+    total_by_month = [(m, sum(v.values(), ZERO)) for m, v in months.items()]
+    return Followup(
+        date,
+        year,
+        elapsed,
+        year_days,
+        "sæson" if seasonal else "løbende",
+        tolerance,
+        rows,
+        total_by_month,
+        activity_by_month(src, year, date),
+    )
