@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from takst_cli.errors import ConfigError, Problem
+from takst_cli.format import format_share
 from takst_cli.models import (
     BUDGET_FIELDS,
     LEVERANCER_FIELDS,
@@ -137,10 +138,18 @@ class Band(_Model):
 
 
 class BandGenerator(_Model):
-    """Levels as steps: a first step, then equal (lineaer) or growing (stigende) steps."""
+    """Levels as steps (VIVE step 2): a first step, then equal (lineaer) or growing (stigende)
+    steps; the last step is open upwards. Sizes are in `enhed`.
+
+    The first step covers [0, foerste_fra + foerste_trin): a first step quoted as '2-3 timer pr.
+    uge' is foerste_fra 2, foerste_trin 1. Later steps are `trin` each (lineaer), or grow evenly
+    from `trin` to `sidste_trin` (stigende); `trin` defaults to foerste_trin.
+    """
 
     antal_trin: int
     foerste_trin: float
+    foerste_fra: float = 0.0
+    trin: float | None = None
     sidste_trin: float | None = None
     spring: Literal["lineaer", "stigende"] = "lineaer"
     enhed: Literal["timer_uge", "min_uge", "timer_doegn", "min_doegn"] = "timer_uge"
@@ -166,14 +175,17 @@ _UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0, 
 
 
 def generate_bands(gen: BandGenerator) -> list[Band]:
-    """N bands: N-1 closed steps whose size grows linearly from first to last, then an open one."""
+    """antal_trin bands in hours per week: the first step, the middle steps, an open last one."""
     factor = _UNIT_TO_HOURS_WEEK[gen.enhed]
-    closed = gen.antal_trin - 1
-    last = gen.sidste_trin if (gen.spring == "stigende" and gen.sidste_trin) else gen.foerste_trin
+    middle = max(gen.antal_trin - 2, 0)  # closed steps after the first
+    start = gen.trin if gen.trin is not None else gen.foerste_trin
+    end = gen.sidste_trin if (gen.spring == "stigende" and gen.sidste_trin) else start
+    sizes = [gen.foerste_fra + gen.foerste_trin] + [
+        start + (end - start) * (i / max(middle - 1, 1)) for i in range(middle)
+    ]
     bands: list[Band] = []
     lower = 0.0
-    for i in range(closed):
-        size = gen.foerste_trin + (last - gen.foerste_trin) * (i / max(closed - 1, 1))
+    for i, size in enumerate(sizes[: gen.antal_trin - 1]):
         upper = round(lower + size * factor, 6)
         bands.append(Band(niveau=i + 1, fra=lower, til=upper))
         lower = upper
@@ -237,7 +249,7 @@ class DelegatedNursing(_Model):
 
 class FundingConfig(_Model):
     aflysningsfrist: str = "14:00 dagen før"
-    standard: TeamFunding = TeamFunding()
+    standard: TeamFunding | None = None  # without it, every team must be named in `teams`
     teams: list[TeamFunding] = Field(default_factory=list)
     delegeret_sygepleje: DelegatedNursing = DelegatedNursing()
 
@@ -248,12 +260,27 @@ class FundingConfig(_Model):
         return v
 
     def of(self, team: str) -> TeamFunding:
+        """The team's funding; with neither a named entry nor a standard: activity, delivered."""
         named = next((t for t in self.teams if t.team == team), None)
-        return named or self.standard.model_copy(update={"team": team})
+        fallback = self.standard or TeamFunding()
+        return named or fallback.model_copy(update={"team": team})
+
+    def has_model(self, team: str) -> bool:
+        return (
+            self.standard is not None or not self.teams or any(t.team == team for t in self.teams)
+        )
 
     @property
     def deadline(self) -> tuple[int, dt.time]:
         return parse_deadline(self.aflysningsfrist)
+
+
+class PseudonymConfig(_Model):
+    """CPR-shaped citizen ids are replaced on read by a keyed hash (HMAC-SHA256). The key comes
+    from the environment variable TAKST_PSEUDONYM_NOEGLE, else from here, else a random key for
+    the run (pseudonyms then differ between runs)."""
+
+    noegle: str | None = None
 
 
 class BudgetConfig(_Model):
@@ -276,6 +303,7 @@ class ModelConfig(_Model):
     takster: TariffConfig = TariffConfig()
     tildeling: FundingConfig = FundingConfig()
     budget: BudgetConfig = BudgetConfig()
+    pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: float = 720.0
 
     def staff_group(self, name: str) -> StaffGroup | None:
@@ -351,7 +379,7 @@ def _funding_problems(funding: FundingConfig) -> list[Problem]:
     names = [t.team for t in funding.teams]
     for name in sorted({n for n in names if n is not None and names.count(n) > 1}):
         out.append(Problem("tildeling.teams", f"teamet '{name}' står flere gange"))
-    entries = [("tildeling.standard", funding.standard)] + [
+    entries = [("tildeling.standard", funding.standard or TeamFunding())] + [
         (f"tildeling.teams[{i}]", t) for i, t in enumerate(funding.teams)
     ]
     for path, t in entries:
@@ -367,6 +395,29 @@ def _funding_problems(funding: FundingConfig) -> list[Problem]:
                 out.append(Problem(f"{path}.{key}", "beløbet kan ikke være negativt"))
         if not -0.5 <= t.demografiregulering <= 1:
             out.append(Problem(f"{path}.demografiregulering", "skal ligge mellem -0,5 og 1"))
+    return out
+
+
+def semantic_warnings(cfg: ModelConfig) -> list[Problem]:
+    """Suspicious but allowed: reported by `takst valider`, errors with --streng."""
+    out: list[Problem] = []
+    r = cfg.forloeb.udviklende.forventet_reduktion
+    if r is not None and not 0.04 <= r <= 0.13:
+        out.append(
+            Problem(
+                "forloeb.udviklende.forventet_reduktion",
+                f"forventet reduktion {format_share(r)} ligger uden for de 4-13 %, som kilderne "
+                "angiver",
+            )
+        )
+    for i, g in enumerate(cfg.timepris.faggrupper):
+        if g.timepris is None and g.aarsloen is not None and g.aarsloen < 100_000:
+            out.append(
+                Problem(
+                    f"timepris.faggrupper[{i}].aarsloen",
+                    f"årslønnen {g.aarsloen} kr. ser lav ud for et årsværk",
+                )
+            )
     return out
 
 

@@ -273,12 +273,17 @@ def budgets_export(budgets: pl.DataFrame) -> pl.DataFrame:
 
 
 def model_yaml(
-    visits_path: str, grants_path: str, budget_path: str, name: str = "Eksempel Kommune"
+    visits_path: str,
+    grants_path: str,
+    budget_path: str,
+    name: str = "Eksempel Kommune",
+    schema_path: str | None = None,
 ) -> str:
     """A commented model file for the sample municipality, pointing at its data files."""
     vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
     gra = "\n".join(f"    {k}: {v}" for k, v in GRANT_HEADERS.items())
-    return MODEL_TEMPLATE.format(
+    header = f"# yaml-language-server: $schema={schema_path}\n" if schema_path else ""
+    return header + MODEL_TEMPLATE.format(
         name=name,
         visits=visits_path,
         grants=grants_path,

@@ -70,6 +70,7 @@ def test_shipped_config_is_the_sample_template() -> None:
         "../sample_data/leverancer.csv",
         "../sample_data/visitationer.xlsx",
         "../sample_data/budget_2025.csv",
+        schema_path="../docs/modelfil.schema.json",
     )
 
 

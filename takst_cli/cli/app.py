@@ -16,6 +16,7 @@ from takst_cli.cli.fordeling import fordeling
 from takst_cli.cli.opfoelgning import opfoelgning
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
+from takst_cli.cli.valider import skema, valider
 
 app = typer.Typer(
     name="takst",
@@ -49,6 +50,8 @@ app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)
 app.command()(effekt)
+app.command()(valider)
+app.command()(skema)
 app.command()(eksempel)
 
 

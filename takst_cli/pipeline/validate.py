@@ -1,0 +1,60 @@
+"""Checks of a model file against the data it will run on (`takst valider --data`)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from takst_cli.config import ModelConfig
+from takst_cli.errors import Problem
+from takst_cli.io.readers import SourceTable
+from takst_cli.models import Col
+from takst_cli.pipeline.parse import scope_paragraphs
+
+
+def _values(src: SourceTable, column: str) -> dict[str, int]:
+    counts = (
+        src.frame.select(pl.col(column).str.strip_chars())
+        .group_by(column)
+        .len()
+        .collect(engine="streaming")
+    )
+    return {v: n for v, n in counts.iter_rows() if v is not None}
+
+
+def data_problems(
+    cfg: ModelConfig, visits: SourceTable, grants: SourceTable
+) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings): teams without a funding model, staff groups without a price;
+    paragraphs outside the model (their visits will be counted as out of scope)."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    staff = {g.navn for g in cfg.timepris.faggrupper}
+    for group, n in sorted(_values(visits, Col.FAGGRUPPE).items()):
+        if group not in staff:
+            errors.append(
+                Problem(
+                    f"{visits.name}, kolonne {visits.headers[Col.FAGGRUPPE]}",
+                    f"faggruppen '{group}' ({n} rækker) har ingen timepris i timepris.faggrupper",
+                )
+            )
+    teams = set(_values(visits, Col.TEAM)) | set(_values(grants, Col.TEAM))
+    for team in sorted(teams):
+        if not cfg.tildeling.has_model(team):
+            errors.append(
+                Problem(
+                    "tildeling.teams",
+                    f"teamet '{team}' fra data har ingen finansieringsmodel (og "
+                    "der er ingen tildeling.standard)",
+                )
+            )
+    known = set(scope_paragraphs(cfg))
+    for paragraph, n in sorted(_values(visits, Col.PARAGRAF).items()):
+        if paragraph not in known:
+            warnings.append(
+                Problem(
+                    f"{visits.name}, kolonne {visits.headers[Col.PARAGRAF]}",
+                    f"paragraffen '{paragraph}' ({n} rækker) er ikke med i "
+                    "nogen forløbstype og tælles som uden for modellen",
+                )
+            )
+    return errors, warnings
