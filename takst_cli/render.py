@@ -10,6 +10,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from takst_cli.format import format_number, format_share
+from takst_cli.pipeline.pseudonym import mask_cpr
 from takst_cli.report import Column, ReportTable
 
 
@@ -81,6 +82,8 @@ def render_tables(console: Console, tables: list[ReportTable]) -> None:
 
 
 def render_error(console: Console, lines: list[str]) -> None:
+    """The error boundary's output; CPR-shaped numbers never reach the screen or a log."""
+    lines = [mask_cpr(line) for line in lines]
     console.print(f"Fejl: {lines[0]}", style="bold red", markup=False)
     for line in lines[1:]:
         console.print(line, markup=False)

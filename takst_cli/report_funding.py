@@ -29,8 +29,15 @@ MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", 
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
 
 
+def _cells(values: Sequence[Decimal]) -> list[Decimal]:
+    """Each amount rounded on its own: equal exact amounts always show equal, so a team funded
+    exactly at its cost shows a result of 0,00; totals are the sums of the shown cells."""
+    return [round_ore(v) for v in values]
+
+
 def _column(values: Sequence[Decimal | None]) -> list[Decimal | None]:
-    """Round a column of exact amounts so the shown values add up to the shown total."""
+    """Round a column of quantities (weeks, hours, caseload amounts) so the shown values add up
+    to the rounded exact total."""
     present = [v for v in values if v is not None]
     rounded = iter(round_parts(present))
     return [None if v is None else next(rounded) for v in values]
@@ -73,10 +80,10 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
         "perioden + delegeret sygepleje ('–' uden rammebeløb); forløb = borgeruger × "
         "forløbstakster + individuelle takster.",
     )
-    cost = round_parts([x.cost for x in teams])
-    act = round_parts([x.activity for x in teams])
-    frame = _column([x.frame for x in teams])
-    course = round_parts([x.course for x in teams])
+    cost = _cells([x.cost for x in teams])
+    act = _cells([x.activity for x in teams])
+    frame = [None if x.frame is None else round_ore(x.frame) for x in teams]
+    course = _cells([x.course for x in teams])
     for i, x in enumerate(teams):
         f = frame[i]
         t.rows.append(
@@ -118,10 +125,10 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
             Column("Resultat", "kr"),
         ],
     )
-    # Round each team's total once (teams add up to the grand total), then its parts within it,
-    # so a team funded exactly at cost shows a result of 0,00.
-    totals = round_parts([x.funding for x in teams])
-    cost = round_parts([x.cost for x in teams])
+    # Round each team's total once, then distribute its parts within it (largest remainder), so
+    # the parts add up to the team and a team funded exactly at cost shows a result of 0,00.
+    totals = _cells([x.funding for x in teams])
+    cost = _cells([x.cost for x in teams])
     for i, x in enumerate(teams):
         row_parts = round_parts([x.parts[p] for p in PARTS], totals[i])
         shares = [
@@ -188,7 +195,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     """Team budgets for the budget year, by part and by month; the expected caseload."""
     year = budget.year
     exact_totals = [b.total for b in budget.teams]
-    totals = round_parts(exact_totals) if exact_totals else []
+    totals = _cells(exact_totals)
     t = ReportTable(
         "teambudgetter",
         "Teambudgetter",

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from takst_cli.cli.common import error_boundary, load
-from takst_cli.errors import ConfigError
+from takst_cli.errors import ConfigError, Problem
 
 
 def valider(
@@ -31,7 +31,7 @@ def valider(
 
         cfg = load_config(modelfil)
         warnings = semantic_warnings(cfg)
-        errors = []
+        errors: list[Problem] = []
         if data:
             from takst_cli.pipeline.validate import data_problems
 

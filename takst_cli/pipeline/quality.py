@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from takst_cli.models import Col
+from takst_cli.pipeline.pseudonym import mask_cpr
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,6 @@ def grant_quality(
 def invalid_rows(frame: pl.DataFrame, source: str, row_col: str) -> list[InvalidRow]:
     bad = frame.filter(pl.col(Col.ERROR).is_not_null()).sort(row_col)
     return [
-        InvalidRow(source, int(row), reason, "" if value is None else str(value))
+        InvalidRow(source, int(row), reason, "" if value is None else mask_cpr(str(value)))
         for row, reason, value in bad.select(row_col, Col.ERROR, Col.ERROR_VALUE).iter_rows()
     ]

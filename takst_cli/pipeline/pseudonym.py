@@ -1,0 +1,47 @@
+"""Personal data: CPR-shaped citizen ids become keyed pseudonyms as soon as they are read, and
+any CPR-shaped text is masked in messages."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+
+import polars as pl
+
+from takst_cli.models import Col
+
+CPR_SHAPE = r"^\d{6}-?\d{4}$"
+_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"
+
+
+def pseudonym_key(configured: str | None) -> bytes:
+    """The environment's key, else the model file's, else a random one for this run."""
+    key = os.environ.get(KEY_ENV) or configured
+    return key.encode("utf-8") if key else secrets.token_bytes(32)
+
+
+def mask_cpr(text: str) -> str:
+    return _CPR_IN_TEXT.sub("XXXXXX-XXXX", text)
+
+
+def pseudonymise(frames: list[pl.DataFrame], key: bytes) -> list[pl.DataFrame]:
+    """Replace CPR-shaped values of Col.BORGER in every frame by 'P' + 16 hex digits of
+    HMAC-SHA256(key, the ten digits); the same citizen gets the same pseudonym in all frames."""
+    ids: set[str] = set()
+    for frame in frames:
+        ids.update(
+            frame.select(pl.col(Col.BORGER).filter(pl.col(Col.BORGER).str.contains(CPR_SHAPE)))
+            .unique()[Col.BORGER]
+            .to_list()
+        )
+    if not ids:
+        return frames
+    mapping = {
+        cpr: "P" + hmac.new(key, cpr.replace("-", "").encode(), hashlib.sha256).hexdigest()[:16]
+        for cpr in ids
+    }
+    return [f.with_columns(pl.col(Col.BORGER).replace(mapping)) for f in frames]
