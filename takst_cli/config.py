@@ -324,6 +324,8 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     for i, g in enumerate(cfg.timepris.faggrupper):
         path = f"timepris.faggrupper[{i}]"
         share(f"{path}.fravaer_andel", g.fravaer_andel)
+        if g.fravaer_andel >= 1:
+            out.append(Problem(f"{path}.fravaer_andel", "fraværsandelen skal være under 1"))
         for key, value in g.indirekte_andele.items():
             share(f"{path}.indirekte_andele.{key}", value)
             if key not in INDIRECT_KEYS:
@@ -359,6 +361,13 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
         out.append(Problem("forloeb.individuel.taerskel_timer_uge", "skal være større end 0"))
     out.extend(_band_problems(cfg.niveauer))
     share("klinik.andel", cfg.klinik.andel)
+    if cfg.klinik.timepris is not None and cfg.klinik.timepris < 0:
+        out.append(Problem("klinik.timepris", "klinikkens timepris kan ikke være negativ"))
+    if not -0.5 < cfg.budget.demografi < 1:
+        out.append(Problem("budget.demografi", "skal ligge mellem -0,5 og 1"))
+    for key, amount in cfg.timepris.omkostninger_i_takst.items():
+        if amount < 0:
+            out.append(Problem(f"timepris.omkostninger_i_takst.{key}", "kan ikke være negativ"))
     if cfg.klinik.andel and cfg.klinik.timepris is None:
         out.append(Problem("klinik.timepris", "klinikandel kræver klinikkens timepris"))
     if cfg.klinik.andel and not any(g.sygepleje for g in cfg.timepris.faggrupper):

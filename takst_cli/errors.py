@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+def mask_cpr(text: str) -> str:
+    """Mask anything CPR-shaped: a message or a listed value never shows a CPR number."""
+    return _CPR_IN_TEXT.sub("XXXXXX-XXXX", text)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from takst_cli.errors import mask_cpr
 from takst_cli.format import format_number, format_share
-from takst_cli.pipeline.pseudonym import mask_cpr
 from takst_cli.report import Column, ReportTable
 
 

@@ -226,7 +226,7 @@ def _share(x: float | None) -> Decimal | None:
     return None if x is None else Decimal(repr(round(x, 6)))
 
 
-def quality_tables(result: RunResult) -> list[ReportTable]:
+def quality_tables(result: RunResult, show_ids: bool = False) -> list[ReportTable]:
     q = ReportTable(
         "datakvalitet",
         "Datakvalitet",
@@ -258,6 +258,10 @@ def quality_tables(result: RunResult) -> list[ReportTable]:
             ],
         )
         bad.rows = [[r.source, r.row, r.reason, r.value] for r in result.invalid]
+        if show_ids:
+            bad.columns.append(Column("Borger-id"))
+            for row, r in zip(bad.rows, result.invalid, strict=True):
+                row.append(r.citizen)
         out.append(bad)
     return out
 
@@ -305,7 +309,7 @@ def assumption_tables(
 
 
 def tariff_report(
-    result: RunResult, config_path: str, run_time: dt.datetime | None
+    result: RunResult, config_path: str, run_time: dt.datetime | None, show_ids: bool = False
 ) -> list[ReportTable]:
     """Every table of `takst beregn`, in workbook order."""
     return [
@@ -313,5 +317,5 @@ def tariff_report(
         price_table(result.prices),
         tariff_table(result),
         reduction_table(result),
-        *quality_tables(result),
+        *quality_tables(result, show_ids),
     ]

@@ -146,3 +146,69 @@ def test_unknown_shift_value(tiny: Path) -> None:
         "1 ugyldige rækker",
         "leverancer.csv række 2: ukendt vagt ('morgen')",
     )
+
+
+def test_duplicate_visits_stop_the_run_or_are_listed(tiny: Path, tmp_path: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    lines = visits.read_text().splitlines()
+    visits.write_text("\n".join([*lines, lines[1], lines[1]]) + "\n")  # row 2 twice more
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "1 ugyldige rækker",
+        "leverancer.csv række 19: dublet ('samme besøg som række 2')",
+    )
+    out = tmp_path / "ud"
+    res = invoke(
+        "beregn", "--config", str(tiny), "--udelad-ugyldige", "--format", "csv", "--ud", str(out)
+    )
+    assert res.exit_code == 0, res.output
+    quality = (out / "datakvalitet.csv").read_text(encoding="utf-8")
+    # the two extra copies are invalid, the first stays: 18 rows read, 13 in the model
+    assert "leverancer.csv,læst,rækker i alt,18," in quality
+    assert "leverancer.csv,ugyldig,dublet,2,2.00" in quality
+    assert "leverancer.csv,i modellen,leverede besøg i modellen,13," in quality
+
+
+def test_cpr_numbers_are_pseudonymised_and_masked(tiny: Path, tmp_path: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    grants = tiny.parent / "visitationer.csv"
+    # citizen A gets a (fictitious) CPR-shaped id in both files; one of its rows has a bad date
+    visits.write_text(
+        visits.read_text()
+        .replace("\nA;", "\n010101-1234;")
+        .replace("010101-1234;07-01-2025", "010101-1234;32-01-2025")
+    )
+    grants.write_text(grants.read_text().replace("\nA;", "\n0101011234;"))
+    res = invoke("beregn", "--config", str(tiny))
+    assert res.exit_code == 1
+    assert "010101" not in res.output and "1234" not in res.stderr.replace("række", "")
+    out = tmp_path / "ud"
+    res = invoke(
+        "beregn",
+        "--config",
+        str(tiny),
+        "--udelad-ugyldige",
+        "--vis-borger-id",
+        "--format",
+        "csv",
+        "--ud",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    listed = (out / "udeladte_raekker.csv").read_text(encoding="utf-8")
+    assert "010101" not in listed and ",P" in listed
+    for path in out.iterdir():
+        assert "010101-1234" not in path.read_text(encoding="utf-8")
+    # the same citizen in both files: A's stabilising course still finds its visits
+    tariffs = (out / "forloebstakster.csv").read_text(encoding="utf-8")
+    assert "Fastholdende,hele forløbet,1,2,2," in tariffs
+
+
+def test_cpr_in_an_error_value_is_masked(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    visits.write_text(
+        visits.read_text().replace("06-01-2025;08:00;60", "06-01-2025;08:00;120345-6789")
+    )
+    res = invoke("beregn", "--config", str(tiny))
+    _fails(res, "ugyldige minutter ('XXXXXX-XXXX')")
+    assert "120345" not in res.output

@@ -148,6 +148,7 @@ def test_cancellation_deadline_favrskov_rule(tiny: Path) -> None:
         + """
 tildeling:
   aflysningsfrist: "14:00 dagen før"
+  standard: {model: aktivitet}
   teams:
     - {team: Nord, model: aktivitet, grundlag: visiteret}
 """
@@ -188,3 +189,11 @@ def test_delivered_activity_equals_cost_for_every_sample_team() -> None:
     assert sum((t.cost for t in funding.teams), Decimal(0)) == sum(
         (t.activity for t in funding.teams if t.rule.grundlag == "leveret"), Decimal(0)
     ) + next(t.cost for t in funding.teams if t.rule.grundlag == "visiteret")
+
+
+def test_team_without_funding_model_is_an_error(tiny: Path) -> None:
+    from takst_cli.errors import DataError
+
+    tiny.write_text(tiny.read_text() + "tildeling:\n  teams:\n    - {team: Nord}\n")
+    with pytest.raises(DataError, match="1 team\\(s\\) i data har ingen finansieringsmodel: Syd"):
+        run_funding(run_model(tiny))

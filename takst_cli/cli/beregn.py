@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from takst_cli.cli.common import (
     ConfigOpt,
     ExcludeOpt,
@@ -26,6 +30,12 @@ def beregn(
     overskriv: OverwriteOpt = False,
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
+    vis_borger_id: Annotated[
+        bool,
+        typer.Option(
+            "--vis-borger-id", help="Vis borger-id (pseudonymiseret, hvis CPR) ved udeladte rækker."
+        ),
+    ] = False,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary():
@@ -50,11 +60,11 @@ def beregn(
             report.tariff_table(result),
             report.reduction_table(result),
             *money,
-            *report.quality_tables(result),
+            *report.quality_tables(result, vis_borger_id),
         ]
 
         def full(run_time):  # type: ignore[no-untyped-def]
-            tables = report.tariff_report(result, str(config), run_time)
+            tables = report.tariff_report(result, str(config), run_time, vis_borger_id)
             quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
             return tables[:quality_at] + money + tables[quality_at:]
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from takst_cli.errors import DataError
+from takst_cli.errors import DataError, mask_cpr
 from takst_cli.models import Col
 
 _CHUNK = 1 << 22
@@ -175,3 +177,17 @@ def read_table(
         *[pl.col(header).alias(field) for field, header in matched.items()],
     )
     return SourceTable(label, path, frame, matched, file_digest(path))
+
+
+@contextmanager
+def reading(name: str) -> Iterator[None]:
+    """Turn a reader's failure while a lazy frame is collected into a located DataError.
+    Only the first line of the reader's message is kept, with CPR-shaped numbers masked."""
+    try:
+        yield
+    except pl.exceptions.PolarsError as exc:
+        first = mask_cpr(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+        raise DataError(
+            f"{name}: filen kan ikke læses — kontrollér anførselstegn, separator og "
+            f"antal kolonner ({first[:160]})"
+        ) from None

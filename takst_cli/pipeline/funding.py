@@ -10,6 +10,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig, TeamFunding
+from takst_cli.errors import DataError
 from takst_cli.models import Col, CourseType
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
@@ -183,6 +184,12 @@ def compute_funding(
         | set(courses)
         | {t.team for t in cfg.tildeling.teams if t.team}
     )
+    unfunded = [t for t in teams if not cfg.tildeling.has_model(t)]
+    if unfunded:
+        raise DataError(
+            f"{len(unfunded)} team(s) i data har ingen finansieringsmodel: {', '.join(unfunded)}; "
+            "tilføj dem under tildeling.teams eller angiv tildeling.standard"
+        )
     out = []
     for team in teams:
         rule = cfg.tildeling.of(team)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import secrets
 
 import polars as pl
@@ -14,7 +13,6 @@ import polars as pl
 from takst_cli.models import Col
 
 CPR_SHAPE = r"^\d{6}-?\d{4}$"
-_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"
 
 
@@ -22,10 +20,6 @@ def pseudonym_key(configured: str | None) -> bytes:
     """The environment's key, else the model file's, else a random one for this run."""
     key = os.environ.get(KEY_ENV) or configured
     return key.encode("utf-8") if key else secrets.token_bytes(32)
-
-
-def mask_cpr(text: str) -> str:
-    return _CPR_IN_TEXT.sub("XXXXXX-XXXX", text)
 
 
 def pseudonymise(frames: list[pl.DataFrame], key: bytes) -> list[pl.DataFrame]:

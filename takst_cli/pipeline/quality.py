@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from takst_cli.errors import mask_cpr
 from takst_cli.models import Col
-from takst_cli.pipeline.pseudonym import mask_cpr
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class InvalidRow:
     row: int
     reason: str
     value: str
+    citizen: str | None = None  # (pseudonymised) id; shown only with --vis-borger-id
 
 
 def visit_quality(
@@ -75,6 +76,11 @@ def grant_quality(
 def invalid_rows(frame: pl.DataFrame, source: str, row_col: str) -> list[InvalidRow]:
     bad = frame.filter(pl.col(Col.ERROR).is_not_null()).sort(row_col)
     return [
-        InvalidRow(source, int(row), reason, "" if value is None else mask_cpr(str(value)))
-        for row, reason, value in bad.select(row_col, Col.ERROR, Col.ERROR_VALUE).iter_rows()
+        InvalidRow(source, int(row), reason, "" if value is None else mask_cpr(str(value)), citizen)
+        for row, reason, value, citizen in bad.select(
+            row_col,
+            Col.ERROR,
+            Col.ERROR_VALUE,
+            pl.col(Col.BORGER) if Col.BORGER in frame.columns else pl.lit(None, pl.String),
+        ).iter_rows()
     ]

@@ -10,7 +10,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
-from takst_cli.io.readers import SourceTable
+from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import ERR_DUPLICATE, REASON_CANCELLED, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
@@ -61,9 +61,10 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     """The configured period; a missing end is the first or last valid visit date."""
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
-        span = visits.frame.select(
-            parse_date(Col.DATO).min().alias("a"), parse_date(Col.DATO).max().alias("b")
-        ).collect(engine="streaming")
+        with reading(visits.name):
+            span = visits.frame.select(
+                parse_date(Col.DATO).min().alias("a"), parse_date(Col.DATO).max().alias("b")
+            ).collect(engine="streaming")
         lo, hi = span.row(0)
         if lo is None:
             raise DataError(f"{visits.name}: ingen gyldige datoer; perioden kan ikke bestemmes")
@@ -93,11 +94,13 @@ def run(
     period = data_period(cfg, visit_src)
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     # One pass over the visits: the daily aggregate and the duplicate check share the scan.
-    daily, dups = pl.collect_all(
-        [aggregate_visits(parsed), duplicate_groups(parsed)], engine="streaming"
-    )
+    with reading(visit_src.name):
+        daily, dups = pl.collect_all(
+            [aggregate_visits(parsed), duplicate_groups(parsed)], engine="streaming"
+        )
     daily = move_duplicates(daily, dups, ERR_DUPLICATE)
-    grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
+    with reading(grant_src.name):
+        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
     daily, grants = pseudonymise([daily, grants], pseudonym_key(cfg.pseudonymisering.noegle))
     for src, rows in ((visit_src, daily.height), (grant_src, grants.height)):
         if rows == 0:
@@ -189,7 +192,8 @@ def run_funding(r: RunResult) -> FundingRun:
 
 def budget_lines(src: SourceTable, exclude_invalid: bool) -> tuple[list[TeamBudgetLine], set[int]]:
     """Team budgets (and spend to date) from a budget file, and the budget years it names."""
-    rows = parse_budgets(src.frame, set(src.headers)).collect()
+    with reading(src.name):
+        rows = parse_budgets(src.frame, set(src.headers)).collect()
     if rows.height == 0:
         raise DataError(f"{src.name}: filen har overskrifter, men ingen datarækker (budget)")
     invalid = quality.invalid_rows(rows, src.name, Col.ROW)

@@ -6,18 +6,19 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.errors import Problem
-from takst_cli.io.readers import SourceTable
+from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import Col
 from takst_cli.pipeline.parse import scope_paragraphs
 
 
 def _values(src: SourceTable, column: str) -> dict[str, int]:
-    counts = (
-        src.frame.select(pl.col(column).str.strip_chars())
-        .group_by(column)
-        .len()
-        .collect(engine="streaming")
-    )
+    with reading(src.name):
+        counts = (
+            src.frame.select(pl.col(column).str.strip_chars())
+            .group_by(column)
+            .len()
+            .collect(engine="streaming")
+        )
     return {v: n for v, n in counts.iter_rows() if v is not None}
 
 
