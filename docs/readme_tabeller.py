@@ -38,121 +38,163 @@ def row(frame: pl.DataFrame, first: str) -> dict[str, str]:
 def block_data() -> str:
     q = read("datakvalitet.csv")
     n = row(q, "leverancer.csv")["Rækker"]
-    return (f"`sample_data/` er en syntetisk kommune (250 borgere, 5 teams, "
-            f"{format_number(int(n), 0)} besøg i 2025, lavet med\n`takst eksempel --borgere 250 "
-            "--seed 2025 --tegnsaet cp1252`): besøgene som dansk CSV i\nWindows-1252, "
-            "visitationerne som XLSX, budgetterne som CSV. `takst beregn --config "
-            "configs/eksempel.yaml` viser:")
+    return (
+        f"`sample_data/` er en syntetisk kommune (250 borgere, 5 teams, "
+        f"{format_number(int(n), 0)} besøg i 2025, lavet med\n`takst eksempel --borgere 250 "
+        "--seed 2025 --tegnsaet cp1252`): besøgene som dansk CSV i\nWindows-1252, "
+        "visitationerne som XLSX, budgetterne som CSV. `takst beregn --config "
+        "configs/eksempel.yaml` viser:"
+    )
 
 
 def block_prices() -> str:
     t = read("timepriser.csv")
-    out = ["| Faggruppe | Fremmødetimer | BTP | Direkte timer | Timepris dag | aften | weekend |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| Faggruppe | Fremmødetimer | BTP | Direkte timer | Timepris dag | aften | weekend |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in t.iter_rows(named=True):
         name = r["Faggruppe"] + (" (angivet)" if r["Grundlag"] != "beregnet" else "")
-        out.append(f"| {name} | {kr(r['Fremmødetimer'])} | {pct(r['BTP'])} | "
-                   f"{kr(r['Direkte timer'])} | {kr(r['Timepris dag'])} | "
-                   f"{kr(r['Timepris aften'])} | {kr(r['Timepris weekend'])} |")
+        out.append(
+            f"| {name} | {kr(r['Fremmødetimer'])} | {pct(r['BTP'])} | "
+            f"{kr(r['Direkte timer'])} | {kr(r['Timepris dag'])} | "
+            f"{kr(r['Timepris aften'])} | {kr(r['Timepris weekend'])} |"
+        )
     return "\n".join(out)
 
 
 def block_tariffs() -> str:
     t = read("forloebstakster.csv")
-    out = ["| Forløbstype | Fase | Niveau | Borgere | Borgeruger | Faktisk udgift (kr.) | "
-           "Takst pr. uge (kr.) |", "|---|---|---:|---:|---:|---:|---:|"]
+    out = [
+        "| Forløbstype | Fase | Niveau | Borgere | Borgeruger | Faktisk udgift (kr.) | "
+        "Takst pr. uge (kr.) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for r in t.iter_rows(named=True):
-        out.append(f"| {r['Forløbstype']} | {r['Fase'] or ''} | {r['Niveau'] or ''} | "
-                   f"{r['Borgere']} | {kr(r['Borgeruger'])} | {kr(r['Faktisk udgift'])} | "
-                   f"{kr(r['Takst pr. uge'])} |")
+        out.append(
+            f"| {r['Forløbstype']} | {r['Fase'] or ''} | {r['Niveau'] or ''} | "
+            f"{r['Borgere']} | {kr(r['Borgeruger'])} | {kr(r['Faktisk udgift'])} | "
+            f"{kr(r['Takst pr. uge'])} |"
+        )
     total = row(t, "I alt")
     overhead = t.row(0, named=True)["Overhead pr. uge"]
     red = read("reduktion.csv").row(0, named=True)
-    out += ["", f"Overhead (ledelse, administration, tilsyn, bygningsdrift: 3.800.000 kr.) / "
-            f"{kr(total['Borgeruger'])} borgeruger = {kr(overhead)} kr. pr. uge, lagt på hver "
-            f"takst. Efter periode 1 bruges r = 10 % fra modelfilen; estimeret fra data er r = "
-            f"{pct(red['r estimeret'])} ({red['Forløb afsluttet i data']} udviklende forløb "
-            f"afsluttet i 2025, {red['Heraf uden hjælp bagefter']} uden hjælp bagefter)."]
+    out += [
+        "",
+        f"Overhead (ledelse, administration, tilsyn, bygningsdrift: 3.800.000 kr.) / "
+        f"{kr(total['Borgeruger'])} borgeruger = {kr(overhead)} kr. pr. uge, lagt på hver "
+        f"takst. Efter periode 1 bruges r = 10 % fra modelfilen; estimeret fra data er r = "
+        f"{pct(red['r estimeret'])} ({red['Forløb afsluttet i data']} udviklende forløb "
+        f"afsluttet i 2025, {red['Heraf uden hjælp bagefter']} uden hjælp bagefter).",
+    ]
     return "\n".join(out)
 
 
 def block_comparison() -> str:
     c = read("modelsammenligning.csv")
-    out = ["| Team | Model i dag | Faktisk udgift | Aktivitet | Resultat | Ramme | Resultat | "
-           "Forløb | Resultat |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| Team | Model i dag | Faktisk udgift | Aktivitet | Resultat | Ramme | Resultat | "
+        "Forløb | Resultat |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in c.iter_rows(named=True):
-        out.append(f"| {r['Team']} | {r['Model i dag'] or ''} | {kr(r['Faktisk udgift'])} | "
-                   f"{kr(r['Aktivitet'])} | {kr(r['Resultat aktivitet'])} | {kr(r['Ramme'])} | "
-                   f"{kr(r['Resultat ramme'])} | {kr(r['Forløb'])} | "
-                   f"{kr(r['Resultat forløb'])} |")
+        out.append(
+            f"| {r['Team']} | {r['Model i dag'] or ''} | {kr(r['Faktisk udgift'])} | "
+            f"{kr(r['Aktivitet'])} | {kr(r['Resultat aktivitet'])} | {kr(r['Ramme'])} | "
+            f"{kr(r['Resultat ramme'])} | {kr(r['Forløb'])} | "
+            f"{kr(r['Resultat forløb'])} |"
+        )
     teams = c.filter(pl.col("Team") != "I alt")
     syd = row(c, "Team Syd")
-    deficit = [r["Team"] for r in teams.iter_rows(named=True)
-               if Decimal(r["Resultat ramme"]) < 0]
-    surplus = [r["Team"] for r in teams.iter_rows(named=True)
-               if Decimal(r["Resultat ramme"]) >= 0]
+    deficit = [r["Team"] for r in teams.iter_rows(named=True) if Decimal(r["Resultat ramme"]) < 0]
+    surplus = [r["Team"] for r in teams.iter_rows(named=True) if Decimal(r["Resultat ramme"]) >= 0]
     best = max(teams.iter_rows(named=True), key=lambda r: Decimal(r["Resultat forløb"]))
     overhead = read("forloebstakster.csv").row(0, named=True)["Overhead pr. uge"]
-    out += ["", "Sådan læses den: under aktivitetsfinansiering på leverede timer er resultatet "
-            "altid 0 — teamet\nfår præcis sin udgift, og intet tilskynder til rehabilitering. "
-            "Team Syd afregnes på visiterede\ntimer og får også betaling for sene aflysninger og "
-            f"leverandørens aflysninger (+{kr(syd['Resultat aktivitet'])} kr.).\nRammen giver "
-            "teamet både risiko og gevinst: med de rammebeløb, modelfilen angiver, ville "
-            f"{', '.join(deficit)} gå i underskud og {', '.join(surplus)} i overskud (delegeret "
-            "sygepleje betales\noven i rammen). Forløbsfinansiering betaler alle teams mere end "
-            "udgiften, fordi taksten også dækker\nledelse, administration, tilsyn og bygningsdrift "
-            f"(overhead {kr(overhead)} kr. pr. borgeruge); forskellen mellem teams\nviser, hvem "
-            "der leverer billigere end gennemsnittet for deres borgeres niveauer "
-            f"({best['Team']}: +{kr(best['Resultat forløb'])} kr.).\nEt team med mange "
-            "udviklende forløb tjener på forløbsmodellen, hvis borgerne faktisk bliver\nmere "
-            "selvhjulpne, for taksten falder automatisk efter periode 1."]
+    out += [
+        "",
+        "Sådan læses den: under aktivitetsfinansiering på leverede timer er resultatet "
+        "altid 0 — teamet\nfår præcis sin udgift, og intet tilskynder til rehabilitering. "
+        "Team Syd afregnes på visiterede\ntimer og får også betaling for sene aflysninger og "
+        f"leverandørens aflysninger (+{kr(syd['Resultat aktivitet'])} kr.).\nRammen giver "
+        "teamet både risiko og gevinst: med de rammebeløb, modelfilen angiver, ville "
+        f"{', '.join(deficit)} gå i underskud og {', '.join(surplus)} i overskud (delegeret "
+        "sygepleje betales\noven i rammen). Forløbsfinansiering betaler alle teams mere end "
+        "udgiften, fordi taksten også dækker\nledelse, administration, tilsyn og bygningsdrift "
+        f"(overhead {kr(overhead)} kr. pr. borgeruge); forskellen mellem teams\nviser, hvem "
+        "der leverer billigere end gennemsnittet for deres borgeres niveauer "
+        f"({best['Team']}: +{kr(best['Resultat forløb'])} kr.).\nEt team med mange "
+        "udviklende forløb tjener på forløbsmodellen, hvis borgerne faktisk bliver\nmere "
+        "selvhjulpne, for taksten falder automatisk efter periode 1.",
+    ]
     return "\n".join(out)
 
 
 def block_budget() -> str:
     b = read("teambudgetter.csv")
-    out = ["| Team | Model | Borgeruger | Ramme | Aktivitet | Forløb | Delegeret sygepleje | "
-           "Budget i alt |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| Team | Model | Borgeruger | Ramme | Aktivitet | Forløb | Delegeret sygepleje | "
+        "Budget i alt |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in b.iter_rows(named=True):
-        out.append(f"| {r['Team']} | {r['Model'] or ''} | {kr(r['Forventede borgeruger'])} | "
-                   f"{kr(r['Ramme'])} | {kr(r['Aktivitet'])} | {kr(r['Forløb'])} | "
-                   f"{kr(r['Delegeret sygepleje'])} | {kr(r['Budget i alt'])} |")
+        out.append(
+            f"| {r['Team']} | {r['Model'] or ''} | {kr(r['Forventede borgeruger'])} | "
+            f"{kr(r['Ramme'])} | {kr(r['Aktivitet'])} | {kr(r['Forløb'])} | "
+            f"{kr(r['Delegeret sygepleje'])} | {kr(r['Budget i alt'])} |"
+        )
     return "\n".join(out)
 
 
 def block_followup() -> str:
     f = read("opfoelgning/budgetopfoelgning.csv")
-    out = ["| Team | Budget | Forbrug pr. dato | Forventet resten af året | Forventet afvigelse | "
-           "Forbrug i % | Bør max være | |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+    out = [
+        "| Team | Budget | Forbrug pr. dato | Forventet resten af året | Forventet afvigelse | "
+        "Forbrug i % | Bør max være | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in f.iter_rows(named=True):
-        out.append(f"| {r['Team']} | {kr(r['Samlet budget hele året'])} | "
-                   f"{kr(r['Forbrug pr. dato'])} | {kr(r['Forventet forbrug resten af året'])} | "
-                   f"{kr(r['Forventet afvigelse'])} | {pct(r['Forbrug i %'])} | "
-                   f"{pct(r['Forbrugs% bør max være'])} | {r['Bemærkning'] or ''} |")
-    over = [r for r in f.filter(pl.col("Team") != "I alt").iter_rows(named=True)
-            if r["Bemærkning"]]
-    worst = min(f.filter(pl.col("Team") != "I alt").iter_rows(named=True),
-                key=lambda r: Decimal(r["Forventet afvigelse"]))
-    out += ["", f"Dag 304 af 365: højst {pct(f.row(0, named=True)['Forbrugs% bør max være'])} "
-            f"må være brugt. Over linjen: {', '.join(r['Team'] for r in over) or 'ingen'}. "
-            f"Største forventede overskridelse: {worst['Team']} "
-            f"({kr(worst['Forventet afvigelse'])} kr.)."]
+        out.append(
+            f"| {r['Team']} | {kr(r['Samlet budget hele året'])} | "
+            f"{kr(r['Forbrug pr. dato'])} | {kr(r['Forventet forbrug resten af året'])} | "
+            f"{kr(r['Forventet afvigelse'])} | {pct(r['Forbrug i %'])} | "
+            f"{pct(r['Forbrugs% bør max være'])} | {r['Bemærkning'] or ''} |"
+        )
+    over = [r for r in f.filter(pl.col("Team") != "I alt").iter_rows(named=True) if r["Bemærkning"]]
+    worst = min(
+        f.filter(pl.col("Team") != "I alt").iter_rows(named=True),
+        key=lambda r: Decimal(r["Forventet afvigelse"]),
+    )
+    out += [
+        "",
+        f"Dag 304 af 365: højst {pct(f.row(0, named=True)['Forbrugs% bør max være'])} "
+        f"må være brugt. Over linjen: {', '.join(r['Team'] for r in over) or 'ingen'}. "
+        f"Største forventede overskridelse: {worst['Team']} "
+        f"({kr(worst['Forventet afvigelse'])} kr.).",
+    ]
     return "\n".join(out)
 
 
 def block_effect() -> str:
     tot = row(read("effekt.csv"), "I alt")
-    return (f"{tot['Forløb']} forløb: {pct(tot['Ophørt med hjælp'])} ophørt, "
-            f"{pct(tot['Reduceret hjælp'])} reduceret, {pct(tot['Uændret eller øget'])} "
-            f"uændret eller øget; {kr(tot['Timer pr. uge ved start'])} → "
-            f"{kr(tot['Timer pr. uge efter'])} timer pr. uge; udgiften "
-            f"{kr(tot['Reduktion udgift pr. uge'])} kr. lavere pr. uge; realiseret r "
-            f"{pct(tot['r realiseret'])} mod 10 % i taksten.")
+    return (
+        f"{tot['Forløb']} forløb: {pct(tot['Ophørt med hjælp'])} ophørt, "
+        f"{pct(tot['Reduceret hjælp'])} reduceret, {pct(tot['Uændret eller øget'])} "
+        f"uændret eller øget; {kr(tot['Timer pr. uge ved start'])} → "
+        f"{kr(tot['Timer pr. uge efter'])} timer pr. uge; udgiften "
+        f"{kr(tot['Reduktion udgift pr. uge'])} kr. lavere pr. uge; realiseret r "
+        f"{pct(tot['r realiseret'])} mod 10 % i taksten."
+    )
 
 
-BLOCKS = {"data": block_data, "timepriser": block_prices, "takster": block_tariffs,
-          "modeller": block_comparison, "budget": block_budget, "opfoelgning": block_followup,
-          "effekt": block_effect}
+BLOCKS = {
+    "data": block_data,
+    "timepriser": block_prices,
+    "takster": block_tariffs,
+    "modeller": block_comparison,
+    "budget": block_budget,
+    "opfoelgning": block_followup,
+    "effekt": block_effect,
+}
 
 
 def main() -> None:

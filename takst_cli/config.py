@@ -324,7 +324,7 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     for i, g in enumerate(cfg.timepris.faggrupper):
         path = f"timepris.faggrupper[{i}]"
         share(f"{path}.fravaer_andel", g.fravaer_andel)
-        if g.fravaer_andel >= 1:
+        if g.fravaer_andel == 1:
             out.append(Problem(f"{path}.fravaer_andel", "fraværsandelen skal være under 1"))
         for key, value in g.indirekte_andele.items():
             share(f"{path}.indirekte_andele.{key}", value)

@@ -212,3 +212,37 @@ def test_cpr_in_an_error_value_is_masked(tiny: Path) -> None:
     res = invoke("beregn", "--config", str(tiny))
     _fails(res, "ugyldige minutter ('XXXXXX-XXXX')")
     assert "120345" not in res.output
+
+
+def test_troubleshooting_guide_is_up_to_date() -> None:
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "fejl", root / "docs" / "fejlfinding_eksempler.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.render() == (root / "docs" / "fejlfinding.md").read_text(encoding="utf-8"), (
+        "kør: python docs/fejlfinding_eksempler.py"
+    )
+
+
+def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
+    tiny: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl.workbook.workbook as wb_module
+
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"last month")
+
+    def broken_save(self, filename):  # type: ignore[no-untyped-def]
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wb_module.Workbook, "save", broken_save)
+    res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--overskriv", "--stille")
+    assert res.exit_code == 1
+    assert target.read_bytes() == b"last month"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.xlsx")]

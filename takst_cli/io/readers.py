@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from takst_cli.errors import DataError, mask_cpr
+from takst_cli.errors import DataError
 from takst_cli.models import Col
 
 _CHUNK = 1 << 22
@@ -181,13 +181,12 @@ def read_table(
 
 @contextmanager
 def reading(name: str) -> Iterator[None]:
-    """Turn a reader's failure while a lazy frame is collected into a located DataError.
-    Only the first line of the reader's message is kept, with CPR-shaped numbers masked."""
+    """Turn a reader's failure while a lazy frame is collected into a located Danish DataError.
+    The reader's own message is left out: it quotes the offending line, citizen id and all."""
     try:
         yield
-    except pl.exceptions.PolarsError as exc:
-        first = mask_cpr(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+    except pl.exceptions.PolarsError:
         raise DataError(
-            f"{name}: filen kan ikke læses — kontrollér anførselstegn, separator og "
-            f"antal kolonner ({first[:160]})"
+            f"{name}: filen kan ikke læses som CSV — kontrollér anførselstegn, separator og "
+            "antal kolonner i hver række"
         ) from None

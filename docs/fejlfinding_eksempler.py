@@ -1,0 +1,207 @@
+"""Write docs/fejlfinding.md: each kind of bad input and the message takst gives for it.
+
+Run from the repository root after a change to a message: python docs/fejlfinding_eksempler.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from takst_cli.cli.app import app  # noqa: E402
+from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS  # noqa: E402
+
+BASE = Path(tempfile.mkdtemp(prefix="takst_fejl_"))
+
+
+def setup(
+    visits: bytes = TINY_VISITS.encode(),
+    model: str = TINY_MODEL,
+    grants: bytes = TINY_GRANTS.encode(),
+    grants_name: str = "visitationer.csv",
+) -> Path:
+    folder = BASE / "kommune"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "leverancer.csv").write_bytes(visits)
+    (folder / grants_name).write_bytes(grants)
+    (folder / "model.yaml").write_text(model, encoding="utf-8")
+    return folder
+
+
+def beregn(folder: Path) -> list[str]:
+    return ["beregn", "--config", str(folder / "model.yaml")]
+
+
+def workbook_without_the_sheet() -> bytes:
+    wb = Workbook()
+    wb.active.title = "Ark1"
+    path = BASE / "bog.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _existing(folder: Path) -> Path:
+    path = folder / "resultat.xlsx"
+    path.write_bytes(b"sidste maaneds rapport")
+    return path
+
+
+def v(old: str, new: str) -> bytes:
+    assert old in TINY_VISITS, old
+    return TINY_VISITS.replace(old, new).encode()
+
+
+CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
+    ("Modelfilen findes ikke", lambda d: ["beregn", "--config", str(d / "nej.yaml")], {}),
+    ("Modelfilen er ikke gyldig YAML", beregn, {"model": "navn: [Lilleby\n"}),
+    (
+        "Forkert type og ukendt nøgle i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("aarsloen: 400000", "aarsloen: mange").replace(
+                "normtimer: 1924", "normtimer: 1924\n      loen: 3"
+            )
+        },
+    ),
+    (
+        "Andele og niveaubånd uden mening",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("fravaer_andel: 0.15", "fravaer_andel: 1.5").replace(
+                "{transport: 0.25}", "{transport: 0.7, pauser: 0.4}"
+            )
+            + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n    - {niveau: 2, fra: 6}\n"
+        },
+    ),
+    (
+        "Datafilen findes ikke",
+        beregn,
+        {"model": TINY_MODEL.replace("leverancer.csv", "leverancer_2025.csv")},
+    ),
+    ("Tom fil", beregn, {"visits": b""}),
+    (
+        "Kun overskrifter, ingen rækker",
+        beregn,
+        {"visits": (TINY_VISITS.splitlines()[0] + "\n").encode()},
+    ),
+    (
+        "Manglende eller stavet forkert kolonne",
+        beregn,
+        {"visits": v("faggruppe;team", "fag gruppe;hold")},
+    ),
+    (
+        "Dato eller tal, der ikke kan læses",
+        beregn,
+        {
+            "visits": v("07-01-2025;16:00;30", "32-01-2025;16:00;30").replace(
+                b"08-01-2025;02:00;30", b"08-01-2025;02:00;tre"
+            )
+        },
+    ),
+    (
+        "Negative eller urimeligt mange minutter",
+        beregn,
+        {
+            "visits": v("07-01-2025;16:00;30", "07-01-2025;16:00;-30").replace(
+                b"06-01-2025;08:00;60", b"06-01-2025;08:00;6000"
+            )
+        },
+    ),
+    ("Ukendt faggruppe", beregn, {"visits": v("45;SUL §138;SPL", "45;SUL §138;Kok")}),
+    ("Ødelagt CSV (anførselstegn)", beregn, {"visits": v("\nD;14-01-2025", '\n"D;14-01-2025')}),
+    ("Dubletter", beregn, {"visits": (TINY_VISITS + TINY_VISITS.splitlines()[1] + "\n").encode()}),
+    (
+        "En fil, der hedder .xlsx, men ikke er det",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {"grants": b"dette er ikke en projektmappe", "grants_name": "visitationer.xlsx"},
+    ),
+    (
+        "Et ark, der ikke findes",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {
+            "grants": workbook_without_the_sheet(),
+            "grants_name": "visitationer.xlsx",
+            "model": TINY_MODEL.replace(
+                "  visitationer: visitationer.csv",
+                "  visitationer: visitationer.csv\n  visitationer_ark: Visitationer",
+            ),
+        },
+    ),
+    (
+        "Team uden finansieringsmodel",
+        lambda d: ["fordeling", "--config", str(d / "model.yaml")],
+        {"model": TINY_MODEL + "tildeling:\n  teams:\n    - {team: Nord}\n"},
+    ),
+    (
+        "CPR-nummer i en fejlværdi",
+        beregn,
+        {"visits": v("06-01-2025;08:00;60", "06-01-2025;08:00;010101-1234")},
+    ),
+    (
+        "Dato uden for budgetåret",
+        lambda d: ["opfoelgning", "--config", str(d / "model.yaml"), "--dato", "2026-03-31"],
+        {"model": TINY_MODEL + "budget: {aar: 2025}\n"},
+    ),
+    ("Udfil findes allerede", lambda d: [*beregn(d), "--ud", str(_existing(d))], {}),
+    (
+        "Projektmappe uden .xlsx",
+        lambda d: [*beregn(d), "--format", "xlsx", "--ud", str(d / "resultat")],
+        {},
+    ),
+    ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
+]
+
+INTRO = """# Fejlfinding
+
+Hver slags ugyldigt input giver én dansk besked på stderr med fil, række/kolonne eller nøgle og
+årsag — aldrig en fejlsporing (kun med `takst --debug`). Exitkode 1 ved ugyldige data eller
+modelfil, 2 ved forkert brug af kommandoen (de beskeder kommer fra Typer og er på engelsk).
+Der skrives ingen halve filer, en eksisterende udfil røres ikke uden `--overskriv`, og
+inputfiler ændres aldrig. Ugyldige rækker stopper kørslen; med `--udelad-ugyldige` udelades de
+og listes (fil og række) i arket Datakvalitet. CPR-lignende borger-id'er pseudonymiseres ved
+indlæsning (HMAC-SHA256 med nøglen i `TAKST_PSEUDONYM_NOEGLE` eller
+`pseudonymisering.noegle`), og CPR-lignende tal maskeres i alle beskeder.
+
+Beskederne nedenfor er skrevet af `python docs/fejlfinding_eksempler.py` på en lille
+testkommune (tests/conftest.py).
+"""
+
+
+def render() -> str:
+    out = [INTRO]
+    for title, args_of, kwargs in CASES:
+        folder = setup(**kwargs)  # type: ignore[arg-type]
+        args = args_of(folder)
+        res = CliRunner().invoke(app, args, env={"COLUMNS": "100"})
+        text = (res.stderr or res.stdout).strip().replace(str(folder) + "/", "")
+        shown = " ".join(a.replace(str(folder) + "/", "") for a in args)
+        out += [
+            f"## {title}",
+            "",
+            f"`takst {shown}` → exitkode {res.exit_code}",
+            "",
+            "```",
+            text,
+            "```",
+            "",
+        ]
+    shutil.rmtree(BASE, ignore_errors=True)
+    return "\n".join(out)
+
+
+def main() -> None:
+    (ROOT / "docs" / "fejlfinding.md").write_text(render(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
