@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -67,28 +68,79 @@ def _text(name: str) -> pl.Expr:
     return pl.col(name).str.strip_chars()
 
 
-def parse_number(name: str) -> pl.Expr:
+@dataclass(frozen=True)
+class ColumnFormat:
+    """How one text column is written in this file, read off a sample of its values, so each
+    row is parsed once with the right format instead of trying every format on every row."""
+
+    formats: tuple[str, ...] = ()
+    strip: bool = False  # values carry surrounding spaces
+    cut: bool = False  # dates with a time part, or clock times after a date
+    comma: bool = False  # decimal comma
+    point: bool = False  # points as well (thousands separators, or decimal points)
+
+
+def _matches(values: list[str], fmt: str, dtype: type[pl.DataType]) -> int:
+    parsed = pl.Series(values, dtype=pl.String).str.strptime(dtype, fmt, strict=False)
+    return len(values) - parsed.null_count()
+
+
+def detect_format(values: list[str | None], kind: str) -> ColumnFormat:
+    """The formats a sample of a column uses: the best one first, others only where the sample
+    shows them (a file mixing date styles still parses)."""
+    texts = [v for v in values if v is not None and v.strip()]
+    strip = any(v != v.strip() for v in texts)
+    texts = [v.strip() for v in texts]
+    if kind == "number":
+        return ColumnFormat(
+            strip=strip, comma=any("," in v for v in texts), point=any("." in v for v in texts)
+        )
+    candidates, dtype = (_DATE_FORMATS, pl.Date) if kind == "date" else (_TIME_FORMATS, pl.Time)
+    cut = any(len(v) > (10 if kind == "date" else 8) for v in texts)
+    if cut:
+        texts = [v[:10] if kind == "date" else v.split(" ")[-1] for v in texts]
+    if not texts:
+        return ColumnFormat(candidates[:1], strip, cut)
+    scored = sorted(candidates, key=lambda f: -_matches(texts, f, dtype))
+    used = tuple(f for f in scored if _matches(texts, f, dtype)) or scored[:1]
+    return ColumnFormat(used, strip, cut)
+
+
+def _prepared(name: str, fmt: ColumnFormat) -> pl.Expr:
+    return _text(name) if fmt.strip else pl.col(name)
+
+
+def parse_number(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
     """Decimal comma or point; with a comma present, points are thousands separators."""
-    s = _text(name)
-    s = (
-        pl.when(s.str.contains(",", literal=True))
-        .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .otherwise(s)
-    )
+    fmt = fmt or ColumnFormat(strip=True, comma=True, point=True)
+    s = _prepared(name, fmt)
+    if fmt.comma and fmt.point:
+        s = (
+            pl.when(s.str.contains(",", literal=True))
+            .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+            .otherwise(s)
+        )
+    elif fmt.comma:
+        s = s.str.replace(",", ".", literal=True)
     return s.cast(pl.Float64, strict=False)
 
 
-def parse_date(name: str) -> pl.Expr:
+def parse_date(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
     """dd-mm-yyyy, dd.mm.yyyy, ISO (also with a time part, as spreadsheets give) or dd/mm/yyyy."""
-    s = _text(name).str.slice(0, 10)
-    return pl.coalesce([s.str.strptime(pl.Date, f, strict=False) for f in _DATE_FORMATS])
+    fmt = fmt or ColumnFormat(_DATE_FORMATS, strip=True, cut=True)
+    s = _prepared(name, fmt)
+    s = s.str.slice(0, 10) if fmt.cut else s
+    parsed = [s.str.strptime(pl.Date, f, strict=False) for f in fmt.formats]
+    return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
-def parse_time(name: str) -> pl.Expr:
-    s = _text(name)
-    # A spreadsheet may give a full timestamp; keep the clock part.
-    s = pl.when(s.str.len_chars() > 8).then(s.str.split(" ").list.last()).otherwise(s)
-    return pl.coalesce([s.str.strptime(pl.Time, f, strict=False) for f in _TIME_FORMATS])
+def parse_time(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
+    fmt = fmt or ColumnFormat(_TIME_FORMATS, strip=True, cut=True)
+    s = _prepared(name, fmt)
+    if fmt.cut:  # a spreadsheet may give a full timestamp; keep the clock part
+        s = pl.when(s.str.len_chars() > 8).then(s.str.split(" ").list.last()).otherwise(s)
+    parsed = [s.str.strptime(pl.Time, f, strict=False) for f in fmt.formats]
+    return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
 def parse_datetime(name: str) -> pl.Expr:
@@ -97,21 +149,26 @@ def parse_datetime(name: str) -> pl.Expr:
     return date.dt.combine(pl.coalesce(time, pl.lit(dt.time(0, 0))))
 
 
+def _cases(words: Mapping[str, object]) -> dict[str, object]:
+    """Each word as written in lower case, capitalised and upper case."""
+    out: dict[str, object] = {}
+    for w, v in words.items():
+        out.update({w: v, w.capitalize(): v, w.upper(): v})
+    return out
+
+
 def _word(name: str, words: Mapping[str, str]) -> pl.Expr:
     lowered = _text(name).str.to_lowercase()
     return lowered.replace_strict(dict(words), default=None, return_dtype=pl.String)
 
 
 def _bool(name: str) -> pl.Expr:
-    s = _text(name).str.to_lowercase()
+    s = _text(name)
+    words = _cases({**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)})
     return (
         pl.when(s.is_null() | (s == ""))
         .then(False)
-        .when(s.is_in(_TRUE))
-        .then(True)
-        .when(s.is_in(_FALSE))
-        .then(False)
-        .otherwise(None)
+        .otherwise(s.replace_strict(words, default=None, return_dtype=pl.Boolean))
     )
 
 
@@ -129,117 +186,151 @@ def _opt(name: str, present: set[str]) -> pl.Expr:
     return pl.col(name) if name in present else pl.lit(None, dtype=pl.String)
 
 
-def derive_shift(cfg: ModelConfig, date: pl.Expr, start: pl.Expr) -> pl.Expr:
-    """Shift from clock and weekday: night hours first, then Saturday/Sunday, then evening."""
-    v = cfg.vagter
-    night = (start >= pl.lit(v.nat_fra)) | (start < pl.lit(v.dag_fra))
-    return (
-        pl.when(start.is_not_null() & night)
-        .then(pl.lit(Shift.NAT.value))
-        .when(date.dt.weekday() >= 6)
-        .then(pl.lit(Shift.WEEKEND.value))
-        .when(start.is_not_null() & (start >= pl.lit(v.aften_fra)))
-        .then(pl.lit(Shift.AFTEN.value))
-        .otherwise(pl.lit(Shift.DAG.value))
-    )
-
-
 def scope_paragraphs(cfg: ModelConfig) -> list[str]:
     """Paragraphs in the model: the union of the course types' paragraphs."""
     return sorted({p for ct in CourseType for p in cfg.forloeb.of(ct).paragraffer})
 
 
-def parse_visits(
-    raw: pl.LazyFrame, cfg: ModelConfig, present: set[str], period: tuple[dt.date, dt.date] | None
-) -> pl.LazyFrame:
-    """Typed visits with Col.ERROR/Col.ERROR_VALUE for invalid rows and Col.REASON for rows
-    outside the model (cancelled, night, paragraph).
+SHIFT_CODES = [Shift.DAG.value, Shift.AFTEN.value, Shift.NAT.value, Shift.WEEKEND.value]
+STATUS_CODES = [Status.LEVERET.value, Status.AFLYST.value]
+REASON_CODES: list[str | None] = [
+    None,
+    REASON_NIGHT,
+    "vagt uden for modellen",
+    REASON_PARAGRAPH,
+    REASON_CANCELLED,
+]
+ERROR_CODE = "fejlkode"
+REASON_CODE = "aarsagskode"
+SHIFT_CODE = "vagtkode"
+STATUS_CODE = "statuskode"
 
-    Columns: raekke, borger_id, dato (Date), start (Time), minutter (float, minutes),
-    paragraf, faggruppe, team, vagt, klinik (bool), status, aflyst_tidspunkt (Datetime),
-    aflyst_af, fejl, fejlvaerdi, aarsag.
+
+@dataclass(frozen=True)
+class ParsedVisits:
+    """The typed visits and what each error code means: (reason, raw field shown or None).
+    Code 0 is a valid row; code k is `errors[k - 1]`."""
+
+    frame: pl.LazyFrame
+    errors: list[tuple[str, str | None]]
+
+
+def _code(expr: pl.Expr, words: Mapping[str, str], codes: list[str]) -> pl.Expr:
+    """Text → small integer code through a word list (None when the word is unknown)."""
+    lookup = _cases({w: codes.index(v) for w, v in words.items()})
+    return expr.replace_strict(lookup, default=None, return_dtype=pl.UInt8)
+
+
+def _first_code(checks: list[pl.Expr]) -> pl.Expr:
+    """1 + the index of the first failing check, 0 when all pass: small integers only, so the
+    chain stays cheap on ten million rows."""
+    code: pl.Expr = pl.lit(0, dtype=pl.UInt8)
+    for k, failed in reversed(list(enumerate(checks, start=1))):
+        code = pl.when(failed.fill_null(False)).then(pl.lit(k, dtype=pl.UInt8)).otherwise(code)
+    return code
+
+
+def derive_shift_code(cfg: ModelConfig, date: pl.Expr, start: pl.Expr) -> pl.Expr:
+    """Shift code from clock and weekday: night hours first, then Saturday/Sunday, evening."""
+    v = cfg.vagter
+    night = (start >= pl.lit(v.nat_fra)) | (start < pl.lit(v.dag_fra))
+    code = SHIFT_CODES.index
+    return (
+        pl.when(start.is_not_null() & night)
+        .then(pl.lit(code(Shift.NAT.value), dtype=pl.UInt8))
+        .when(date.dt.weekday() >= 6)
+        .then(pl.lit(code(Shift.WEEKEND.value), dtype=pl.UInt8))
+        .when(start.is_not_null() & (start >= pl.lit(v.aften_fra)))
+        .then(pl.lit(code(Shift.AFTEN.value), dtype=pl.UInt8))
+        .otherwise(pl.lit(code(Shift.DAG.value), dtype=pl.UInt8))
+    )
+
+
+SAMPLE_ROWS = 5000
+
+
+def sample_formats(raw: pl.LazyFrame, present: set[str]) -> dict[str, ColumnFormat]:
+    """Formats of the date, time and number columns, read off the first rows of the file."""
+    kinds = {Col.DATO: "date", Col.START: "time", Col.MINUTTER: "number"}
+    cols = [c for c in kinds if c in present]
+    head = raw.select(cols).head(SAMPLE_ROWS).collect()
+    return {c: detect_format(head[c].to_list(), kinds[c]) for c in cols}
+
+
+def parse_visits(
+    raw: pl.LazyFrame,
+    cfg: ModelConfig,
+    present: set[str],
+    period: tuple[dt.date, dt.date] | None,
+    formats: Mapping[str, ColumnFormat] | None = None,
+) -> ParsedVisits:
+    """Typed visits; every row gets an error code (0 = valid) and a reason code (0 = inside the
+    model, else night / other shift / paragraph / cancelled), both decoded after aggregation.
+
+    Columns: raekke, borger_id, dato (Date), start (Time), minutter (float, minutes), paragraf,
+    faggruppe, team, vagtkode, klinik (bool), statuskode, rettidig_aflysning (bool), aarsagskode,
+    fejlkode.
     """
-    date = parse_date(Col.DATO)
-    start = parse_time(Col.START) if Col.START in present else pl.lit(None, dtype=pl.Time)
-    minutes = parse_number(Col.MINUTTER)
-    given_shift = _word(Col.VAGT, _SHIFT_WORDS) if Col.VAGT in present else None
-    derived_shift = derive_shift(cfg, pl.col(Col.DATO), pl.col(Col.START))
+    opt_text = {
+        c: (_text(c) if c in present else pl.lit(None, dtype=pl.String))
+        for c in (Col.START, Col.VAGT, Col.STATUS, Col.KLINIK, Col.AFLYST_AF)
+    }
+    formats = formats or {}
+    start = (
+        parse_time(Col.START, formats.get(Col.START))
+        if Col.START in present
+        else pl.lit(None, dtype=pl.Time)
+    )
+    given_shift = _code(opt_text[Col.VAGT], _SHIFT_WORDS, SHIFT_CODES)
     status = (
-        pl.coalesce(
-            _word(Col.STATUS, _STATUS_WORDS),
-            pl.when(_text(Col.STATUS).is_null()).then(pl.lit(Status.LEVERET.value)),
-        )
-        if Col.STATUS in present
-        else pl.lit(Status.LEVERET.value)
+        pl.when(opt_text[Col.STATUS].is_null())
+        .then(pl.lit(0, dtype=pl.UInt8))
+        .otherwise(_code(opt_text[Col.STATUS], _STATUS_WORDS, STATUS_CODES))
     )
     staff = [g.navn for g in cfg.timepris.faggrupper]
+    # Text keys become categoricals: the group-by over millions of visits hashes integers.
     typed = raw.with_columns(
-        _text(Col.BORGER).alias(Col.BORGER),
-        date.alias(Col.DATO),
+        _text(Col.BORGER).cast(pl.Categorical).alias(Col.BORGER),
+        parse_date(Col.DATO, formats.get(Col.DATO)).alias(Col.DATO),
         start.alias(Col.START),
-        minutes.alias(Col.MINUTTER),
-        _text(Col.PARAGRAF).alias(Col.PARAGRAF),
-        _text(Col.FAGGRUPPE).alias(Col.FAGGRUPPE),
-        _text(Col.TEAM).alias(Col.TEAM),
-        (given_shift if given_shift is not None else pl.lit(None, dtype=pl.String)).alias(Col.VAGT),
+        parse_number(Col.MINUTTER, formats.get(Col.MINUTTER)).alias(Col.MINUTTER),
+        _text(Col.PARAGRAF).cast(pl.Categorical).alias(Col.PARAGRAF),
+        _text(Col.FAGGRUPPE).cast(pl.Categorical).alias(Col.FAGGRUPPE),
+        _text(Col.TEAM).cast(pl.Categorical).alias(Col.TEAM),
+        given_shift.alias("_given_shift"),
         (_bool(Col.KLINIK) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
-        status.alias(Col.STATUS),
+        status.alias(STATUS_CODE),
         (
             parse_datetime(Col.AFLYST_TIDSPUNKT)
             if Col.AFLYST_TIDSPUNKT in present
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias(Col.AFLYST_TIDSPUNKT),
-        (
-            _text(Col.AFLYST_AF).str.to_lowercase()
-            if Col.AFLYST_AF in present
-            else pl.lit(None, dtype=pl.String)
-        ).alias(Col.AFLYST_AF),
-        *[
-            raw_text.alias(f"_raw_{name}")
-            for name, raw_text in (
-                (Col.DATO, pl.col(Col.DATO)),
-                (Col.START, _opt(Col.START, present)),
-                (Col.MINUTTER, pl.col(Col.MINUTTER)),
-                (Col.VAGT, _opt(Col.VAGT, present)),
-                (Col.STATUS, _opt(Col.STATUS, present)),
-                (Col.KLINIK, _opt(Col.KLINIK, present)),
-            )
-        ],
-    ).with_columns(pl.coalesce(pl.col(Col.VAGT), derived_shift).alias("_shift"))
-
-    raw_col = pl.col
-    checks: list[tuple[pl.Expr, str, pl.Expr]] = [
-        (pl.col(Col.BORGER).is_null() | (pl.col(Col.BORGER) == ""), ERR_MISSING_ID, pl.lit("")),
-        (pl.col(Col.DATO).is_null(), ERR_DATE, raw_col(f"_raw_{Col.DATO}")),
-        (
-            pl.col(Col.MINUTTER).is_null() | pl.col(Col.MINUTTER).is_nan(),
-            ERR_MINUTES,
-            raw_col(f"_raw_{Col.MINUTTER}"),
-        ),
-        (pl.col(Col.MINUTTER) < 0, ERR_NEG_MINUTES, raw_col(f"_raw_{Col.MINUTTER}")),
-        (
-            pl.col(Col.MINUTTER) > cfg.maks_minutter_pr_besoeg,
-            ERR_ABSURD_MINUTES,
-            raw_col(f"_raw_{Col.MINUTTER}"),
-        ),
-        (
-            pl.col(f"_raw_{Col.START}").is_not_null() & pl.col(Col.START).is_null(),
-            ERR_TIME,
-            raw_col(f"_raw_{Col.START}"),
-        ),
-        (
-            pl.col(f"_raw_{Col.VAGT}").is_not_null() & pl.col(Col.VAGT).is_null(),
-            ERR_SHIFT,
-            raw_col(f"_raw_{Col.VAGT}"),
-        ),
-        (pl.col(Col.STATUS).is_null(), ERR_STATUS, raw_col(f"_raw_{Col.STATUS}")),
-        (pl.col(Col.KLINIK).is_null(), "ugyldig klinik-markering", raw_col(f"_raw_{Col.KLINIK}")),
-        (pl.col(Col.PARAGRAF).is_null(), ERR_MISSING, pl.lit(Col.PARAGRAF)),
-        (pl.col(Col.TEAM).is_null(), ERR_MISSING, pl.lit(Col.TEAM)),
+        opt_text[Col.AFLYST_AF].str.to_lowercase().alias(Col.AFLYST_AF),
+        opt_text[Col.START].alias("_raw_start"),
+        opt_text[Col.VAGT].alias("_raw_vagt"),
+        opt_text[Col.STATUS].alias("_raw_status"),
+    ).with_columns(
+        pl.coalesce(
+            pl.col("_given_shift"), derive_shift_code(cfg, pl.col(Col.DATO), pl.col(Col.START))
+        ).alias(SHIFT_CODE)
+    )
+    minutes = pl.col(Col.MINUTTER)
+    checks: list[tuple[pl.Expr, str, str | None]] = [
+        (pl.col(Col.BORGER).is_null() | (pl.col(Col.BORGER) == ""), ERR_MISSING_ID, None),
+        (pl.col(Col.DATO).is_null(), ERR_DATE, Col.DATO),
+        (minutes.is_null() | minutes.is_nan(), ERR_MINUTES, Col.MINUTTER),
+        (minutes < 0, ERR_NEG_MINUTES, Col.MINUTTER),
+        (minutes > cfg.maks_minutter_pr_besoeg, ERR_ABSURD_MINUTES, Col.MINUTTER),
+        (pl.col("_raw_start").is_not_null() & pl.col(Col.START).is_null(), ERR_TIME, Col.START),
+        (pl.col("_raw_vagt").is_not_null() & pl.col("_given_shift").is_null(), ERR_SHIFT, Col.VAGT),
+        (pl.col(STATUS_CODE).is_null(), ERR_STATUS, Col.STATUS),
+        (pl.col(Col.KLINIK).is_null(), "ugyldig klinik-markering", Col.KLINIK),
+        (pl.col(Col.PARAGRAF).is_null(), ERR_MISSING, None),
+        (pl.col(Col.TEAM).is_null(), ERR_MISSING, None),
         (
             ~pl.col(Col.FAGGRUPPE).is_in(staff) | pl.col(Col.FAGGRUPPE).is_null(),
             ERR_STAFF,
-            pl.col(Col.FAGGRUPPE),
+            Col.FAGGRUPPE,
         ),
     ]
     if period is not None:
@@ -247,42 +338,46 @@ def parse_visits(
             (
                 (pl.col(Col.DATO) < pl.lit(period[0])) | (pl.col(Col.DATO) > pl.lit(period[1])),
                 ERR_OUTSIDE,
-                raw_col(f"_raw_{Col.DATO}"),
+                Col.DATO,
             )
         )
-    error, value = _first_error(checks)
-    in_scope_shifts = [s.value for s in cfg.vagter.i_scope]
+    in_scope = [SHIFT_CODES.index(s.value) for s in cfg.vagter.i_scope]
+    night = SHIFT_CODES.index(Shift.NAT.value)
     # Night and paragraph first: a cancelled visit inside the model's shifts and paragraphs is
     # still a planned visit, which the granted-hours basis settles (SPEC §4.4).
     reason = (
-        pl.when(~pl.col("_shift").is_in(in_scope_shifts))
+        pl.when(~pl.col(SHIFT_CODE).is_in(in_scope))
         .then(
-            pl.when(pl.col("_shift") == Shift.NAT.value)
-            .then(pl.lit(REASON_NIGHT))
-            .otherwise(pl.lit("vagt uden for modellen ") + pl.col("_shift"))
+            pl.when(pl.col(SHIFT_CODE) == night)
+            .then(pl.lit(1, dtype=pl.UInt8))
+            .otherwise(pl.lit(2, dtype=pl.UInt8))
         )
         .when(~pl.col(Col.PARAGRAF).is_in(scope_paragraphs(cfg)))
-        .then(pl.lit(REASON_PARAGRAPH))
-        .when(pl.col(Col.STATUS) == Status.AFLYST.value)
-        .then(pl.lit(REASON_CANCELLED))
-        .otherwise(None)
+        .then(pl.lit(3, dtype=pl.UInt8))
+        .when(pl.col(STATUS_CODE) == 1)
+        .then(pl.lit(4, dtype=pl.UInt8))
+        .otherwise(pl.lit(0, dtype=pl.UInt8))
     )
     days_before, at = cfg.tildeling.deadline
     deadline = (pl.col(Col.DATO) - pl.duration(days=days_before)).dt.combine(pl.lit(at))
     timely = (
-        (pl.col(Col.STATUS) == Status.AFLYST.value)
+        (pl.col(STATUS_CODE) == 1)
         & pl.col(Col.AFLYST_AF).is_in(_CITIZEN_WORDS)
         & (pl.col(Col.AFLYST_TIDSPUNKT) < deadline)
     ).fill_null(False)
-    return (
-        typed.with_columns(error.alias(Col.ERROR), value.alias(Col.ERROR_VALUE))
+    error = _first_code([c for c, _, _ in checks])
+    frame = (
+        typed.with_columns(error.alias(ERROR_CODE))
         .with_columns(
-            pl.col("_shift").alias(Col.VAGT),
-            pl.when(pl.col(Col.ERROR).is_null()).then(reason).alias(Col.REASON),
+            pl.when(pl.col(ERROR_CODE) == 0)
+            .then(reason)
+            .otherwise(pl.lit(0, dtype=pl.UInt8))
+            .alias(REASON_CODE),
             timely.alias(Col.TIMELY),
         )
-        .drop(pl.selectors.starts_with("_"))
+        .drop(pl.selectors.starts_with("_"), Col.AFLYST_TIDSPUNKT, Col.AFLYST_AF)
     )
+    return ParsedVisits(frame, [(why, field) for _, why, field in checks])
 
 
 def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:

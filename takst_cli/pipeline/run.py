@@ -11,7 +11,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable, reading
-from takst_cli.models import ERR_DUPLICATE, REASON_CANCELLED, Col
+from takst_cli.models import REASON_CANCELLED, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline.budget import BudgetResult, compute_budget
@@ -19,16 +19,17 @@ from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
-from takst_cli.pipeline.parse import parse_budgets, parse_date, parse_grants, parse_visits
+from takst_cli.pipeline.parse import (
+    parse_budgets,
+    parse_date,
+    parse_grants,
+    parse_visits,
+    sample_formats,
+)
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
 from takst_cli.pipeline.reduction import ReductionEstimate, after_windows, estimate_reduction
-from takst_cli.pipeline.visits import (
-    aggregate_visits,
-    duplicate_groups,
-    move_duplicates,
-    valid_in_scope,
-)
+from takst_cli.pipeline.visits import count_visits, error_values, fold_days, valid_in_scope
 
 MAX_LISTED = 20
 
@@ -92,13 +93,14 @@ def run(
 ) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs."""
     period = data_period(cfg, visit_src)
-    parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
-    # One pass over the visits: the daily aggregate and the duplicate check share the scan.
+    present = set(visit_src.headers)
     with reading(visit_src.name):
-        daily, dups = pl.collect_all(
-            [aggregate_visits(parsed), duplicate_groups(parsed)], engine="streaming"
-        )
-    daily = move_duplicates(daily, dups, ERR_DUPLICATE)
+        formats = sample_formats(visit_src.frame, present)
+    parsed = parse_visits(visit_src.frame, cfg, present, period, formats)
+    with reading(visit_src.name):
+        counts = count_visits(parsed.frame).collect(engine="streaming")
+        daily = error_values(visit_src.frame, fold_days(counts, parsed.errors), parsed.errors)
+    del counts
     with reading(grant_src.name):
         grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
     daily, grants = pseudonymise([daily, grants], pseudonym_key(cfg.pseudonymisering.noegle))
