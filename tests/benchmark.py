@@ -1,0 +1,180 @@
+"""Benchmark `takst beregn` as a whole process against polars.read_csv of the same file.
+
+Not collected by pytest. From the repository root, in the project's venv:
+
+    python tests/benchmark.py                 # 1 M and 10 M visits, 3 runs each
+    python tests/benchmark.py --sizes 1 --runs 5
+    python tests/benchmark.py --parquet-100m  # also 100 M visits from Parquet (slow, ~1 h)
+
+Data is made by `takst eksempel` into bench_out/ (ignored by git) and reused. Prints a table
+and writes bench_out/benchmark.json: median wall time, ratio to the parse time, peak RSS,
+rows/s; also the time to read a 500 000-row XLSX and `takst --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench_out"
+VISITS_PER_CITIZEN = 751  # what `takst eksempel` makes per citizen, on average
+TAKST = [sys.executable, "-m", "takst_cli"]
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return wall, usage.ru_maxrss * 1024
+
+
+def ensure_data(millions: float, fmt: str = "csv") -> Path:
+    folder = OUT / f"{millions:g}M_{fmt}"
+    if not (folder / "model.yaml").exists():
+        citizens = int(millions * 1_000_000 / VISITS_PER_CITIZEN)
+        print(f"laver {millions:g} mio. besøg ({citizens} borgere) i {folder} ...", flush=True)
+        subprocess.run(
+            [
+                *TAKST,
+                "eksempel",
+                "--ud",
+                str(folder),
+                "--borgere",
+                str(citizens),
+                "--seed",
+                "1",
+                "--leveranceformat",
+                fmt,
+                "--overskriv",
+            ],
+            check=True,
+        )
+    return folder
+
+
+def rows_of(folder: Path) -> int:
+    import polars as pl
+
+    path = next(folder.glob("leverancer.*"))
+    lf = pl.scan_parquet(path) if path.suffix == ".parquet" else pl.scan_csv(path, separator=";")
+    return int(lf.select(pl.len()).collect().item())
+
+
+def read_csv_cmd(path: Path) -> list[str]:
+    code = (
+        f"import polars as pl; pl.read_csv({str(path)!r}, separator=';')"
+        if path.suffix == ".csv"
+        else f"import polars as pl; pl.read_parquet({str(path)!r})"
+    )
+    return [sys.executable, "-c", code]
+
+
+def bench_size(millions: float, runs: int, fmt: str = "csv") -> dict[str, object]:
+    folder = ensure_data(millions, fmt)
+    path = next(folder.glob("leverancer.*"))
+    n = rows_of(folder)
+    beregn = [
+        *TAKST,
+        "beregn",
+        "--config",
+        str(folder / "model.yaml"),
+        "--ud",
+        str(folder / "resultat.xlsx"),
+        "--overskriv",
+        "--stille",
+        "--udelad-ugyldige",
+    ]
+    parse = [run_measured(read_csv_cmd(path)) for _ in range(runs)]
+    full = [run_measured(beregn) for _ in range(runs)]
+    t_parse = statistics.median(p[0] for p in parse)
+    t_full = statistics.median(f[0] for f in full)
+    return {
+        "besoeg": n,
+        "format": fmt,
+        "koersler": runs,
+        "read_s": round(t_parse, 2),
+        "beregn_s": round(t_full, 2),
+        "forhold": round(t_full / t_parse, 2),
+        "top_rss_mb": round(max(f[1] for f in full) / 2**20),
+        "read_rss_mb": round(max(p[1] for p in parse) / 2**20),
+        "besoeg_pr_s": round(n / t_full),
+    }
+
+
+def bench_xlsx(rows: int = 500_000) -> dict[str, object]:
+    """Write an XLSX of `rows` visits once, then time reading it through takst's reader."""
+    import polars as pl
+
+    path = OUT / f"leverancer_{rows}.xlsx"
+    if not path.exists():
+        src = next(ensure_data(1).glob("leverancer.csv"))
+        frame = pl.read_csv(src, separator=";", infer_schema=False).head(rows)
+        sys.path.insert(0, str(ROOT))
+        from takst_cli.io.writers import write_xlsx_export
+
+        print(f"skriver {path} ...", flush=True)
+        write_xlsx_export(path, frame, "Leverancer")
+    code = (
+        "from pathlib import Path; from takst_cli.io.readers import read_table; "
+        "from takst_cli.models import LEVERANCER_FIELDS as F; "
+        "from takst_cli.sample import VISIT_HEADERS as H; "
+        f"t = read_table('leverancer', Path({str(path)!r}), F, "
+        "{k: H.get(k, k) for k in F}); print(t.frame.collect().height)"
+    )
+    wall, rss = run_measured([sys.executable, "-c", code])
+    return {"raekker": rows, "laes_s": round(wall, 2), "top_rss_mb": round(rss / 2**20)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=float, nargs="*", default=[1, 10], help="millioner besøg (CSV)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--parquet-100m", action="store_true")
+    ap.add_argument("--uden-xlsx", action="store_true")
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    help_times = [run_measured([*TAKST, "--help"])[0] for _ in range(5)]
+    results: dict[str, object] = {
+        "maskine": {
+            "cpu": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+        },
+        "help_s": round(statistics.median(help_times), 2),
+        "beregn": [bench_size(m, args.runs) for m in args.sizes],
+    }
+    if args.parquet_100m:
+        results["beregn"].append(bench_size(100, 1, "parquet"))  # type: ignore[union-attr]
+    if not args.uden_xlsx:
+        results["xlsx"] = bench_xlsx()
+    (OUT / "benchmark.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"takst --help: {results['help_s']} s")
+    print(
+        f"{'besøg':>12} {'read_csv s':>10} {'beregn s':>9} {'forhold':>8} "
+        f"{'top RSS MB':>10} {'besøg/s':>10}"
+    )
+    for r in results["beregn"]:  # type: ignore[union-attr]
+        print(
+            f"{r['besoeg']:>12,} {r['read_s']:>10} {r['beregn_s']:>9} {r['forhold']:>8} "
+            f"{r['top_rss_mb']:>10} {r['besoeg_pr_s']:>10,}"
+        )
+    if "xlsx" in results:
+        x = results["xlsx"]
+        print(f"XLSX {x['raekker']:,} rækker læst på {x['laes_s']} s")  # type: ignore[index]
+
+
+if __name__ == "__main__":
+    main()
