@@ -220,8 +220,13 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
             "start",
             *[c for c in VISIT_HEADERS if c not in ("borger_id", "dato", "start")],
         )
-        # two random visits can coincide to the minute; a real export has no identical lines
-        .unique(maintain_order=True)
+        # two random visits can coincide to the minute; a real export has no such duplicates
+        .unique(
+            subset=["borger_id", "dato", "start", "minutter", "paragraf", "faggruppe", "team",
+                    "klinik", "status"],
+            keep="first",
+            maintain_order=True,
+        )
     )
 
 

@@ -26,7 +26,7 @@ BUDGET = "team;budget;forbrug_til_dato;aar\nNord;20000;;2025\nSyd;10000;5000;202
 
 
 def _followup(tiny: Path, date: dt.date, budget: str | None = BUDGET, **kw):  # type: ignore[no-untyped-def]
-    result = run_model(tiny)
+    result = run_model(tiny, cutoff=date)
     src = None
     if budget is not None:
         path = tiny.parent / "budget.csv"

@@ -77,7 +77,7 @@ def opfoelgning(
 
         cfg, visits, grants = load(config, leverancer, visitationer)
         budget_src = read_budget(cfg, budgetfil)
-        result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        result = run(cfg, visits, grants, udelad_ugyldige, months=True, cutoff=day)
         followup = run_followup(
             result, run_funding(result), day, budget_src, saeson, tolerance, udelad_ugyldige
         )

@@ -13,6 +13,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.models import Col
 from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
+from takst_cli.pipeline.facts import MONTH, UP_TO_DATE
 from takst_cli.pipeline.funding import compute_funding
 from takst_cli.pipeline.hourly_price import HourlyPrice
 
@@ -67,14 +68,16 @@ class SpendSource:
     prices: list[HourlyPrice]
     segments: pl.DataFrame  # course segments (seg_start, seg_end)
     seg_tariffs: pl.DataFrame
-    visits: pl.DataFrame
+    visits: pl.DataFrame  # facts with maaned and til_dato (run with months and a cutoff)
     cancelled: pl.DataFrame
+    citizens: pl.DataFrame  # team, maaned, borgere: citizens with delivered visits
 
 
 def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, Decimal]:
     """Spend per team in [start, end] under its own model: what the model settles (activity,
-    course weeks × tariffs, the fixed frame pro rata); a frame team's spend is its cost."""
-    in_window = pl.col(Col.DATO).is_between(pl.lit(start), pl.lit(end))
+    course weeks × tariffs, the fixed frame pro rata); a frame team's spend is its cost.
+    The window is a month, or a month up to the follow-up date (the facts carry both)."""
+    in_window = _month_window(start, end)
     bounds = src.segments.select(SEGMENT_ID, SEG_START, SEG_END)
     seg = (
         src.seg_tariffs.drop(Col.DAYS)
@@ -91,6 +94,14 @@ def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, De
         src.cancelled.filter(in_window),
     )
     return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
+
+
+def _month_window(first: dt.date, last: dt.date) -> pl.Expr:
+    """Facts of the month of `first`; only those up to the follow-up date if `last` is before
+    the month's end (the follow-up date is the only such cut the facts know)."""
+    month_end = dt.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    in_month = pl.col(MONTH) == pl.lit(dt.date(first.year, first.month, 1))
+    return in_month & pl.col(UP_TO_DATE) if last < month_end else in_month
 
 
 def monthly_spend(src: SpendSource, year: int, last: dt.date) -> dict[int, dict[str, Decimal]]:
@@ -127,7 +138,12 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
         first = dt.date(year, month, 1)
         end = min(dt.date(year, month, calendar.monthrange(year, month)[1]), last)
         days = (end - first).days + 1
-        visits = src.visits.filter(pl.col(Col.DATO).is_between(pl.lit(first), pl.lit(end)))
+        visits = src.visits.filter(_month_window(first, end))
+        citizens = dict(
+            src.citizens.filter(pl.col(MONTH) == pl.lit(first))
+            .select(Col.TEAM, "borgere")
+            .iter_rows()
+        )
         seg = src.segments.with_columns(
             overlap_days(first, end).clip(lower_bound=0).alias("_overlap")
         )
@@ -139,7 +155,7 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
                 (
                     team,
                     month,
-                    tv[Col.BORGER].n_unique(),
+                    int(citizens.get(team, 0)),
                     granted / days,
                     float(tv[Col.MINUTTER].sum() or 0) / 60 / days,
                 )

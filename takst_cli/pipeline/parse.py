@@ -80,7 +80,7 @@ class ColumnFormat:
     point: bool = False  # points as well (thousands separators, or decimal points)
 
 
-def _matches(values: list[str], fmt: str, dtype: type[pl.DataType]) -> int:
+def _matches(values: list[str], fmt: str, dtype: type[pl.Date] | type[pl.Time]) -> int:
     parsed = pl.Series(values, dtype=pl.String).str.strptime(dtype, fmt, strict=False)
     return len(values) - parsed.null_count()
 
@@ -100,9 +100,9 @@ def detect_format(values: list[str | None], kind: str) -> ColumnFormat:
     if cut:
         texts = [v[:10] if kind == "date" else v.split(" ")[-1] for v in texts]
     if not texts:
-        return ColumnFormat(candidates[:1], strip, cut)
+        return ColumnFormat(tuple(candidates[:1]), strip, cut)
     scored = sorted(candidates, key=lambda f: -_matches(texts, f, dtype))
-    used = tuple(f for f in scored if _matches(texts, f, dtype)) or scored[:1]
+    used = tuple(f for f in scored if _matches(texts, f, dtype)) or tuple(scored[:1])
     return ColumnFormat(used, strip, cut)
 
 
@@ -201,6 +201,7 @@ REASON_CODES: list[str | None] = [
     REASON_CANCELLED,
 ]
 ERROR_CODE = "fejlkode"
+DUPLICATE_CODE = 250  # error code of an extra copy of a visit
 REASON_CODE = "aarsagskode"
 SHIFT_CODE = "vagtkode"
 STATUS_CODE = "statuskode"

@@ -19,6 +19,7 @@ from takst_cli.config import ModelConfig
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import P1_END
+from takst_cli.pipeline.facts import WINDOW_ID
 from takst_cli.pipeline.hourly_price import HourlyPrice
 
 WIN_START = "efter_start"
@@ -44,14 +45,16 @@ class ReductionEstimate:
         return float(1 - self.cost_after / self.counterfactual)
 
 
-def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date) -> pl.DataFrame:
-    """The observation window after period 1 of each development course that ended in the data.
-    Columns: forloeb_id, borger_id, team, niveau, visiterede_minutter_uge, efter_start,
-    efter_slut, dage."""
+def window_candidates(
+    segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date
+) -> pl.DataFrame:
+    """The observation window after period 1 of each development course that ended in the data,
+    known from the grants before any visit is read. Columns: forloeb_id, borger_id, team,
+    visiterede_minutter_uge, efter_start, efter_slut, dage."""
     weeks = cfg.forloeb.udviklende.efterperiode_uger or cfg.forloeb.udviklende.periode_uger
     return (
         segments.filter(
-            (pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
+            (pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value)
             & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
             & (pl.col(P1_END) < pl.lit(period_end))
         )
@@ -59,7 +62,6 @@ def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date)
             Col.COURSE_ID,
             Col.BORGER,
             Col.TEAM,
-            Col.LEVEL,
             Col.VISITERET_UGE,
             (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
             pl.min_horizontal(
@@ -70,6 +72,19 @@ def after_windows(segments: pl.DataFrame, cfg: ModelConfig, period_end: dt.date)
     )
 
 
+def after_windows(candidates: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+    """The candidates whose course is still a development course once levels are known (not
+    individual), with its start level. Adds niveau."""
+    start = segments.filter(pl.col(Col.PHASE) == Phase.PERIODE_1.value).select(
+        Col.COURSE_ID, Col.LEVEL, Col.TYPE
+    )
+    return (
+        candidates.join(start, on=Col.COURSE_ID)
+        .filter(pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
+        .drop(Col.TYPE)
+    )
+
+
 def estimate_reduction(
     windows: pl.DataFrame,
     in_scope: pl.DataFrame,
@@ -77,13 +92,11 @@ def estimate_reduction(
     stabilising: dict[int, Decimal],
     cfg: ModelConfig,
 ) -> ReductionEstimate:
-    """r from the windows (after_windows) and all in-scope delivered visits of the citizens."""
+    """r from the windows (after_windows) and the in-scope delivered facts of each window."""
     known = windows.filter(pl.col(Col.LEVEL).is_in(list(stabilising)))
     skipped = windows.height - known.height
-    visits = (
-        in_scope.drop(Col.COURSE_ID, "segment_id", strict=False)
-        .join(known.select(Col.COURSE_ID, Col.BORGER, WIN_START, WIN_END), on=Col.BORGER)
-        .filter(pl.col(Col.DATO).is_between(pl.col(WIN_START), pl.col(WIN_END)))
+    visits = in_scope.filter(pl.col(WINDOW_ID).is_in(known[Col.COURSE_ID].to_list())).rename(
+        {WINDOW_ID: Col.COURSE_ID}
     )
     costs = Pricer(prices, cfg.klinik.timepris).price(
         sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID]

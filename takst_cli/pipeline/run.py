@@ -1,5 +1,5 @@
-"""The whole calculation, from mapped inputs to results: one collect of the visits, the rest on
-the shared daily aggregate."""
+"""The whole calculation, from mapped inputs to results: one streaming pass folds the visits to
+facts, the rest works on those."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
+from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.budget import BudgetResult, compute_budget
 from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
@@ -28,8 +29,15 @@ from takst_cli.pipeline.parse import (
 )
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
-from takst_cli.pipeline.reduction import ReductionEstimate, after_windows, estimate_reduction
-from takst_cli.pipeline.visits import count_visits, error_values, fold_days, valid_in_scope
+from takst_cli.pipeline.reduction import (
+    WIN_END,
+    WIN_START,
+    ReductionEstimate,
+    after_windows,
+    estimate_reduction,
+    window_candidates,
+)
+from takst_cli.pipeline.visits import count_visits, error_values, split_copies, valid_in_scope
 
 MAX_LISTED = 20
 
@@ -54,8 +62,9 @@ class RunResult:
     invalid: list[InvalidRow]
     inputs: list[InputInfo]
     segments: pl.DataFrame  # course segments with type, phase, level, days
-    visits: pl.DataFrame  # delivered in-scope visits per citizen-day and price key, with segment
+    visits: pl.DataFrame  # facts of delivered in-scope visits: per segment, window, price key
     cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
+    parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -89,36 +98,67 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
 
 
 def run(
-    cfg: ModelConfig, visit_src: SourceTable, grant_src: SourceTable, exclude_invalid: bool = False
+    cfg: ModelConfig,
+    visit_src: SourceTable,
+    grant_src: SourceTable,
+    exclude_invalid: bool = False,
+    months: bool = False,
+    cutoff: dt.date | None = None,
 ) -> RunResult:
-    """Hourly prices, course tariffs, r and data quality for one model and its inputs."""
+    """Hourly prices, course tariffs, r and data quality for one model and its inputs.
+
+    The grants (small) are read first; the visits are then folded to facts in one streaming
+    pass. Only an export with identical visits takes the slower per-visit path, which lists
+    the copies. `months`/`cutoff` add the month and 'on or before the date' to the facts, for
+    the follow-up."""
     period = data_period(cfg, visit_src)
+    with reading(grant_src.name):
+        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
+    if grants.height == 0:
+        raise DataError(
+            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
+        )
+    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    candidates = window_candidates(segments, cfg, period[1])
+    seg_slots = facts_mod.segment_slots(segments)
+    win_slots = facts_mod.window_slots(candidates, WIN_START, WIN_END)
+
     present = set(visit_src.headers)
     with reading(visit_src.name):
         formats = sample_formats(visit_src.frame, present)
     parsed = parse_visits(visit_src.frame, cfg, present, period, formats)
     with reading(visit_src.name):
-        counts = count_visits(parsed.frame).collect(engine="streaming")
-        daily = error_values(visit_src.frame, fold_days(counts, parsed.errors), parsed.errors)
-    del counts
-    with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
-    daily, grants = pseudonymise([daily, grants], pseudonym_key(cfg.pseudonymisering.noegle))
-    for src, rows in ((visit_src, daily.height), (grant_src, grants.height)):
-        if rows == 0:
-            raise DataError(
-                f"{src.name}: filen har overskrifter, men ingen datarækker ({src.label})"
-            )
+        facts = facts_mod.fold_to_facts(parsed.frame, seg_slots, win_slots, months, cutoff).collect(
+            engine="streaming"
+        )
+        if int(facts[facts_mod.EXTRA_COPIES].sum() or 0) > 0:  # identical visits: list them
+            counts = count_visits(parsed.frame).collect(engine="streaming")
+            facts = facts_mod.fold_to_facts(
+                split_copies(counts).lazy(),
+                seg_slots,
+                win_slots,
+                months,
+                cutoff,
+                count_copies=False,
+            ).collect()
+            del counts
+        facts = error_values(
+            visit_src.frame, facts_mod.decode_facts(facts, parsed.errors), parsed.errors
+        )
+    if int(facts[Col.N_VISITS].sum() or 0) == 0:
+        raise DataError(
+            f"{visit_src.name}: filen har overskrifter, men ingen datarækker ({visit_src.label})"
+        )
+    facts, grants = pseudonymise([facts, grants], pseudonym_key(cfg.pseudonymisering.noegle))
 
     invalid = quality.invalid_rows(grants, grant_src.name, Col.ROW) + quality.invalid_rows(
-        daily, visit_src.name, Col.ERROR_ROW
+        facts, visit_src.name, Col.ERROR_ROW
     )
     if invalid and not exclude_invalid:
         _stop_on_invalid(invalid)
 
     prices = compute_hourly_prices(cfg)
-    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
-    in_scope = courses.assign_visits(valid_in_scope(daily), segments)
+    in_scope = valid_in_scope(facts)
     delivered = (
         in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
         .group_by(courses.SEGMENT_ID)
@@ -129,7 +169,7 @@ def run(
 
     result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
     estimate = estimate_reduction(
-        after_windows(segments, cfg, period[1]),
+        after_windows(candidates, segments),
         in_scope,
         prices,
         result.stabilising_direct(),
@@ -146,7 +186,7 @@ def run(
         float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
     ) / 60
     lines = quality.visit_quality(
-        daily,
+        facts,
         visit_src.name,
         (int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0) / 60),
         (n_type, h_type),
@@ -155,11 +195,11 @@ def run(
     )
     inputs = [
         InputInfo(
-            visit_src.label, visit_src.name, visit_src.sha256, int(daily[Col.N_VISITS].sum() or 0)
+            visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
         ),
         InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
     ]
-    cancelled = daily.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
+    cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(
         cfg,
         period,
@@ -173,6 +213,7 @@ def run(
         segments,
         in_scope,
         cancelled,
+        parsed.frame,
     )
 
 
@@ -239,7 +280,17 @@ def run_followup(
                 f"modelfilen); giv en budgetfil for {date.year} med --budgetfil eller data.budget"
             )
         lines = [TeamBudgetLine(b.team, b.total) for b in fr.budget.teams]
-    src = SpendSource(r.cfg, r.prices, r.segments, fr.seg_tariffs, r.visits, r.cancelled)
+    if facts_mod.MONTH not in r.visits.columns or facts_mod.UP_TO_DATE not in r.visits.columns:
+        raise ValueError("run() must be called with months=True and the follow-up date")
+    src = SpendSource(
+        r.cfg,
+        r.prices,
+        r.segments,
+        fr.seg_tariffs,
+        r.visits,
+        r.cancelled,
+        facts_mod.citizens_by_month(r.parsed_visits, date),
+    )
     if seasonal:
         prev = (dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31))
         if r.period[0] > prev[0] or r.period[1] < prev[1]:
