@@ -222,8 +222,17 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
         )
         # two random visits can coincide to the minute; a real export has no such duplicates
         .unique(
-            subset=["borger_id", "dato", "start", "minutter", "paragraf", "faggruppe", "team",
-                    "klinik", "status"],
+            subset=[
+                "borger_id",
+                "dato",
+                "start",
+                "minutter",
+                "paragraf",
+                "faggruppe",
+                "team",
+                "klinik",
+                "status",
+            ],
             keep="first",
             maintain_order=True,
         )

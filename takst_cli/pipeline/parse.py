@@ -143,9 +143,11 @@ def parse_time(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
-def parse_datetime(name: str) -> pl.Expr:
-    date = parse_date(name)
-    time = parse_time(name)
+def parse_datetime(
+    name: str, date_fmt: ColumnFormat | None = None, time_fmt: ColumnFormat | None = None
+) -> pl.Expr:
+    date = parse_date(name, date_fmt)
+    time = parse_time(name, time_fmt)
     return date.dt.combine(pl.coalesce(time, pl.lit(dt.time(0, 0))))
 
 
@@ -164,11 +166,14 @@ def _word(name: str, words: Mapping[str, str]) -> pl.Expr:
 
 def _bool(name: str) -> pl.Expr:
     s = _text(name)
-    words = _cases({**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)})
     return (
         pl.when(s.is_null() | (s == ""))
         .then(False)
-        .otherwise(s.replace_strict(words, default=None, return_dtype=pl.Boolean))
+        .when(s.is_in(list(_cases(dict.fromkeys(_TRUE, True)))))
+        .then(True)
+        .when(s.is_in(list(_cases(dict.fromkeys(_FALSE, False)))))
+        .then(False)
+        .otherwise(None)
     )
 
 
@@ -217,9 +222,13 @@ class ParsedVisits:
 
 
 def _code(expr: pl.Expr, words: Mapping[str, str], codes: list[str]) -> pl.Expr:
-    """Text → small integer code through a word list (None when the word is unknown)."""
-    lookup = _cases({w: codes.index(v) for w, v in words.items()})
-    return expr.replace_strict(lookup, default=None, return_dtype=pl.UInt8)
+    """Text → small integer code through a word list (None when the word is unknown). A chain
+    of is_in tests: it streams in constant memory, where a replace map does not."""
+    out: pl.Expr = pl.lit(None, dtype=pl.UInt8)
+    for code in reversed(range(len(codes))):
+        spelled = [w for w, v in _cases(dict(words)).items() if v == codes[code]]
+        out = pl.when(expr.is_in(spelled)).then(pl.lit(code, dtype=pl.UInt8)).otherwise(out)
+    return out
 
 
 def _first_code(checks: list[pl.Expr]) -> pl.Expr:
@@ -248,14 +257,30 @@ def derive_shift_code(cfg: ModelConfig, date: pl.Expr, start: pl.Expr) -> pl.Exp
 
 
 SAMPLE_ROWS = 5000
+DATE_OF_STAMP = "aflyst_dato"
+TIME_OF_STAMP = "aflyst_klokken"
 
 
 def sample_formats(raw: pl.LazyFrame, present: set[str]) -> dict[str, ColumnFormat]:
     """Formats of the date, time and number columns, read off the first rows of the file."""
     kinds = {Col.DATO: "date", Col.START: "time", Col.MINUTTER: "number"}
     cols = [c for c in kinds if c in present]
-    head = raw.select(cols).head(SAMPLE_ROWS).collect()
-    return {c: detect_format(head[c].to_list(), kinds[c]) for c in cols}
+    stamp = Col.AFLYST_TIDSPUNKT in present
+    head = raw.select(*cols, *([Col.AFLYST_TIDSPUNKT] if stamp else [])).head(SAMPLE_ROWS)
+    sample = head.collect()
+    out = {c: detect_format(sample[c].to_list(), kinds[c]) for c in cols}
+    if stamp:  # a cancellation time: its date part and its clock part
+        values = sample[Col.AFLYST_TIDSPUNKT].to_list()
+        out[DATE_OF_STAMP] = detect_format(values, "date")
+        out[TIME_OF_STAMP] = detect_format(
+            [v.strip().split(" ")[-1] if v and " " in v.strip() else None for v in values], "time"
+        )
+    return out
+
+
+def _clock_of(fmt: ColumnFormat | None) -> ColumnFormat | None:
+    """The clock part of a date-and-time text is always after a space: cut there."""
+    return None if fmt is None else ColumnFormat(fmt.formats, True, True)
 
 
 def parse_visits(
