@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from takst_cli.errors import DataError
 from takst_cli.models import Col
 
 _CHUNK = 1 << 22
+# hashlib releases the GIL: the checksum of a large export costs nothing next to its parse
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,11 @@ class SourceTable:
     path: Path
     frame: pl.LazyFrame
     headers: dict[str, str]  # field → header found in the file
-    sha256: str
+    digest: Future[str]  # SHA-256, computed in a thread while the data is read
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.result()
 
     @property
     def name(self) -> str:
@@ -176,7 +183,7 @@ def read_table(
         pl.col(Col.ROW).cast(pl.Int64),
         *[pl.col(header).alias(field) for field, header in matched.items()],
     )
-    return SourceTable(label, path, frame, matched, file_digest(path))
+    return SourceTable(label, path, frame, matched, _HASHER.submit(file_digest, path))
 
 
 @contextmanager
