@@ -6,6 +6,7 @@ No real person is in it: citizen ids are 'B' + a number, never CPR-shaped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,7 @@ def _hours_for_levels(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.round(rng.uniform(np.maximum(low, 0.75), high), 2)
 
 
-def make_grants(rng: np.random.Generator, n_citizens: int) -> pl.DataFrame:
+def make_grants(rng: np.random.Generator, n_citizens: int, first_id: int = 1) -> pl.DataFrame:
     """One or two grant rows per citizen: development courses (some followed by a stabilising
     course at reduced or unchanged hours, some leaving help), stabilising and individual ones."""
     kind = rng.choice(3, size=n_citizens, p=[0.32, 0.60, 0.08])
@@ -94,7 +95,7 @@ def make_grants(rng: np.random.Generator, n_citizens: int) -> pl.DataFrame:
     follow = (kind == 0) & (outcome == 1)
     factor = rng.uniform(0.55, 0.9, n_citizens)
     fsiii = np.clip(np.round(hours / 7 + rng.normal(0, 0.5, n_citizens)), 0, 4) + 0.0
-    ids = np.array([f"B{i:06d}" for i in range(1, n_citizens + 1)])
+    ids = np.array([f"B{i:06d}" for i in range(first_id, first_id + n_citizens)])
     names = np.array(["udviklende", "fastholdende", "individuel"])
     first = pl.DataFrame(
         {
@@ -237,6 +238,27 @@ def make_visits(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame:
             maintain_order=True,
         )
     )
+
+
+BATCH = 20_000  # citizens generated at a time (about 15 million visits)
+
+
+def sample_batches(n_citizens: int, seed: int) -> Iterator[Sample]:
+    """The municipality in batches of citizens, so a national-size export never has to be held
+    in memory. Up to BATCH citizens it is one batch, identical to make_sample(n, seed); each
+    batch carries the budgets of all citizens so far (the last one: of everybody)."""
+    if n_citizens <= BATCH:
+        yield make_sample(n_citizens, seed)
+        return
+    grants_so_far = []
+    for i, first in enumerate(range(0, n_citizens, BATCH)):
+        rng = np.random.default_rng([seed, i])
+        grants = make_grants(rng, min(BATCH, n_citizens - first), first_id=first + 1)
+        grants_so_far.append(grants)
+        all_grants = pl.concat(grants_so_far)
+        yield Sample(
+            grants, make_visits(rng, grants), make_budgets(np.random.default_rng(seed), all_grants)
+        )
 
 
 def make_sample(n_citizens: int, seed: int) -> Sample:

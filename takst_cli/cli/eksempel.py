@@ -41,17 +41,20 @@ def eksempel(
 ) -> None:
     """Skriv en modelfil og syntetiske eksporter (leverancer, visitationer) for en kommune."""
     with error_boundary():
+        import polars as pl
+
         from takst_cli.io.writers import (
             check_writable,
             write_csv_export,
+            write_parquet_export,
             write_text,
             write_xlsx_export,
         )
         from takst_cli.sample import (
             budgets_export,
             grants_export,
-            make_sample,
             model_yaml,
+            sample_batches,
             visits_export,
         )
 
@@ -60,20 +63,26 @@ def eksempel(
         targets = [ud / visits_name, ud / "visitationer.xlsx", ud / "model.yaml", ud / budget_name]
         for target in targets:
             check_writable(target, overskriv)
-        sample = make_sample(borgere, seed)
-        exported = visits_export(sample.visits)
-        if leverance_format == VisitFormat.csv:
-            write_csv_export(targets[0], exported, tegnsaet.value)
-        else:
-            from takst_cli.io.writers import atomic_path
+        grants, budgets, n_visits = [], None, 0
 
-            with atomic_path(targets[0]) as tmp:
-                exported.write_parquet(tmp)
-        write_xlsx_export(targets[1], grants_export(sample.grants), "Visitationer")
-        write_csv_export(targets[3], budgets_export(sample.budgets), tegnsaet.value)
+        def exports():  # type: ignore[no-untyped-def]
+            nonlocal budgets, n_visits
+            for sample in sample_batches(borgere, seed):
+                grants.append(sample.grants)
+                budgets = sample.budgets
+                n_visits += sample.visits.height
+                yield visits_export(sample.visits)
+
+        if leverance_format == VisitFormat.csv:
+            write_csv_export(targets[0], exports(), tegnsaet.value)
+        else:
+            write_parquet_export(targets[0], exports())
+        assert budgets is not None
+        write_xlsx_export(targets[1], grants_export(pl.concat(grants)), "Visitationer")
+        write_csv_export(targets[3], [budgets_export(budgets)], tegnsaet.value)
         write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx", budget_name))
         print(
-            f"Skrev {sample.visits.height} besøg og {sample.grants.height} visitationer for "
+            f"Skrev {n_visits} besøg og {sum(g.height for g in grants)} visitationer for "
             f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
             file=sys.stderr,
         )

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -204,20 +204,34 @@ def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bo
     return written
 
 
-def write_csv_export(target: Path, frame: pl.DataFrame, encoding: str) -> None:
-    """A Danish-style CSV export: ';' separator, decimal comma, in UTF-8 with BOM or cp1252."""
+def write_csv_export(target: Path, frames: Iterable[pl.DataFrame], encoding: str) -> None:
+    """A Danish-style CSV export: ';' separator, decimal comma, in UTF-8 with BOM or cp1252;
+    the frames are written one after the other, in slices, under one header."""
     with atomic_path(target) as tmp, tmp.open("wb") as fh:
-        step = 500_000
-        for offset in range(0, max(frame.height, 1), step):
-            chunk = frame.slice(offset, step).write_csv(
-                separator=";",
-                decimal_comma=True,
-                include_header=offset == 0,
-                include_bom=False,
-            )
-            if offset == 0 and encoding == "utf-8-sig":
-                fh.write(b"\xef\xbb\xbf")
-            fh.write(chunk.encode("cp1252" if encoding == "cp1252" else "utf-8"))
+        if encoding == "utf-8-sig":
+            fh.write(b"\xef\xbb\xbf")
+        first = True
+        for frame in frames:
+            step = 500_000
+            for offset in range(0, max(frame.height, 1), step):
+                chunk = frame.slice(offset, step).write_csv(
+                    separator=";", decimal_comma=True, include_header=first
+                )
+                first = False
+                fh.write(chunk.encode("cp1252" if encoding == "cp1252" else "utf-8"))
+
+
+def write_parquet_export(target: Path, frames: Iterable[pl.DataFrame]) -> None:
+    """Frames into one Parquet file, through parts on disk, so no more than one frame is held."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".dele_") as parts_dir:
+        parts = []
+        for i, frame in enumerate(frames):
+            part = Path(parts_dir) / f"del_{i:05d}.parquet"
+            frame.write_parquet(part)
+            parts.append(part)
+        with atomic_path(target) as tmp:
+            pl.scan_parquet(parts).sink_parquet(tmp)
 
 
 def write_xlsx_export(target: Path, frame: pl.DataFrame, sheet: str) -> None:
