@@ -246,3 +246,16 @@ def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
     assert res.exit_code == 1
     assert target.read_bytes() == b"last month"
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.xlsx")]
+
+
+def test_unreadable_cancellation_time_is_not_silently_paid(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    text = visits.read_text().replace("team;status", "team;status;aflyst_tidspunkt;aflyst_af", 1)
+    lines = text.splitlines()
+    lines[1:] = [line + ";;" for line in lines[1:]]
+    lines[5] = lines[5].replace("aflyst;;", "aflyst;igår kl. 13;borger")  # row 6
+    visits.write_text("\n".join(lines) + "\n")
+    _fails(
+        invoke("beregn", "--config", str(tiny)),
+        "leverancer.csv række 6: ugyldigt aflysningstidspunkt ('igår kl. 13')",
+    )

@@ -1,5 +1,5 @@
-"""Courses: grant rows → course segments (period 1 / after-phase) with days, type and level,
-and delivered visits assigned to the segment of their citizen that covers their date."""
+"""Courses: grant rows → course segments (period 1 / after-phase) with days, type and level.
+(Visits find their segment in the facts fold, pipeline/facts.py.)"""
 
 from __future__ import annotations
 
@@ -107,29 +107,6 @@ def overlap_days(first: dt.date, last: dt.date) -> pl.Expr:
     lo = pl.max_horizontal(SEG_START, pl.lit(first))
     hi = pl.min_horizontal(SEG_END, pl.lit(last))
     return (hi - lo).dt.total_days() + 1
-
-
-def assign_visits(visits: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
-    """Each visit row with the segment of its citizen covering its date (null if none).
-
-    Where a citizen's grants overlap, the segment of the latest-starting course wins, so no
-    visit is counted twice. Adds columns segment_id, forloeb_id.
-    """
-    keyed = visits.with_row_index("_vid")
-    matched = (
-        keyed.select("_vid", Col.BORGER, Col.DATO)
-        .join(
-            segments.select(
-                Col.BORGER, SEGMENT_ID, Col.COURSE_ID, Col.START_DATO, SEG_START, SEG_END
-            ),
-            on=Col.BORGER,
-        )
-        .filter((pl.col(Col.DATO) >= pl.col(SEG_START)) & (pl.col(Col.DATO) <= pl.col(SEG_END)))
-        .sort(["_vid", Col.START_DATO, Col.COURSE_ID], descending=[False, True, True])
-        .unique("_vid", keep="first", maintain_order=True)
-        .select("_vid", SEGMENT_ID, Col.COURSE_ID)
-    )
-    return keyed.join(matched, on="_vid", how="left").drop("_vid")
 
 
 def level_expr(hours: pl.Expr, bands: list[Band]) -> pl.Expr:

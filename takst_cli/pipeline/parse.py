@@ -99,8 +99,8 @@ def detect_format(values: list[str | None], kind: str) -> ColumnFormat:
     cut = any(len(v) > (10 if kind == "date" else 8) for v in texts)
     if cut:
         texts = [v[:10] if kind == "date" else v.split(" ")[-1] for v in texts]
-    if not texts:
-        return ColumnFormat(tuple(candidates[:1]), strip, cut)
+    if not texts:  # nothing to go by: try every format (slower, but never silently wrong)
+        return ColumnFormat(tuple(candidates), strip=True, cut=True)
     scored = sorted(candidates, key=lambda f: -_matches(texts, f, dtype))
     used = tuple(f for f in scored if _matches(texts, f, dtype)) or tuple(scored[:1])
     return ColumnFormat(used, strip, cut)
@@ -327,12 +327,21 @@ def parse_visits(
         (_bool(Col.KLINIK) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
         status.alias(STATUS_CODE),
         (
-            parse_datetime(Col.AFLYST_TIDSPUNKT)
+            parse_datetime(
+                Col.AFLYST_TIDSPUNKT,
+                formats.get(DATE_OF_STAMP),
+                _clock_of(formats.get(TIME_OF_STAMP)),
+            )
             if Col.AFLYST_TIDSPUNKT in present
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias(Col.AFLYST_TIDSPUNKT),
-        opt_text[Col.AFLYST_AF].str.to_lowercase().alias(Col.AFLYST_AF),
+        opt_text[Col.AFLYST_AF].alias(Col.AFLYST_AF),
         opt_text[Col.START].alias("_raw_start"),
+        (
+            _text(Col.AFLYST_TIDSPUNKT)
+            if Col.AFLYST_TIDSPUNKT in present
+            else pl.lit(None, dtype=pl.String)
+        ).alias("_raw_stamp"),
         opt_text[Col.VAGT].alias("_raw_vagt"),
         opt_text[Col.STATUS].alias("_raw_status"),
     ).with_columns(
@@ -350,6 +359,11 @@ def parse_visits(
         (pl.col("_raw_start").is_not_null() & pl.col(Col.START).is_null(), ERR_TIME, Col.START),
         (pl.col("_raw_vagt").is_not_null() & pl.col("_given_shift").is_null(), ERR_SHIFT, Col.VAGT),
         (pl.col(STATUS_CODE).is_null(), ERR_STATUS, Col.STATUS),
+        (
+            (pl.col("_raw_stamp") != "") & pl.col(Col.AFLYST_TIDSPUNKT).is_null(),
+            "ugyldigt aflysningstidspunkt",
+            Col.AFLYST_TIDSPUNKT,
+        ),
         (pl.col(Col.KLINIK).is_null(), "ugyldig klinik-markering", Col.KLINIK),
         (pl.col(Col.PARAGRAF).is_null(), ERR_MISSING, None),
         (pl.col(Col.TEAM).is_null(), ERR_MISSING, None),
@@ -388,7 +402,7 @@ def parse_visits(
     deadline = (pl.col(Col.DATO) - pl.duration(days=days_before)).dt.combine(pl.lit(at))
     timely = (
         (pl.col(STATUS_CODE) == 1)
-        & pl.col(Col.AFLYST_AF).is_in(_CITIZEN_WORDS)
+        & pl.col(Col.AFLYST_AF).is_in(list(_cases(dict.fromkeys(_CITIZEN_WORDS, True))))
         & (pl.col(Col.AFLYST_TIDSPUNKT) < deadline)
     ).fill_null(False)
     error = _first_code([c for c, _, _ in checks])
