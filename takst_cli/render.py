@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -87,3 +89,15 @@ def render_error(console: Console, lines: list[str]) -> None:
     console.print(f"Fejl: {lines[0]}", style="bold red", markup=False)
     for line in lines[1:]:
         console.print(line, markup=False)
+
+
+@contextmanager
+def working(text: str) -> Iterator[None]:
+    """A spinner with what is being done, on stderr, only when a person is watching (a
+    terminal); in a pipe, a log or cron nothing is printed."""
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(text, spinner="dots"):
+        yield

@@ -15,9 +15,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -41,10 +41,10 @@ def beregn(
     with error_boundary():
         from takst_cli import report, report_followup, report_funding
         from takst_cli.pipeline.effect import effect_groups
-        from takst_cli.pipeline.run import run, run_funding
+        from takst_cli.pipeline.run import run_funding
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        cfg = result.cfg
         funding = run_funding(result)
         source = cfg.tildeling.delegeret_sygepleje.kilde
         money = [

@@ -11,9 +11,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -29,10 +29,10 @@ def budget(
 ) -> None:
     """Beregn teambudgetter for budgetåret: forventede borgeruger × takster, rammer, pr. måned."""
     with error_boundary():
-        from takst_cli.pipeline.run import run, run_funding
+        from takst_cli.pipeline.run import run_funding
         from takst_cli.report_funding import budget_tables
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        funding = run_funding(run(cfg, visits, grants, exclude_invalid=udelad_ugyldige))
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        funding = run_funding(result)
         tables = budget_tables(funding.budget)
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -18,6 +18,7 @@ from takst_cli.errors import TakstError
 if TYPE_CHECKING:
     from takst_cli.config import ModelConfig
     from takst_cli.io.readers import SourceTable
+    from takst_cli.pipeline.run import RunResult
     from takst_cli.report import ReportTable
 
 T = TypeVar("T")
@@ -126,6 +127,23 @@ def load(
         cfg.data.visitationer_ark,
     )
     return cfg, visit_src, grant_src
+
+
+def calculate(
+    config: Path,
+    visits: Path | None,
+    grants: Path | None,
+    exclude_invalid: bool,
+    months: bool = False,
+    cutoff: dt.date | None = None,
+) -> RunResult:
+    """Load the model and its exports and run the calculation, with a spinner on a terminal."""
+    from takst_cli.pipeline.run import run
+    from takst_cli.render import working
+
+    cfg, visit_src, grant_src = load(config, visits, grants)
+    with working(f"Læser {visit_src.name} og {grant_src.name} og beregner …"):
+        return run(cfg, visit_src, grant_src, exclude_invalid, months=months, cutoff=cutoff)
 
 
 def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:

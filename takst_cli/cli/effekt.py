@@ -11,9 +11,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -30,10 +30,8 @@ def effekt(
     """Vis effekten af udviklende forløb: ophørt, reduceret, uændret hjælp pr. team og niveau."""
     with error_boundary():
         from takst_cli.pipeline.effect import effect_groups
-        from takst_cli.pipeline.run import run
         from takst_cli.report_followup import effect_table
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
         tables = [effect_table(effect_groups(result.reduction), result.tariffs.reduction_used)]
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -11,9 +11,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -29,11 +29,12 @@ def fordeling(
 ) -> None:
     """Sammenlign aktivitets-, ramme- og forløbsfinansiering pr. team og vis finansieringen."""
     with error_boundary():
-        from takst_cli.pipeline.run import run, run_funding
+        from takst_cli.pipeline.run import run_funding
         from takst_cli.report_funding import comparison_table, funding_tables
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        funding = run_funding(run(cfg, visits, grants, exclude_invalid=udelad_ugyldige))
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        cfg = result.cfg
+        funding = run_funding(result)
         source = cfg.tildeling.delegeret_sygepleje.kilde
         tables = [comparison_table(funding.teams), *funding_tables(funding.teams, source)]
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -17,9 +17,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -72,12 +72,11 @@ def opfoelgning(
     day = _date(dato)
     with error_boundary():
         from takst_cli.cli.common import read_budget
-        from takst_cli.pipeline.run import run, run_followup, run_funding
+        from takst_cli.pipeline.run import run_followup, run_funding
         from takst_cli.report_followup import followup_tables
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        budget_src = read_budget(cfg, budgetfil)
-        result = run(cfg, visits, grants, udelad_ugyldige, months=True, cutoff=day)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, True, day)
+        budget_src = read_budget(result.cfg, budgetfil)
         followup = run_followup(
             result, run_funding(result), day, budget_src, saeson, tolerance, udelad_ugyldige
         )

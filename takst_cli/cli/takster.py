@@ -11,9 +11,9 @@ from takst_cli.cli.common import (
     OverwriteOpt,
     QuietOpt,
     VisitsOpt,
+    calculate,
     emit,
     error_boundary,
-    load,
 )
 
 
@@ -30,9 +30,7 @@ def takster(
     """Vis forløbstakster pr. forløbstype og niveau og reduktionen efter udviklende forløb."""
     with error_boundary():
         from takst_cli import report
-        from takst_cli.pipeline.run import run
 
-        cfg, visits, grants = load(config, leverancer, visitationer)
-        result = run(cfg, visits, grants, exclude_invalid=udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
         tables = [report.tariff_table(result), report.reduction_table(result)]
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)
