@@ -110,9 +110,13 @@ def fold_to_facts(
         n.alias(Col.N_VISITS),
         value.alias(Col.ERROR_VALUE),
     )
-    for table in (seg_slots, win_slots):
-        if table.width > 1:
-            lf = lf.join(table.lazy(), on=Col.BORGER, how="left")
+    # One join for both lookups: segments and windows side by side, one row per citizen.
+    tables = [t for t in (seg_slots, win_slots) if t.width > 1]
+    if tables:
+        lookup = tables[0]
+        for other in tables[1:]:
+            lookup = lookup.join(other, on=Col.BORGER, how="full", coalesce=True)
+        lf = lf.join(lookup.lazy(), on=Col.BORGER, how="left")
     lf = lf.with_columns(
         (_pick(seg_slots, "_s") if seg_slots.width > 1 else pl.lit(None, dtype=pl.UInt32)).alias(
             SEGMENT_ID
