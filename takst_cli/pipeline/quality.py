@@ -30,7 +30,7 @@ class InvalidRow:
 
 
 def visit_quality(
-    daily: pl.DataFrame,
+    facts: pl.DataFrame,
     source: str,
     outside_courses: tuple[int, float],
     outside_type: tuple[int, float],
@@ -45,13 +45,13 @@ def visit_quality(
         )
         return [QualityLine(source, category, reason, n, t) for reason, n, t in grouped.iter_rows()]
 
-    valid = daily.filter(pl.col(Col.ERROR).is_null())
+    valid = facts.filter(pl.col(Col.ERROR).is_null())
     in_scope = valid.filter(pl.col(Col.REASON).is_null())
     n_in = int(in_scope[Col.N_VISITS].sum() or 0)
     h_in = float(in_scope[Col.MINUTTER].sum() or 0) / 60
     return [
-        QualityLine(source, "læst", "rækker i alt", int(daily[Col.N_VISITS].sum() or 0), None),
-        *lines(daily.filter(pl.col(Col.ERROR).is_not_null()), "ugyldig", Col.ERROR),
+        QualityLine(source, "læst", "rækker i alt", int(facts[Col.N_VISITS].sum() or 0), None),
+        *lines(facts.filter(pl.col(Col.ERROR).is_not_null()), "ugyldig", Col.ERROR),
         *lines(valid.filter(pl.col(Col.REASON).is_not_null()), "uden for modellen", Col.REASON),
         QualityLine(source, "i modellen", "leverede besøg i modellen", n_in, h_in),
         QualityLine(source, "heraf", "uden for ethvert forløb (kun aktivitet)", *outside_courses),
