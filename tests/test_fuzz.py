@@ -80,6 +80,8 @@ def test_broken_cells(tmp_path: Path, data: st.DataObject) -> None:
         r = data.draw(st.integers(1, len(lines) - 1))
         c = data.draw(st.integers(0, len(lines[r]) - 1))
         lines[r][c] = data.draw(JUNK)
+    for _ in range(data.draw(st.integers(0, 3))):  # exported twice: duplicate visits
+        lines.append(list(lines[data.draw(st.integers(1, len(lines) - 1))]))
     text = "\n".join(";".join(cells) for cells in lines) + "\n"
     _run(_folder(tmp_path, text.encode("utf-8")))
     _run(_folder(tmp_path, text.encode("utf-8")), "--udelad-ugyldige")
