@@ -28,9 +28,7 @@ def make_console(stderr: bool = False, width: int | None = None) -> Console:
 def format_cell(value: Any, column: Column) -> str:
     if value is None:
         return "–"
-    if column.kind == "kr":
-        return format_number(value)
-    if column.kind in ("timer", "uger", "tal"):
+    if column.kind in ("kr", "timer", "uger", "tal"):
         return format_number(value)
     if column.kind == "heltal":
         return format_number(value, 0)

@@ -308,6 +308,11 @@ def assumption_tables(
     return [facts, files, values]
 
 
+def tariff_tables(result: RunResult) -> list[ReportTable]:
+    """`takst takster`: the tariffs and the reduction r."""
+    return [tariff_table(result), reduction_table(result)]
+
+
 def tariff_report(
     result: RunResult, config_path: str, run_time: dt.datetime | None, show_ids: bool = False
 ) -> list[ReportTable]:

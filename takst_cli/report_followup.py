@@ -6,8 +6,9 @@ import calendar
 from decimal import Decimal
 
 from takst_cli.money import round_parts
-from takst_cli.pipeline.effect import EffectGroup
+from takst_cli.pipeline.effect import EffectGroup, effect_groups
 from takst_cli.pipeline.followup import Followup
+from takst_cli.pipeline.run import RunResult
 from takst_cli.report import Chart, Column, ReportTable
 from takst_cli.report_funding import MONTHS
 
@@ -155,6 +156,11 @@ def _activity_table(f: Followup) -> ReportTable:
 
 def _hours(x: float) -> Decimal:
     return Decimal(repr(round(x, 2))).quantize(Decimal("0.01"))
+
+
+def effect_tables(result: RunResult) -> list[ReportTable]:
+    """`takst effekt`: development courses' effect next to the r the tariffs use."""
+    return [effect_table(effect_groups(result.reduction), result.tariffs.reduction_used)]
 
 
 def effect_table(groups: list[EffectGroup], r_used: float | None) -> ReportTable:

@@ -103,6 +103,11 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
     return t
 
 
+def model_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTable]:
+    """`takst fordeling`: the pure models side by side, then each team's own funding."""
+    return [comparison_table(teams), *funding_tables(teams, source)]
+
+
 def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTable]:
     """The split of each team's own funding into frame / activity / course parts, and the
     delegated nursing line with its source."""

@@ -40,25 +40,19 @@ def beregn(
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary():
         from takst_cli import report, report_followup, report_funding
-        from takst_cli.pipeline.effect import effect_groups
         from takst_cli.pipeline.run import run_funding
 
         result = calculate(config, leverancer, visitationer, udelad_ugyldige)
-        cfg = result.cfg
         funding = run_funding(result)
-        source = cfg.tildeling.delegeret_sygepleje.kilde
+        source = result.cfg.tildeling.delegeret_sygepleje.kilde
         money = [
-            report_funding.comparison_table(funding.teams),
-            *report_funding.funding_tables(funding.teams, source),
+            *report_funding.model_tables(funding.teams, source),
             *report_funding.budget_tables(funding.budget),
-            report_followup.effect_table(
-                effect_groups(result.reduction), result.tariffs.reduction_used
-            ),
+            *report_followup.effect_tables(result),
         ]
         screen = [
             report.price_table(result.prices),
-            report.tariff_table(result),
-            report.reduction_table(result),
+            *report.tariff_tables(result),
             *money,
             *report.quality_tables(result, vis_borger_id),
         ]
@@ -68,11 +62,4 @@ def beregn(
             quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
             return tables[:quality_at] + money + tables[quality_at:]
 
-        emit(
-            screen,
-            full,
-            ud,
-            format,
-            overskriv,
-            stille,
-        )
+        emit(screen, full, ud, format, overskriv, stille)

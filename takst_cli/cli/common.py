@@ -146,6 +146,31 @@ def calculate(
         return run(cfg, visit_src, grant_src, exclude_invalid, months=months, cutoff=cutoff)
 
 
+def table_command(
+    name: str, doc: str, tables_of: Callable[[RunResult], list[ReportTable]]
+) -> Callable[..., None]:
+    """A command that runs the calculation and shows (or writes) some of its tables: the
+    shared options, load, run and output; only the tables differ."""
+
+    def command(
+        config: ConfigOpt,
+        leverancer: VisitsOpt = None,
+        visitationer: GrantsOpt = None,
+        ud: OutOpt = None,
+        format: FormatOpt = None,
+        overskriv: OverwriteOpt = False,
+        udelad_ugyldige: ExcludeOpt = False,
+        stille: QuietOpt = False,
+    ) -> None:
+        with error_boundary():
+            tables = tables_of(calculate(config, leverancer, visitationer, udelad_ugyldige))
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+    command.__name__ = name
+    command.__doc__ = doc
+    return command
+
+
 def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
     """The budget file from the command line or the model file, if any."""
     from takst_cli.io.readers import read_table

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-from takst_cli.cli.common import (
-    ConfigOpt,
-    ExcludeOpt,
-    FormatOpt,
-    GrantsOpt,
-    OutOpt,
-    OverwriteOpt,
-    QuietOpt,
-    VisitsOpt,
-    calculate,
-    emit,
-    error_boundary,
+from typing import TYPE_CHECKING
+
+from takst_cli.cli.common import table_command
+
+if TYPE_CHECKING:
+    from takst_cli.pipeline.run import RunResult
+    from takst_cli.report import ReportTable
+
+
+def _tables(result: RunResult) -> list[ReportTable]:
+    from takst_cli.report import tariff_tables
+
+    return tariff_tables(result)
+
+
+takster = table_command(
+    "takster",
+    "Vis forløbstakster pr. forløbstype og niveau og reduktionen efter udviklende forløb.",
+    _tables,
 )
-
-
-def takster(
-    config: ConfigOpt,
-    leverancer: VisitsOpt = None,
-    visitationer: GrantsOpt = None,
-    ud: OutOpt = None,
-    format: FormatOpt = None,
-    overskriv: OverwriteOpt = False,
-    udelad_ugyldige: ExcludeOpt = False,
-    stille: QuietOpt = False,
-) -> None:
-    """Vis forløbstakster pr. forløbstype og niveau og reduktionen efter udviklende forløb."""
-    with error_boundary():
-        from takst_cli import report
-
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
-        tables = [report.tariff_table(result), report.reduction_table(result)]
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)

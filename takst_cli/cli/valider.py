@@ -29,15 +29,15 @@ def valider(
         from takst_cli.config import load_config, semantic_warnings
         from takst_cli.render import make_console
 
-        cfg = load_config(modelfil)
-        warnings = semantic_warnings(cfg)
         errors: list[Problem] = []
-        if data:
+        if data:  # the model file and its exports, read once
             from takst_cli.pipeline.validate import data_problems
 
-            _cfg, visits, grants = load(modelfil, None, None)
-            errors, data_warnings = data_problems(cfg, visits, grants)
-            warnings += data_warnings
+            cfg, visits, grants = load(modelfil, None, None)
+            errors, warnings = data_problems(cfg, visits, grants)
+        else:
+            cfg, warnings = load_config(modelfil), []
+        warnings = semantic_warnings(cfg) + warnings
         if streng and warnings:
             errors += warnings
             warnings = []

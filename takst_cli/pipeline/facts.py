@@ -140,8 +140,7 @@ def fold_to_facts(
         packed = (
             (pl.col(Col.BORGER).to_physical().cast(pl.UInt64) % (1 << 24)) * (1 << 38)
             + (pl.col(Col.DATO).cast(pl.Int32).cast(pl.UInt64) % (1 << 15)) * (1 << 23)
-            + (start.dt.hour().cast(pl.UInt64) * 60 + start.dt.minute().cast(pl.UInt64))
-            * (1 << 12)
+            + (start.dt.hour().cast(pl.UInt64) * 60 + start.dt.minute().cast(pl.UInt64)) * (1 << 12)
             + (pl.col(Col.MINUTTER) * 4).round().cast(pl.UInt64, strict=False) % (1 << 12)
         )
         visit = pl.when((pl.col(ERROR_CODE) == 0) & start.is_not_null()).then(packed)

@@ -37,10 +37,6 @@ class FollowupRow:
     expected: Decimal  # rest of the year
     source: str  # where the spend comes from
 
-    @property
-    def deviation(self) -> Decimal | None:
-        return None if self.budget is None else self.budget - self.spend - self.expected
-
 
 @dataclass(frozen=True)
 class Followup:
