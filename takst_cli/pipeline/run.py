@@ -64,6 +64,7 @@ class RunResult:
     segments: pl.DataFrame  # course segments with type, phase, level, days
     visits: pl.DataFrame  # facts of delivered in-scope visits: per segment, window, price key
     cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
+    cell_visits: pl.DataFrame  # in-course facts with their tariff cell (type, phase, level)
     parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
 
 
@@ -213,6 +214,7 @@ def run(
         segments,
         in_scope,
         cancelled,
+        cell_visits,
         parsed.frame,
     )
 
@@ -227,8 +229,7 @@ class FundingRun:
 def run_funding(r: RunResult) -> FundingRun:
     """Funding per team under each model (§4.4) and the budget year (§4.5)."""
     pricer = Pricer(r.prices, r.cfg.klinik.timepris)
-    cell = tariffs.cell_visits(r.visits, r.segments, r.cfg)
-    seg = segment_tariffs(r.segments, cell, r.tariffs, pricer, r.cfg)
+    seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
     teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled)
     return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
 
