@@ -87,7 +87,8 @@ def segment_tariffs(
     individual course its own cost per week (clinic rule applied) + overhead, rounded to øre.
     Columns: segment_id, team, type, fase, niveau, dage, takst (Decimal kr/week or None)."""
     cell_tariff = {(r.course_type, r.phase, r.level): r.tariff for r in tariffs.rows}
-    own = pricer.price(sum_minutes(cell_visits, [SEGMENT_ID]), [SEGMENT_ID])
+    individual = cell_visits.filter(pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
+    own = pricer.price(sum_minutes(individual, [SEGMENT_ID]), [SEGMENT_ID])
     rows = []
     for seg_id, team, ctype, phase, level, days in segments.select(
         SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
