@@ -9,6 +9,7 @@ segment ranges ('slots'), then a short chain of date tests. No per-visit frame i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -17,6 +18,7 @@ from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID
 from takst_cli.pipeline.parse import (
     DUPLICATE_CODE,
     ERROR_CODE,
+    KEY_TEXTS,
     REASON_CODE,
     REASON_CODES,
     SHIFT_CODE,
@@ -85,25 +87,18 @@ def window_slots(windows: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
     return slots(ordered, start, end, Col.COURSE_ID, "_w")
 
 
-def fold_to_facts(
+def _with_lookups(
     visits: pl.LazyFrame,
     seg_slots: pl.DataFrame,
     win_slots: pl.DataFrame,
-    months: bool = False,
-    cutoff: dt.date | None = None,
-    count_copies: bool = True,
+    months: bool,
+    cutoff: dt.date | None,
 ) -> pl.LazyFrame:
-    """Facts from coded visits (the parser's columns; `antal` and `fejlvaerdi` where a row
-    stands for several visits or carries its value already).
-
-    Columns: segment_id, vindue_id, [maaned], [til_dato], team, paragraf, faggruppe, vagtkode,
-    klinik, statuskode, rettidig_aflysning, aarsagskode, fejlkode, fejlraekke, fejlvaerdi,
-    minutter (sum), antal (visits), ekstra_kopier (identical valid visits beyond the first).
-    """
+    """Each coded visit with its segment, window, [month], [on or before the date], the row of
+    an invalid one, its count and shown value."""
     schema = visits.collect_schema()
     n = pl.col(Col.N_VISITS) if Col.N_VISITS in schema else pl.lit(1, dtype=pl.UInt32)
     value = pl.col(Col.ERROR_VALUE) if Col.ERROR_VALUE in schema else pl.lit(None, dtype=pl.String)
-    extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
     lf = visits.with_columns(
         pl.col(Col.BORGER).cast(pl.Categorical),
         pl.when(pl.col(ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
@@ -117,7 +112,7 @@ def fold_to_facts(
         for other in tables[1:]:
             lookup = lookup.join(other, on=Col.BORGER, how="full", coalesce=True)
         lf = lf.join(lookup.lazy(), on=Col.BORGER, how="left")
-    lf = lf.with_columns(
+    return lf.with_columns(
         (_pick(seg_slots, "_s") if seg_slots.width > 1 else pl.lit(None, dtype=pl.UInt32)).alias(
             SEGMENT_ID
         ),
@@ -127,6 +122,9 @@ def fold_to_facts(
         *([pl.col(Col.DATO).dt.truncate("1mo").alias(MONTH)] if months else []),
         *([(pl.col(Col.DATO) <= pl.lit(cutoff)).alias(UP_TO_DATE)] if cutoff else []),
     )
+
+
+def _aggregations(count_copies: bool) -> list[pl.Expr]:
     aggs = [
         (pl.col(Col.MINUTTER).fill_nan(None) * pl.col(Col.N_VISITS)).sum().alias(Col.MINUTTER),
         pl.col(Col.N_VISITS).sum().alias(Col.N_VISITS),
@@ -145,7 +143,156 @@ def fold_to_facts(
         )
         visit = pl.when((pl.col(ERROR_CODE) == 0) & start.is_not_null()).then(packed)
         aggs.append((visit.count() - visit.drop_nulls().n_unique()).alias(EXTRA_COPIES))
-    return lf.group_by([SEGMENT_ID, WINDOW_ID, *extra_keys, *_KEYS, Col.ERROR_VALUE]).agg(*aggs)
+    return aggs
+
+
+# The packed keys. K1: segment + 1 | window + 1 | month (year × 12 + month − 1); K2: team |
+# paragraph | staff group (codes of their own categories) | on or before the date | shift |
+# clinic | status | timely | reason. Both stay below 2^63. An invalid visit is K1 = its row,
+# K2 = −its error code: it needs nothing else. A field of all ones is a missing value.
+_K1, _K2 = "_k1", "_k2"
+_ID_BITS, _MONTH_BITS, _TEXT_BITS = 23, 17, 16
+_K1_FIELDS = [(SEGMENT_ID, _ID_BITS), (WINDOW_ID, _ID_BITS), (MONTH, _MONTH_BITS)]
+_K2_FIELDS = [
+    (Col.TEAM, _TEXT_BITS),
+    (Col.PARAGRAF, _TEXT_BITS),
+    (Col.FAGGRUPPE, _TEXT_BITS),
+    (UP_TO_DATE, 2),
+    (SHIFT_CODE, 3),
+    (Col.KLINIK, 2),
+    (STATUS_CODE, 2),
+    (Col.TIMELY, 2),
+    (REASON_CODE, 3),
+]
+
+
+def _field_code(name: str) -> pl.Expr:
+    """The field as a small non-negative integer (before the all-ones 'missing')."""
+    col = pl.col(name)
+    if name in (SEGMENT_ID, WINDOW_ID):
+        return col.cast(pl.Int64) + 1  # 0 = no segment / window
+    if name == MONTH:
+        return (col.dt.year().cast(pl.Int64) * 12 + col.dt.month().cast(pl.Int64) - 1).clip(0)
+    if name in KEY_TEXTS:
+        return col.to_physical().cast(pl.Int64)
+    return col.cast(pl.Int64)
+
+
+def _pack(fields: list[tuple[str, int]], present: set[str]) -> pl.Expr:
+    key: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for name, bits in fields:
+        code = _field_code(name).fill_null((1 << bits) - 1) if name in present else pl.lit(0)
+        key = key * (1 << bits) + code
+    return key
+
+
+def _unpacked(
+    facts: pl.DataFrame,
+    dtypes: dict[str, pl.DataType],
+    categories: Mapping[str, pl.Categories],
+) -> pl.DataFrame:
+    """The grouped packed keys back to the key columns (texts as plain strings)."""
+    valid = pl.col(_K2) >= 0
+    columns: list[pl.Expr] = []
+    for key, fields in ((_K1, _K1_FIELDS), (_K2, _K2_FIELDS)):
+        shift = 0
+        for name, bits in reversed(fields):
+            field = (pl.col(key) // (1 << shift)) % (1 << bits)
+            shift += bits
+            if name not in dtypes:
+                continue
+            code = pl.when(valid & (field != (1 << bits) - 1)).then(field)
+            if name in (SEGMENT_ID, WINDOW_ID):
+                columns.append(pl.when(code > 0).then(code - 1).cast(dtypes[name]).alias(name))
+            elif name == MONTH:
+                columns.append(pl.date(code // 12, code % 12 + 1, 1).alias(name))
+            elif name in categories:
+                texts = categories[name].to_series()
+                old = pl.Series(range(texts.len()), dtype=pl.Int64)
+                columns.append(code.replace_strict(old, texts, default=None).alias(name))
+            elif name == REASON_CODE:
+                columns.append(code.fill_null(0).cast(dtypes[name]).alias(name))
+            else:
+                columns.append(code.cast(dtypes[name]).alias(name))
+    return facts.select(
+        *columns,
+        pl.when(valid).then(0).otherwise(-pl.col(_K2)).cast(pl.UInt8).alias(ERROR_CODE),
+        pl.when(valid).then(None).otherwise(pl.col(_K1)).alias(Col.ERROR_ROW),
+        pl.lit(None, dtype=pl.String).alias(Col.ERROR_VALUE),
+        pl.exclude(_K1, _K2),
+    )
+
+
+def fold_to_facts(
+    visits: pl.LazyFrame,
+    seg_slots: pl.DataFrame,
+    win_slots: pl.DataFrame,
+    months: bool = False,
+    cutoff: dt.date | None = None,
+    count_copies: bool = True,
+    categories: Mapping[str, pl.Categories] | None = None,
+) -> pl.DataFrame:
+    """Facts from coded visits (the parser's columns; `antal` and `fejlvaerdi` where a row
+    stands for several visits or carries its value already), in one streaming pass.
+
+    Columns: segment_id, vindue_id, [maaned], [til_dato], team, paragraf, faggruppe, vagtkode,
+    klinik, statuskode, rettidig_aflysning, aarsagskode, fejlkode, fejlraekke, fejlvaerdi,
+    minutter (sum), antal (visits), ekstra_kopier (identical valid visits beyond the first).
+
+    Grouping on thirteen columns costs more than the parsing it follows, so where the visits
+    are one per row and their text keys have categories of their own, the keys are packed into
+    two integers and unpacked after; the plain group-by is the fallback (rows standing for
+    several visits, or more than 65 534 different teams, paragraphs or staff groups).
+    """
+    lf = _with_lookups(visits, seg_slots, win_slots, months, cutoff)
+    aggs = _aggregations(count_copies)
+    extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
+    keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *_KEYS]
+    one_per_row = Col.N_VISITS not in visits.collect_schema()
+    if one_per_row and categories is not None and _ids_fit(seg_slots, win_slots):
+        facts = _fold_packed(lf, keys, aggs, categories)
+        if facts is not None:
+            return facts
+    facts = lf.group_by([*keys, Col.ERROR_VALUE]).agg(*aggs).collect(engine="streaming")
+    # As packed: an invalid visit keeps its row, code and value only.
+    valid = pl.col(ERROR_CODE) == 0
+    blank = [k for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW, REASON_CODE)]
+    return facts.with_columns(pl.when(valid).then(pl.col(k)).alias(k) for k in blank)
+
+
+def _fold_packed(
+    lf: pl.LazyFrame, keys: list[str], aggs: list[pl.Expr], categories: Mapping[str, pl.Categories]
+) -> pl.DataFrame | None:
+    """The fold grouped on the two packed keys; None when the texts outgrew their bits."""
+    error = pl.col(ERROR_CODE).cast(pl.Int64)
+    packed = (
+        lf.group_by(
+            pl.when(error > 0)
+            .then(pl.col(Col.ROW))
+            .otherwise(_pack(_K1_FIELDS, set(keys)))
+            .alias(_K1),
+            pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
+        )
+        .agg(*aggs)
+        .collect(engine="streaming")
+    )
+    if any(c.to_series().len() >= (1 << _TEXT_BITS) - 1 for c in categories.values()):
+        return None
+    schema = lf.collect_schema()
+    dtypes = {k: schema[k] for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW)}
+    names = [a.meta.output_name() for a in aggs]
+    return _unpacked(packed, dtypes, categories).select(*keys, Col.ERROR_VALUE, *names)
+
+
+def _ids_fit(*tables: pl.DataFrame) -> bool:
+    """Segment and window ids (+ 1, and all ones kept for 'missing') fit their bits."""
+    for table in tables:
+        for c in table.columns:
+            if c.endswith("id") and c != Col.BORGER and table.height:
+                top = table[c].max()
+                if top is not None and int(top) >= (1 << _ID_BITS) - 2:  # type: ignore[arg-type]
+                    return False
+    return True
 
 
 def _decode(codes: list[str | None], column: str, name: str) -> pl.Expr:

@@ -196,6 +196,7 @@ def scope_paragraphs(cfg: ModelConfig) -> list[str]:
     return sorted({p for ct in CourseType for p in cfg.forloeb.of(ct).paragraffer})
 
 
+KEY_TEXTS = (Col.TEAM, Col.PARAGRAF, Col.FAGGRUPPE)  # the text keys of a visit
 SHIFT_CODES = [Shift.DAG.value, Shift.AFTEN.value, Shift.NAT.value, Shift.WEEKEND.value]
 STATUS_CODES = [Status.LEVERET.value, Status.AFLYST.value]
 REASON_CODES: list[str | None] = [
@@ -219,6 +220,8 @@ class ParsedVisits:
 
     frame: pl.LazyFrame
     errors: list[tuple[str, str | None]]
+    # each text key's own categories: small, dense codes (what facts.fold packs into a key)
+    categories: Mapping[str, pl.Categories]
 
 
 def _code(expr: pl.Expr, words: Mapping[str, str], codes: list[str]) -> pl.Expr:
@@ -315,14 +318,17 @@ def parse_visits(
     )
     staff = [g.navn for g in cfg.timepris.faggrupper]
     # Text keys become categoricals: the group-by over millions of visits hashes integers.
+    # Team, paragraph and staff group each get categories of their own, fresh for this run,
+    # so their codes count from 0 (the citizen ids share the global ones with the grants).
+    categories = {c: pl.Categories.random() for c in KEY_TEXTS}
     typed = raw.with_columns(
         _text(Col.BORGER).cast(pl.Categorical).alias(Col.BORGER),
         parse_date(Col.DATO, formats.get(Col.DATO)).alias(Col.DATO),
         start.alias(Col.START),
         parse_number(Col.MINUTTER, formats.get(Col.MINUTTER)).alias(Col.MINUTTER),
-        _text(Col.PARAGRAF).cast(pl.Categorical).alias(Col.PARAGRAF),
-        _text(Col.FAGGRUPPE).cast(pl.Categorical).alias(Col.FAGGRUPPE),
-        _text(Col.TEAM).cast(pl.Categorical).alias(Col.TEAM),
+        _text(Col.PARAGRAF).cast(pl.Categorical(categories[Col.PARAGRAF])).alias(Col.PARAGRAF),
+        _text(Col.FAGGRUPPE).cast(pl.Categorical(categories[Col.FAGGRUPPE])).alias(Col.FAGGRUPPE),
+        _text(Col.TEAM).cast(pl.Categorical(categories[Col.TEAM])).alias(Col.TEAM),
         given_shift.alias("_given_shift"),
         (_bool(Col.KLINIK) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
         status.alias(STATUS_CODE),
@@ -417,7 +423,7 @@ def parse_visits(
         )
         .drop(pl.selectors.starts_with("_"), Col.AFLYST_TIDSPUNKT, Col.AFLYST_AF)
     )
-    return ParsedVisits(frame, [(why, field) for _, why, field in checks])
+    return ParsedVisits(frame, [(why, field) for _, why, field in checks], categories)
 
 
 def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:

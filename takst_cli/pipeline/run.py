@@ -129,8 +129,8 @@ def run(
         formats = sample_formats(visit_src.frame, present)
     parsed = parse_visits(visit_src.frame, cfg, present, period, formats)
     with reading(visit_src.name):
-        facts = facts_mod.fold_to_facts(parsed.frame, seg_slots, win_slots, months, cutoff).collect(
-            engine="streaming"
+        facts = facts_mod.fold_to_facts(
+            parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
         )
         if int(facts[facts_mod.EXTRA_COPIES].sum() or 0) > 0:  # identical visits: list them
             counts = count_visits(parsed.frame).collect(engine="streaming")
@@ -141,7 +141,7 @@ def run(
                 months,
                 cutoff,
                 count_copies=False,
-            ).collect()
+            )
             del counts
         facts = error_values(
             visit_src.frame, facts_mod.decode_facts(facts, parsed.errors), parsed.errors

@@ -1,0 +1,94 @@
+"""The fold's packed keys: the facts are the same as a plain group-by on the key columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from takst_cli.cli.common import load
+from takst_cli.models import Col
+from takst_cli.pipeline import courses
+from takst_cli.pipeline import facts as facts_mod
+from takst_cli.pipeline.parse import KEY_TEXTS, ParsedVisits, parse_grants, parse_visits
+from takst_cli.pipeline.reduction import WIN_END, WIN_START, window_candidates
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BAD_ROWS = """\
+H;12-01-2025;09:00;abc;SEL §83;SSH;Nord;leveret
+H;13-01-2025;09:00;30;SEL §83;Pedel;Nord;leveret
+H;14-01-2025;09:00;30;SEL §83;SSH;Nord;måske
+A;01-06-2026;09:00;30;SEL §83;SSH;Nord;leveret
+A;12-01-2025;23:30;30;SEL §85;SSH;Øst;leveret
+"""
+
+
+def _fold(
+    model: Path, months: bool, cutoff: dt.date | None, packed: bool
+) -> tuple[pl.DataFrame, ParsedVisits]:
+    cfg, visit_src, grant_src = load(model, None, None)
+    assert cfg.periode.fra is not None and cfg.periode.til is not None
+    period = (cfg.periode.fra, cfg.periode.til)
+    grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
+    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    seg_slots = facts_mod.segment_slots(segments)
+    win_slots = facts_mod.window_slots(
+        window_candidates(segments, cfg, period[1]), WIN_START, WIN_END
+    )
+    parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
+    facts = facts_mod.fold_to_facts(
+        parsed.frame,
+        seg_slots,
+        win_slots,
+        months,
+        cutoff,
+        categories=parsed.categories if packed else None,
+    )
+    texts = facts.with_columns(pl.col(c).cast(pl.String) for c in KEY_TEXTS)
+    return texts.sort(pl.all(), nulls_last=True), parsed
+
+
+def _same_both_ways(model: Path, months: bool, cutoff: dt.date | None) -> pl.DataFrame:
+    plain, _ = _fold(model, months, cutoff, packed=False)
+    packed, _ = _fold(model, months, cutoff, packed=True)
+    assert packed.schema == plain.schema
+    assert packed.equals(plain, null_equal=True)
+    return packed
+
+
+def test_packed_equals_plain_on_tiny_with_invalid_rows(tiny: Path) -> None:
+    visits = tiny.parent / "leverancer.csv"
+    visits.write_text(visits.read_text(encoding="utf-8") + BAD_ROWS, encoding="utf-8")
+    facts = _same_both_ways(tiny, months=True, cutoff=dt.date(2025, 1, 31))
+    assert int(facts[Col.N_VISITS].sum()) == 21
+    # rows 18-21 invalid (minutes, staff group, status, after the period), each on its own
+    invalid = facts.filter(pl.col(Col.ERROR_ROW).is_not_null()).sort(Col.ERROR_ROW)
+    assert invalid[Col.ERROR_ROW].to_list() == [18, 19, 20, 21]
+    assert invalid["fejlkode"].to_list() == [3, 13, 8, 14]
+    # the night visit of an unknown team is valid, outside the model (reason 1 = night)
+    east = facts.filter(pl.col(Col.TEAM) == "Øst")
+    assert east[["aarsagskode", Col.N_VISITS, facts_mod.MONTH]].rows() == [
+        (1, 1, dt.date(2025, 1, 1))
+    ]
+
+
+def test_packed_equals_plain_on_the_sample() -> None:
+    facts = _same_both_ways(
+        ROOT / "configs" / "eksempel.yaml", months=True, cutoff=dt.date(2025, 10, 31)
+    )
+    assert int(facts[Col.N_VISITS].sum()) == 195_055
+
+
+def test_too_many_texts_for_the_packing_fall_back_to_plain(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two bits per text there is room for two values (all ones is 'missing'); the tiny
+    data has three paragraphs, so packing would merge them: the fold must see it and regroup."""
+    narrow = [(n, 2 if n in KEY_TEXTS else b) for n, b in facts_mod._K2_FIELDS]
+    monkeypatch.setattr(facts_mod, "_K2_FIELDS", narrow)
+    monkeypatch.setattr(facts_mod, "_TEXT_BITS", 2)
+    facts = _same_both_ways(tiny, months=False, cutoff=None)
+    assert sorted(facts[Col.PARAGRAF].unique().to_list()) == ["SEL §83", "SEL §86", "SUL §138"]
