@@ -11,6 +11,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
+from takst_cli.frames import rows_frame
 from takst_cli.models import Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline.funding import PARTS, TeamFundingResult, own_parts, year_share
@@ -73,9 +74,9 @@ def compute_budget(
             ZERO,
         )
         caseload_rows.append((team, ctype, phase, level, weeks, amount))
-    caseload = pl.DataFrame(
+    caseload = rows_frame(
         caseload_rows,
-        schema={
+        {
             Col.TEAM: pl.String,
             Col.TYPE: pl.String,
             Col.PHASE: pl.String,
@@ -83,7 +84,6 @@ def compute_budget(
             "uger": pl.Object,
             "budget": pl.Object,
         },
-        orient="row",
     ).sort([Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL])
     by_team: dict[str, tuple[Decimal, Decimal]] = {}
     for team, weeks, amount in caseload.select(Col.TEAM, "uger", "budget").iter_rows():

@@ -11,6 +11,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
+from takst_cli.frames import rows_frame
 from takst_cli.models import Col
 from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
 from takst_cli.pipeline.facts import MONTH, UP_TO_DATE
@@ -156,16 +157,15 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
                     float(tv[Col.MINUTTER].sum() or 0) / 60 / days,
                 )
             )
-    return pl.DataFrame(
+    return rows_frame(
         rows,
-        schema={
+        {
             Col.TEAM: pl.String,
             "maaned": pl.Int64,
             "borgere": pl.Int64,
             "visiterede_timer_dag": pl.Float64,
             "leverede_timer_dag": pl.Float64,
         },
-        orient="row",
     )
 
 

