@@ -92,3 +92,64 @@ def test_too_many_texts_for_the_packing_fall_back_to_plain(
     monkeypatch.setattr(facts_mod, "_TEXT_BITS", 2)
     facts = _same_both_ways(tiny, months=False, cutoff=None)
     assert sorted(facts[Col.PARAGRAF].unique().to_list()) == ["SEL §83", "SEL §86", "SUL §138"]
+
+
+def _spaced(visits: str) -> str:
+    """The tiny visits with surrounding spaces in later rows: id, team, paragraph, staff group
+    and status (each a value the untrimmed parse reads as another value)."""
+    lines = visits.splitlines()
+    lines[8] = lines[8].replace("C;", " C;").replace(";Syd;", ";Syd ;")
+    lines[9] = lines[9].replace("SEL §83;SSH", "SEL §83 ; SSH")
+    lines[10] = lines[10].replace("leveret", "leveret ")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("row", [8, 9, 10])
+def test_spaces_after_the_sample_give_the_same_result_as_a_clean_file(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, row: int
+) -> None:
+    """The sample (first 3 rows here) shows no spaces, so the visits are parsed untrimmed first;
+    a spaced value further down must send the run through the trimmed parse, not be miscounted."""
+    from takst_cli.pipeline import parse, run
+
+    from .helpers import run_model
+
+    clean = run_model(tiny)
+    visits = tiny.parent / "leverancer.csv"
+    lines = visits.read_text(encoding="utf-8").splitlines()
+    spaced_lines = _spaced("\n".join(lines)).splitlines()
+    lines[row] = spaced_lines[row]
+    visits.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(parse, "SAMPLE_ROWS", 3)
+    trims: list[bool] = []
+    real = run.parse_visits
+
+    def spy(*args: object) -> ParsedVisits:
+        trims.append(bool(args[-1]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "parse_visits", spy)
+    spaced = run_model(tiny)
+    assert trims == [False, True]
+    assert spaced.invalid == []
+    assert spaced.tariffs.rows == clean.tariffs.rows
+    assert spaced.quality == clean.quality
+
+
+def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from takst_cli.pipeline import run
+
+    from .helpers import run_model
+
+    trims: list[bool] = []
+    real = run.parse_visits
+
+    def spy(*args: object) -> ParsedVisits:
+        trims.append(bool(args[-1]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "parse_visits", spy)
+    result = run_model(tiny)
+    assert trims == [False]
+    # 16 rows: one cancelled, one at night, one under SEL §86 (outside the course types)
+    assert int(result.visits[Col.N_VISITS].sum()) == 13

@@ -99,8 +99,11 @@ def _with_lookups(
     schema = visits.collect_schema()
     n = pl.col(Col.N_VISITS) if Col.N_VISITS in schema else pl.lit(1, dtype=pl.UInt32)
     value = pl.col(Col.ERROR_VALUE) if Col.ERROR_VALUE in schema else pl.lit(None, dtype=pl.String)
+    citizen = schema[Col.BORGER]
+    if not isinstance(citizen, pl.Categorical):
+        citizen = pl.Categorical()
     lf = visits.with_columns(
-        pl.col(Col.BORGER).cast(pl.Categorical),
+        pl.col(Col.BORGER).cast(citizen),
         pl.when(pl.col(ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
         n.alias(Col.N_VISITS),
         value.alias(Col.ERROR_VALUE),
@@ -111,6 +114,7 @@ def _with_lookups(
         lookup = tables[0]
         for other in tables[1:]:
             lookup = lookup.join(other, on=Col.BORGER, how="full", coalesce=True)
+        lookup = lookup.with_columns(pl.col(Col.BORGER).cast(pl.String).cast(citizen))
         lf = lf.join(lookup.lazy(), on=Col.BORGER, how="left")
     return lf.with_columns(
         (_pick(seg_slots, "_s") if seg_slots.width > 1 else pl.lit(None, dtype=pl.UInt32)).alias(
@@ -276,7 +280,7 @@ def _fold_packed(
         .agg(*aggs)
         .collect(engine="streaming")
     )
-    if any(c.to_series().len() >= (1 << _TEXT_BITS) - 1 for c in categories.values()):
+    if any(categories[c].to_series().len() >= (1 << _TEXT_BITS) - 1 for c in KEY_TEXTS):
         return None
     schema = lf.collect_schema()
     dtypes = {k: schema[k] for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW)}

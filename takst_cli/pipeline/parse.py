@@ -91,6 +91,8 @@ def detect_format(values: list[str | None], kind: str) -> ColumnFormat:
     texts = [v for v in values if v is not None and v.strip()]
     strip = any(v != v.strip() for v in texts)
     texts = [v.strip() for v in texts]
+    if kind == "text":
+        return ColumnFormat(strip=strip)
     if kind == "number":
         return ColumnFormat(
             strip=strip, comma=any("," in v for v in texts), point=any("." in v for v in texts)
@@ -164,8 +166,7 @@ def _word(name: str, words: Mapping[str, str]) -> pl.Expr:
     return lowered.replace_strict(dict(words), default=None, return_dtype=pl.String)
 
 
-def _bool(name: str) -> pl.Expr:
-    s = _text(name)
+def _bool(s: pl.Expr) -> pl.Expr:
     return (
         pl.when(s.is_null() | (s == ""))
         .then(False)
@@ -197,6 +198,9 @@ def scope_paragraphs(cfg: ModelConfig) -> list[str]:
 
 
 KEY_TEXTS = (Col.TEAM, Col.PARAGRAF, Col.FAGGRUPPE)  # the text keys of a visit
+# Text filled in on every row: trimming them all costs a quarter of the parse, so a file whose
+# sample shows no surrounding spaces is read untrimmed first (see `untidy`).
+DENSE_TEXTS = (Col.BORGER, *KEY_TEXTS, Col.KLINIK, Col.STATUS, Col.VAGT)
 SHIFT_CODES = [Shift.DAG.value, Shift.AFTEN.value, Shift.NAT.value, Shift.WEEKEND.value]
 STATUS_CODES = [Status.LEVERET.value, Status.AFLYST.value]
 REASON_CODES: list[str | None] = [
@@ -265,8 +269,14 @@ TIME_OF_STAMP = "aflyst_klokken"
 
 
 def sample_formats(raw: pl.LazyFrame, present: set[str]) -> dict[str, ColumnFormat]:
-    """Formats of the date, time and number columns, read off the first rows of the file."""
-    kinds = {Col.DATO: "date", Col.START: "time", Col.MINUTTER: "number"}
+    """Formats of the date, time and number columns, and whether the text columns carry
+    surrounding spaces, read off the first rows of the file."""
+    kinds = {
+        Col.DATO: "date",
+        Col.START: "time",
+        Col.MINUTTER: "number",
+        **dict.fromkeys(DENSE_TEXTS, "text"),
+    }
     cols = [c for c in kinds if c in present]
     stamp = Col.AFLYST_TIDSPUNKT in present
     head = raw.select(*cols, *([Col.AFLYST_TIDSPUNKT] if stamp else [])).head(SAMPLE_ROWS)
@@ -292,17 +302,25 @@ def parse_visits(
     present: set[str],
     period: tuple[dt.date, dt.date] | None,
     formats: Mapping[str, ColumnFormat] | None = None,
+    trim: bool = True,
 ) -> ParsedVisits:
     """Typed visits; every row gets an error code (0 = valid) and a reason code (0 = inside the
     model, else night / other shift / paragraph / cancelled), both decoded after aggregation.
+    `trim=False` leaves the text filled in on every row untrimmed (see `untidy`).
 
     Columns: raekke, borger_id, dato (Date), start (Time), minutter (float, minutes), paragraf,
     faggruppe, team, vagtkode, klinik (bool), statuskode, rettidig_aflysning (bool), aarsagskode,
     fejlkode.
     """
+
+    def dense(c: str) -> pl.Expr:
+        return _text(c) if trim else pl.col(c)
+
     opt_text = {
-        c: (_text(c) if c in present else pl.lit(None, dtype=pl.String))
-        for c in (Col.START, Col.VAGT, Col.STATUS, Col.KLINIK, Col.AFLYST_AF)
+        c: (dense(c) if c in DENSE_TEXTS else _text(c))
+        if c in present
+        else pl.lit(None, dtype=pl.String)
+        for c in (Col.VAGT, Col.STATUS, Col.KLINIK, Col.AFLYST_AF)
     }
     formats = formats or {}
     start = (
@@ -320,17 +338,14 @@ def parse_visits(
     # Text keys become categoricals: the group-by over millions of visits hashes integers.
     # Team, paragraph and staff group each get categories of their own, fresh for this run,
     # so their codes count from 0 (the citizen ids share the global ones with the grants).
-    categories = {c: pl.Categories.random() for c in KEY_TEXTS}
+    categories = {c: pl.Categories.random() for c in (Col.BORGER, *KEY_TEXTS)}
     typed = raw.with_columns(
-        _text(Col.BORGER).cast(pl.Categorical).alias(Col.BORGER),
+        *[dense(c).cast(pl.Categorical(categories[c])).alias(c) for c in (Col.BORGER, *KEY_TEXTS)],
         parse_date(Col.DATO, formats.get(Col.DATO)).alias(Col.DATO),
         start.alias(Col.START),
         parse_number(Col.MINUTTER, formats.get(Col.MINUTTER)).alias(Col.MINUTTER),
-        _text(Col.PARAGRAF).cast(pl.Categorical(categories[Col.PARAGRAF])).alias(Col.PARAGRAF),
-        _text(Col.FAGGRUPPE).cast(pl.Categorical(categories[Col.FAGGRUPPE])).alias(Col.FAGGRUPPE),
-        _text(Col.TEAM).cast(pl.Categorical(categories[Col.TEAM])).alias(Col.TEAM),
         given_shift.alias("_given_shift"),
-        (_bool(Col.KLINIK) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
+        (_bool(opt_text[Col.KLINIK]) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
         status.alias(STATUS_CODE),
         (
             parse_datetime(
@@ -342,7 +357,10 @@ def parse_visits(
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias(Col.AFLYST_TIDSPUNKT),
         opt_text[Col.AFLYST_AF].alias(Col.AFLYST_AF),
-        opt_text[Col.START].alias("_raw_start"),
+        # blank or not is the same trimmed or not (an empty cell is read as missing)
+        (pl.col(Col.START) if Col.START in present else pl.lit(None, dtype=pl.String)).alias(
+            "_raw_start"
+        ),
         (
             _text(Col.AFLYST_TIDSPUNKT)
             if Col.AFLYST_TIDSPUNKT in present
@@ -424,6 +442,23 @@ def parse_visits(
         .drop(pl.selectors.starts_with("_"), Col.AFLYST_TIDSPUNKT, Col.AFLYST_AF)
     )
     return ParsedVisits(frame, [(why, field) for _, why, field in checks], categories)
+
+
+def untidy(parsed: ParsedVisits, error_codes: pl.Series) -> bool:
+    """Whether visits parsed untrimmed may have read a value with surrounding spaces as another
+    value: spaces in the ids or text keys seen, or shift, status or clinic values not known
+    (' ja' is not 'ja'). Then the visits are parsed again, trimmed. Read while `parsed.frame`
+    lives: categories are kept only as long as a frame uses them."""
+    for categories in parsed.categories.values():
+        seen = categories.to_series()
+        if (seen != seen.str.strip_chars()).any():
+            return True
+    unknown = [
+        k
+        for k, (_, field) in enumerate(parsed.errors, start=1)
+        if field in (Col.VAGT, Col.STATUS, Col.KLINIK)
+    ]
+    return bool(error_codes.is_in(unknown).any())
 
 
 def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:

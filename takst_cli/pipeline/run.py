@@ -21,11 +21,14 @@ from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, c
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.parse import (
+    DENSE_TEXTS,
+    ParsedVisits,
     parse_budgets,
     parse_date,
     parse_grants,
     parse_visits,
     sample_formats,
+    untidy,
 )
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
@@ -98,6 +101,45 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     )
 
 
+def _fold_visits(
+    cfg: ModelConfig,
+    visit_src: SourceTable,
+    period: tuple[dt.date, dt.date],
+    seg_slots: pl.DataFrame,
+    win_slots: pl.DataFrame,
+    months: bool,
+    cutoff: dt.date | None,
+) -> tuple[pl.DataFrame, ParsedVisits]:
+    """The visits folded to decoded facts (with the offending text of invalid rows), and the
+    parse they came from. Untrimmed first where the sample allows, trimmed where that was not
+    enough; the per-visit path only where identical visits must be listed."""
+    present = set(visit_src.headers)
+    with reading(visit_src.name):
+        formats = sample_formats(visit_src.frame, present)
+        trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
+        while True:
+            parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
+            facts = facts_mod.fold_to_facts(
+                parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
+            )
+            if trim or not untidy(parsed, facts[facts_mod.ERROR_CODE]):
+                break
+            trim = True
+        if int(facts[facts_mod.EXTRA_COPIES].sum() or 0) > 0:  # identical visits: list them
+            counts = count_visits(parsed.frame).collect(engine="streaming")
+            facts = facts_mod.fold_to_facts(
+                split_copies(counts).lazy(),
+                seg_slots,
+                win_slots,
+                months,
+                cutoff,
+                count_copies=False,
+            )
+            del counts
+        decoded = facts_mod.decode_facts(facts, parsed.errors)
+        return error_values(visit_src.frame, decoded, parsed.errors), parsed
+
+
 def run(
     cfg: ModelConfig,
     visit_src: SourceTable,
@@ -124,28 +166,7 @@ def run(
     seg_slots = facts_mod.segment_slots(segments)
     win_slots = facts_mod.window_slots(candidates, WIN_START, WIN_END)
 
-    present = set(visit_src.headers)
-    with reading(visit_src.name):
-        formats = sample_formats(visit_src.frame, present)
-    parsed = parse_visits(visit_src.frame, cfg, present, period, formats)
-    with reading(visit_src.name):
-        facts = facts_mod.fold_to_facts(
-            parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
-        )
-        if int(facts[facts_mod.EXTRA_COPIES].sum() or 0) > 0:  # identical visits: list them
-            counts = count_visits(parsed.frame).collect(engine="streaming")
-            facts = facts_mod.fold_to_facts(
-                split_copies(counts).lazy(),
-                seg_slots,
-                win_slots,
-                months,
-                cutoff,
-                count_copies=False,
-            )
-            del counts
-        facts = error_values(
-            visit_src.frame, facts_mod.decode_facts(facts, parsed.errors), parsed.errors
-        )
+    facts, parsed = _fold_visits(cfg, visit_src, period, seg_slots, win_slots, months, cutoff)
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
             f"{visit_src.name}: filen har overskrifter, men ingen datarækker ({visit_src.label})"
