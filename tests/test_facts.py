@@ -46,7 +46,7 @@ def _fold(
         months,
         cutoff,
         categories=parsed.categories if packed else None,
-    )
+    ).facts
     texts = facts.with_columns(pl.col(c).cast(pl.String) for c in KEY_TEXTS)
     return texts.sort(pl.all(), nulls_last=True), parsed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -30,7 +31,6 @@ from takst_cli.pipeline.parse import (
 WINDOW_ID = "vindue_id"  # the development course whose after-window holds the visit
 MONTH = "maaned"  # first day of the visit's month
 UP_TO_DATE = "til_dato"  # on or before the follow-up date
-EXTRA_COPIES = "ekstra_kopier"  # identical visits beyond the first, found by hashing
 _KEYS = [
     Col.TEAM,
     Col.PARAGRAF,
@@ -128,26 +128,34 @@ def _with_lookups(
     )
 
 
-def _aggregations(count_copies: bool) -> list[pl.Expr]:
-    aggs = [
-        (pl.col(Col.MINUTTER).fill_nan(None) * pl.col(Col.N_VISITS)).sum().alias(Col.MINUTTER),
-        pl.col(Col.N_VISITS).sum().alias(Col.N_VISITS),
-    ]
-    if count_copies:
-        # Identical valid visits share every key here, and their citizen, day, clock and minutes.
-        # Those four packed into one integer: equal visits always pack equal; the packing only
-        # coarsens (quarter minutes, 24 bits of citizen), so a false alarm just sends the run
-        # down the exact per-visit path, and a real duplicate is never missed.
-        start = pl.col(Col.START)
-        packed = (
-            (pl.col(Col.BORGER).to_physical().cast(pl.UInt64) % (1 << 24)) * (1 << 38)
-            + (pl.col(Col.DATO).cast(pl.Int32).cast(pl.UInt64) % (1 << 15)) * (1 << 23)
-            + (start.dt.hour().cast(pl.UInt64) * 60 + start.dt.minute().cast(pl.UInt64)) * (1 << 12)
-            + (pl.col(Col.MINUTTER) * 4).round().cast(pl.UInt64, strict=False) % (1 << 12)
-        )
-        visit = pl.when((pl.col(ERROR_CODE) == 0) & start.is_not_null()).then(packed)
-        aggs.append((visit.count() - visit.drop_nulls().n_unique()).alias(EXTRA_COPIES))
-    return aggs
+AGGREGATIONS = [
+    (pl.col(Col.MINUTTER).fill_nan(None) * pl.col(Col.N_VISITS)).sum().alias(Col.MINUTTER),
+    pl.col(Col.N_VISITS).sum().alias(Col.N_VISITS),
+]
+
+
+def _visit_hashes(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """A 64-bit hash per valid visit with a clock time, of its keys, citizen, day, clock and
+    minutes. Identical visits hash alike, so fewer distinct hashes than visits is the only way
+    copies show; a collision is a false alarm that costs the exact per-visit path, never a
+    missed copy."""
+    start = pl.col(Col.START)
+    visit = pl.struct(*keys, pl.col(Col.BORGER).to_physical(), Col.DATO, start, Col.MINUTTER).hash()
+    return lf.filter((pl.col(ERROR_CODE) == 0) & start.is_not_null()).select(visit.alias("_h"))
+
+
+@dataclass(frozen=True)
+class Fold:
+    facts: pl.DataFrame
+    may_have_copies: bool  # identical visits possible: list them by the per-visit path
+
+
+def _collect(grouped: pl.LazyFrame, hashes: pl.LazyFrame | None) -> tuple[pl.DataFrame, bool]:
+    """One streaming pass for the facts and, where asked, the visits' hashes."""
+    if hashes is None:
+        return grouped.collect(engine="streaming"), False
+    facts, seen = pl.collect_all([grouped, hashes], engine="streaming")
+    return facts, seen.height != seen["_h"].n_unique()
 
 
 # The packed keys. K1: segment + 1 | window + 1 | month (year × 12 + month − 1); K2: team |
@@ -235,13 +243,14 @@ def fold_to_facts(
     cutoff: dt.date | None = None,
     count_copies: bool = True,
     categories: Mapping[str, pl.Categories] | None = None,
-) -> pl.DataFrame:
+) -> Fold:
     """Facts from coded visits (the parser's columns; `antal` and `fejlvaerdi` where a row
-    stands for several visits or carries its value already), in one streaming pass.
+    stands for several visits or carries its value already), in one streaming pass; with
+    `count_copies`, whether identical visits may be among them.
 
     Columns: segment_id, vindue_id, [maaned], [til_dato], team, paragraf, faggruppe, vagtkode,
     klinik, statuskode, rettidig_aflysning, aarsagskode, fejlkode, fejlraekke, fejlvaerdi,
-    minutter (sum), antal (visits), ekstra_kopier (identical valid visits beyond the first).
+    minutter (sum), antal (visits).
 
     Grouping on thirteen columns costs more than the parsing it follows, so where the visits
     are one per row and their text keys have categories of their own, the keys are packed into
@@ -249,43 +258,40 @@ def fold_to_facts(
     several visits, or more than 65 534 different teams, paragraphs or staff groups).
     """
     lf = _with_lookups(visits, seg_slots, win_slots, months, cutoff)
-    aggs = _aggregations(count_copies)
     extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
     keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *_KEYS]
     one_per_row = Col.N_VISITS not in visits.collect_schema()
     if one_per_row and categories is not None and _ids_fit(seg_slots, win_slots):
-        facts = _fold_packed(lf, keys, aggs, categories)
-        if facts is not None:
-            return facts
-    facts = lf.group_by([*keys, Col.ERROR_VALUE]).agg(*aggs).collect(engine="streaming")
+        fold = _fold_packed(lf, keys, categories, count_copies)
+        if fold is not None:
+            return fold
+    grouped = lf.group_by([*keys, Col.ERROR_VALUE]).agg(*AGGREGATIONS)
+    facts, copies = _collect(grouped, _visit_hashes(lf, keys) if count_copies else None)
     # As packed: an invalid visit keeps its row, code and value only.
     valid = pl.col(ERROR_CODE) == 0
     blank = [k for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW, REASON_CODE)]
-    return facts.with_columns(pl.when(valid).then(pl.col(k)).alias(k) for k in blank)
+    return Fold(facts.with_columns(pl.when(valid).then(pl.col(k)).alias(k) for k in blank), copies)
 
 
 def _fold_packed(
-    lf: pl.LazyFrame, keys: list[str], aggs: list[pl.Expr], categories: Mapping[str, pl.Categories]
-) -> pl.DataFrame | None:
+    lf: pl.LazyFrame, keys: list[str], categories: Mapping[str, pl.Categories], count_copies: bool
+) -> Fold | None:
     """The fold grouped on the two packed keys; None when the texts outgrew their bits."""
     error = pl.col(ERROR_CODE).cast(pl.Int64)
-    packed = (
-        lf.group_by(
-            pl.when(error > 0)
-            .then(pl.col(Col.ROW))
-            .otherwise(_pack(_K1_FIELDS, set(keys)))
-            .alias(_K1),
-            pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
-        )
-        .agg(*aggs)
-        .collect(engine="streaming")
+    with_keys = lf.with_columns(
+        pl.when(error > 0).then(pl.col(Col.ROW)).otherwise(_pack(_K1_FIELDS, set(keys))).alias(_K1),
+        pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
     )
+    grouped = with_keys.group_by(_K1, _K2).agg(*AGGREGATIONS)
+    hashes = _visit_hashes(with_keys, [_K1, _K2]) if count_copies else None
+    packed, copies = _collect(grouped, hashes)
     if any(categories[c].to_series().len() >= (1 << _TEXT_BITS) - 1 for c in KEY_TEXTS):
         return None
     schema = lf.collect_schema()
     dtypes = {k: schema[k] for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW)}
-    names = [a.meta.output_name() for a in aggs]
-    return _unpacked(packed, dtypes, categories).select(*keys, Col.ERROR_VALUE, *names)
+    names = [a.meta.output_name() for a in AGGREGATIONS]
+    facts = _unpacked(packed, dtypes, categories).select(*keys, Col.ERROR_VALUE, *names)
+    return Fold(facts, copies)
 
 
 def _ids_fit(*tables: pl.DataFrame) -> bool:

@@ -119,13 +119,14 @@ def _fold_visits(
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
         while True:
             parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
-            facts = facts_mod.fold_to_facts(
+            fold = facts_mod.fold_to_facts(
                 parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
             )
-            if trim or not untidy(parsed, facts[facts_mod.ERROR_CODE]):
+            if trim or not untidy(parsed, fold.facts[facts_mod.ERROR_CODE]):
                 break
             trim = True
-        if int(facts[facts_mod.EXTRA_COPIES].sum() or 0) > 0:  # identical visits: list them
+        facts = fold.facts
+        if fold.may_have_copies:  # identical visits: count and list them
             counts = count_visits(parsed.frame).collect(engine="streaming")
             facts = facts_mod.fold_to_facts(
                 split_copies(counts).lazy(),
@@ -134,7 +135,7 @@ def _fold_visits(
                 months,
                 cutoff,
                 count_copies=False,
-            )
+            ).facts
             del counts
         decoded = facts_mod.decode_facts(facts, parsed.errors)
         return error_values(visit_src.frame, decoded, parsed.errors), parsed
