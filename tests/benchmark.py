@@ -97,8 +97,10 @@ def bench_size(millions: float, runs: int, fmt: str = "csv") -> dict[str, object
         "--stille",
         "--udelad-ugyldige",
     ]
-    parse = [run_measured(read_csv_cmd(path)) for _ in range(runs)]
-    full = [run_measured(beregn) for _ in range(runs)]
+    parse, full = [], []
+    for _ in range(runs):  # alternating, so a busy spell of the machine hits both alike
+        parse.append(run_measured(read_csv_cmd(path)))
+        full.append(run_measured(beregn))
     t_parse = statistics.median(p[0] for p in parse)
     t_full = statistics.median(f[0] for f in full)
     return {

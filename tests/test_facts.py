@@ -29,6 +29,13 @@ A;12-01-2025;23:30;30;SEL §85;SSH;Øst;leveret
 def _fold(
     model: Path, months: bool, cutoff: dt.date | None, packed: bool
 ) -> tuple[pl.DataFrame, ParsedVisits]:
+    fold, parsed = _fold_with_copies(model, months, cutoff, packed)
+    return fold.facts, parsed
+
+
+def _fold_with_copies(
+    model: Path, months: bool, cutoff: dt.date | None, packed: bool
+) -> tuple[facts_mod.Fold, ParsedVisits]:
     cfg, visit_src, grant_src = load(model, None, None)
     assert cfg.periode.fra is not None and cfg.periode.til is not None
     period = (cfg.periode.fra, cfg.periode.til)
@@ -39,16 +46,16 @@ def _fold(
         window_candidates(segments, cfg, period[1]), WIN_START, WIN_END
     )
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
-    facts = facts_mod.fold_to_facts(
+    fold = facts_mod.fold_to_facts(
         parsed.frame,
         seg_slots,
         win_slots,
         months,
         cutoff,
         categories=parsed.categories if packed else None,
-    ).facts
-    texts = facts.with_columns(pl.col(c).cast(pl.String) for c in KEY_TEXTS)
-    return texts.sort(pl.all(), nulls_last=True), parsed
+    )
+    texts = fold.facts.with_columns(pl.col(c).cast(pl.String) for c in KEY_TEXTS)
+    return facts_mod.Fold(texts.sort(pl.all(), nulls_last=True), fold.may_have_copies), parsed
 
 
 def _same_both_ways(model: Path, months: bool, cutoff: dt.date | None) -> pl.DataFrame:
@@ -153,3 +160,16 @@ def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, monkeypatch: pytest.M
     assert trims == [False]
     # 16 rows: one cancelled, one at night, one under SEL §86 (outside the course types)
     assert int(result.visits[Col.N_VISITS].sum()) == 13
+
+
+@pytest.mark.parametrize("packed", [True, False])
+def test_copies_are_seen_and_a_clean_file_raises_no_alarm(tiny: Path, packed: bool) -> None:
+    """The sample of 195 055 visits has no identical lines: no false alarm (it would send every
+    run down the per-visit path). One line twice in the tiny file is seen, packed or not."""
+    sample = ROOT / "configs" / "eksempel.yaml"
+    assert not _fold_with_copies(sample, False, None, packed)[0].may_have_copies
+    assert not _fold_with_copies(tiny, False, None, packed)[0].may_have_copies
+    visits = tiny.parent / "leverancer.csv"
+    lines = visits.read_text(encoding="utf-8").splitlines()
+    visits.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
+    assert _fold_with_copies(tiny, False, None, packed)[0].may_have_copies
