@@ -102,16 +102,18 @@ def test_too_many_texts_for_the_packing_fall_back_to_plain(
 
 
 def _spaced(visits: str) -> str:
-    """The tiny visits with surrounding spaces in later rows: id, team, paragraph, staff group
-    and status (each a value the untrimmed parse reads as another value)."""
+    """The tiny visits with surrounding spaces in later rows: id, team, paragraph, staff group,
+    status, minutes and date (each a value the untrimmed parse reads as another value)."""
     lines = visits.splitlines()
     lines[8] = lines[8].replace("C;", " C;").replace(";Syd;", ";Syd ;")
     lines[9] = lines[9].replace("SEL §83;SSH", "SEL §83 ; SSH")
     lines[10] = lines[10].replace("leveret", "leveret ")
+    lines[11] = lines[11].replace(";60;", "; 60;")
+    lines[12] = lines[12].replace("14-01-2025", "14-01-2025 ")
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("row", [8, 9, 10])
+@pytest.mark.parametrize("row", [8, 9, 10, 11, 12])
 def test_spaces_after_the_sample_give_the_same_result_as_a_clean_file(
     tiny: Path, monkeypatch: pytest.MonkeyPatch, row: int
 ) -> None:

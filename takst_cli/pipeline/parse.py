@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.models import (
     ERR_ABSURD_MINUTES,
+    ERR_CLINIC,
     ERR_DATE,
     ERR_END_BEFORE_START,
     ERR_HOURS,
@@ -25,6 +26,7 @@ from takst_cli.models import (
     ERR_OUTSIDE,
     ERR_SHIFT,
     ERR_STAFF,
+    ERR_STAMP,
     ERR_STATUS,
     ERR_TIME,
     ERR_TYPE,
@@ -385,10 +387,10 @@ def parse_visits(
         (pl.col(STATUS_CODE).is_null(), ERR_STATUS, Col.STATUS),
         (
             (pl.col("_raw_stamp") != "") & pl.col(Col.AFLYST_TIDSPUNKT).is_null(),
-            "ugyldigt aflysningstidspunkt",
+            ERR_STAMP,
             Col.AFLYST_TIDSPUNKT,
         ),
-        (pl.col(Col.KLINIK).is_null(), "ugyldig klinik-markering", Col.KLINIK),
+        (pl.col(Col.KLINIK).is_null(), ERR_CLINIC, Col.KLINIK),
         (pl.col(Col.PARAGRAF).is_null(), ERR_MISSING, None),
         (pl.col(Col.TEAM).is_null(), ERR_MISSING, None),
         (
@@ -444,21 +446,34 @@ def parse_visits(
     return ParsedVisits(frame, [(why, field) for _, why, field in checks], categories)
 
 
+# Reasons a value may get only for the spaces around it, when read untrimmed.
+_UNTRIMMED_REASONS = (
+    ERR_DATE,
+    ERR_MINUTES,
+    ERR_TIME,
+    ERR_SHIFT,
+    ERR_STATUS,
+    ERR_CLINIC,
+    ERR_STAMP,
+)
+
+
+def trimmed(formats: Mapping[str, ColumnFormat]) -> dict[str, ColumnFormat]:
+    """The formats, each also trimming its values."""
+    return {name: replace(fmt, strip=True) for name, fmt in formats.items()}
+
+
 def untidy(parsed: ParsedVisits, error_codes: pl.Series) -> bool:
     """Whether visits parsed untrimmed may have read a value with surrounding spaces as another
-    value: spaces in the ids or text keys seen, or shift, status or clinic values not known
-    (' ja' is not 'ja'). Then the visits are parsed again, trimmed. Read while `parsed.frame`
-    lives: categories are kept only as long as a frame uses them."""
+    value: spaces in the ids or text keys seen, or a date, time, number, shift, status or clinic
+    value not understood (' ja' is not 'ja'). Then the visits are parsed again, trimmed. Read
+    while `parsed.frame` lives: categories are kept only as long as a frame uses them."""
     for categories in parsed.categories.values():
         seen = categories.to_series()
         if (seen != seen.str.strip_chars()).any():
             return True
-    unknown = [
-        k
-        for k, (_, field) in enumerate(parsed.errors, start=1)
-        if field in (Col.VAGT, Col.STATUS, Col.KLINIK)
-    ]
-    return bool(error_codes.is_in(unknown).any())
+    suspect = [k for k, (why, _) in enumerate(parsed.errors, start=1) if why in _UNTRIMMED_REASONS]
+    return bool(error_codes.is_in(suspect).any())
 
 
 def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:

@@ -28,6 +28,7 @@ from takst_cli.pipeline.parse import (
     parse_grants,
     parse_visits,
     sample_formats,
+    trimmed,
     untidy,
 )
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
@@ -118,6 +119,7 @@ def _fold_visits(
         formats = sample_formats(visit_src.frame, present)
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
         while True:
+            formats = trimmed(formats) if trim else formats
             parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
             fold = facts_mod.fold_to_facts(
                 parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
