@@ -311,7 +311,8 @@ def _fold_packed(
         pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
     )
     grouped = with_keys.group_by(_K1, _K2).agg(*AGGREGATIONS)
-    hashes = _visit_hashes(with_keys, [_K1, _K2]) if count_copies else None
+    # K1 (segment, window, month) follows from the citizen and day the hash has already
+    hashes = _visit_hashes(with_keys, [_K2]) if count_copies else None
     packed, copies = _collect(grouped, hashes)
     if any(categories[c].to_series().len() >= (1 << _TEXT_BITS) - 1 for c in KEY_TEXTS):
         return None
