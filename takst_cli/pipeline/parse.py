@@ -226,7 +226,7 @@ class ParsedVisits:
 
     frame: pl.LazyFrame
     errors: list[tuple[str, str | None]]
-    # each text key's own categories: small, dense codes (what facts.fold packs into a key)
+    # the citizen's and each text key's own categories (dense codes, and the values seen)
     categories: Mapping[str, pl.Categories]
 
 
@@ -338,8 +338,9 @@ def parse_visits(
     )
     staff = [g.navn for g in cfg.timepris.faggrupper]
     # Text keys become categoricals: the group-by over millions of visits hashes integers.
-    # Team, paragraph and staff group each get categories of their own, fresh for this run,
-    # so their codes count from 0 (the citizen ids share the global ones with the grants).
+    # Citizen, team, paragraph and staff group each get categories of their own, fresh for
+    # this run: their codes count from 0 (the fold packs them into its keys), and `untidy`
+    # can read off the values seen.
     categories = {c: pl.Categories.random() for c in (Col.BORGER, *KEY_TEXTS)}
     typed = raw.with_columns(
         *[dense(c).cast(pl.Categorical(categories[c])).alias(c) for c in (Col.BORGER, *KEY_TEXTS)],
