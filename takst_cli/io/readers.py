@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -33,11 +33,19 @@ class SourceTable:
     path: Path
     frame: pl.LazyFrame
     headers: dict[str, str]  # field → header found in the file
-    digest: Future[str]  # SHA-256, computed in a thread while the data is read
+    _digest: list[Future[str]] = field(default_factory=list, repr=False, compare=False)
+
+    def start_checksum(self) -> Future[str]:
+        """The file's SHA-256, computed in a thread, started once. A run starts it after the
+        visits' streaming pass (which keeps both cores busy), so it takes the core that the
+        single-threaded rest of the run leaves idle."""
+        if not self._digest:
+            self._digest.append(_HASHER.submit(file_digest, self.path))
+        return self._digest[0]
 
     @property
     def sha256(self) -> str:
-        return self.digest.result()
+        return self.start_checksum().result()
 
     @property
     def name(self) -> str:
@@ -131,14 +139,14 @@ def _match_headers(
     folded = {h.strip().casefold(): h for h in found}
     matched: dict[str, str] = {}
     missing: list[str] = []
-    for field, required in fields.items():
-        header = wanted[field]
+    for name, required in fields.items():
+        header = wanted[name]
         if header in found:
-            matched[field] = header
+            matched[name] = header
         elif header.strip().casefold() in folded:
-            matched[field] = folded[header.strip().casefold()]
+            matched[name] = folded[header.strip().casefold()]
         elif required:
-            missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
+            missing.append(f"'{header}' ({name})" if header != name else f"'{header}'")
     if missing:
         where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
         shown = ", ".join(f"'{h}'" for h in found if h != Col.ROW)
@@ -183,7 +191,7 @@ def read_table(
         pl.col(Col.ROW).cast(pl.Int64),
         *[pl.col(header).alias(field) for field, header in matched.items()],
     )
-    return SourceTable(label, path, frame, matched, _HASHER.submit(file_digest, path))
+    return SourceTable(label, path, frame, matched)
 
 
 @contextmanager
