@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
 from rich.measure import Measurement
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from takst_cli.errors import mask_cpr
@@ -90,12 +91,15 @@ def render_error(console: Console, lines: list[str]) -> None:
 
 
 @contextmanager
-def working(text: str) -> Iterator[None]:
-    """A spinner with what is being done, on stderr, only when a person is watching (a
-    terminal); in a pipe, a log or cron nothing is printed."""
+def working(text: str) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr with the stage being worked on and the time it has taken, only when
+    a person is watching (stdout and stderr both a terminal); in a pipe, a log or cron nothing
+    is printed. Yields the function that names the next stage."""
     console = make_console(stderr=True)
-    if not console.is_terminal:
-        yield
+    if not (console.is_terminal and make_console().is_terminal):
+        yield lambda _: None
         return
-    with console.status(text, spinner="dots"):
-        yield
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(text, total=None)
+        yield lambda stage: progress.update(task, description=stage)

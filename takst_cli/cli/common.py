@@ -142,8 +142,8 @@ def calculate(
     from takst_cli.render import working
 
     cfg, visit_src, grant_src = load(config, visits, grants)
-    with working(f"Læser {visit_src.name} og {grant_src.name} og beregner …"):
-        return run(cfg, visit_src, grant_src, exclude_invalid, months=months, cutoff=cutoff)
+    with working(f"Læser {grant_src.name} …") as stage:
+        return run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stage)
 
 
 def table_command(
@@ -194,7 +194,7 @@ def emit(
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
     it, so the same inputs give byte-identical files)."""
     from takst_cli.io.writers import check_writable, write_files, write_workbook
-    from takst_cli.render import make_console, render_tables
+    from takst_cli.render import make_console, render_tables, working
 
     if fmt is None and out is not None:
         fmt = OutFormat.xlsx if out.suffix.lower() == ".xlsx" else OutFormat.csv
@@ -210,7 +210,8 @@ def emit(
         return
     if fmt == OutFormat.xlsx:
         check_writable(out, overwrite)
-        write_workbook(out, full(now()))
+        with working(f"Skriver {out.name} …"):
+            write_workbook(out, full(now()))
         written = [out]
     else:
         written = write_files(out, full(None), fmt.value, overwrite)

@@ -4,6 +4,7 @@ facts, the rest works on those."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -115,6 +116,7 @@ def _fold_visits(
     win_slots: pl.DataFrame,
     months: bool,
     cutoff: dt.date | None,
+    progress: Callable[[str], None],
 ) -> tuple[pl.DataFrame, ParsedVisits]:
     """The visits folded to decoded facts (with the offending text of invalid rows), and the
     parse they came from. Untrimmed first where the sample allows, trimmed where that was not
@@ -123,6 +125,8 @@ def _fold_visits(
     with reading(visit_src.name):
         formats = sample_formats(visit_src.frame, present)
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
+        megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
+        progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
         while True:
             formats = trimmed(formats) if trim else formats
             parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
@@ -132,8 +136,10 @@ def _fold_visits(
             if trim or not untidy(parsed, fold.facts[facts_mod.ERROR_CODE]):
                 break
             trim = True
+            progress(f"Læser {visit_src.name} igen, med mellemrum omkring værdierne fjernet …")
         facts = fold.facts
         if fold.may_have_copies:  # identical visits: count and list them
+            progress(f"Finder ens besøg i {visit_src.name} …")
             counts = count_visits(parsed.frame).collect(engine="streaming")
             facts = facts_mod.fold_to_facts(
                 split_copies(counts).lazy(),
@@ -155,13 +161,15 @@ def run(
     exclude_invalid: bool = False,
     months: bool = False,
     cutoff: dt.date | None = None,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs.
 
     The grants (small) are read first; the visits are then folded to facts in one streaming
     pass. Only an export with identical visits takes the slower per-visit path, which lists
     the copies. `months`/`cutoff` add the month and 'on or before the date' to the facts, for
-    the follow-up."""
+    the follow-up. `progress` is told each stage as it starts."""
+    progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     with reading(grant_src.name):
         grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
@@ -174,7 +182,10 @@ def run(
     seg_slots = facts_mod.segment_slots(segments)
     win_slots = facts_mod.window_slots(candidates, WIN_START, WIN_END)
 
-    facts, parsed = _fold_visits(cfg, visit_src, period, seg_slots, win_slots, months, cutoff)
+    facts, parsed = _fold_visits(
+        cfg, visit_src, period, seg_slots, win_slots, months, cutoff, progress
+    )
+    progress("Beregner timepriser, forløbstakster og r …")
     digests = visit_src.start_checksum(), grant_src.start_checksum()
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
