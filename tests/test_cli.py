@@ -212,3 +212,13 @@ def test_fordeling_and_budget_commands(tiny: Path) -> None:
     res = invoke("budget", "--config", str(tiny))
     assert res.exit_code == 0, res.output
     assert "Teambudgetter 2026" in res.stdout and "Budget pr. måned 2026" in res.stdout
+
+
+def test_progress_is_silent_when_nobody_watches(capsys: pytest.CaptureFixture[str]) -> None:
+    """In a pipe, a log or cron the stage names print nothing (stdout and stderr are captured,
+    so neither is a terminal here)."""
+    from takst_cli.render import working
+
+    with working("Læser …") as stage:
+        stage("Beregner …")
+    assert capsys.readouterr() == ("", "")
