@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from takst_cli.cli.common import load
 from takst_cli.models import Col
@@ -175,3 +177,51 @@ def test_copies_are_seen_and_a_clean_file_raises_no_alarm(tiny: Path, packed: bo
     lines = visits.read_text(encoding="utf-8").splitlines()
     visits.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
     assert _fold_with_copies(tiny, False, None, packed)[0].may_have_copies
+
+
+# Per column: values a clean export has, then values that are wrong, spaced or out of range.
+_CELLS = {
+    "borger_id": (["A", "B", "C", "F", "Z"], [" A", ""]),
+    "dato": (
+        ["06-01-2025", "13-01-2025", "28-02-2025", "30-03-2025"],
+        ["01-06-2026", "31-02-2025"],
+    ),
+    "start": (["08:00", "16:30", "23:00", "02:00", ""], ["25:61", " 08:00"]),
+    "minutter": (["30", "45,5", "0", "60"], ["-5", "abc", "2000", ""]),
+    "paragraf": (["SEL §83", "SUL §138", "SEL §86"], ["SEL §83 ", ""]),
+    "faggruppe": (["SSH", "SPL"], ["Pedel", " SSH"]),
+    "team": (["Nord", "Syd", "Øst"], ["Nord "]),
+    "status": (["leveret", "aflyst", "Leveret"], ["måske", ""]),
+    "vagt": (["", "dag", "aften", "nat", "Weekend"], ["morgen"]),
+    "klinik": (["", "nej", "ja", "X"], ["kanske"]),
+    "aflyst_tidspunkt": (["", "05-01-2025 10:00", "27-02-2025 15:30", "12-03-2025"], ["igår"]),
+    "aflyst_af": (["", "borger", "Pårørende", "hjemmeplejen"], []),
+}
+# mostly clean cells, so that rows that pass every check (and are cancelled in time) are common
+_ROW = st.fixed_dictionaries(
+    {k: st.sampled_from(clean * 12 + bad) for k, (clean, bad) in _CELLS.items()}
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(_ROW, min_size=1, max_size=40))
+def test_packed_equals_plain_on_any_small_export(rows: list[dict[str, str]]) -> None:
+    """Whatever the rows (valid, invalid, spaced, outside the period, copies of each other),
+    the packed fold and the plain group-by give the same facts, months and date included."""
+    import tempfile
+
+    from tests.conftest import TINY_GRANTS, TINY_MODEL
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        header = ";".join(_CELLS)
+        lines = [";".join(r[k] for k in _CELLS) for r in rows]
+        (folder / "leverancer.csv").write_text("\n".join([header, *lines]) + "\n", "utf-8")
+        (folder / "visitationer.csv").write_text(TINY_GRANTS, encoding="utf-8")
+        (folder / "model.yaml").write_text(TINY_MODEL, encoding="utf-8")
+        cutoff = dt.date(2025, 2, 15)
+        plain, _ = _fold_with_copies(folder / "model.yaml", True, cutoff, packed=False)
+        packed, _ = _fold_with_copies(folder / "model.yaml", True, cutoff, packed=True)
+        assert packed.facts.equals(plain.facts, null_equal=True)
+        assert packed.may_have_copies == plain.may_have_copies
+        assert int(packed.facts[Col.N_VISITS].sum()) == len(rows)
