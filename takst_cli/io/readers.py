@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -33,19 +33,11 @@ class SourceTable:
     path: Path
     frame: pl.LazyFrame
     headers: dict[str, str]  # field → header found in the file
-    _digest: list[Future[str]] = field(default_factory=list, repr=False, compare=False)
-
-    def start_checksum(self) -> Future[str]:
-        """The file's SHA-256, computed in a thread, started once. A run starts it after the
-        visits' streaming pass (which keeps both cores busy), so it takes the core that the
-        single-threaded rest of the run leaves idle."""
-        if not self._digest:
-            self._digest.append(_HASHER.submit(file_digest, self.path))
-        return self._digest[0]
+    digest: Future[str]  # SHA-256, computed in a thread while the data is read
 
     @property
     def sha256(self) -> str:
-        return self.start_checksum().result()
+        return self.digest.result()
 
     @property
     def name(self) -> str:
@@ -139,14 +131,14 @@ def _match_headers(
     folded = {h.strip().casefold(): h for h in found}
     matched: dict[str, str] = {}
     missing: list[str] = []
-    for name, required in fields.items():
-        header = wanted[name]
+    for field, required in fields.items():
+        header = wanted[field]
         if header in found:
-            matched[name] = header
+            matched[field] = header
         elif header.strip().casefold() in folded:
-            matched[name] = folded[header.strip().casefold()]
+            matched[field] = folded[header.strip().casefold()]
         elif required:
-            missing.append(f"'{header}' ({name})" if header != name else f"'{header}'")
+            missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
     if missing:
         where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
         shown = ", ".join(f"'{h}'" for h in found if h != Col.ROW)
@@ -191,7 +183,7 @@ def read_table(
         pl.col(Col.ROW).cast(pl.Int64),
         *[pl.col(header).alias(field) for field, header in matched.items()],
     )
-    return SourceTable(label, path, frame, matched)
+    return SourceTable(label, path, frame, matched, _HASHER.submit(file_digest, path))
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 import polars as pl
@@ -52,12 +51,8 @@ MAX_LISTED = 20
 class InputInfo:
     label: str
     name: str
-    digest: Future[str]  # SHA-256, still being computed while the run goes on
+    sha256: str
     rows: int
-
-    @property
-    def sha256(self) -> str:
-        return self.digest.result()
 
 
 @dataclass(frozen=True)
@@ -186,7 +181,6 @@ def run(
         cfg, visit_src, period, seg_slots, win_slots, months, cutoff, progress
     )
     progress("Beregner timepriser, forløbstakster og r …")
-    digests = visit_src.start_checksum(), grant_src.start_checksum()
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
             f"{visit_src.name}: filen har overskrifter, men ingen datarækker ({visit_src.label})"
@@ -236,8 +230,10 @@ def run(
         grants, grant_src.name, segments.height, segments[Col.COURSE_ID].n_unique()
     )
     inputs = [
-        InputInfo(visit_src.label, visit_src.name, digests[0], int(facts[Col.N_VISITS].sum() or 0)),
-        InputInfo(grant_src.label, grant_src.name, digests[1], grants.height),
+        InputInfo(
+            visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
+        ),
+        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
     ]
     cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(
