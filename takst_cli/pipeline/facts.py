@@ -310,7 +310,10 @@ def _fold_packed(
         pl.when(error > 0).then(pl.col(Col.ROW)).otherwise(_pack(_K1_FIELDS, set(keys))).alias(_K1),
         pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
     )
-    grouped = with_keys.group_by(_K1, _K2).agg(*AGGREGATIONS)
+    # one visit per row: the count is the group's length
+    grouped = with_keys.group_by(_K1, _K2).agg(
+        pl.col(Col.MINUTTER).fill_nan(None).sum(), pl.len().alias(Col.N_VISITS)
+    )
     # K1 (segment, window, month) follows from the citizen and day the hash has already
     hashes = _visit_hashes(with_keys, [_K2]) if count_copies else None
     packed, copies = _collect(grouped, hashes)

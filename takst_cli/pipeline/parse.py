@@ -426,11 +426,16 @@ def parse_visits(
         .otherwise(pl.lit(0, dtype=pl.UInt8))
     )
     days_before, at = cfg.tildeling.deadline
-    deadline = (pl.col(Col.DATO) - pl.duration(days=days_before)).dt.combine(pl.lit(at))
+    # stamp < (visit day − days) at the clock  ⇔  (stamp + days − clock) falls before the visit
+    # day: worked on the (mostly empty) stamp column instead of building a deadline per visit
+    clock = dt.timedelta(
+        hours=at.hour, minutes=at.minute, seconds=at.second, microseconds=at.microsecond
+    )
+    shifted = pl.col(Col.AFLYST_TIDSPUNKT) + pl.lit(dt.timedelta(days=days_before) - clock)
     timely = (
         (pl.col(STATUS_CODE) == 1)
         & pl.col(Col.AFLYST_AF).is_in(list(_cases(dict.fromkeys(_CITIZEN_WORDS, True))))
-        & (pl.col(Col.AFLYST_TIDSPUNKT) < deadline)
+        & (shifted.dt.date() < pl.col(Col.DATO))
     ).fill_null(False)
     error = _first_code([c for c, _, _ in checks])
     frame = (
