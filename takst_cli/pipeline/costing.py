@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 import polars as pl
 
@@ -63,11 +64,21 @@ class Pricer:
     def price(self, grouped: pl.DataFrame, keys: list[str]) -> dict[tuple[Hashable, ...], Cost]:
         """`grouped` has `keys` + PRICE_KEYS + minutter; returns a Cost per key tuple."""
         out: dict[tuple[Hashable, ...], Cost] = {}
-        for row in grouped.select(*keys, *PRICE_KEYS, Col.MINUTTER).iter_rows():
-            key = tuple(row[: len(keys)])
-            group, shift, clinic, minutes = row[len(keys) :]
+        columns = [grouped[c].to_list() for c in (*keys, *PRICE_KEYS, Col.MINUTTER)]
+        key_columns = columns[: len(keys)]
+        groups, shifts, clinics, minutes_sums = columns[len(keys) :]
+        for key, group, shift, clinic, minutes in zip(
+            zip(*key_columns, strict=True) if keys else repeat((), grouped.height),
+            groups,
+            shifts,
+            clinics,
+            minutes_sums,
+            strict=True,
+        ):
             m = Decimal(repr(float(minutes)))
-            c = out.setdefault(key, Cost())
+            c = out.get(key)
+            if c is None:
+                c = out[key] = Cost()
             amount = m * self.rates[(group, shift, bool(clinic))] / 60
             c.minutes += m
             c.cost += amount
