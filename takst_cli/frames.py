@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -19,3 +19,9 @@ def rows_frame(rows: Iterable[Sequence[Any]], schema: Mapping[str, Any]) -> pl.D
             for (name, dtype), values in zip(schema.items(), columns, strict=True)
         ]
     )
+
+
+def column_rows(frame: pl.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of `columns` as tuples, read column by column: several times faster than
+    DataFrame.iter_rows on the tens of thousands of course segments of a large municipality."""
+    return zip(*(frame[c].to_list() for c in columns), strict=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
-from takst_cli.frames import rows_frame
+from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline.funding import PARTS, TeamFundingResult, own_parts, year_share
@@ -68,7 +68,7 @@ def compute_budget(
         amount = sum(
             (
                 Decimal(d) / 7 * scale * t
-                for d, t in grp.select(Col.DAYS, "takst").iter_rows()
+                for d, t in column_rows(grp, Col.DAYS, "takst")
                 if t is not None
             ),
             ZERO,

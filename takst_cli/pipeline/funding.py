@@ -11,7 +11,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig, TeamFunding
 from takst_cli.errors import DataError
-from takst_cli.frames import rows_frame
+from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
@@ -91,9 +91,9 @@ def segment_tariffs(
     individual = cell_visits.filter(pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
     own = pricer.price(sum_minutes(individual, [SEGMENT_ID]), [SEGMENT_ID])
     rows = []
-    for seg_id, team, ctype, phase, level, days in segments.select(
-        SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
-    ).iter_rows():
+    for seg_id, team, ctype, phase, level, days in column_rows(
+        segments, SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
+    ):
         if ctype == CourseType.INDIVIDUEL.value:
             c = own.get((seg_id,), Cost())
             basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
@@ -120,7 +120,7 @@ def course_funding(
 ) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """Per team: (Σ weeks × tariff × scale, weeks × scale, untariffed weeks × scale)."""
     out: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
-    for team, days, tariff in seg_tariffs.select(Col.TEAM, Col.DAYS, "takst").iter_rows():
+    for team, days, tariff in column_rows(seg_tariffs, Col.TEAM, Col.DAYS, "takst"):
         weeks = Decimal(days) / 7 * scale
         amount, total_weeks, missing = out.get(team, (ZERO, ZERO, ZERO))
         if tariff is None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
-from takst_cli.frames import rows_frame
+from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import P1_END
@@ -105,10 +105,8 @@ def estimate_reduction(
     rows = []
     total_cost = total_cf = total_weeks = Decimal(0)
     left = 0
-    for course_id, team, level, granted, days in (
-        known.select(Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.VISITERET_UGE, Col.DAYS)
-        .sort(Col.COURSE_ID)
-        .iter_rows()
+    for course_id, team, level, granted, days in column_rows(
+        known.sort(Col.COURSE_ID), Col.COURSE_ID, Col.TEAM, Col.LEVEL, Col.VISITERET_UGE, Col.DAYS
     ):
         weeks = Decimal(days) / 7
         c = costs.get((course_id,))
