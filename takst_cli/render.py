@@ -99,7 +99,7 @@ def working(text: str) -> Iterator[Callable[[str], None]]:
     if not (console.is_terminal and make_console().is_terminal):
         yield lambda _: None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(text, total=None)
         yield lambda stage: progress.update(task, description=stage)
