@@ -31,7 +31,8 @@ from takst_cli.pipeline.parse import (
 WINDOW_ID = "vindue_id"  # the development course whose after-window holds the visit
 MONTH = "maaned"  # first day of the visit's month
 UP_TO_DATE = "til_dato"  # on or before the follow-up date
-_KEYS = [
+# What a fact is grouped by besides its segment, window and month: every key of a visit.
+KEYS = [
     Col.TEAM,
     Col.PARAGRAF,
     Col.FAGGRUPPE,
@@ -287,7 +288,7 @@ def fold_to_facts(
     """
     lf = _with_lookups(visits, seg_slots, win_slots, months, cutoff)
     extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
-    keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *_KEYS]
+    keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *KEYS]
     one_per_row = Col.N_VISITS not in visits.collect_schema()
     if one_per_row and categories is not None and _ids_fit(seg_slots, win_slots):
         fold = _fold_packed(lf, keys, categories, count_copies)

@@ -7,31 +7,15 @@ from __future__ import annotations
 import polars as pl
 
 from takst_cli.models import Col
+from takst_cli.pipeline.facts import KEYS
 from takst_cli.pipeline.parse import (
     DUPLICATE_CODE,
     ERROR_CODE,
     REASON_CODE,
-    SHIFT_CODE,
-    STATUS_CODE,
 )
 
 # A visit is the same visit when all this is equal (its clock and minutes included).
-_VISIT = [
-    Col.BORGER,
-    Col.DATO,
-    Col.TEAM,
-    Col.PARAGRAF,
-    Col.FAGGRUPPE,
-    SHIFT_CODE,
-    Col.KLINIK,
-    STATUS_CODE,
-    Col.TIMELY,
-    REASON_CODE,
-    ERROR_CODE,
-    Col.ERROR_ROW,
-    Col.START,
-    Col.MINUTTER,
-]
+_VISIT = [Col.BORGER, Col.DATO, *KEYS, Col.START, Col.MINUTTER]
 FIRST_ROW = "foerste_raekke"
 
 
