@@ -115,31 +115,40 @@ def _spaced(visits: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture
+def trims(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """How each parse of the visits in a run was asked to trim (False = untrimmed first)."""
+    from takst_cli.pipeline import run
+
+    asked: list[bool] = []
+    real = run.parse_visits
+
+    def spy(*args: object) -> ParsedVisits:
+        asked.append(bool(args[-1]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "parse_visits", spy)
+    return asked
+
+
 @pytest.mark.parametrize("row", [8, 9, 10, 11, 12])
 def test_spaces_after_the_sample_give_the_same_result_as_a_clean_file(
-    tiny: Path, monkeypatch: pytest.MonkeyPatch, row: int
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, trims: list[bool], row: int
 ) -> None:
     """The sample (first 3 rows here) shows no spaces, so the visits are parsed untrimmed first;
     a spaced value further down must send the run through the trimmed parse, not be miscounted."""
-    from takst_cli.pipeline import parse, run
+    from takst_cli.pipeline import parse
 
     from .helpers import run_model
 
     clean = run_model(tiny)
+    trims.clear()  # the clean run's own parse
     visits = tiny.parent / "leverancer.csv"
     lines = visits.read_text(encoding="utf-8").splitlines()
     spaced_lines = _spaced("\n".join(lines)).splitlines()
     lines[row] = spaced_lines[row]
     visits.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(parse, "SAMPLE_ROWS", 3)
-    trims: list[bool] = []
-    real = run.parse_visits
-
-    def spy(*args: object) -> ParsedVisits:
-        trims.append(bool(args[-1]))
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(run, "parse_visits", spy)
     spaced = run_model(tiny)
     assert trims == [False, True]
     assert spaced.invalid == []
@@ -147,19 +156,9 @@ def test_spaces_after_the_sample_give_the_same_result_as_a_clean_file(
     assert spaced.quality == clean.quality
 
 
-def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from takst_cli.pipeline import run
-
+def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, trims: list[bool]) -> None:
     from .helpers import run_model
 
-    trims: list[bool] = []
-    real = run.parse_visits
-
-    def spy(*args: object) -> ParsedVisits:
-        trims.append(bool(args[-1]))
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(run, "parse_visits", spy)
     result = run_model(tiny)
     assert trims == [False]
     # 16 rows: one cancelled, one at night, one under SEL §86 (outside the course types)
