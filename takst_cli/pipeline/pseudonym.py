@@ -12,7 +12,7 @@ import polars as pl
 
 from takst_cli.models import Col
 
-CPR_SHAPE = r"^\d{6}-?\d{4}$"
+CPR_SHAPE = r"^\d{6}[- ]?\d{4}$"  # with a dash, a space (`040443 1111`) or neither
 KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"
 
 
@@ -35,7 +35,10 @@ def pseudonymise(frames: list[pl.DataFrame], key: bytes) -> list[pl.DataFrame]:
     if not ids:
         return frames
     mapping = {
-        cpr: "P" + hmac.new(key, cpr.replace("-", "").encode(), hashlib.sha256).hexdigest()[:16]
+        cpr: "P"
+        + hmac.new(key, cpr.replace("-", "").replace(" ", "").encode(), hashlib.sha256).hexdigest()[
+            :16
+        ]
         for cpr in ids
     }
     return [f.with_columns(pl.col(Col.BORGER).replace(mapping)) for f in frames]

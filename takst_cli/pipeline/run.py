@@ -22,8 +22,15 @@ from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, c
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.parse import (
+    BUDGET_KINDS,
     DENSE_TEXTS,
+    GRANT_KINDS,
+    Notation,
     ParsedVisits,
+    columns_to_read_whole,
+    cpr_column,
+    ids_written_otherwise,
+    normal_ids,
     parse_budgets,
     parse_date,
     parse_grants,
@@ -31,6 +38,8 @@ from takst_cli.pipeline.parse import (
     sample_formats,
     trimmed,
     untidy,
+    whole_formats,
+    with_normal_ids,
 )
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
@@ -78,9 +87,15 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
         with reading(visits.name):
-            span = visits.frame.select(
-                parse_date(Col.DATO).min().alias("a"), parse_date(Col.DATO).max().alias("b")
-            ).collect(engine="streaming")
+            date = parse_date(
+                Col.DATO,
+                whole_formats(visits.frame, {Col.DATO: "date"}, Notation.of(cfg), visits.name)[
+                    Col.DATO
+                ],
+            )
+            span = visits.frame.select(date.min().alias("a"), date.max().alias("b")).collect(
+                engine="streaming"
+            )
         lo, hi = span.row(0)
         if lo is None:
             raise DataError(f"{visits.name}: ingen gyldige datoer; perioden kan ikke bestemmes")
@@ -117,21 +132,43 @@ def _fold_visits(
     parse they came from. Untrimmed first where the sample allows, trimmed where that was not
     enough; the per-visit path only where identical visits must be listed."""
     present = set(visit_src.headers)
+    notation = Notation.of(cfg)
     with reading(visit_src.name):
-        formats = sample_formats(visit_src.frame, present)
+        formats = sample_formats(visit_src.frame, present, notation)
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
+        ids: bool | None = None  # citizen ids as written, until some are seen written otherwise
         megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
         progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
         while True:
             formats = trimmed(formats) if trim else formats
-            parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
+            parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim, ids=ids)
             fold = facts_mod.fold_to_facts(
                 parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
             )
-            if trim or not untidy(parsed, fold.facts[facts_mod.ERROR_CODE]):
+            # Read again, at most once per cause, where the first read may have misread: values
+            # with spaces around them, ids written otherwise (`normal_ids`), a sampled format
+            # that failed on some row (re-checked against the whole column).
+            codes = fold.facts[facts_mod.ERROR_CODE]
+            again: list[str] = []
+            if not trim and untidy(parsed, codes):
+                trim = True
+                again.append("mellemrum omkring værdierne fjernet")
+            seen = parsed.categories[Col.BORGER].to_series()
+            if ids is None and (cpr := ids_written_otherwise(seen)) is not None:
+                ids = cpr
+                again.append("borger-id'er skrevet ens")
+            whole = columns_to_read_whole(parsed, codes, formats, notation)
+            if whole:
+                formats = {
+                    **formats,
+                    **whole_formats(
+                        visit_src.frame, whole, notation, visit_src.name, visit_src.headers
+                    ),
+                }
+                again.append("datoer, tal og klokkeslæt læst ud fra hele kolonnen")
+            if not again:
                 break
-            trim = True
-            progress(f"Læser {visit_src.name} igen, med mellemrum omkring værdierne fjernet …")
+            progress(f"Læser {visit_src.name} igen, med {' og '.join(again)} …")
         facts = fold.facts
         if fold.may_have_copies:  # identical visits: count and list them
             progress(f"Finder ens besøg i {visit_src.name} …")
@@ -146,7 +183,10 @@ def _fold_visits(
             ).facts
             del counts
         decoded = facts_mod.decode_facts(facts, parsed.errors)
-        return error_values(visit_src.frame, decoded, parsed.errors), parsed
+        listed = error_values(visit_src.frame, decoded, parsed.errors)
+        # the citizens of invalid rows come from the export as written: the same form as the rest
+        cpr = cpr_column(seen) if ids is None else ids
+        return listed.with_columns(normal_ids(Col.BORGER, cpr).alias(Col.BORGER)), parsed
 
 
 def run(
@@ -167,7 +207,13 @@ def run(
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
+        kinds = {c: k for c, k in GRANT_KINDS.items() if c in grant_src.headers}
+        formats = whole_formats(
+            grant_src.frame, kinds, Notation.of(cfg), grant_src.name, grant_src.headers
+        )
+        grants = with_normal_ids(
+            parse_grants(grant_src.frame, set(grant_src.headers), formats).collect()
+        )
     if grants.height == 0:
         raise DataError(
             f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
@@ -269,10 +315,14 @@ def run_funding(r: RunResult) -> FundingRun:
     return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
 
 
-def budget_lines(src: SourceTable, exclude_invalid: bool) -> tuple[list[TeamBudgetLine], set[int]]:
+def budget_lines(
+    src: SourceTable, exclude_invalid: bool, notation: Notation | None = None
+) -> tuple[list[TeamBudgetLine], set[int]]:
     """Team budgets (and spend to date) from a budget file, and the budget years it names."""
     with reading(src.name):
-        rows = parse_budgets(src.frame, set(src.headers)).collect()
+        kinds = {c: k for c, k in BUDGET_KINDS.items() if c in src.headers}
+        formats = whole_formats(src.frame, kinds, notation or Notation(), src.name, src.headers)
+        rows = parse_budgets(src.frame, set(src.headers), formats).collect()
     if rows.height == 0:
         raise DataError(f"{src.name}: filen har overskrifter, men ingen datarækker (budget)")
     invalid = quality.invalid_rows(rows, src.name, Col.ROW)
@@ -301,7 +351,7 @@ def run_followup(
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:
-        lines, years = budget_lines(budget_src, exclude_invalid)
+        lines, years = budget_lines(budget_src, exclude_invalid, Notation.of(r.cfg))
         wrong = sorted(y for y in years if y != date.year)
         if wrong:
             raise DataError(
