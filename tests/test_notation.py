@@ -447,3 +447,20 @@ def test_sampled_date_formats() -> None:
     ]
     century = ColumnFormat(parse._DATE_FORMATS, True, True, whole=True, century=2000)
     assert frame.select(parse_date("d", century)).to_series().to_list()[3] == dt.date(2025, 2, 1)
+
+
+def test_a_point_in_a_decimal_comma_column_is_a_thousands_separator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample shows '60,0' (a decimal comma); '1.500' further down is then 1 500 minutes,
+    which is more than maks_minutter_pr_besoeg (720): an invalid row naming it, never 1,5
+    minutes read without a word."""
+    visits = TINY_VISITS.replace(";60;", ";60,0;").replace(
+        "G;20-01-2025;10:00;30;", "G;20-01-2025;10:00;1.500;"
+    )
+    monkeypatch.setattr(parse, "SAMPLE_ROWS", 3)
+    with pytest.raises(DataError) as err:
+        run_model(_model(tmp_path, visits, TINY_GRANTS))
+    assert [str(p) for p in err.value.problems] == [
+        "leverancer.csv række 17: urimeligt mange minutter ('1.500')"
+    ]
