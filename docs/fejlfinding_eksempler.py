@@ -109,6 +109,16 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     (
+        "Tal, som kolonnen ikke afgør skrivemåden for (1.071)",
+        beregn,
+        {"grants": TINY_GRANTS.replace(";;600\nF", ";;1.071\nF").encode()},
+    ),
+    (
+        "Tocifret årstal",
+        beregn,
+        {"visits": v("07-01-2025;16:00;30", "07-01-25;16:00;30")},
+    ),
+    (
         "Negative eller urimeligt mange minutter",
         beregn,
         {

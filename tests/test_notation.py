@@ -239,7 +239,7 @@ def test_thousands_point_without_a_clue_stops_and_asks_for_talformat(tmp_path: P
         run_model(model)
     message = err.value.message
     assert "visitationer.csv: kolonnen 'visiterede_minutter_uge' række 6: '1.071'" in message
-    assert "1071 (dansk talformat) og som 1,071 (internationalt talformat)" in message
+    assert "1071 (data.talformat: dansk) eller 1,071 (data.talformat: international)" in message
     assert "data.talformat" in message
     model.write_text(
         TINY_MODEL.replace(

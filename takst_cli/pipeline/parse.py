@@ -508,12 +508,11 @@ def _ambiguous(source: str, header: str, row: int, value: str, both: bool) -> st
     dk, intl = frame.select(
         _danish_value(pl.col("v")), _international_value(pl.col("v")).alias("i")
     ).row(0)
-    shows = "begge skrivemåder" if both else "ikke, hvilken skrivemåde den bruger"
+    shows = "bruger begge skrivemåder" if both else "viser ikke, hvilken skrivemåde den bruger"
     return (
-        f"{source}: kolonnen '{header}' række {row}: '{value}' kan læses som {_shown(dk)} "
-        f"(dansk talformat) og som {_shown(intl)} (internationalt talformat), og kolonnen viser "
-        f"{shows}. Angiv data.talformat i modelfilen: dansk (punktum som tusindtalsseparator, "
-        "komma som decimaltegn) eller international (punktum som decimaltegn)"
+        f"{source}: kolonnen '{header}' række {row}: '{value}' kan være {_shown(dk)} "
+        f"(data.talformat: dansk) eller {_shown(intl)} (data.talformat: international), og "
+        f"kolonnen {shows}; angiv data.talformat i modelfilen"
     )
 
 
