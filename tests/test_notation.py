@@ -304,6 +304,17 @@ def test_budget_in_danish_thousands(tmp_path: Path) -> None:
     ]
 
 
+def test_budget_quoted_empty_spend_and_date_are_empty(tmp_path: Path) -> None:
+    """`""` in the spend and its date is no value, not an invalid one."""
+    path = tmp_path / "budget.csv"
+    path.write_text(
+        'team;budget;forbrug_til_dato;opgjort_dato\nNord;700.000,00;"";""\n', encoding="utf-8"
+    )
+    src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
+    lines, _ = budget_lines(src, False)
+    assert [(b.team, b.budget, b.spend) for b in lines] == [("Nord", Decimal("700000"), None)]
+
+
 def test_budget_without_a_clue_stops_unless_talformat(tmp_path: Path) -> None:
     path = _budget(tmp_path, "Nord;700.000;\nSyd;500.000;\n")
     src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})

@@ -313,7 +313,9 @@ def ids_written_otherwise(ids: pl.Series) -> bool | None:
     cpr = cpr_column(ids)
     frame = pl.DataFrame({Col.BORGER: ids.cast(pl.String)})
     normal = frame.select(normal_ids(Col.BORGER, cpr)).to_series()
-    return cpr if bool((normal != frame[Col.BORGER]).fill_null(False).any()) else None
+    # spaces alone are the trimmed read's to mend (`untidy`): cheaper than `normal_ids`
+    written = frame[Col.BORGER].str.strip_chars()
+    return cpr if bool((normal != written).fill_null(False).any()) else None
 
 
 def _cases(words: Mapping[str, object]) -> dict[str, object]:
@@ -454,6 +456,11 @@ def sample_formats(
     return out
 
 
+def whole_dates(notation: Notation) -> ColumnFormat:
+    """Dates read whole: every format, a time part cut, two-digit years by `aarhundrede`."""
+    return ColumnFormat(_DATE_FORMATS, True, True, whole=True, century=notation.aarhundrede)
+
+
 def whole_formats(
     raw: pl.LazyFrame,
     kinds: Mapping[str, str],
@@ -480,9 +487,7 @@ def whole_formats(
     out: dict[str, ColumnFormat] = {}
     for c, kind in kinds.items():
         if kind == "date":
-            out[c] = ColumnFormat(
-                _DATE_FORMATS, True, True, whole=True, century=notation.aarhundrede
-            )
+            out[c] = whole_dates(notation)
         elif kind == "time":
             out[c] = ColumnFormat(_TIME_FORMATS, True, True, whole=True)
         else:

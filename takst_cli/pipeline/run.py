@@ -38,6 +38,7 @@ from takst_cli.pipeline.parse import (
     sample_formats,
     trimmed,
     untidy,
+    whole_dates,
     whole_formats,
     with_normal_ids,
 )
@@ -87,12 +88,7 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
         with reading(visits.name):
-            date = parse_date(
-                Col.DATO,
-                whole_formats(visits.frame, {Col.DATO: "date"}, Notation.of(cfg), visits.name)[
-                    Col.DATO
-                ],
-            )
+            date = parse_date(Col.DATO, whole_dates(Notation.of(cfg)))
             span = visits.frame.select(date.min().alias("a"), date.max().alias("b")).collect(
                 engine="streaming"
             )
