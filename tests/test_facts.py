@@ -42,16 +42,16 @@ def _fold_with_copies(
     assert cfg.periode.fra is not None and cfg.periode.til is not None
     period = (cfg.periode.fra, cfg.periode.til)
     grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
-    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
-    seg_slots = facts_mod.segment_slots(segments)
-    win_slots = facts_mod.window_slots(
-        window_candidates(segments, cfg, period[1]), WIN_START, WIN_END
+    segments = courses.build_courses(
+        grants.filter(pl.col(Col.ERROR).is_null()), cfg, period
+    ).segments
+    days = facts_mod.day_map(
+        segments, window_candidates(segments, cfg, period[1]), WIN_START, WIN_END, period
     )
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     fold = facts_mod.fold_to_facts(
         parsed.frame,
-        seg_slots,
-        win_slots,
+        days,
         months,
         cutoff,
         categories=parsed.categories if packed else None,
