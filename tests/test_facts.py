@@ -88,7 +88,7 @@ def test_packed_equals_plain_on_the_sample() -> None:
     facts = _same_both_ways(
         ROOT / "configs" / "eksempel.yaml", months=True, cutoff=dt.date(2025, 10, 31)
     )
-    assert int(facts[Col.N_VISITS].sum()) == 195_055
+    assert int(facts[Col.N_VISITS].sum()) == 203_852
 
 
 def test_too_many_texts_for_the_packing_fall_back_to_plain(
@@ -167,7 +167,7 @@ def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, trims: list[bool]) ->
 
 @pytest.mark.parametrize("packed", [True, False])
 def test_copies_are_seen_and_a_clean_file_raises_no_alarm(tiny: Path, packed: bool) -> None:
-    """The sample of 195 055 visits has no identical lines: no false alarm (it would send every
+    """The sample of 203 852 visits has no identical lines: no false alarm (it would send every
     run down the per-visit path). One line twice in the tiny file is seen, packed or not."""
     sample = ROOT / "configs" / "eksempel.yaml"
     assert not _fold_with_copies(sample, False, None, packed)[0].may_have_copies
