@@ -224,3 +224,86 @@ def test_packed_equals_plain_on_any_small_export(rows: list[dict[str, str]]) -> 
         assert packed.facts.equals(plain.facts, null_equal=True)
         assert packed.may_have_copies == plain.may_have_copies
         assert int(packed.facts[Col.N_VISITS].sum()) == len(rows)
+
+
+def test_packed_keys_round_trip_at_the_field_maxima() -> None:
+    """Every field of both keys at its largest value (and each missing) packs and unpacks to
+    itself. Widths come from the run: segment ids up to 2^24 − 3 take 24 bits (id + 1, and
+    all ones for 'missing'), window ids up to 7 000 000 take 23, 36 months 6; K1 = 53 bits,
+    K2 = 3 × 16 + 2 + 3 + 2 + 2 + 2 + 3 = 62 bits."""
+    from takst_cli.pipeline.parse import (
+        REASON_CODE,
+        REASON_CODES,
+        SHIFT_CODE,
+        SHIFT_CODES,
+        STATUS_CODE,
+    )
+
+    top_segment, top_window = (1 << 24) - 3, 7_000_000
+    days = facts_mod.DayMap(
+        pl.DataFrame(),
+        pl.Series([0, top_segment], dtype=pl.UInt32),
+        pl.Series([top_window], dtype=pl.UInt32),
+        dt.date(2024, 1, 1),
+        (dt.date(2026, 12, 31) - dt.date(2024, 1, 1)).days + 1,
+    )
+    layout = facts_mod.key_layout(days)
+    assert [b for _, b in layout.k1] == [24, 23, 6]
+    assert sum(b for _, b in layout.k2) == 62 and layout.fits()
+    n_texts = (1 << 16) - 1  # codes 0 … 65 534; 65 535 is 'missing'
+    cats = {c: pl.Categories.random() for c in KEY_TEXTS}
+    texts = [f"v{i}" for i in range(n_texts)]
+    frame = pl.DataFrame(
+        {
+            courses.SEGMENT_ID: pl.Series([top_segment, None], dtype=pl.UInt32),
+            facts_mod.WINDOW_ID: pl.Series([top_window, None], dtype=pl.Int64),
+            facts_mod.MONTH: [dt.date(2026, 12, 1), dt.date(2024, 1, 1)],
+            facts_mod.UP_TO_DATE: [True, None],
+            **{c: pl.Series([texts[-1], None]) for c in KEY_TEXTS},
+            SHIFT_CODE: pl.Series([len(SHIFT_CODES) - 1, None], dtype=pl.UInt8),
+            Col.KLINIK: [True, None],
+            STATUS_CODE: pl.Series([1, None], dtype=pl.UInt8),
+            Col.TIMELY: [True, None],
+            REASON_CODE: pl.Series([len(REASON_CODES) - 1, 0], dtype=pl.UInt8),
+        }
+    )
+    # every text value seen, so the largest code is the last one
+    seen = pl.DataFrame({c: texts for c in KEY_TEXTS}).select(
+        pl.col(c).cast(pl.Categorical(cats[c])) for c in KEY_TEXTS
+    )
+    assert all(seen[c].to_physical().max() == n_texts - 1 for c in KEY_TEXTS)
+    cat_frame = frame.with_columns(pl.col(c).cast(pl.Categorical(cats[c])) for c in KEY_TEXTS)
+    present = set(frame.columns)
+    packed = cat_frame.select(
+        facts_mod._pack(layout.k1, present, layout).alias(facts_mod._K1),
+        facts_mod._pack(layout.k2, present, layout).alias(facts_mod._K2),
+    )
+    assert packed[facts_mod._K1].min() >= 0 and packed[facts_mod._K2].min() >= 0
+    dtypes = dict(frame.schema)
+    back = facts_mod._unpacked(packed, dtypes, cats, layout).select(frame.columns)
+    assert back.equals(frame, null_equal=True)
+
+
+def test_ids_too_many_for_63_bits_fall_back_to_plain(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout wider than 63 bits is never packed (it would wrap): the plain group-by runs
+    and gives the same facts."""
+    wide = facts_mod.key_layout
+
+    def too_wide(days: facts_mod.DayMap) -> facts_mod.KeyLayout:
+        layout = wide(days)
+        return facts_mod.KeyLayout([(n, 30) for n, _ in layout.k1], layout.k2, layout.first_month)
+
+    assert not too_wide(
+        facts_mod.DayMap(pl.DataFrame(), pl.Series([1]), pl.Series([1]), dt.date(2025, 1, 1), 10)
+    ).fits()
+    called: list[bool] = []
+    real = facts_mod._fold_packed
+    monkeypatch.setattr(facts_mod, "key_layout", too_wide)
+    monkeypatch.setattr(
+        facts_mod, "_fold_packed", lambda *a, **k: called.append(True) or real(*a, **k)
+    )
+    facts = _same_both_ways(tiny, months=True, cutoff=None)
+    assert not called
+    assert int(facts[Col.N_VISITS].sum()) == 16

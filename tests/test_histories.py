@@ -281,3 +281,112 @@ def test_period_1_counts_from_the_first_day_before_the_period(tiny: Path) -> Non
         (Phase.PERIODE_1.value, dt.date(2025, 1, 6), 7),
         (Phase.EFTER.value, dt.date(2025, 1, 13), 14),
     ]
+
+
+# The shipped sample's grants in four forms. The visits are the shipped ones; the grants are
+# regenerated from the same seed (make_sample(250, 2025) is what `takst eksempel` wrote).
+SAMPLE_TABLES = [
+    "timepriser.csv",
+    "forloebstakster.csv",
+    "reduktion.csv",
+    "modelsammenligning.csv",
+    "finansiering.csv",
+    "delegeret_sygepleje.csv",
+    "teambudgetter.csv",
+    "budget_pr_maaned.csv",
+    "forventede_borgeruger.csv",
+    "effekt.csv",
+]
+
+
+def _sample_forms() -> dict[str, pl.DataFrame]:
+    import numpy as np
+
+    from takst_cli.sample import make_grants, system_grants
+
+    tidy = make_grants(np.random.default_rng(2025), 250)
+    monthly = tidy.with_columns(
+        pl.date_ranges(
+            pl.col("start_dato"), pl.col("slut_dato").fill_null(dt.date(2025, 12, 31)), "1mo"
+        ).alias("_s")
+    )
+    # tidy rows cut at each month's anniversary of their start, the old row ended the day before
+    revisions = (
+        monthly.with_row_index("_r")
+        .explode("_s")
+        .with_columns(
+            (pl.col("_s").shift(-1).over("_r") - pl.duration(days=1)).alias("_e"),
+        )
+        .with_columns(
+            pl.col("_s").alias("start_dato"),
+            pl.coalesce("_e", "slut_dato").alias("slut_dato"),
+        )
+        .drop("_r", "_s", "_e")
+    )
+    care = (pl.col("visiterede_minutter_uge") * 2 / 3).round(0)
+    concurrent = pl.concat(
+        [
+            tidy.with_columns(care.alias("visiterede_minutter_uge")),
+            tidy.with_columns(pl.col("visiterede_minutter_uge") - care),
+        ]
+    )
+    return {
+        "ryddelig": tidy,
+        "revisioner": revisions,
+        "samtidige": concurrent,
+        "system": system_grants(tidy, 30),
+    }
+
+
+def test_the_sample_in_every_form_gives_the_same_numbers(tmp_path: Path) -> None:
+    """The sample's tidy grants (309 rows), the same re-exported as monthly revisions, as two
+    concurrent services per grant (2/3 and 1/3 of the minutes), and as the care-system form
+    (services, §83a rows, reviews, no type): identical tariffs, citizen-weeks, r, funding,
+    budgets and effect — to the byte in the CSV output."""
+    from typer.testing import CliRunner
+
+    from takst_cli.cli.app import app
+
+    root = Path(__file__).resolve().parent.parent
+    model = (root / "configs" / "eksempel.yaml").read_text(encoding="utf-8")
+    outputs = {}
+    for name, grants in _sample_forms().items():
+        folder = tmp_path / name
+        folder.mkdir()
+        grants.write_csv(folder / "visitationer.csv", separator=";", date_format="%d-%m-%Y")
+        text = model.replace("../sample_data/visitationer.xlsx", "visitationer.csv")
+        text = text.replace("../sample_data/", f"{root}/sample_data/")
+        # the grants are written with the canonical field names
+        text = text.replace("  visitationer:\n", "  visitationer_ubrugt:\n", 1)
+        (folder / "model.yaml").write_text(_without_grant_mapping(text), encoding="utf-8")
+        res = CliRunner().invoke(
+            app,
+            [
+                "beregn",
+                "-c",
+                str(folder / "model.yaml"),
+                "--format",
+                "csv",
+                "--ud",
+                str(folder / "ud"),
+                "--stille",
+            ],
+        )
+        assert res.exit_code == 0, res.output
+        outputs[name] = {t: (folder / "ud" / t).read_text(encoding="utf-8") for t in SAMPLE_TABLES}
+    assert _sample_forms()["revisioner"].height > 2000
+    for name in ("revisioner", "samtidige", "system"):
+        for table in SAMPLE_TABLES:
+            assert outputs[name][table] == outputs["ryddelig"][table], (name, table)
+    golden = root / "tests" / "golden" / "forloebstakster.csv"
+    assert outputs["ryddelig"]["forloebstakster.csv"] == golden.read_text(encoding="utf-8")
+
+
+def _without_grant_mapping(model: str) -> str:
+    """The model text with the `kolonner.visitationer` block removed."""
+    lines = model.splitlines()
+    start = lines.index("  visitationer_ubrugt:")
+    end = start + 1
+    while lines[end].startswith("    "):
+        end += 1
+    return "\n".join(lines[:start] + lines[end:]) + "\n"
