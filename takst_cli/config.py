@@ -783,7 +783,9 @@ def _drop(node: Any, loc: tuple[Any, ...]) -> None:
             return
 
 
-MAX_MODEL_BYTES = 1_000_000  # a real model file is a few kB; a larger one is the wrong file
+# A real model file is 3-5 kB. The pure-Python YAML reader (needed to refuse aliases before they
+# expand) takes seconds for a few hundred kB of dense YAML, so the limit is well below 1 MB.
+MAX_MODEL_BYTES = 256_000
 _MAX_DEPTH = 30  # a model file nests four or five levels
 
 
@@ -800,6 +802,17 @@ class _ModelLoader(yaml.SafeLoader):
 
     _depth = 0
 
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        # The scanner reads ahead through nested [ and { before the composer sees them, in
+        # time growing with the square of the depth: stop at the bracket itself.
+        if self.flow_level >= _MAX_DEPTH:
+            raise _Refused(self._too_deep(), self.get_mark())
+        super().fetch_flow_collection_start(token_class)  # type: ignore[misc]
+
+    @staticmethod
+    def _too_deep() -> str:
+        return f"modelfilen er indlejret mere end {_MAX_DEPTH} niveauer dybt"
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise _Refused(
@@ -810,10 +823,7 @@ class _ModelLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > _MAX_DEPTH:
-                raise _Refused(
-                    f"modelfilen er indlejret mere end {_MAX_DEPTH} niveauer dybt",
-                    self.peek_event().start_mark,
-                )
+                raise _Refused(self._too_deep(), self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -928,6 +938,10 @@ def read_model_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
         loader.dispose()
 
 
+def _size(n: int) -> str:
+    return f"{format_number(n / 1e6, 1)} MB" if n >= 1_000_000 else f"{n // 1000} kB"
+
+
 def load_config(path: Path) -> ModelConfig:
     """Read and validate a model file; data paths become absolute, relative to the file."""
     if not path.exists():
@@ -937,8 +951,8 @@ def load_config(path: Path) -> ModelConfig:
     size = path.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise ConfigError(
-            f"{path}: filen fylder {format_number(size / 1_000_000, 1)} MB; en modelfil "
-            f"fylder højst {MAX_MODEL_BYTES // 1_000_000} MB – er det den rigtige fil?"
+            f"{path}: filen fylder {_size(size)}; en modelfil fylder højst "
+            f"{_size(MAX_MODEL_BYTES)} – er det den rigtige fil?"
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
