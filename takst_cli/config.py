@@ -816,8 +816,8 @@ class _ModelLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise _Refused(
-                "modelfilen bruger et YAML-alias (*navn); en modelfil har ikke brug for ankre og "
-                "aliasser – skriv værdien ud, hvor den skal bruges",
+                "modelfilen bruger et YAML-alias (*navn); en modelfil har ikke brug for aliasser "
+                "– skriv værdien ud hvert sted",
                 self.peek_event().start_mark,
             )
         self._depth += 1
@@ -880,11 +880,16 @@ class _Reader:
         text, tag, plain = node.value, node.tag, node.style is None
         if plain and AMBIGUOUS_NUMBER.match(text):
             digits = text.replace(".", "")
+            yaml_reading = (
+                f"YAML læser det som {danish_number(float(text))}"
+                if text.count(".") == 1
+                else "YAML læser det som tekst"
+            )
             self.problems.append(
                 Problem(
                     path,
-                    f"'{text}' kan læses både som {text.replace('.', ',')} og som {digits}; "
-                    f'skriv {digits} (uden punktum) eller "{text},0" i anførselstegn',
+                    f"'{text}' er tvetydigt: {yaml_reading}, med dansk tusindtalspunktum er det "
+                    f'{danish_number(int(digits))}; skriv {digits} (uden punktum) eller "{text},0"',
                 )
             )
             return text
@@ -918,8 +923,9 @@ class _Reader:
 
 def read_model_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
     """The model file's YAML as plain values and the problems found reading it."""
-    loader = _ModelLoader(text)
+    loader: _ModelLoader | None = None
     try:
+        loader = _ModelLoader(text)  # checks the characters already
         node = loader.get_single_node()
         if node is None:
             return None, []
@@ -933,9 +939,12 @@ def read_model_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: say which
+            where = f" (tegn nr. {exc.position + 1}, kode {exc.character!r})"
         raise ConfigError(f"{source}{where}: modelfilen er ikke gyldig YAML") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _size(n: int) -> str:
