@@ -131,11 +131,28 @@ def _below_one(value: float) -> float:
     return value
 
 
+def read_share(value: Any) -> Any:
+    """A share as a fraction, or as a percentage: "25 %" is 0.25."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = read_number(value.strip()[:-1])
+        return number / 100 if isinstance(number, Decimal) else number
+    return read_number(value)
+
+
+def _year(value: int) -> int:
+    if not 1900 < value < 2200:
+        raise ValueError(f"urimeligt budgetår {value}")
+    return value
+
+
 Share = Annotated[  # a fraction; the schema gets its bounds, the message says "andel"
     float,
     Field(allow_inf_nan=False, json_schema_extra={"minimum": 0, "maximum": 1}),
     AfterValidator(_share),
-    _NUMBER,
+    BeforeValidator(read_share),
+]
+Year = Annotated[
+    int, Field(json_schema_extra={"minimum": 1901, "maximum": 2199}), AfterValidator(_year), _NUMBER
 ]
 Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), _NUMBER]  # kr, zero or more
 Weeks = Annotated[int, Field(ge=1, le=104), _NUMBER]
@@ -445,9 +462,7 @@ class PseudonymConfig(_Model):
 
 
 class BudgetConfig(_Model):
-    aar: Annotated[int, Field(ge=1901, le=2199), _NUMBER] | None = (
-        None  # default: the year after the data
-    )
+    aar: Year | None = None  # default: the year after the data
     demografi: Annotated[float, Field(gt=-0.5, lt=1, allow_inf_nan=False), _NUMBER] = (
         0.0  # growth, fraction
     )
@@ -712,6 +727,8 @@ def _translate(err: dict[str, Any]) -> Problem:
     elif kind in _BOUND:
         bound = _PYDANTIC_DA[kind].format(danish_number(ctx.get(_BOUND[kind])))
         why = f"{bound}, fik {danish_number(err.get('input'))}"
+    elif kind == "string_type" and isinstance(err.get("input"), int | float):
+        why = f'skal være tekst, fik {err["input"]!r}; sæt anførselstegn om: "{err["input"]}"'
     elif kind == "extra_forbidden":
         why = _course_option_problem(loc) or "ukendt nøgle"
     elif why is None:  # a kind not in the table: still Danish, never pydantic's English

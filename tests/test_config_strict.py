@@ -498,3 +498,24 @@ def test_missing_section_is_in_danish(tmp_path: Path) -> None:
     model = tmp_path / "m.yaml"
     model.write_text("navn: X\n")
     assert "timepris: mangler" in _refused(model)
+
+
+@pytest.mark.parametrize("written", ['"15 %"', "15%", '"15,0 %"', "0.15", '"0,15"'])
+def test_share_as_percentage_or_fraction(tiny: Path, written: str) -> None:
+    _edit(tiny, "fravaer_andel: 0.15", f"fravaer_andel: {written}")
+    assert load_config(tiny).timepris.faggrupper[0].fravaer_andel == pytest.approx(0.15, abs=0)
+
+
+def test_share_over_100_percent_is_refused(tiny: Path) -> None:
+    _edit(tiny, "fravaer_andel: 0.15", 'fravaer_andel: "150 %"')
+    assert "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1" in (
+        _refused(tiny)
+    )
+
+
+def test_number_where_text_belongs_says_to_quote_it(tiny: Path) -> None:
+    _edit(tiny, "navn: Lilleby", "navn: 2025")
+    tiny.write_text(tiny.read_text() + "budget: {aar: 1800}\n")
+    message = _refused(tiny)
+    assert 'navn: skal være tekst, fik 2025; sæt anførselstegn om: "2025"' in message
+    assert "budget.aar: urimeligt budgetår 1800" in message
