@@ -114,11 +114,6 @@ def read_date(value: Any) -> Any:
         raise ValueError(f"ugyldig dato '{value.strip()}' (den dag findes ikke)") from None
 
 
-_NUMBER = BeforeValidator(read_number)
-# Every number in the model file is finite and inside its range; the ranges live here and in
-# the fields below, so the JSON Schema carries them too (minimum/maximum).
-
-
 def _share(value: float) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"andelen {value} skal ligge mellem 0 og 1")
@@ -145,6 +140,9 @@ def _year(value: int) -> int:
     return value
 
 
+# Every number in the model file is finite and inside its range. The ranges live here, one type
+# per kind of number, on pydantic's Field so the JSON Schema carries them (minimum/maximum).
+_NUMBER = BeforeValidator(read_number)
 Share = Annotated[  # a fraction; the schema gets its bounds, the message says "andel"
     float,
     Field(allow_inf_nan=False, json_schema_extra={"minimum": 0, "maximum": 1}),
@@ -155,9 +153,20 @@ Year = Annotated[
     int, Field(json_schema_extra={"minimum": 1901, "maximum": 2199}), AfterValidator(_year), _NUMBER
 ]
 Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), _NUMBER]  # kr, zero or more
+# Plausible for one FTE a year: below 50 000 kr. or outside 500-3 000 hours the number was
+# surely written wrong (1.924 read as 1,924 hours gives an hourly price of 332 232 kr.).
+Wage = Annotated[Decimal, Field(ge=50_000, le=5_000_000, allow_inf_nan=False), _NUMBER]
+NormHours = Annotated[Decimal, Field(ge=500, le=3000, allow_inf_nan=False), _NUMBER]
+HourPrice = Annotated[Decimal, Field(gt=0, le=10_000, allow_inf_nan=False), _NUMBER]  # kr/hour
 Weeks = Annotated[int, Field(ge=1, le=104), _NUMBER]
 HoursWeek = Annotated[float, Field(ge=0, le=168, allow_inf_nan=False), _NUMBER]  # ≤ a week
+Threshold = Annotated[float, Field(gt=0, le=168, allow_inf_nan=False), _NUMBER]  # h/week
+Level = Annotated[int, Field(ge=1, le=1000), _NUMBER]
+StepSize = Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]  # in the generator's unit
+Start = Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER]  # 0 allowed
+Minutes = Annotated[float, Field(gt=0, le=1440, allow_inf_nan=False), _NUMBER]  # ≤ a day
 Regulation = Annotated[float, Field(ge=-0.5, le=1, allow_inf_nan=False), _NUMBER]
+Growth = Annotated[float, Field(gt=-0.5, lt=1, allow_inf_nan=False), _NUMBER]
 Clock = Annotated[dt.time, BeforeValidator(read_time)]
 Date = Annotated[dt.date, BeforeValidator(read_date)]
 
@@ -233,18 +242,12 @@ class StaffGroup(_Model):
     """A staff group priced from wage cost and hours (VIVE step 3), or given a price directly."""
 
     navn: str
-    # Plausible for one FTE a year: below 50 000 kr. or outside 500-3 000 hours the number was
-    # surely written wrong (1.924 read as 1,924 hours gives an hourly price of 332 232 kr.).
-    aarsloen: (
-        Annotated[Decimal, Field(ge=50_000, le=5_000_000, allow_inf_nan=False), _NUMBER] | None
-    ) = None
-    normtimer: Annotated[Decimal, Field(ge=500, le=3000, allow_inf_nan=False), _NUMBER] | None = (
-        None
-    )
+    aarsloen: Wage | None = None
+    normtimer: NormHours | None = None
     fravaer_andel: Annotated[Share, AfterValidator(_below_one)] = 0.0
     indirekte_andele: dict[str, Share] = Field(default_factory=dict)
     omkostninger_pr_aarsvaerk: dict[str, Amount] = Field(default_factory=dict)
-    timepris: Annotated[Decimal, Field(gt=0, le=10_000, allow_inf_nan=False), _NUMBER] | None = None
+    timepris: HourPrice | None = None
     sygepleje: bool = False
 
 
@@ -276,7 +279,7 @@ class StabilisingCourse(CourseConfig):
 class IndividualCourse(CourseConfig):
     """Individuel: a grant above the threshold (hours per week) is an individual course."""
 
-    taerskel_timer_uge: Annotated[float, Field(gt=0, le=168, allow_inf_nan=False), _NUMBER] = 25.0
+    taerskel_timer_uge: Threshold = 25.0
 
 
 # Where each course-type option has an effect (the pipeline reads it only there).
@@ -302,7 +305,7 @@ class CoursesConfig(_Model):
 
 
 class Band(_Model):
-    niveau: Annotated[int, Field(ge=1, le=1000), _NUMBER]
+    niveau: Level
     fra: HoursWeek
     til: HoursWeek | None = None
 
@@ -316,11 +319,11 @@ class BandGenerator(_Model):
     from `trin` to `sidste_trin` (stigende); `trin` defaults to foerste_trin.
     """
 
-    antal_trin: Annotated[int, Field(ge=1, le=1000), _NUMBER]
-    foerste_trin: Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER]  # 0: one level
-    foerste_fra: Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER] = 0.0
-    trin: Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER] | None = None
-    sidste_trin: Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER] | None = None
+    antal_trin: Level
+    foerste_trin: Start  # 0 with one level (an average tariff): the step is never used
+    foerste_fra: Start = 0.0
+    trin: StepSize | None = None
+    sidste_trin: StepSize | None = None
     spring: Literal["lineaer", "stigende"] = "lineaer"
     enhed: Literal["timer_uge", "min_uge", "timer_doegn", "min_doegn"] = "timer_uge"
 
@@ -380,7 +383,7 @@ class ShiftsConfig(_Model):
 
 class ClinicConfig(_Model):
     andel: Share | None = None
-    timepris: Annotated[Decimal, Field(gt=0, le=10_000, allow_inf_nan=False), _NUMBER] | None = None
+    timepris: HourPrice | None = None
 
 
 class TariffConfig(_Model):
@@ -463,9 +466,7 @@ class PseudonymConfig(_Model):
 
 class BudgetConfig(_Model):
     aar: Year | None = None  # default: the year after the data
-    demografi: Annotated[float, Field(gt=-0.5, lt=1, allow_inf_nan=False), _NUMBER] = (
-        0.0  # growth, fraction
-    )
+    demografi: Growth = 0.0  # expected growth of the caseload, fraction
 
 
 class ModelConfig(_Model):
@@ -484,9 +485,7 @@ class ModelConfig(_Model):
     tildeling: FundingConfig = FundingConfig()
     budget: BudgetConfig = BudgetConfig()
     pseudonymisering: PseudonymConfig = PseudonymConfig()
-    maks_minutter_pr_besoeg: Annotated[
-        float, Field(gt=0, le=1440, allow_inf_nan=False), _NUMBER
-    ] = 720.0
+    maks_minutter_pr_besoeg: Minutes = 720.0
 
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)
