@@ -150,6 +150,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
                 "{periode_uger: 2, taerskel_timer_uge: 20}\n"
                 "  fastholdende: {forventet_reduktion: 0.1}",
             ).replace("timepris: 420\n", "timepris: 420\n      normtimer: 1600\n")
+            + "tildeling:\n  standard: {model: aktivitet, fast_ramme: 900000}\n"
         },
     ),
     (

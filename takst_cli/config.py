@@ -563,6 +563,15 @@ def _funding_problems(funding: FundingConfig) -> list[Problem]:
             out.append(Problem(f"{path}.ramme", "rammemodellen kræver et rammebeløb pr. år"))
         if t.model == "kombination" and t.fast_ramme is None:
             out.append(Problem(f"{path}.fast_ramme", "kombinationsmodellen kræver en fast ramme"))
+        if t.model != "kombination":  # read by the combination model only
+            for key in sorted(t.model_fields_set & {"fast_ramme", "variabel"}):
+                out.append(
+                    Problem(
+                        f"{path}.{key}",
+                        f"har ingen virkning med model: {t.model}; {key} bruges kun med "
+                        "model: kombination",
+                    )
+                )
     return out
 
 

@@ -519,3 +519,20 @@ def test_number_where_text_belongs_says_to_quote_it(tiny: Path) -> None:
     message = _refused(tiny)
     assert 'navn: skal være tekst, fik 2025; sæt anførselstegn om: "2025"' in message
     assert "budget.aar: urimeligt budgetår 1800" in message
+
+
+def test_combination_options_under_another_model_are_errors(tiny: Path) -> None:
+    tiny.write_text(
+        tiny.read_text()
+        + "tildeling:\n  standard: {model: aktivitet, fast_ramme: 900000}\n  teams:\n"
+        "    - {team: Nord, model: kombination, fast_ramme: 900000, variabel: forloeb}\n"
+        "    - {team: Syd, model: ramme, ramme: 1000000, variabel: forloeb}\n"
+    )
+    message = _refused(tiny)
+    assert (
+        "tildeling.standard.fast_ramme: har ingen virkning med model: aktivitet; fast_ramme "
+        "bruges kun med model: kombination" in message
+    )
+    assert "tildeling.teams[1].variabel: har ingen virkning med model: ramme" in message
+    assert "tildeling.teams[0]" not in message
+    assert "(2 fejl)" in message
