@@ -14,14 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from takst_cli.cli.app import app
-from takst_cli.config import load_config
+from takst_cli.config import load_config, parse_config, read_model_yaml
 from takst_cli.errors import ConfigError
 from takst_cli.models import CourseType, Phase
 from takst_cli.pipeline.hourly_price import compute_hourly_prices
 from takst_cli.report import band_table
+from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -536,3 +539,38 @@ def test_combination_options_under_another_model_are_errors(tiny: Path) -> None:
     assert "tildeling.teams[1].variabel: har ingen virkning med model: ramme" in message
     assert "tildeling.teams[0]" not in message
     assert "(2 fejl)" in message
+
+
+def _danish(n: int, sep: str) -> str:
+    return f"{n:,}".replace(",", sep)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    wage=st.integers(50_000, 5_000_000),
+    hours=st.integers(500, 3000),
+    wage_form=st.sampled_from(["{n}", '"{n}"', '"{dot}"', '"{space}"', '"{dot},00"', "{n}.0"]),
+    hours_form=st.sampled_from(["{n}", '"{dot}"', '"{dot},0"', '"{n},0"', "'{space}'"]),
+)
+def test_every_notation_of_wage_and_hours_gives_the_same_price(
+    wage: int, hours: int, wage_form: str, hours_form: str
+) -> None:
+    """Plain, Danish thousands points, spaces and a decimal comma are one value; the hourly
+    price from them equals the one from the plain integers."""
+
+    def written(form: str, n: int) -> str:
+        return form.format(n=n, dot=_danish(n, "."), space=_danish(n, " "))
+
+    def price(wage_text: str, hours_text: str) -> Decimal:
+        text = TINY_MODEL.replace("aarsloen: 400000", f"aarsloen: {wage_text}").replace(
+            "normtimer: 1924", f"normtimer: {hours_text}"
+        )
+        raw, problems = read_model_yaml(text, "model.yaml")
+        cfg = parse_config(raw, "model.yaml", problems)
+        assert cfg.timepris.faggrupper[0].aarsloen == wage
+        assert cfg.timepris.faggrupper[0].normtimer == hours
+        return compute_hourly_prices(cfg)[0].price
+
+    assert price(written(wage_form, wage), written(hours_form, hours)) == price(
+        str(wage), str(hours)
+    )
