@@ -159,6 +159,7 @@ Wage = Annotated[Decimal, Field(ge=50_000, le=5_000_000, allow_inf_nan=False), _
 NormHours = Annotated[Decimal, Field(ge=500, le=3000, allow_inf_nan=False), _NUMBER]
 HourPrice = Annotated[Decimal, Field(gt=0, le=10_000, allow_inf_nan=False), _NUMBER]  # kr/hour
 Weeks = Annotated[int, Field(ge=1, le=104), _NUMBER]
+Days = Annotated[int, Field(ge=0, le=3660), _NUMBER]  # at most ten years
 HoursWeek = Annotated[float, Field(ge=0, le=168, allow_inf_nan=False), _NUMBER]  # ≤ a week
 Threshold = Annotated[float, Field(gt=0, le=168, allow_inf_nan=False), _NUMBER]  # h/week
 Level = Annotated[int, Field(ge=1, le=1000), _NUMBER]
@@ -292,9 +293,18 @@ COURSE_OPTION_HOME = {
 
 
 class CoursesConfig(_Model):
+    """The course types, and how courses are formed from the grant history (SPEC §3.1)."""
+
     udviklende: DevelopmentCourse = DevelopmentCourse()
     fastholdende: StabilisingCourse = StabilisingCourse()
     individuel: IndividualCourse = IndividualCourse()
+    # A gap of at most this many days between grants of the same course type is bridged.
+    sammenhaeng_dage: Days = 0
+    # Without a type column: a course is a development course when the citizen had no grant
+    # in this many days before it (a new citizen)…
+    ny_borger_dage: Days = 90
+    # …or on the days a grant row of one of these paragraphs covers.
+    udviklende_paragraffer: list[str] = Field(default_factory=lambda: ["SEL §83a"])
 
     def of(self, course_type: CourseType) -> CourseConfig:
         return getattr(self, course_type.value)  # type: ignore[no-any-return]
