@@ -142,6 +142,11 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     (
+        "Vagter i forkert rækkefølge",
+        beregn,
+        {"model": TINY_MODEL + 'vagter:\n  nat_fra: "00:23"\n'},
+    ),
+    (
         "Nøgle uden virkning, hvor den står",
         beregn,
         {

@@ -66,6 +66,13 @@ def read_number(value: Any) -> Any:
     raise ValueError(f"skal være et tal, fik '{value}' (skriv fx 1924 eller \"1.924,5\")")
 
 
+def read_yes_no(value: Any) -> Any:
+    """true/false, and the Danish ja/nej."""
+    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+        return value.strip().lower() == "ja"
+    return value
+
+
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::00)?\s*$")
 
 
@@ -169,6 +176,7 @@ Minutes = Annotated[float, Field(gt=0, le=1440, allow_inf_nan=False), _NUMBER]  
 Regulation = Annotated[float, Field(ge=-0.5, le=1, allow_inf_nan=False), _NUMBER]
 Growth = Annotated[float, Field(gt=-0.5, lt=1, allow_inf_nan=False), _NUMBER]
 Clock = Annotated[dt.time, BeforeValidator(read_time)]
+YesNo = Annotated[bool, BeforeValidator(read_yes_no)]
 Date = Annotated[dt.date, BeforeValidator(read_date)]
 
 DEFAULT_PARAGRAPHS = ["SEL §83", "SEL §83a", "SUL §138"]
@@ -249,7 +257,7 @@ class StaffGroup(_Model):
     indirekte_andele: dict[str, Share] = Field(default_factory=dict)
     omkostninger_pr_aarsvaerk: dict[str, Amount] = Field(default_factory=dict)
     timepris: HourPrice | None = None
-    sygepleje: bool = False
+    sygepleje: YesNo = False
 
 
 class HourlyPriceConfig(_Model):
@@ -541,6 +549,18 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
         out.append(Problem("klinik.timepris", "klinikandel kræver klinikkens timepris"))
     if cfg.klinik.andel and not any(g.sygepleje for g in cfg.timepris.faggrupper):
         out.append(Problem("klinik.andel", "klinikandel kræver en faggruppe med sygepleje: true"))
+    v = cfg.vagter
+    if not v.dag_fra < v.aften_fra <= v.nat_fra:
+        # Night is [nat_fra, 24:00) ∪ [00:00, dag_fra): a night starting at or after midnight
+        # (nat_fra 00:23, the sexagesimal misreading) would make every visit a night visit.
+        out.append(
+            Problem(
+                "vagter",
+                f"vagterne skal ligge i rækkefølgen dag_fra < aften_fra ≤ nat_fra samme døgn, "
+                f"fik {v.dag_fra:%H:%M}, {v.aften_fra:%H:%M}, {v.nat_fra:%H:%M}; natten regnes "
+                "fra nat_fra til dag_fra næste morgen",
+            )
+        )
     p = cfg.periode
     if p.fra and p.til and p.til < p.fra:
         out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))

@@ -79,8 +79,8 @@ def test_unquoted_night_start_gives_the_same_tariffs(tiny: Path) -> None:
     assert [r.tariff for r in quoted.tariffs.rows] == [
         r.tariff for r in run_model(tiny).tariffs.rows
     ]
-    # the wrong reading the issue saw (00:23) would change them: the test can fail
-    wrong = run_model(tiny.parent / _copy(tiny, base + 'vagter:\n  nat_fra: "00:23"\n'))
+    # another night start changes them (the 16:00 visit of A is now night): the test can fail
+    wrong = run_model(tiny.parent / _copy(tiny, base + 'vagter:\n  nat_fra: "16:00"\n'))
     assert [r.tariff for r in wrong.tariffs.rows] != [r.tariff for r in quoted.tariffs.rows]
 
 
@@ -574,3 +574,27 @@ def test_every_notation_of_wage_and_hours_gives_the_same_price(
     assert price(written(wage_form, wage), written(hours_form, hours)) == price(
         str(wage), str(hours)
     )
+
+
+@pytest.mark.parametrize(
+    ("shifts", "shown"),
+    [
+        ('nat_fra: "00:23"', "07:00, 15:00, 00:23"),
+        ('nat_fra: "00:00"', "07:00, 15:00, 00:00"),
+        ('aften_fra: "06:00"', "07:00, 06:00, 23:00"),
+    ],
+)
+def test_shifts_out_of_order_are_refused(tiny: Path, shifts: str, shown: str) -> None:
+    """Night is nat_fra..dag_fra: a night from 00:23 makes every visit a night visit and every
+    tariff 0 (the issue), so the order of the three starts is checked."""
+    tiny.write_text(tiny.read_text() + f"vagter:\n  {shifts}\n")
+    assert (
+        "vagter: vagterne skal ligge i rækkefølgen dag_fra < aften_fra ≤ nat_fra samme døgn, "
+        f"fik {shown}" in _refused(tiny)
+    )
+
+
+@pytest.mark.parametrize(("written", "value"), [("ja", True), ("Nej", False), ("true", True)])
+def test_yes_no_in_danish(tiny: Path, written: str, value: bool) -> None:
+    _edit(tiny, "sygepleje: true", f"sygepleje: {written}")
+    assert load_config(tiny).timepris.faggrupper[1].sygepleje is value
