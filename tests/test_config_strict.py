@@ -598,3 +598,29 @@ def test_shifts_out_of_order_are_refused(tiny: Path, shifts: str, shown: str) ->
 def test_yes_no_in_danish(tiny: Path, written: str, value: bool) -> None:
     _edit(tiny, "sygepleje: true", f"sygepleje: {written}")
     assert load_config(tiny).timepris.faggrupper[1].sygepleje is value
+
+
+def _numbers_without_range(node: object, path: str = "") -> list[str]:
+    """Every number or integer in the schema that has no lower bound."""
+    out: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") in ("number", "integer") and not (
+            {"minimum", "exclusiveMinimum"} & set(node)
+        ):
+            out.append(path)
+        for key, value in node.items():
+            out += _numbers_without_range(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _numbers_without_range(value, f"{path}/{i}")
+    return out
+
+
+def test_every_number_in_the_model_file_has_a_range() -> None:
+    """A new numeric key must decide its range (use one of the types beside Share in
+    config.py): nothing unbounded slips in, as a negative wage or .nan did (issue 11 item 7)."""
+    import json
+
+    from takst_cli.cli.valider import model_schema
+
+    assert _numbers_without_range(json.loads(model_schema())) == []
