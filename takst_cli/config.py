@@ -208,7 +208,7 @@ class DataFiles(_Model):
     # thousands, comma = decimal; international: the reverse), and the century of a two-digit
     # year (2000: 25 is 2025). Unset, such a value stops the run instead of being guessed.
     talformat: Literal["dansk", "international"] | None = None
-    aarhundrede: int | None = None
+    aarhundrede: Annotated[int, Field(ge=1000, le=9900), _NUMBER] | None = None
 
     @field_validator("aarhundrede")
     @classmethod
