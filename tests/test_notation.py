@@ -475,3 +475,36 @@ def test_a_point_in_a_decimal_comma_column_is_a_thousands_separator(
     assert [str(p) for p in err.value.problems] == [
         "leverancer.csv række 17: urimeligt mange minutter ('1.500')"
     ]
+
+
+def test_frequency_and_duration_read_by_their_columns(tmp_path: Path) -> None:
+    """Granted time as times per week × minutes per time, each column in its own notation:
+    E's 600 min/week written 7,5 × 80 (a decimal comma), F's 1 800 as 1.800 × 1 in a column
+    that shows a decimal comma ('2,0'), the rest n × m with whole numbers: the tiny figures."""
+    header = "borger_id;team;forloebstype;start_dato;slut_dato;gange_pr_uge;minutter_pr_gang"
+    times = {"A": "2,0;60", "B": "5;30", "C": "10;60", "D": "6;100", "E": "7,5;80", "F": "1;1.800"}
+    rows = [header]
+    for line in TINY_GRANTS.splitlines()[1:]:
+        cells = line.split(";")
+        rows.append(";".join([*cells[:5], times[cells[0]]]))
+    with pytest.raises(DataError, match=r"kolonnen 'minutter_pr_gang' række 7: '1.800'"):
+        run_model(_model(tmp_path / "a", TINY_VISITS, "\n".join(rows) + "\n"))
+    rows[1] = rows[1].replace(";60", ";60,0")  # now the minutes column shows its comma
+    _tiny_figures(run_model(_model(tmp_path / "b", TINY_VISITS, "\n".join(rows) + "\n")))
+
+
+def test_an_invalid_rows_cpr_with_a_space_is_listed_as_its_pseudonym(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A's id written `010101 1234` in the visits (one row with a bad date), `0101011234` in the
+    grants: the excluded row is listed with the pseudonym every form of that CPR gets."""
+    monkeypatch.setenv("TAKST_PSEUDONYM_NOEGLE", "hemmelig")
+    visits = _with_ids(TINY_VISITS, {"A": "010101 1234"}).replace(
+        "010101 1234;07-01-2025", "010101 1234;32-01-2025"
+    )
+    grants = _with_ids(TINY_GRANTS, {"A": "0101011234"})
+    res = run_model(_model(tmp_path, visits, grants), exclude_invalid=True)
+    (row,) = res.invalid
+    (expected,) = pseudonymise([pl.DataFrame({"borger_id": ["0101011234"]})], b"hemmelig")
+    assert (row.row, row.value) == (3, "32-01-2025")
+    assert row.citizen == expected.item() and row.citizen.startswith("P")
