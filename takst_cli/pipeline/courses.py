@@ -282,7 +282,10 @@ def build_courses(
     filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE]
     p = (
         p.with_columns(
-            pl.when(~gap | pl.col("_bridged")).then(pl.col(c).forward_fill().over(by_citizen))
+            # a bridged gap keeps the grant of the day before it; covered pieces keep their own
+            pl.when(pl.col("_bridged"))
+            .then(pl.col(c).forward_fill().over(by_citizen))
+            .otherwise(pl.col(c))
             for c in filled
         )
         .filter(~gap | pl.col("_bridged"))
@@ -312,8 +315,16 @@ def build_courses(
         .otherwise(pl.col("_new_stay") | changed_type | changed_ref)
         .fill_null(True)
     )
+    # a course id of the export is one course wherever its days lie; other courses are runs
+    run = pl.col("_nc").cum_sum()
+    given = pl.col(Col.GIVEN_COURSE).is_not_null()
+    key = pl.struct(
+        pl.col(Col.BORGER).alias("c"),
+        pl.when(given).then(pl.col(Col.GIVEN_COURSE)).cast(pl.Int64).alias("id"),
+        pl.when(~given).then(run).cast(pl.Int64).alias("run"),
+    )
     p = p.with_columns(new_course.alias("_nc")).with_columns(
-        (pl.col("_nc").cum_sum() - 1).alias(Col.COURSE_ID)
+        (key.rank("dense") - 1).cast(pl.Int64).alias(Col.COURSE_ID)
     )
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
