@@ -238,9 +238,11 @@ def build_courses(
     n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
-    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
-    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
-    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
+    categories = {c: pl.Categories.random() for c in texts}
+    kept = rows.select(pl.col(c).cast(pl.Categorical(categories[c])) for c in texts)
+    decode = {c: categories[c].to_series() for c in texts}  # code i → text, while `kept` lives
+    coded = rows.with_columns(kept[c].to_physical().cast(pl.Int64) for c in texts)
+    del kept
     rows = _merge_revisions(
         coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
     )
@@ -329,11 +331,8 @@ def build_courses(
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
     for c in (Col.BORGER, Col.TEAM):
-        segments = (
-            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
-            .with_columns(pl.col("_text").alias(c))
-            .drop("_text")
-        )
+        codes = pl.Series(range(decode[c].len()), dtype=pl.Int64)
+        segments = segments.with_columns(pl.col(c).replace_strict(codes, decode[c]))
     first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
     starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
     # a merged revision's later rows continued its first; its first row may continue a course
