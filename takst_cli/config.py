@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from takst_cli.errors import ConfigError, Problem
 from takst_cli.format import format_share
@@ -19,11 +26,41 @@ from takst_cli.models import (
     VISITATIONER_FIELDS,
     CourseType,
     Shift,
+    normal_paragraph,
 )
 
 Share = float  # a fraction in [0, 1]; checked in `semantic_problems`
 
 DEFAULT_PARAGRAPHS = ["SEL §83", "SEL §83a", "SUL §138"]
+# Who cancelled a visit, as exports write it (compared in lower case). A word in neither list
+# makes the row invalid: an unknown canceller is never taken for the provider.
+CITIZEN_WORDS = [
+    "borger",
+    "borgeren",
+    "borger selv",
+    "borgers pårørende",
+    "pårørende",
+    "paaroerende",
+    "borger/pårørende",
+    "borger/paaroerende",
+    "borger eller pårørende",
+]
+PROVIDER_WORDS = [
+    "leverandør",
+    "leverandoer",
+    "leverandøren",
+    "leverandoeren",
+    "medarbejder",
+    "medarbejderen",
+    "hjemmeplejen",
+    "hjemmepleje",
+    "team",
+    "teamet",
+    "udfører",
+    "udfoerer",
+    "personale",
+    "personalet",
+]
 INDIRECT_KEYS = (
     "transport",
     "dokumentation",
@@ -110,6 +147,12 @@ class HourlyPriceConfig(_Model):
     omkostninger_i_takst: dict[str, Decimal] = Field(default_factory=dict)
 
 
+def _normal_paragraphs(values: list[str]) -> list[str]:
+    """Paragraphs kept in their normal form ('SEL 83' is 'SEL §83'), so that data written
+    either way compares equal (SPEC §3)."""
+    return [normal_paragraph(v) for v in values]
+
+
 class CourseConfig(_Model):
     periode_uger: int = 12
     paragraffer: list[str] = Field(default_factory=lambda: list(DEFAULT_PARAGRAPHS))
@@ -117,11 +160,32 @@ class CourseConfig(_Model):
     efterperiode_uger: int | None = None
     taerskel_timer_uge: float = 25.0
 
+    _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
+
 
 class CoursesConfig(_Model):
     udviklende: CourseConfig = CourseConfig(periode_uger=12)
     fastholdende: CourseConfig = CourseConfig(periode_uger=26)
     individuel: CourseConfig = CourseConfig(periode_uger=26)
+    # paragraphs deliberately outside the model: counted out of scope without a warning
+    uden_for_model: list[str] = Field(default_factory=list)
+
+    _outside = field_validator("uden_for_model")(_normal_paragraphs)
+
+    @model_validator(mode="after")
+    def _in_or_out(self) -> CoursesConfig:
+        both = sorted(set(self.uden_for_model) & set(self.paragraphs_in))
+        if both:
+            raise ValueError(
+                f"uden_for_model nævner {', '.join(both)}, som også står i en forløbstypes "
+                "paragraffer; en paragraf er enten med eller ikke"
+            )
+        return self
+
+    @property
+    def paragraphs_in(self) -> list[str]:
+        """The paragraphs of every course type, in normal form."""
+        return sorted({p for ct in CourseType for p in self.of(ct).paragraffer})
 
     def of(self, course_type: CourseType) -> CourseConfig:
         return getattr(self, course_type.value)  # type: ignore[no-any-return]
@@ -246,12 +310,37 @@ class DelegatedNursing(_Model):
     paragraf: str = "SUL §138"
     kilde: Literal["sygeplejeramme", "myndighed"] = "sygeplejeramme"
 
+    @field_validator("paragraf")
+    @classmethod
+    def _normal(cls, v: str) -> str:
+        return normal_paragraph(v)
+
+
+class CancelledBy(_Model):
+    """The words an export uses in `aflyst_af` for the citizen and for the provider."""
+
+    borger: list[str] = Field(default_factory=lambda: list(CITIZEN_WORDS))
+    leverandoer: list[str] = Field(default_factory=lambda: list(PROVIDER_WORDS))
+
+    @field_validator("borger", "leverandoer")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [" ".join(w.casefold().split()) for w in v]
+
+    @model_validator(mode="after")
+    def _apart(self) -> CancelledBy:
+        both = sorted(set(self.borger) & set(self.leverandoer))
+        if both:
+            raise ValueError(f"{', '.join(both)} står både under borger og leverandoer")
+        return self
+
 
 class FundingConfig(_Model):
     aflysningsfrist: str = "14:00 dagen før"
     standard: TeamFunding | None = None  # without it, every team must be named in `teams`
     teams: list[TeamFunding] = Field(default_factory=list)
     delegeret_sygepleje: DelegatedNursing = DelegatedNursing()
+    aflyst_af: CancelledBy = CancelledBy()
 
     @field_validator("aflysningsfrist")
     @classmethod
@@ -305,6 +394,15 @@ class ModelConfig(_Model):
     budget: BudgetConfig = BudgetConfig()
     pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: float = 720.0
+    # share of the visits (or their minutes) outside the model above which a run warns
+    advarsel_andel: Share = 0.20
+
+    @field_validator("advarsel_andel")
+    @classmethod
+    def _warn_share(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:  # also refuses nan
+            raise ValueError(f"andelen {v} skal ligge mellem 0 og 1")
+        return v
 
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)

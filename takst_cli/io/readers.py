@@ -8,8 +8,10 @@ number in `Col.ROW` (the spreadsheet row, header = row 1).
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from takst_cli.errors import DataError
+from takst_cli.errors import DataError, Problem
 from takst_cli.models import Col
 
 _CHUNK = 1 << 22
@@ -69,7 +71,9 @@ def _sniff_separator(first_line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
 
 
-def _scan_csv(path: Path) -> pl.LazyFrame:
+def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
+    """The lazy frame and the header line as written: polars renames a repeated header
+    (`x_duplicated_0`), which would hide that two columns claim one name."""
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
@@ -80,8 +84,10 @@ def _scan_csv(path: Path) -> pl.LazyFrame:
     else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
         source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
         text_head = head.decode("cp1252", errors="replace")
-    separator = _sniff_separator(text_head.splitlines()[0] if text_head else "")
-    return pl.scan_csv(
+    first_line = text_head.splitlines()[0] if text_head else ""
+    separator = _sniff_separator(first_line)
+    raw_headers = next(csv.reader([first_line], delimiter=separator), [])
+    lf = pl.scan_csv(
         source,
         separator=separator,
         infer_schema=False,
@@ -89,7 +95,9 @@ def _scan_csv(path: Path) -> pl.LazyFrame:
         row_index_offset=2,
         truncate_ragged_lines=True,
         raise_if_empty=False,
+        glob=False,  # a path is a file name, never a pattern: 'leverancer [2].csv' is literal
     )
+    return lf, raw_headers
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
@@ -109,9 +117,23 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
     return frame.with_row_index(Col.ROW, offset=2).lazy()
 
 
+def _xlsx_headers(path: Path, sheet: str | None) -> list[str]:
+    """The sheet's header row as written: the sheet reader renames a repeated header (`x_1`)."""
+    import fastexcel
+
+    try:
+        row = fastexcel.read_excel(str(path)).load_sheet(
+            sheet if sheet is not None else 0, header_row=None, n_rows=1, dtypes="string"
+        )
+        first = pl.DataFrame(row).row(0) if row.height else ()
+    except Exception:  # unreadable sheets are reported by the sheet reader itself
+        return []
+    return ["" if v is None else str(v) for v in first]
+
+
 def _scan_parquet(path: Path) -> pl.LazyFrame:
     try:
-        lf = pl.scan_parquet(path)
+        lf = pl.scan_parquet(path, glob=False)
         schema = lf.collect_schema()
     except Exception:
         raise DataError(f"{path.name}: filen kan ikke læses som Parquet") from None
@@ -124,24 +146,81 @@ def _scan_parquet(path: Path) -> pl.LazyFrame:
     return lf.select(casts).with_row_index(Col.ROW, offset=1)
 
 
+def fold_header(header: str) -> str:
+    """A header as compared: case and surrounding or repeated spaces do not count."""
+    return " ".join(header.casefold().split())
+
+
 def _match_headers(
-    found: list[str], fields: dict[str, bool], wanted: dict[str, str], path: Path, sheet: str | None
+    label: str,
+    found: list[str],
+    raw: list[str],
+    fields: dict[str, bool],
+    wanted: dict[str, str],
+    where: str,
+    synonyms: Mapping[str, Sequence[str]],
+    lookalikes: Mapping[str, str],
 ) -> dict[str, str]:
-    """Field → header in the file: exact name first, then ignoring case and spaces."""
-    folded = {h.strip().casefold(): h for h in found}
+    """Field → column of the frame. A field takes the header named for it, compared without
+    case and spaces, or (where given) a synonym pattern. Exactly one column may answer: two
+    columns for one field, one column for two fields, or an unmapped column that looks like a
+    field (`lookalikes`: a word in its header) stop the read, as they would be read wrong."""
+    # polars' names in file order; `raw` is the header as written (repeats not renamed)
+    names = [h for h in found if h != Col.ROW]
+    written = raw if len(raw) == len(names) else names
+    folded = [fold_header(h) for h in written]
+    problems: list[Problem] = []
     matched: dict[str, str] = {}
     missing: list[str] = []
     for field, required in fields.items():
         header = wanted[field]
-        if header in found:
-            matched[field] = header
-        elif header.strip().casefold() in folded:
-            matched[field] = folded[header.strip().casefold()]
+        patterns = [re.compile(p) for p in synonyms.get(field, ())]
+        hits = [
+            i
+            for i, f in enumerate(folded)
+            if f == fold_header(header) or any(p.fullmatch(f) for p in patterns)
+        ]
+        if len(hits) > 1:
+            shown = ", ".join(f"'{written[i]}'" for i in hits)
+            problems.append(
+                Problem(
+                    f"kolonner.{label}.{field}",
+                    f"flere kolonner passer til feltet: {shown}; omdøb eller fjern dem, så "
+                    "kun én passer",
+                )
+            )
+        elif hits:
+            matched[field] = names[hits[0]]
         elif required:
             missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
+    users: dict[str, list[str]] = {}
+    for field, column in matched.items():
+        users.setdefault(column, []).append(field)
+    for column, claimed in users.items():
+        if len(claimed) > 1:
+            problems.append(
+                Problem(
+                    f"kolonner.{label}",
+                    f"kolonnen '{written[names.index(column)]}' er sat til både "
+                    f"{' og '.join(claimed)}; hvert felt skal have sin egen kolonne",
+                )
+            )
+    for field, word in lookalikes.items():
+        if field in matched:
+            continue
+        for i, f in enumerate(folded):
+            if word in f and names[i] not in users:
+                problems.append(
+                    Problem(
+                        f"kolonner.{label}.{field}",
+                        f"kolonnen '{written[i]}' ligner {field}, men læses ikke; angiv den "
+                        "her, eller omdøb den",
+                    )
+                )
+    if problems:
+        raise DataError(f"{where}: kolonnerne kan ikke læses entydigt", problems)
     if missing:
-        where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
-        shown = ", ".join(f"'{h}'" for h in found if h != Col.ROW)
+        shown = ", ".join(f"'{h}'" for h in written)
         raise DataError(
             f"{where}: mangler kolonne{'r' if len(missing) > 1 else ''} {', '.join(missing)}; "
             f"fundne kolonner: {shown or '(ingen)'}"
@@ -155,8 +234,12 @@ def read_table(
     fields: dict[str, bool],
     headers: dict[str, str],
     sheet: str | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    lookalikes: Mapping[str, str] | None = None,
 ) -> SourceTable:
-    """Open one input and map its headers to canonical fields (all String, plus Col.ROW)."""
+    """Open one input and map its headers to canonical fields (all String, plus Col.ROW).
+    `synonyms`: per field, other headers it may have (regular expressions on the folded
+    header); `lookalikes`: per field, a word that marks a column as that field's when unmapped."""
     if path is None:
         raise DataError(
             f"ingen fil angivet for {label} (data.{label} i modelfilen eller --{label})"
@@ -166,10 +249,12 @@ def read_table(
     if path.is_dir():
         raise DataError(f"{path}: er en mappe, ikke en fil ({label})")
     suffix = path.suffix.lower()
+    raw: list[str] = []
     if suffix in (".csv", ".txt"):
-        lf = _scan_csv(path)
+        lf, raw = _scan_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         lf = _read_xlsx(path, sheet)
+        raw = _xlsx_headers(path, sheet)
     elif suffix == ".parquet":
         lf = _scan_parquet(path)
     else:
@@ -178,7 +263,10 @@ def read_table(
         found = lf.collect_schema().names()
     except pl.exceptions.PolarsError:
         raise DataError(f"{path.name}: filen kan ikke læses som CSV") from None
-    matched = _match_headers(found, fields, headers, path, sheet)
+    where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
+    matched = _match_headers(
+        label, found, raw, fields, headers, where, synonyms or {}, lookalikes or {}
+    )
     frame = lf.select(
         pl.col(Col.ROW).cast(pl.Int64),
         *[pl.col(header).alias(field) for field, header in matched.items()],
