@@ -12,7 +12,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.format import format_number, format_share
-from takst_cli.models import REASON_CANCELLED, REASON_PARAGRAPH, Col
+from takst_cli.models import REASON_PARAGRAPH, Col, Status
 from takst_cli.pipeline.tariffs import TariffRow
 
 OUTSIDE_COURSES = "uden for ethvert forløb"
@@ -43,10 +43,8 @@ def outside_share(
     listed in `forloeb.uden_for_model`), outside every course, or a paragraph outside its course
     type — above `advarsel_andel` of the delivered visits, by rows or by minutes.
     `outside_*` are (visits, minutes)."""
-    valid = facts.filter(
-        pl.col(Col.ERROR).is_null()
-        & (pl.col(Col.REASON).is_null() | (pl.col(Col.REASON) != REASON_CANCELLED))
-    )
+    # delivered: a cancelled visit outside the model's paragraphs has that as its reason
+    valid = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.STATUS) != Status.AFLYST))
     rows, minutes = _count(valid)
     if rows == 0:
         return None
