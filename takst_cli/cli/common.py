@@ -164,7 +164,7 @@ def calculate(
         )
     console = make_console(stderr=True)
     for warning in result.warnings:
-        console.print(f"Advarsel: {warning}", markup=False)
+        console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
     return result
 
 
