@@ -11,6 +11,8 @@ import codecs
 import csv
 import hashlib
 import re
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -117,18 +119,67 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
     return frame.with_row_index(Col.ROW, offset=2).lazy()
 
 
-def _xlsx_headers(path: Path, sheet: str | None) -> list[str]:
-    """The sheet's header row as written: the sheet reader renames a repeated header (`x_1`)."""
-    import fastexcel
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
+
+def _text_of(item: ET.Element) -> str:
+    """The text of a string item (<si> or <is>): its <t>, or the <t> of its runs; phonetic
+    guides left out."""
+    parts: list[str] = []
+    for child in item:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _xlsx_headers(path: Path, sheet: str | None) -> list[str]:
+    """The sheet's first row as written: the sheet reader renames a repeated header (`x_1`).
+    Read from the start of the sheet's XML only — loading the sheet again would cost as much
+    as the read itself. [] when the workbook is laid out otherwise (nothing is checked then)."""
     try:
-        row = fastexcel.read_excel(str(path)).load_sheet(
-            sheet if sheet is not None else 0, header_row=None, n_rows=1, dtypes="string"
-        )
-        first = pl.DataFrame(row).row(0) if row.height else ()
-    except Exception:  # unreadable sheets are reported by the sheet reader itself
+        with zipfile.ZipFile(path) as z:
+            entries = [e for e in ET.fromstring(z.read("xl/workbook.xml")).iter()]
+            sheets = [e for e in entries if _local(e.tag) == "sheet"]
+            entry = (
+                sheets[0] if sheet is None else next(e for e in sheets if e.get("name") == sheet)
+            )
+            rid = next(v for k, v in entry.attrib.items() if _local(k) == "id")
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            cells: list[tuple[str | None, str]] = []
+            with z.open(part) as fh:
+                for _, elem in ET.iterparse(fh):
+                    tag = _local(elem.tag)
+                    if tag == "c":
+                        value = next((c.text for c in elem if _local(c.tag) == "v"), None)
+                        inline = next((c for c in elem if _local(c.tag) == "is"), None)
+                        text = _text_of(inline) if inline is not None else (value or "")
+                        cells.append((elem.get("t"), text))
+                    elif tag == "row":
+                        if any(text for _, text in cells):
+                            break
+                        cells = []
+            wanted = {int(text) for kind, text in cells if kind == "s"}
+            shared: dict[int, str] = {}
+            if wanted:
+                with z.open("xl/sharedStrings.xml") as fh:
+                    index = 0
+                    for _, elem in ET.iterparse(fh):
+                        if _local(elem.tag) == "si":
+                            if index in wanted:
+                                shared[index] = _text_of(elem)
+                            index += 1
+                            elem.clear()
+                            if index > max(wanted):
+                                break
+            return [shared[int(text)] if kind == "s" else text for kind, text in cells]
+    except Exception:  # an unreadable workbook is reported by the sheet reader itself
         return []
-    return ["" if v is None else str(v) for v in first]
 
 
 def _scan_parquet(path: Path) -> pl.LazyFrame:
@@ -151,6 +202,11 @@ def fold_header(header: str) -> str:
     return " ".join(header.casefold().split())
 
 
+def _fits(found: str, header: str, patterns: list[re.Pattern[str]]) -> bool:
+    folded = fold_header(found)
+    return folded == fold_header(header) or any(p.fullmatch(folded) for p in patterns)
+
+
 def _match_headers(
     label: str,
     found: list[str],
@@ -165,23 +221,19 @@ def _match_headers(
     case and spaces, or (where given) a synonym pattern. Exactly one column may answer: two
     columns for one field, one column for two fields, or an unmapped column that looks like a
     field (`lookalikes`: a word in its header) stop the read, as they would be read wrong."""
-    # polars' names in file order; `raw` is the header as written (repeats not renamed)
+    # the frame's names are unique: the readers rename a repeated header ('x_duplicated_0',
+    # 'x_1'); `raw` is the header row as written, where a repeat still shows
     names = [h for h in found if h != Col.ROW]
-    written = raw if len(raw) == len(names) else names
-    folded = [fold_header(h) for h in written]
     problems: list[Problem] = []
     matched: dict[str, str] = {}
     missing: list[str] = []
     for field, required in fields.items():
         header = wanted[field]
         patterns = [re.compile(p) for p in synonyms.get(field, ())]
-        hits = [
-            i
-            for i, f in enumerate(folded)
-            if f == fold_header(header) or any(p.fullmatch(f) for p in patterns)
-        ]
-        if len(hits) > 1:
-            shown = ", ".join(f"'{written[i]}'" for i in hits)
+        hits = [n for n in names if _fits(n, header, patterns)]
+        written = [h for h in raw if _fits(h, header, patterns)]
+        if len(hits) > 1 or len(written) > 1:
+            shown = ", ".join(f"'{h}'" for h in (written if len(written) > 1 else hits))
             problems.append(
                 Problem(
                     f"kolonner.{label}.{field}",
@@ -190,7 +242,7 @@ def _match_headers(
                 )
             )
         elif hits:
-            matched[field] = names[hits[0]]
+            matched[field] = hits[0]
         elif required:
             missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
     users: dict[str, list[str]] = {}
@@ -201,26 +253,26 @@ def _match_headers(
             problems.append(
                 Problem(
                     f"kolonner.{label}",
-                    f"kolonnen '{written[names.index(column)]}' er sat til både "
+                    f"kolonnen '{column}' er sat til både "
                     f"{' og '.join(claimed)}; hvert felt skal have sin egen kolonne",
                 )
             )
     for field, word in lookalikes.items():
         if field in matched:
             continue
-        for i, f in enumerate(folded):
-            if word in f and names[i] not in users:
+        for name in names:
+            if word in fold_header(name) and name not in users:
                 problems.append(
                     Problem(
                         f"kolonner.{label}.{field}",
-                        f"kolonnen '{written[i]}' ligner {field}, men læses ikke; angiv den "
-                        "her, eller omdøb den",
+                        f"kolonnen '{name}' ligner {field}, men læses ikke; angiv den her, "
+                        "eller omdøb den",
                     )
                 )
     if problems:
         raise DataError(f"{where}: kolonnerne kan ikke læses entydigt", problems)
     if missing:
-        shown = ", ".join(f"'{h}'" for h in written)
+        shown = ", ".join(f"'{h}'" for h in names)
         raise DataError(
             f"{where}: mangler kolonne{'r' if len(missing) > 1 else ''} {', '.join(missing)}; "
             f"fundne kolonner: {shown or '(ingen)'}"
