@@ -141,6 +141,28 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     ("Ukendt faggruppe", beregn, {"visits": v("45;SUL §138;SPL", "45;SUL §138;Kok")}),
+    (
+        "Den samme visitationsrække to gange",
+        beregn,
+        {"grants": (TINY_GRANTS + TINY_GRANTS.splitlines()[2] + "\n").encode()},
+    ),
+    (
+        "En revision, hvor den gamle række ikke blev afsluttet",
+        beregn,
+        {
+            "grants": (
+                TINY_GRANTS.replace("visiterede_minutter_uge", "visiterede_minutter_uge;indsats")
+                .replace("\n", ";Pleje\n")
+                .replace("visiterede_minutter_uge;indsats;Pleje", "visiterede_minutter_uge;indsats")
+                + "A;Nord;fastholdende;01-02-2025;;180;Pleje\n"
+            ).encode()
+        },
+    ),
+    (
+        "Visitationerne mangler den visiterede tid",
+        beregn,
+        {"grants": TINY_GRANTS.replace("visiterede_minutter_uge", "timer").encode()},
+    ),
     ("Ødelagt CSV (anførselstegn)", beregn, {"visits": v("\nD;14-01-2025", '\n"D;14-01-2025')}),
     ("Dubletter", beregn, {"visits": (TINY_VISITS + TINY_VISITS.splitlines()[1] + "\n").encode()}),
     (

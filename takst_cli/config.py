@@ -164,9 +164,18 @@ class CourseConfig(_Model):
 
 
 class CoursesConfig(_Model):
+    """The course types, and how courses are formed from the grant history (SPEC §3.1)."""
+
     udviklende: CourseConfig = CourseConfig(periode_uger=12)
     fastholdende: CourseConfig = CourseConfig(periode_uger=26)
     individuel: CourseConfig = CourseConfig(periode_uger=26)
+    # A gap of at most this many days between grants of the same course type is bridged.
+    sammenhaeng_dage: int = 0
+    # Without a type column: a course is a development course when the citizen had no grant
+    # in this many days before it (a new citizen)…
+    ny_borger_dage: int = 90
+    # …or on the days a grant row of one of these paragraphs covers.
+    udviklende_paragraffer: list[str] = Field(default_factory=lambda: ["SEL §83a"])
     # paragraphs deliberately outside the model: counted out of scope without a warning
     uden_for_model: list[str] = Field(default_factory=list)
 
@@ -455,6 +464,9 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
         if c.efterperiode_uger is not None and c.efterperiode_uger <= 0:
             out.append(Problem(f"forloeb.{ct.value}.efterperiode_uger", "skal være større end 0"))
         share(f"forloeb.{ct.value}.forventet_reduktion", c.forventet_reduktion)
+    for key in ("sammenhaeng_dage", "ny_borger_dage"):
+        if getattr(cfg.forloeb, key) < 0:
+            out.append(Problem(f"forloeb.{key}", "kan ikke være negativ"))
     if cfg.forloeb.individual_threshold <= 0:
         out.append(Problem("forloeb.individuel.taerskel_timer_uge", "skal være større end 0"))
     out.extend(_band_problems(cfg.niveauer))

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from takst_cli import __version__
 from takst_cli.format import format_kr, format_share
-from takst_cli.models import CourseType, Phase, Shift
+from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
@@ -149,7 +149,7 @@ def tariff_table(result: RunResult) -> ReportTable:
         None,
         None,
         result.segments["borger_id"].n_unique(),
-        result.segments["forloeb_id"].n_unique(),
+        result.segments[Col.COURSE_ID].n_unique(),
         sum(weeks, Decimal(0)),
         sum(hours, Decimal(0)),
         sum(costs, Decimal(0)),

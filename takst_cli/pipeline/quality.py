@@ -9,6 +9,7 @@ import polars as pl
 
 from takst_cli.errors import mask_cpr
 from takst_cli.models import Col
+from takst_cli.pipeline.courses import Courses
 from takst_cli.pipeline.plausibility import PlausibilityWarning
 
 WARNING = "advarsel"
@@ -62,17 +63,39 @@ def visit_quality(
     ]
 
 
-def grant_quality(
-    grants: pl.DataFrame, source: str, segments: int, courses: int
-) -> list[QualityLine]:
+def grant_quality(grants: pl.DataFrame, source: str, formed: Courses) -> list[QualityLine]:
+    """The grant history: rows read and invalid, and how the rows became courses."""
     invalid = (
         grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(Col.ERROR)
     )
     return [
         QualityLine(source, "læst", "rækker i alt", grants.height, None),
         *[QualityLine(source, "ugyldig", r, n, None) for r, n in invalid.iter_rows()],
-        QualityLine(source, "i modellen", "forløb med dage i perioden", courses, None),
-        QualityLine(source, "heraf", "forløbsafsnit (periode 1 / efter / hele)", segments, None),
+        QualityLine(source, "i modellen", "forløb med dage i perioden", formed.courses, None),
+        QualityLine(
+            source,
+            "heraf",
+            "forløbsafsnit (samme fase, team og visiterede minutter)",
+            formed.segments.height,
+            None,
+        ),
+        QualityLine(
+            source,
+            "forløb",
+            "rækker lagt til et forløb, en tidligere række begyndte",
+            formed.joined,
+            None,
+        ),
+        QualityLine(
+            source,
+            "forløb",
+            "rækker der overlapper en anden forløbstype (prioritet)",
+            formed.overlaps,
+            None,
+        ),
+        QualityLine(
+            source, "forløb", "huller lagt sammen (sammenhaeng_dage)", formed.bridged, None
+        ),
     ]
 
 

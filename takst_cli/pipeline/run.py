@@ -112,8 +112,7 @@ def _fold_visits(
     cfg: ModelConfig,
     visit_src: SourceTable,
     period: tuple[dt.date, dt.date],
-    seg_slots: pl.DataFrame,
-    win_slots: pl.DataFrame,
+    days: facts_mod.DayMap,
     months: bool,
     cutoff: dt.date | None,
     progress: Callable[[str], None],
@@ -138,7 +137,7 @@ def _fold_visits(
                 visit_src.frame, cfg, present, period, formats, trim, paragraphs=sorted(spellings)
             )
             fold = facts_mod.fold_to_facts(
-                parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
+                parsed.frame, days, months, cutoff, categories=parsed.categories
             )
             # a spelling the first rows did not show ('SEL 83' after row 5 000): fold again
             seen = parsed.categories[Col.PARAGRAF].to_series().drop_nulls().to_list()
@@ -159,8 +158,7 @@ def _fold_visits(
             counts = count_visits(parsed.frame).collect(engine="streaming")
             facts = facts_mod.fold_to_facts(
                 split_copies(counts).lazy(),
-                seg_slots,
-                win_slots,
+                days,
                 months,
                 cutoff,
                 count_copies=False,
@@ -173,6 +171,24 @@ def _fold_visits(
         )
         decoded = decoded.with_columns(pl.col(Col.PARAGRAF).replace(forms))
         return error_values(visit_src.frame, decoded, parsed.errors), parsed
+
+
+def _read_grants(grant_src: SourceTable) -> pl.DataFrame:
+    """The grant history typed, copies and unended revisions of a service marked invalid."""
+    present = set(grant_src.headers)
+    if Col.VISITERET_UGE not in present and not {Col.GANGE_UGE, Col.MINUTTER_GANG} <= present:
+        raise DataError(
+            f"{grant_src.name}: mangler den visiterede tid — en kolonne med minutter pr. uge "
+            f"('{Col.VISITERET_UGE}'), eller både gange pr. uge ('{Col.GANGE_UGE}') og minutter "
+            f"pr. gang ('{Col.MINUTTER_GANG}'); navngiv dem under kolonner.visitationer"
+        )
+    with reading(grant_src.name):
+        grants = parse_grants(grant_src.frame, present).collect()
+    if grants.height == 0:
+        raise DataError(
+            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
+        )
+    return courses.mark_grant_copies(grants)
 
 
 def run(
@@ -192,20 +208,13 @@ def run(
     the follow-up. `progress` is told each stage as it starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
-    if grants.height == 0:
-        raise DataError(
-            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
-        )
-    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    grants = _read_grants(grant_src)
+    formed = courses.build_courses(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
-    seg_slots = facts_mod.segment_slots(segments)
-    win_slots = facts_mod.window_slots(candidates, WIN_START, WIN_END)
+    days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    facts, parsed = _fold_visits(
-        cfg, visit_src, period, seg_slots, win_slots, months, cutoff, progress
-    )
+    facts, parsed = _fold_visits(cfg, visit_src, period, days, months, cutoff, progress)
     progress("Beregner timepriser, forløbstakster og r …")
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
@@ -248,9 +257,7 @@ def run(
     n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
     lines = quality.visit_quality(
         facts, visit_src.name, (n_out, m_out / 60), (n_type, m_type / 60)
-    ) + quality.grant_quality(
-        grants, grant_src.name, segments.height, segments[Col.COURSE_ID].n_unique()
-    )
+    ) + quality.grant_quality(grants, grant_src.name, formed)
     teams = {
         *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
         *grants.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
