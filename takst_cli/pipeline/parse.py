@@ -293,6 +293,12 @@ def sample_formats(raw: pl.LazyFrame, present: set[str]) -> dict[str, ColumnForm
     return out
 
 
+def sample_paragraphs(raw: pl.LazyFrame) -> list[str]:
+    """The paragraphs the first rows of the file write (each spelling once)."""
+    head = raw.select(Col.PARAGRAF).head(SAMPLE_ROWS).unique().collect()
+    return head[Col.PARAGRAF].drop_nulls().to_list()
+
+
 def _clock_of(fmt: ColumnFormat | None) -> ColumnFormat | None:
     """The clock part of a date-and-time text is always after a space: cut there."""
     return None if fmt is None else ColumnFormat(fmt.formats, True, True)

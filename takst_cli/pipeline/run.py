@@ -24,13 +24,13 @@ from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.paragraphs import model_spellings, paragraph_forms
 from takst_cli.pipeline.parse import (
     DENSE_TEXTS,
-    SAMPLE_ROWS,
     ParsedVisits,
     parse_budgets,
     parse_date,
     parse_grants,
     parse_visits,
     sample_formats,
+    sample_paragraphs,
     scope_paragraphs,
     trimmed,
     untidy,
@@ -125,9 +125,8 @@ def _fold_visits(
         formats = sample_formats(visit_src.frame, present)
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
         # The model's paragraphs as this export spells them, first as its first rows do
-        head = visit_src.frame.select(Col.PARAGRAF).head(SAMPLE_ROWS).unique().collect()
         spellings = set(scope_paragraphs(cfg)) | model_spellings(
-            head[Col.PARAGRAF].drop_nulls().to_list(), cfg, visit_src.name
+            sample_paragraphs(visit_src.frame), cfg, visit_src.name
         )
         megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
         progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
