@@ -179,7 +179,7 @@ class CoursesConfig(_Model):
     # paragraphs deliberately outside the model: counted out of scope without a warning
     uden_for_model: list[str] = Field(default_factory=list)
 
-    _outside = field_validator("uden_for_model")(_normal_paragraphs)
+    _normal = field_validator("udviklende_paragraffer", "uden_for_model")(_normal_paragraphs)
 
     @model_validator(mode="after")
     def _in_or_out(self) -> CoursesConfig:

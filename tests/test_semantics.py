@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -29,6 +31,8 @@ from tests.conftest import TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 
 T_FAST_3 = Decimal("159.62")
+# every tariff of the tiny municipality, in row order (test_tiny.py works them out)
+CLEAN_TARIFFS = [Decimal(t) for t in ("342.03", "69.97", "97.44", "111.20", "159.62", "831.21")]
 
 
 def _tariff(result, course_type: CourseType, phase: Phase, level: int) -> Decimal | None:  # type: ignore[no-untyped-def]
@@ -467,3 +471,35 @@ def test_streng_turns_a_warning_into_exit_1_and_writes_nothing(
     assert "plausibilitetstjekket gav 1 advarsel(er), og med --streng stopper kørslen" in res.stderr
     assert "20,0 % af de leverede besøg" in res.stderr
     assert not out.exists()
+
+
+# --- any equivalent notation, the same numbers --------------------------------------------------
+
+EQUIVALENT = {
+    "SEL §83": ["SEL §83", "SEL 83", "SEL § 83", "sel §83", "Serviceloven § 83", "§83", " SEL §83"],
+    "SUL §138": ["SUL §138", "SUL 138", "Sundhedsloven § 138", "sul §138", "§ 138"],
+    "SEL §86": ["SEL §86", "SEL 86", "Serviceloven §86"],
+}
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_any_paragraph_notation_gives_the_same_result(tiny: Path, data: st.DataObject) -> None:
+    """Each visit's paragraph written in any equivalent notation, each row on its own: the same
+    tariffs (T(fast, 3) = 159,62), the same data quality, no warning."""
+    lines = TINY_VISITS.splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(";")
+        fields[4] = data.draw(st.sampled_from(EQUIVALENT[fields[4]]))
+        out.append(";".join(fields))
+    _visits(tiny, "\n".join(out) + "\n")
+    result = run_model(tiny)
+    assert _tariff(result, CourseType.FASTHOLDENDE, Phase.HELE, 3) == T_FAST_3
+    assert [r.tariff for r in result.tariffs.rows] == CLEAN_TARIFFS
+    counts = {(q.category, q.reason): q.rows for q in result.quality}
+    assert counts[("uden for modellen", "paragraf uden for modellen")] == 1
+    assert counts[("i modellen", "leverede besøg i modellen")] == 13
+    assert result.warnings == []
