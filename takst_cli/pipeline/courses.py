@@ -42,50 +42,72 @@ def paragraph_key(text: str) -> str:
     return _LAW.sub("", text.casefold())
 
 
+def _marked(grants: pl.DataFrame, bad: pl.DataFrame, why: str, how: str) -> pl.DataFrame:
+    """`grants` with the rows of `bad` (row, _other) invalid for `why`, naming the other row."""
+    if bad.height == 0:
+        return grants
+    hit = grants.join(bad, on=Col.ROW, how="left")
+    found = pl.col("_other").is_not_null() & pl.col(Col.ERROR).is_null()
+    return hit.with_columns(
+        pl.when(found).then(pl.lit(why)).otherwise(pl.col(Col.ERROR)).alias(Col.ERROR),
+        pl.when(found)
+        .then(pl.format(how, "_other"))
+        .otherwise(pl.col(Col.ERROR_VALUE))
+        .alias(Col.ERROR_VALUE),
+    ).drop("_other")
+
+
 def mark_grant_copies(grants: pl.DataFrame) -> pl.DataFrame:
     """Mark identical grant rows (all fields but the row number) and, where the export names
     the service, rows overlapping an earlier row of the same service (an unended revision),
-    as invalid rows naming the other row: a copy is not twice the grant."""
+    as invalid rows naming the other row: a copy is not twice the grant.
+
+    Both checks hash the row's fields to find candidates fast on a long history; a hash
+    collision can only propose a pair, which is then compared field by field."""
     fields = [c for c in grants.columns if c not in (Col.ROW, Col.ERROR, Col.ERROR_VALUE)]
-    valid = pl.col(Col.ERROR).is_null()
-    first = pl.col(Col.ROW).min().over(fields)
-    marked = grants.with_columns(
-        pl.when(valid).then(first).alias("_first"),
-    ).with_columns(
-        pl.when(valid & (pl.col("_first") != pl.col(Col.ROW)))
-        .then(pl.lit(ERR_GRANT_COPY))
-        .otherwise(pl.col(Col.ERROR))
-        .alias(Col.ERROR),
-        pl.when(valid & (pl.col("_first") != pl.col(Col.ROW)))
-        .then(pl.format("samme som række {}", "_first"))
-        .otherwise(pl.col(Col.ERROR_VALUE))
-        .alias(Col.ERROR_VALUE),
+    valid = grants.filter(pl.col(Col.ERROR).is_null())
+    # candidates on a few cheap fields first; a copy agrees on all of them
+    cheap = [Col.BORGER, Col.START_DATO, Col.SLUT_DATO, Col.VISITERET_UGE]
+    copies = valid.filter(pl.struct(cheap).is_duplicated()).filter(
+        pl.struct(fields).is_duplicated()
     )
-    if marked[Col.INDSATS].drop_nulls().len():
-        service = [Col.BORGER, Col.INDSATS, Col.PARAGRAF, Col.FORLOEBSTYPE, Col.GIVEN_COURSE]
-        end = pl.col(Col.SLUT_DATO).fill_null(dt.date.max)
-        ordered = marked.sort([*service, Col.START_DATO, Col.ROW], nulls_last=True)
-        open_row = pl.when(pl.col(Col.ERROR).is_null() & pl.col(Col.INDSATS).is_not_null()).then(
-            pl.col(Col.ROW)
+    if copies.height:
+        first = copies.group_by(fields).agg(pl.col(Col.ROW).min().alias("_other"))
+        bad = copies.join(first, on=fields, nulls_equal=True).filter(
+            pl.col(Col.ROW) != pl.col("_other")
         )
-        prev_end = end.shift(1).over(service)
-        prev_row = open_row.shift(1).over(service)
-        overlap = (
-            pl.col(Col.ERROR).is_null()
-            & prev_row.is_not_null()
-            & (pl.col(Col.START_DATO) <= prev_end)
+        grants = _marked(
+            grants, bad.select(Col.ROW, "_other"), ERR_GRANT_COPY, "samme som række {}"
         )
-        marked = ordered.with_columns(
-            pl.when(overlap)
-            .then(pl.lit(ERR_GRANT_OVERLAP))
-            .otherwise(pl.col(Col.ERROR))
-            .alias(Col.ERROR),
-            pl.when(overlap)
-            .then(pl.format("overlapper række {}", prev_row))
-            .otherwise(pl.col(Col.ERROR_VALUE))
-            .alias(Col.ERROR_VALUE),
-        ).sort(Col.ROW)
-    return marked.drop("_first")
+    if grants[Col.INDSATS].drop_nulls().len() == 0:
+        return grants
+    service = [Col.BORGER, Col.INDSATS, Col.PARAGRAF, Col.FORLOEBSTYPE, Col.GIVEN_COURSE]
+    rows = grants.filter(pl.col(Col.ERROR).is_null() & pl.col(Col.INDSATS).is_not_null())
+    end = pl.col(Col.SLUT_DATO).fill_null(dt.date.max)
+    ordered = rows.select(
+        Col.ROW, pl.struct(service).hash().alias("_h"), Col.START_DATO, end.alias("_e")
+    ).sort("_h", Col.START_DATO, Col.ROW)
+    # the row whose end reaches furthest so far within the service: a later row starting on or
+    # before that end overlaps it
+    reach = pl.col("_e").cum_max().over("_h")
+    holder = pl.when(pl.col("_e") == reach).then(pl.col(Col.ROW)).forward_fill().over("_h")
+    candidates = (
+        ordered.with_columns(reach.alias("_reach"), holder.alias("_holder"))
+        .with_columns(
+            pl.col("_reach").shift(1).over("_h").alias("_prev_reach"),
+            pl.col("_holder").shift(1).over("_h").alias("_other"),
+        )
+        .filter(pl.col(Col.START_DATO) <= pl.col("_prev_reach"))
+        .select(Col.ROW, "_other")
+    )
+    keys = grants.select(Col.ROW, *service)
+    bad = (
+        candidates.join(keys, on=Col.ROW)
+        .join(keys, left_on="_other", right_on=Col.ROW, suffix="_o")
+        .filter(pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_o")) for c in service))
+        .select(Col.ROW, "_other")
+    )
+    return _marked(grants, bad, ERR_GRANT_OVERLAP, "overlapper række {}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,32 @@ class Courses:
     joined: int  # rows that continued a course an earlier row began
     overlaps: int  # rows overlapping a row of another course type, resolved by priority
     bridged: int  # gaps of at most forloeb.sammenhaeng_dage days bridged
+
+
+def _merge_revisions(rows: pl.DataFrame) -> pl.DataFrame:
+    """Revisions that change nothing joined: a row that starts the day after the row before it
+    ends, with the same citizen, team, course id, type and minutes, extends that row. Only
+    strictly consecutive rows are joined (two concurrent equal services stay two), so every
+    day's sum is unchanged — and the rest of the work is done on a history of the size of its
+    changes, not of its reviews. Adds _n: the rows joined (the first keeps its row number)."""
+    same = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE, "_prio", Col.VISITERET_UGE]
+    ordered = rows.sort([*same, Col.START_DATO, "_end", Col.ROW], nulls_last=True)
+    follows = pl.all_horizontal(
+        *[pl.col(c).eq_missing(pl.col(c).shift(1)) for c in same],
+        pl.col(Col.START_DATO) == pl.col("_end").shift(1) + pl.duration(days=1),
+    ).fill_null(False)
+    return (
+        ordered.with_columns((~follows).cum_sum().alias("_g"))
+        .group_by("_g", maintain_order=True)
+        .agg(
+            pl.col(Col.ROW).min(),
+            pl.col(*same).first(),
+            pl.col(Col.START_DATO).first(),
+            pl.col("_end").last(),
+            pl.len().alias("_n"),
+        )
+        .drop("_g")
+    )
 
 
 def _pieces(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -187,6 +235,16 @@ def build_courses(
             Col.VISITERET_UGE,
         )
     )
+    n_rows = rows.height
+    # texts as integer codes while the history is sorted and grouped, decoded at the end
+    texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
+    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
+    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
+    rows = _merge_revisions(
+        rows.drop(texts)
+        .rename({f"_{c}": c for c in texts})
+        .select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
+    )
     pieces, pairs = _pieces(rows)
     # Per piece: the summed minutes; type, team and course id of the row that wins the day
     # (highest priority, then the latest start, then the first row).
@@ -260,19 +318,31 @@ def build_courses(
     )
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
+    for c in (Col.BORGER, Col.TEAM):
+        segments = (
+            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
+            .with_columns(pl.col("_text").alias(c))
+            .drop("_text")
+        )
     first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
     starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
+    # a merged revision's later rows continued its first; its first row may continue a course
     joined = (
-        starts.join(rows.select(Col.ROW, Col.START_DATO), on=Col.ROW)
-        .join(courses.select(Col.COURSE_ID, "_cstart"), on=Col.COURSE_ID)
-        .filter(pl.col(Col.START_DATO) > pl.col("_cstart"))
-        .height
+        int(rows["_n"].sum())
+        - rows.height
+        + (
+            starts.join(rows.select(Col.ROW, Col.START_DATO), on=Col.ROW)
+            .join(courses.select(Col.COURSE_ID, "_cstart"), on=Col.COURSE_ID)
+            .filter(pl.col(Col.START_DATO) > pl.col("_cstart"))
+            .height
+        )
     )
     mixed = covered.filter(pl.col("_kinds") > 1).select(Col.BORGER, "_k")
-    overlaps = pairs.join(mixed, on=[Col.BORGER, "_k"])[Col.ROW].n_unique()
+    involved = pairs.join(mixed, on=[Col.BORGER, "_k"]).select(Col.ROW).unique()
+    overlaps = int(involved.join(rows.select(Col.ROW, "_n"), on=Col.ROW)["_n"].sum())
     return Courses(
         segments,
-        rows.height,
+        n_rows,
         segments[Col.COURSE_ID].n_unique(),
         joined,
         overlaps,

@@ -70,14 +70,14 @@ class DayMap:
 def _scatter(
     ranges: pl.DataFrame,
     citizens: pl.DataFrame,
-    start: str,
-    end: str,
-    ident: str,
+    columns: tuple[str, str, str],
     first: dt.date,
     days: int,
+    overlapping: bool,
 ) -> pl.Series:
     """A flat UInt32 array over the citizens' days, each range's id on its days (clipped to the
-    period); where ranges overlap, the later row of `ranges` wins."""
+    period); where ranges may overlap, the later row of `ranges` wins."""
+    start, end, ident = columns
     size = citizens.height * days
     out = np.full(size, np.iinfo(np.uint32).max, dtype=np.uint32)
     last = first + dt.timedelta(days=days - 1)
@@ -99,10 +99,11 @@ def _scatter(
         ends = np.cumsum(lengths)
         idx = np.arange(ends[-1], dtype=np.int64) - np.repeat(ends - lengths - starts, lengths)
         values = np.repeat(r[ident].to_numpy(), lengths)
-        # the last occurrence of each day wins: unique over the reversed order keeps the first
-        _, last_seen = np.unique(idx[::-1], return_index=True)
-        keep = len(idx) - 1 - last_seen
-        out[idx[keep]] = values[keep]
+        if overlapping:  # the last occurrence of a day wins: unique keeps the first reversed
+            _, last_seen = np.unique(idx[::-1], return_index=True)
+            keep = len(idx) - 1 - last_seen
+            idx, values = idx[keep], values[keep]
+        out[idx] = values
     series = pl.Series(out)
     return pl.select(pl.when(series != np.iinfo(np.uint32).max).then(series)).to_series()
 
@@ -124,9 +125,14 @@ def day_map(
         .sort(Col.BORGER)
         .with_row_index(CITIZEN_NO)
     )
-    seg = _scatter(segments, citizens, SEG_START, SEG_END, SEGMENT_ID, first, days)
+    seg = _scatter(segments, citizens, (SEG_START, SEG_END, SEGMENT_ID), first, days, False)
     win = _scatter(
-        windows.sort(window_start), citizens, window_start, window_end, Col.COURSE_ID, first, days
+        windows.sort(window_start),
+        citizens,
+        (window_start, window_end, Col.COURSE_ID),
+        first,
+        days,
+        True,
     )
     return DayMap(citizens, seg, win, first, days)
 
