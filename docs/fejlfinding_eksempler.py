@@ -79,6 +79,11 @@ def with_column(header: str, values: dict[int, str]) -> bytes:
     return ("\n".join([f"{lines[0]};{header}", *rows]) + "\n").encode()
 
 
+def _folder(folder: Path, name: str) -> Path:
+    (folder / name).mkdir()
+    return folder / name
+
+
 def v(old: str, new: str) -> bytes:
     assert old in TINY_VISITS, old
     return TINY_VISITS.replace(old, new).encode()
@@ -105,6 +110,89 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
             )
             + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n    - {niveau: 2, fra: 6}\n"
         },
+    ),
+    (
+        "Modelfilen er en mappe",
+        lambda d: ["beregn", "--config", str(_folder(d, "modeller"))],
+        {},
+    ),
+    ("Tom modelfil", beregn, {"model": "# kun en kommentar\n"}),
+    ("Modelfilen er for stor", beregn, {"model": TINY_MODEL + "# fyld\n" * 40_000}),
+    (
+        "YAML-alias i modelfilen",
+        beregn,
+        {"model": 'a: &a ["lol", "lol"]\nb: [*a, *a]\n' + TINY_MODEL},
+    ),
+    (
+        "Nøgle eller afsnit to gange i modelfilen",
+        beregn,
+        {"model": TINY_MODEL + "forloeb:\n  udviklende: {periode_uger: 12}\n"},
+    ),
+    (
+        "Tal med tusindtalspunktum i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("normtimer: 1924", "normtimer: 1.924").replace(
+                "aarsloen: 400000", "aarsloen: 400.000"
+            )
+        },
+    ),
+    (
+        "Urimelige normtimer eller årsløn",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("normtimer: 1924", "normtimer: 400").replace(
+                "aarsloen: 400000", 'aarsloen: "40.000"'
+            )
+        },
+    ),
+    (
+        "Uendelige, negative eller urimelige tal i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("{ledelse: 700}", "{ledelse: -700}")
+            + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: .nan}\n"
+            "    - {niveau: 2, fra: 5}\nmaks_minutter_pr_besoeg: .inf\n"
+            "tildeling:\n  standard: {model: ramme, ramme: -1000000}\n"
+        },
+    ),
+    (
+        "Klokkeslæt og datoer i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("til: 2025-03-30", "til: 2025-02-29")
+            + "vagter:\n  nat_fra: 25:00\n  aften_fra: 15\n"
+        },
+    ),
+    (
+        "Vagter i forkert rækkefølge",
+        beregn,
+        {"model": TINY_MODEL + 'vagter:\n  nat_fra: "00:23"\n'},
+    ),
+    (
+        "Nøgle uden virkning, hvor den står",
+        beregn,
+        {
+            "model": TINY_MODEL.replace(
+                "{periode_uger: 2, efterperiode_uger: 2}",
+                "{periode_uger: 2, taerskel_timer_uge: 20}\n"
+                "  fastholdende: {forventet_reduktion: 0.1}",
+            ).replace("timepris: 420\n", "timepris: 420\n      normtimer: 1600\n")
+            + "tildeling:\n  standard: {model: aktivitet, fast_ramme: 900000}\n"
+        },
+    ),
+    (
+        "Team i tildeling.teams findes ikke i data",
+        lambda d: ["valider", str(d / "model.yaml"), "--data"],
+        {
+            "model": TINY_MODEL
+            + "tildeling:\n  standard: {model: aktivitet}\n  teams:\n    - {team: Sydd}\n"
+        },
+    ),
+    (
+        "Niveauer over ugens 168 timer (advarsel)",
+        lambda d: ["valider", str(d / "model.yaml"), "--streng"],
+        {"model": TINY_MODEL + "niveauer:\n  generator: {antal_trin: 3, foerste_trin: 100}\n"},
     ),
     (
         "Datafilen findes ikke",

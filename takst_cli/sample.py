@@ -539,7 +539,6 @@ forloeb:
     paragraffer: [SEL §83, SEL §83a, SUL §138]
     forventet_reduktion: 0.10
   fastholdende:
-    periode_uger: 26
     paragraffer: [SEL §83, SEL §83a, SUL §138]
   individuel:
     taerskel_timer_uge: 25

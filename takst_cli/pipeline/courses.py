@@ -240,10 +240,9 @@ def build_courses(
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
     rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
     decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
+    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
     rows = _merge_revisions(
-        rows.drop(texts)
-        .rename({f"_{c}": c for c in texts})
-        .select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
+        coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
     )
     pieces, pairs = _pieces(rows)
     # Per piece: the summed minutes; type, team and course id of the row that wins the day
@@ -337,9 +336,16 @@ def build_courses(
             .height
         )
     )
-    mixed = covered.filter(pl.col("_kinds") > 1).select(Col.BORGER, "_k")
-    involved = pairs.join(mixed, on=[Col.BORGER, "_k"]).select(Col.ROW).unique()
-    overlaps = int(involved.join(rows.select(Col.ROW, "_n"), on=Col.ROW)["_n"].sum())
+    # the rows as exported (before revisions were joined) that cover a day of mixed types
+    mixed = covered.filter(pl.col("_kinds") > 1).join(pieces, on=[Col.BORGER, "_k"])
+    overlaps = (
+        coded.select(Col.ROW, Col.BORGER, Col.START_DATO, "_end")
+        .join(mixed.select(Col.BORGER, "_a", "_b"), on=Col.BORGER)
+        .filter((pl.col(Col.START_DATO) <= pl.col("_b")) & (pl.col("_end") >= pl.col("_a")))[
+            Col.ROW
+        ]
+        .n_unique()
+    )
     return Courses(
         segments,
         n_rows,

@@ -63,13 +63,14 @@ def visit_quality(
     ]
 
 
-def grant_quality(grants: pl.DataFrame, source: str, formed: Courses) -> list[QualityLine]:
-    """The grant history: rows read and invalid, and how the rows became courses."""
-    invalid = (
-        grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(Col.ERROR)
-    )
+def grant_quality(
+    invalid_grants: pl.DataFrame, rows: int, source: str, formed: Courses
+) -> list[QualityLine]:
+    """The grant history: `rows` read, the invalid ones by reason, and how the rows became
+    courses."""
+    invalid = invalid_grants.group_by(Col.ERROR).len().sort(Col.ERROR)
     return [
-        QualityLine(source, "læst", "rækker i alt", grants.height, None),
+        QualityLine(source, "læst", "rækker i alt", rows, None),
         *[QualityLine(source, "ugyldig", r, n, None) for r, n in invalid.iter_rows()],
         QualityLine(source, "i modellen", "forløb med dage i perioden", formed.courses, None),
         QualityLine(

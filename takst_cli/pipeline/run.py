@@ -201,14 +201,18 @@ def run(
 ) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs.
 
-    The grants (small) are read first; the visits are then folded to facts in one streaming
-    pass. Only an export with identical visits takes the slower per-visit path, which lists
-    the copies. `months`/`cutoff` add the month and 'on or before the date' to the facts, for
-    the follow-up. `progress` is told each stage as it starts."""
+    The grants (small next to the visits) are read and formed into courses first; the visits
+    are then folded to facts in one streaming pass. Only an export with identical visits takes
+    the slower per-visit path, which lists the copies. `months`/`cutoff` add the month and 'on
+    or before the date' to the facts, for the follow-up. `progress` is told each stage as it
+    starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     grants = _read_grants(grant_src)
     formed = courses.build_courses(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    # a long history is not kept through the visits' pass: only its invalid rows are listed
+    grant_rows = grants.height
+    grants = grants.filter(pl.col(Col.ERROR).is_not_null())
     segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
@@ -256,10 +260,11 @@ def run(
     n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
     lines = quality.visit_quality(
         facts, visit_src.name, (n_out, m_out / 60), (n_type, m_type / 60)
-    ) + quality.grant_quality(grants, grant_src.name, formed)
+    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
+    # the teams of the visits and of the courses (the grants kept here are the invalid rows)
     teams = {
         *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
-        *grants.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
+        *segments[Col.TEAM].drop_nulls().to_list(),
     }
     doubts = check_plausibility(cfg, facts, result.rows, teams, (n_out, m_out), (n_type, m_type))
     lines += quality.warning_lines(doubts, visit_src.name)
@@ -267,7 +272,7 @@ def run(
         InputInfo(
             visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
         ),
-        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
+        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grant_rows),
     ]
     cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(
