@@ -297,7 +297,7 @@ def test_budget_in_danish_thousands(tmp_path: Path) -> None:
     """'700.000' in a column that also has '1.250.000,50': 700 000 kr, not 700 kr."""
     path = _budget(tmp_path, "Nord;700.000;300.000\nSyd;1.250.000,50;12.345,67\n")
     src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
-    lines, _ = budget_lines(src, False)
+    lines = budget_lines(src, False, dt.date(2025, 6, 30))
     assert [(b.team, b.budget, b.spend) for b in lines] == [
         ("Nord", Decimal("700000"), Decimal("300000")),
         ("Syd", Decimal("1250000.50"), Decimal("12345.67")),
@@ -311,7 +311,7 @@ def test_budget_quoted_empty_spend_and_date_are_empty(tmp_path: Path) -> None:
         'team;budget;forbrug_til_dato;opgjort_dato\nNord;700.000,00;"";""\n', encoding="utf-8"
     )
     src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
-    lines, _ = budget_lines(src, False)
+    lines = budget_lines(src, False, dt.date(2025, 6, 30))
     assert [(b.team, b.budget, b.spend) for b in lines] == [("Nord", Decimal("700000"), None)]
 
 
@@ -319,10 +319,10 @@ def test_budget_without_a_clue_stops_unless_talformat(tmp_path: Path) -> None:
     path = _budget(tmp_path, "Nord;700.000;\nSyd;500.000;\n")
     src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
     with pytest.raises(DataError, match=r"budget.csv: kolonnen 'budget' række 2: '700.000'"):
-        budget_lines(src, False)
-    lines, _ = budget_lines(src, False, Notation(talformat="dansk"))
+        budget_lines(src, False, dt.date(2025, 6, 30))
+    lines = budget_lines(src, False, dt.date(2025, 6, 30), Notation(talformat="dansk"))
     assert [b.budget for b in lines] == [Decimal("700000"), Decimal("500000")]
-    lines, _ = budget_lines(src, False, Notation(talformat="international"))
+    lines = budget_lines(src, False, dt.date(2025, 6, 30), Notation(talformat="international"))
     assert [b.budget for b in lines] == [Decimal("700"), Decimal("500")]
 
 
