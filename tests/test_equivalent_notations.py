@@ -22,14 +22,23 @@ from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 from tests.test_notation import CPR
 
-DATE_FORMS = ["%d-%m-%Y", "d-m-Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y 00:00", "%Y-%m-%dT00:00:00"]
+DATE_FORMS = [
+    "%d-%m-%Y",
+    "d-m-Y",
+    "d-m-Y 00:00",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y 00:00",
+    "%Y-%m-%dT00:00:00",
+]
 SHORT = "%d-%m-%y"  # only with aarhundrede: 2000
 
 
 def _date(text: str, form: str) -> str:
     day = dt.datetime.strptime(text, "%d-%m-%Y").date()
-    if form == "d-m-Y":
-        return f"{day.day}-{day.month}-{day.year}"
+    if form.startswith("d-m-Y"):
+        return f"{day.day}-{day.month}-{day.year}" + form[5:]
     return day.strftime(form)
 
 
