@@ -510,3 +510,27 @@ def test_an_invalid_rows_cpr_is_listed_as_its_pseudonym(
     (expected,) = pseudonymise([pl.DataFrame({"borger_id": ["0101011234"]})], b"hemmelig")
     assert (row.row, row.value) == (3, "32-01-2025")
     assert row.citizen == expected.item() and row.citizen.startswith("P")
+
+
+def test_a_citizen_written_both_ways_across_files_stops_the_run(tmp_path: Path) -> None:
+    """The grants hold A as 101011234 beside a test citizen 9999999999 (no date: day 99), so
+    their column is not one of CPR numbers and A keeps 9 digits; the visits write A as
+    010101-1234. Read alone each column is consistent, but A's visits would find no course:
+    the run stops instead (1 citizen)."""
+    grants = (
+        _with_ids(TINY_GRANTS, {"A": "101011234"}) + "9999999999;Nord;fastholdende;01-01-2025;;60\n"
+    )
+    visits = _with_ids(TINY_VISITS, {"A": "010101-1234"})
+    with pytest.raises(DataError) as err:
+        run_model(_model(tmp_path, visits, grants))
+    assert err.value.message.startswith(
+        "1 borgere står som et tal med 9 cifre i den ene fil og som CPR-nummer i den anden "
+        "(leverancer.csv, visitationer.csv)"
+    )
+    assert "1234" not in err.value.message
+
+
+def test_ids_apart_counts_both_directions() -> None:
+    assert parse.ids_apart(pl.Series(["101011234", "B1"]), pl.Series(["0101011234"])) == 1
+    assert parse.ids_apart(pl.Series(["0101011234"]), pl.Series(["101011234", "B1"])) == 1
+    assert parse.ids_apart(pl.Series(["123456789"]), pl.Series(["0123456789"])) == 0  # month 34

@@ -318,6 +318,20 @@ def ids_written_otherwise(ids: pl.Series) -> bool | None:
     return cpr if bool((normal != written).fill_null(False).any()) else None
 
 
+def ids_apart(ids: pl.Series, others: pl.Series) -> int:
+    """How many citizens one file writes as a 9-digit number (a CPR number that lost its 0, in
+    a column `cpr_column` could not call one of CPR numbers) where the other writes the CPR
+    number: the same citizen, not joined. Both sets of ids in normal form, distinct."""
+
+    def padded(s: pl.Series) -> set[str]:
+        texts = s.cast(pl.String).drop_nulls()
+        return {"0" + t for t in texts.filter(texts.str.contains(_CPR_9)).to_list()}
+
+    written = set(ids.cast(pl.String).drop_nulls().to_list())
+    other = set(others.cast(pl.String).drop_nulls().to_list())
+    return len(padded(ids) & other) + len(padded(others) & written)
+
+
 def _cases(words: Mapping[str, object]) -> dict[str, object]:
     """Each word as written in lower case, capitalised and upper case."""
     out: dict[str, object] = {}

@@ -30,6 +30,7 @@ from takst_cli.pipeline.parse import (
     ParsedVisits,
     columns_to_read_whole,
     cpr_column,
+    ids_apart,
     ids_written_otherwise,
     normal_ids,
     parse_budgets,
@@ -257,12 +258,21 @@ def run(
     )
     # a long history is not kept through the visits' pass: only its invalid rows are listed
     grant_rows = grants.height
+    grant_ids = grants[Col.BORGER].unique()
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
     segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
     facts, parsed = _fold_visits(cfg, visit_src, period, days, months, cutoff, progress)
+    apart = ids_apart(parsed.categories[Col.BORGER].to_series(), grant_ids)
+    if apart:  # each file's column decided alone; a citizen written both ways must not be lost
+        raise DataError(
+            f"{apart} borgere står som et tal med 9 cifre i den ene fil og som CPR-nummer i den "
+            f"anden ({visit_src.name}, {grant_src.name}): kolonnen blander CPR-numre med andre "
+            "tal, så takst kan ikke afgøre, om tallet er et CPR-nummer, der har mistet sit "
+            "foranstillede 0. Skriv borger-id'erne ens i de to filer (fx som tekst med 10 cifre)"
+        )
     progress("Beregner timepriser, forløbstakster og r …")
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
