@@ -50,11 +50,13 @@ def _id(letter: str, form: int) -> str:
 
 
 def _number(value: int, form: int, column_has_comma: bool) -> str:
-    """`value` as a whole number, with a decimal comma, or with thousands points (bare only
-    where the column shows a decimal comma elsewhere: else '1.800' is rightly ambiguous)."""
+    """`value` as a whole number, with a decimal comma, with thousands points (bare only where
+    the column shows a decimal comma elsewhere: else '1.800' is rightly ambiguous), or with
+    non-breaking spaces between the thousands."""
     plain = str(value)
     grouped = f"{value:,}".replace(",", ".")
-    forms = [plain, f"{plain},0", f"{grouped},00", grouped if column_has_comma else plain]
+    spaced = f"{value:,}".replace(",", "\u00a0")  # a space groups thousands in both conventions
+    forms = [plain, f"{plain},0", f"{grouped},00", grouped if column_has_comma else plain, spaced]
     return forms[form]
 
 
@@ -82,7 +84,7 @@ def exports(draw: st.DrawFn) -> tuple[str, str, bool, int]:
     comma = draw(st.booleans())  # the minutes column shows a decimal comma somewhere
     out = []
     for i, (who, day, start, minutes, paragraph, *rest) in enumerate(visits):
-        form = draw(st.integers(0, 3)) if comma else 0
+        form = draw(st.integers(0, 4)) if comma else draw(st.sampled_from([0, 4]))
         if comma and i == 0:
             form = 1
         out.append(
@@ -103,7 +105,7 @@ def exports(draw: st.DrawFn) -> tuple[str, str, bool, int]:
     header, grants = lines(TINY_GRANTS)
     out = []
     for i, (who, team, kind, start, end, minutes) in enumerate(grants):
-        form = 1 if i == 0 else draw(st.integers(0, 3))  # '120,0': the column shows its comma
+        form = 1 if i == 0 else draw(st.integers(0, 4))  # '120,0': the column shows its comma
         out.append(
             ";".join(
                 [

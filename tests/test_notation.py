@@ -276,6 +276,10 @@ def test_a_point_followed_by_one_or_two_digits_is_a_decimal_point() -> None:
         ("1,071.5", 1071.5),
         ("15", 15.0),
         ("-30", -30.0),
+        ("1 071,5", 1071.5),  # a space groups thousands in both conventions
+        ("1\u00a0234\u00a0567", 1234567.0),  # a non-breaking space, as formatting gives
+        ("1 071", 1071.0),
+        ("1 07", None),
         ("1.071", None),  # both conventions, no clue: not a number
         ("1.07", 1.07),
         ("12.34.5", None),

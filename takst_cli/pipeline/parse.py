@@ -74,9 +74,12 @@ FIRST_YEAR = dt.date(1000, 1, 1)
 _SHORT_YEAR = r"^(\d{1,2})([-./])(\d{1,2})([-./])(\d{2})$"  # dd-mm-yy, dd.mm.yy, dd/mm/yy
 _TIME_PART = r"[ T].*$"  # what follows the date in a date-and-time text
 # A number as each convention writes it: digits, optionally in groups of three (never a group
-# led by 0: '0.125' is a decimal), then an optional decimal part.
-_DANISH = r"^[+-]?(\d+|[1-9]\d{0,2}(\.\d{3})+)(,\d+)?$"
-_INTERNATIONAL = r"^[+-]?(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d+)?$"
+# led by 0: '0.125' is a decimal) split by its thousands separator or by a space (also a
+# non-breaking one, as a spreadsheet's formatting gives: both conventions read that alike),
+# then an optional decimal part.
+_SPACE = "[ \u00a0\u202f]"
+_DANISH = rf"^[+-]?(\d+|[1-9]\d{{0,2}}(\.\d{{3}})+|[1-9]\d{{0,2}}({_SPACE}\d{{3}})+)(,\d+)?$"
+_INTERNATIONAL = rf"^[+-]?(\d+|[1-9]\d{{0,2}}(,\d{{3}})+|[1-9]\d{{0,2}}({_SPACE}\d{{3}})+)(\.\d+)?$"
 DANSK, INTERNATIONAL = "dansk", "international"
 # Citizen ids: a CPR number with its date valid (ddmmyy), and one of day 01-09 whose leading 0
 # a spreadsheet dropped when it stored the id as a number.
@@ -126,14 +129,14 @@ def _matches(values: list[str], fmt: str, dtype: type[pl.Date] | type[pl.Time]) 
 
 def _danish_value(s: pl.Expr) -> pl.Expr:
     return (
-        s.str.replace_all(".", "", literal=True)
+        s.str.replace_all(rf"\.|{_SPACE}", "")
         .str.replace(",", ".", literal=True)
         .cast(pl.Float64, strict=False)
     )
 
 
 def _international_value(s: pl.Expr) -> pl.Expr:
-    return s.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    return s.str.replace_all(rf",|{_SPACE}", "").cast(pl.Float64, strict=False)
 
 
 def number_kinds(s: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
