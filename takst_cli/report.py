@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
-from takst_cli.config import UNIT_LABEL, UNIT_TO_HOURS_WEEK, LevelsConfig
+from takst_cli.config import UNIT_LABEL, UNIT_TO_HOURS_WEEK, LevelsConfig, ModelConfig
 from takst_cli.format import format_kr, format_share
-from takst_cli.models import Col, CourseType, Phase, Shift
+from takst_cli.models import Col, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
@@ -95,13 +95,6 @@ def price_table(prices: list[HourlyPrice]) -> ReportTable:
     return t
 
 
-TYPE_LABEL = {
-    CourseType.UDVIKLENDE.value: "Udviklende",
-    CourseType.FASTHOLDENDE.value: "Fastholdende",
-    CourseType.INDIVIDUEL.value: "Individuel",
-}
-
-
 def tariff_table(result: RunResult) -> ReportTable:
     tr = result.tariffs
     t = ReportTable(
@@ -123,6 +116,7 @@ def tariff_table(result: RunResult) -> ReportTable:
             Column("Takst pr. uge", "kr"),
         ],
     )
+    labels = {ct.name: ct.label for ct in result.cfg.forloeb.types()}
     costs = round_parts([r.cost for r in tr.rows])
     bases = round_parts([r.basis for r in tr.rows])
     weeks = round_parts([r.weeks for r in tr.rows])
@@ -131,7 +125,7 @@ def tariff_table(result: RunResult) -> ReportTable:
     for i, r in enumerate(tr.rows):
         t.rows.append(
             [
-                TYPE_LABEL[r.course_type],
+                labels[r.course_type],
                 r.phase,
                 r.level,
                 r.citizens,
@@ -171,6 +165,7 @@ def tariff_table(result: RunResult) -> ReportTable:
             else ""
         )
         + " Individuel: gennemsnittet vises; hver borger finansieres med sin egen udgift pr. uge."
+        + grouping_note(result.cfg)
         + (
             f" Metode: normativ (basistakst + timer × vægtet timepris {_kr(tr.weighted_price)})."
             if result.cfg.takster.metode == "normativ"
@@ -178,6 +173,25 @@ def tariff_table(result: RunResult) -> ReportTable:
         )
     )
     return t
+
+
+def grouping_note(cfg: ModelConfig) -> str:
+    """The severity grouping behind the levels, per course type where they differ, and the
+    staff groups of a course type that lists them."""
+    types = cfg.forloeb.types()
+    groupings = {t.label: cfg.levels_of(t.name).describe() for t in types}
+    if len(set(groupings.values())) == 1:
+        text = f" Niveauer efter {next(iter(groupings.values()))}."
+    else:
+        text = " Niveauer: " + "; ".join(f"{k} efter {v}" for k, v in groupings.items()) + "."
+    staff = [f"{t.label}: kun {', '.join(t.cfg.faggrupper)}" for t in types if t.cfg.faggrupper]
+    if staff:
+        text += (
+            " Faggrupper i taksten: "
+            + "; ".join(staff)
+            + " (andre faggruppers besøg afregnes som aktivitet)."
+        )
+    return text
 
 
 def cfg_share(result: RunResult) -> str:
