@@ -487,7 +487,7 @@ def test_every_kind_of_schema_error_is_in_danish(tiny: Path) -> None:
         "forloeb.udviklende.periode_uger: skal være et heltal, fik 2.5",
         "data.leverancer: skal være en sti",
         "niveauer.grundlag: ugyldig værdi 'bevilget'; forventet 'visiteret', 'leveret' eller "
-            "'funktionsevne'",
+        "'funktionsevne'",
         "niveauer.baand: skal være en liste",
         "vagter.i_scope: skal være en liste",
         "budget.aar: skal være et heltal",
