@@ -336,10 +336,14 @@ class LevelsConfig(_Model):
             return "funktionsevne (FSIII-niveau 0-4)"
         basis = "visiterede" if self.grundlag == "visiteret" else "leverede"
         bands = self.bands()
+
+        def h(x: float) -> str:
+            return format_number(round(x, 2), 2).removesuffix(",00")
+
         steps = ", ".join(
-            f"{b.niveau}: {format_number(b.fra)}-{format_number(b.til)}"
+            f"{b.niveau}: {h(b.fra)}-{h(b.til)}"
             if b.til is not None
-            else f"{b.niveau}: over {format_number(b.fra)}"
+            else f"{b.niveau}: over {h(b.fra)}"
             for b in bands
         )
         return f"{basis} timer pr. uge ({steps})"
@@ -857,7 +861,7 @@ def _course_problems(cfg: ModelConfig) -> list[Problem]:
             out.append(
                 Problem(
                     "forloeb.udviklende_paragraffer",
-                    f"'{p}' er også forloeb.{owner}s egen paragraf; en række uden forløbstype "
+                    f"'{p}' er også egen paragraf for forloeb.{owner}; en række uden forløbstype "
                     "kan kun gøre én forløbstype udviklende",
                 )
             )

@@ -179,11 +179,17 @@ def grouping_note(cfg: ModelConfig) -> str:
     """The severity grouping behind the levels, per course type where they differ, and the
     staff groups of a course type that lists them."""
     types = cfg.forloeb.types()
-    groupings = {t.label: cfg.levels_of(t.name).describe() for t in types}
-    if len(set(groupings.values())) == 1:
-        text = f" Niveauer efter {next(iter(groupings.values()))}."
+    groupings: dict[str, list[str]] = {}
+    for t in types:
+        groupings.setdefault(cfg.levels_of(t.name).describe(), []).append(t.label)
+    if len(groupings) == 1:
+        text = f" Niveauer efter {next(iter(groupings))}."
     else:
-        text = " Niveauer: " + "; ".join(f"{k} efter {v}" for k, v in groupings.items()) + "."
+        text = (
+            " Niveauer: "
+            + "; ".join(f"{', '.join(labels)} efter {g}" for g, labels in groupings.items())
+            + "."
+        )
     staff = [f"{t.label}: kun {', '.join(t.cfg.faggrupper)}" for t in types if t.cfg.faggrupper]
     if staff:
         text += (

@@ -214,3 +214,105 @@ def test_the_generator_solves_kommune_5() -> None:
         "71 timer pr. uge er hver 6,75 timer pr. uge (forskel 0,75 timer pr. uge; med 6 timer "
         "pr. uge starter toppen ved 65 timer pr. uge)"
     )
+
+
+PARAGRAPH_GRANTS = """\
+borger_id;team;forloebstype;paragraf;start_dato;slut_dato;visiterede_minutter_uge
+A;Nord;fastholdende;SEL §83;01-12-2024;;120
+B;Nord;fastholdende;SEL §83;03-02-2025;16-02-2025;150
+C;Syd;udviklende;SEL §83a;06-01-2025;;600
+D;Syd;udviklende;SEL §83a;13-01-2025;26-01-2025;600
+E;Syd;fastholdende;SEL §83;01-06-2024;;600
+F;Nord;fastholdende;SEL §83;03-03-2025;;1800
+H;Syd;;Serviceloven § 86;06-01-2025;;600
+"""
+HVERDAG = """\
+  hverdag:
+    art: udviklende
+    periode_uger: 4
+    paragraffer: [SEL §83, SEL §86]
+"""
+
+
+def test_a_second_development_type_takes_the_rows_of_its_own_paragraph(tiny: Path) -> None:
+    """A development-art type 'hverdag' lists SEL §86, which no other type lists: H's row
+    without a course type, of §86 (written 'Serviceloven § 86'), is a hverdag course. 600
+    min/week = level 3; period 1 is its own 4 weeks (06-01..02-02), the after-phase 8 weeks.
+    Citizen-weeks 44 + 12 = 56 → overhead 12,50. H's 60 min §86 on 07-01 = 326,12 →
+    T(hverdag, periode 1, 3) = 326,12 / 4 + 12,50 = 94,03.
+    r over every development course, each with its own window: C and D 2 weeks (efterperiode_
+    uger 2), H 4 weeks (03-02..02-03: 30 min on 04-02 = 163,06). Cost after 326,12 + 0 +
+    163,06 = 489,18 against T(fast, 3) = 1 724,48 / 12 over 2 + 2 + 4 = 8 weeks:
+    r = 1 − 489,18 / 1 149,6533.. and T(fast, 3) × (1 − r) = 489,18 / 8 = 61,1475:
+    T(hverdag, efter, 3) = T(udviklende, efter, 3) = 61,1475 + 12,50 = 73,65."""
+    visits = (
+        "H;07-01-2025;10:00;60;SEL §86;SSH;Syd;leveret\n"
+        "H;04-02-2025;10:00;30;SEL §83;SSH;Syd;leveret\n"
+    )
+    result = _run(tiny, TINY_MODEL + HVERDAG, visits, PARAGRAPH_GRANTS)
+    p1 = _row(result, "hverdag", Phase.PERIODE_1, 3)
+    assert (p1.citizens, p1.weeks, p1.cost, p1.tariff) == (1, 4, SSH, Decimal("94.03"))
+    assert _row(result, "hverdag", Phase.EFTER, 3).weeks == 8
+    assert result.reduction.courses == 3
+    assert result.reduction.r == pytest.approx(1 - 489.18 / (1724.48 / 12 * 8))
+    assert _row(result, "hverdag", Phase.EFTER, 3).tariff == Decimal("73.65")
+    assert _row(result, "udviklende", Phase.EFTER, 3).tariff == Decimal("73.65")
+    # A's §86 visit (60 min, 10-01) is now in the model, but not in A's stabilising course
+    assert _quality(result, "paragraf uden for forløbstypen") == (1, 1.0)
+
+
+def test_one_course_type_grouped_by_function_level_the_others_by_hours(tiny: Path) -> None:
+    """Only 'kompleks' groups by function level: H (15 h/week, which by hours would be level
+    4) is at level 2 ("Moderate begrænsninger"); the other types keep their hour bands, their
+    rows' function levels unused. T(kompleks, 2) = 978,36 / 12 + 700 / 56 = 94,03 (first
+    test); T(fastholdende, 3) = 156,21 as there. The table says which grouping each type has."""
+    rows = TINY_GRANTS.strip().splitlines()
+    grants = "\n".join([rows[0] + ";funktionsevne", *[r + ";1" for r in rows[1:]]])
+    grants += "\nH;Syd;kompleks;06-01-2025;;900;Moderate begrænsninger\n"
+    model = TINY_MODEL + KOMPLEKS + "    niveauer: {grundlag: funktionsevne}\n"
+    result = _run(tiny, model, H_VISITS, grants)
+    assert _row(result, "kompleks", Phase.HELE, 2).tariff == Decimal("94.03")
+    assert _row(result, "fastholdende", Phase.HELE, 3).tariff == Decimal("156.21")
+    note = tariff_table(result).note or ""
+    assert "Kompleks døgn efter funktionsevne (FSIII-niveau 0-4)" in note
+    assert (
+        "Udviklende, Fastholdende, Individuel efter visiterede timer pr. uge (1: 0-5, 2: 5-10"
+        in note
+    )
+
+
+def test_course_types_that_cannot_be_meant_are_refused() -> None:
+    """Every problem at once, each with its key path."""
+    raw = {
+        "timepris": {"faggrupper": [{"navn": "SSH", "timepris": 300}]},
+        "forloeb": {
+            "udviklende_paragraffer": ["SEL §86"],
+            "Kompleks": {"art": "fastholdende", "synonymer": ["Rehabilitering"]},
+            "hverdag": {
+                "art": "udviklende",
+                "paragraffer": ["SEL 86"],
+                "faggrupper": ["Terapeut"],
+                "niveauer": {"grundlag": "funktionsevne"},
+            },
+            "natpleje": {"art": "individuel", "periode_uger": 4},
+        },
+    }
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    got = {p.where: p.why for p in info.value.problems}
+    assert got["forloeb.Kompleks"].startswith("en forløbstypes navn skrives med små bogstaver")
+    assert got["forloeb.Kompleks.synonymer"] == (
+        "'Rehabilitering' betegner allerede forløbstypen udviklende; et ord kan kun betegne én "
+        "forløbstype"
+    )
+    assert got["forloeb.hverdag.faggrupper"] == "ukendt faggruppe 'Terapeut'; kendte er SSH"
+    assert got["forloeb.hverdag.niveauer"].startswith(
+        "et udviklende forløb skal have samme niveauer som forloeb.fastholdende"
+    )
+    assert got["forloeb.natpleje.periode_uger"] == (
+        "har ingen virkning med art: individuel; periode_uger bruges kun med art: udviklende"
+    )
+    assert got["forloeb.udviklende_paragraffer"] == (
+        "'SEL §86' er også egen paragraf for forloeb.hverdag; en række uden forløbstype kan kun "
+        "gøre én forløbstype udviklende"
+    )

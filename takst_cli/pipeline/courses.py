@@ -544,22 +544,24 @@ def _hours(levels: LevelsConfig) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
-def _level(levels: LevelsConfig, hours: pl.Expr, function: str) -> pl.Expr:
+def _level(levels: LevelsConfig, hours: pl.Expr, function: pl.Expr) -> pl.Expr:
     if levels.grundlag == "funktionsevne":
-        return pl.col(function)
+        return function
     return level_expr(hours, levels.bands())
 
 
-def _by_type(cfg: ModelConfig, expr: Callable[[LevelsConfig], pl.Expr]) -> pl.Expr:
-    """`expr` of each course type's grouping, chosen by the segment's course type; one
-    expression when every type groups alike (the common case)."""
+def _by_type(
+    cfg: ModelConfig, expr: Callable[[LevelsConfig], pl.Expr], by: str = Col.FORLOEBSTYPE
+) -> pl.Expr:
+    """`expr` of each course type's grouping, chosen by the segment's course type (column
+    `by`); one expression when every type groups alike (the common case)."""
     types = cfg.forloeb.types()
     groupings = [cfg.levels_of(t.name) for t in types]
     if all(g == groupings[0] for g in groupings):
         return expr(groupings[0])
     out: pl.Expr = pl.lit(None)
     for t, g in zip(reversed(types), reversed(groupings), strict=True):
-        out = pl.when(pl.col(Col.FORLOEBSTYPE) == t.name).then(expr(g)).otherwise(out)
+        out = pl.when(pl.col(by) == t.name).then(expr(g)).otherwise(out)
     return out
 
 
@@ -597,18 +599,24 @@ def assign_levels(
         Col.FORLOEBSTYPE
     ).is_in(fc.names_of(CourseType.INDIVIDUEL))
     start_hours = pl.coalesce("_start_hours", Col.HOURS_WEEK)
+    start_function = pl.coalesce(Col.START_FUNCTION, Col.FUNKTIONSEVNE)
+    # the after-phase keeps the start level, by hours as by function level
+    function = pl.when(p1).then(pl.col(Col.FUNKTIONSEVNE)).otherwise(start_function)
     return (
         seg.with_columns(
-            _by_type(cfg, lambda g: _level(g, pl.col(Col.HOURS_WEEK), Col.FUNKTIONSEVNE)).alias(
-                Col.LEVEL
-            ),
-            _by_type(cfg, lambda g: _level(g, start_hours, Col.START_FUNCTION)).alias(START_LEVEL),
             pl.when(individual)
             .then(pl.lit(CourseType.INDIVIDUEL.value))
             .otherwise(pl.col(Col.FORLOEBSTYPE))
             .alias(Col.TYPE),
+            # the start level is the course's own (r compares it with stabilising tariffs)
+            _by_type(cfg, lambda g: _level(g, start_hours, start_function)).alias(START_LEVEL),
         )
         .with_columns(
+            # the level by the grouping of the tariff the segment is paid: a course above the
+            # threshold is grouped as individual courses are
+            _by_type(cfg, lambda g: _level(g, pl.col(Col.HOURS_WEEK), function), Col.TYPE).alias(
+                Col.LEVEL
+            ),
             # An individual course has no after-phase: its whole span is one segment's worth.
             pl.when(
                 pl.col(Col.TYPE).is_in(fc.names_of(CourseType.INDIVIDUEL))
@@ -616,7 +624,7 @@ def assign_levels(
             )
             .then(pl.lit(Phase.HELE.value))
             .otherwise(pl.col(Col.PHASE))
-            .alias(Col.PHASE)
+            .alias(Col.PHASE),
         )
         .drop("_start_hours", Col.MINUTTER)
     )
