@@ -8,6 +8,7 @@ below is on a weekday at 10:00 (a day visit, no supplement); 06-01-2025 is a Mon
 
 from __future__ import annotations
 
+import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -316,3 +317,16 @@ def test_course_types_that_cannot_be_meant_are_refused() -> None:
         "'SEL §86' er også egen paragraf for forloeb.hverdag; en række uden forløbstype kan kun "
         "gøre én forløbstype udviklende"
     )
+
+
+def test_the_readme_prints_the_seven_structures_bands() -> None:
+    """README's block is what `takst niveauer -c configs/prisstruktur_kommuneN.yaml` gives."""
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("tabeller", root / "docs" / "readme_tabeller.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert module.block_structures() in readme
+    kommune_5 = " · ".join(["0-17", *[f"{a}-{a + 6}" for a in range(17, 71, 6)], "71+"])
+    assert f"| 5 | 11 | {kommune_5} |" in readme
