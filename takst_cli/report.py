@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
-from takst_cli.config import UNIT_LABEL, UNIT_TO_HOURS_WEEK, LevelsConfig, ModelConfig
+from takst_cli.config import (
+    UNIT_LABEL,
+    UNIT_TO_HOURS_WEEK,
+    CourseSpec,
+    LevelsConfig,
+    ModelConfig,
+)
 from takst_cli.format import format_kr, format_share
 from takst_cli.models import Col, Phase, Shift
 from takst_cli.money import round_ore, round_parts
@@ -351,9 +357,33 @@ def _level_value(hours: float | None, factor: float = 1.0) -> Decimal | None:
     return None if hours is None else Decimal(repr(round(hours / factor, 4)))
 
 
-def band_table(levels: LevelsConfig) -> ReportTable:
+def level_tables(cfg: ModelConfig) -> list[ReportTable]:
+    """`takst niveauer`: the model's levels, and those of each course type with its own."""
+    return [band_table(cfg.niveauer)] + [
+        band_table(t.cfg.niveauer, t) for t in cfg.forloeb.types() if t.cfg.niveauer is not None
+    ]
+
+
+def band_table(levels: LevelsConfig, course: CourseSpec | None = None) -> ReportTable:
     """`takst niveauer`: the bands the model uses, [fra, til) in hours per week, and in the
-    generator's unit when it has another; the last band is open upwards (til empty)."""
+    generator's unit when it has another; the last band is open upwards (til empty). By
+    function level: the levels 0-4 and the labels read as each. `course`: a course type's own."""
+    key = f"niveauer_{course.name}" if course else "niveauer"
+    title = f"Niveauer – {course.label}" if course else "Niveauer"
+    if levels.grundlag == "funktionsevne":
+        t = ReportTable(
+            key,
+            title[:31],
+            title,
+            [Column("Niveau", "heltal"), Column("Funktionsevne (tal eller betegnelse)")],
+            note="Grundlag: visitationens funktionsevne (FSIII); niveauet er den vindende "
+            "visitationsrækkes funktionsevne dag for dag.",
+        )
+        labels = levels.function_labels()
+        for level in range(5):
+            names = sorted(k for k, v in labels.items() if v == level)
+            t.rows.append([level, ", ".join([str(level), *names])])
+        return t
     gen = levels.generator if not levels.baand else None
     unit = gen.enhed if gen is not None and gen.enhed != "timer_uge" else None
     columns = [
@@ -375,9 +405,9 @@ def band_table(levels: LevelsConfig) -> ReportTable:
     )
     basis = "visiterede" if levels.grundlag == "visiteret" else "leverede"
     t = ReportTable(
-        "niveauer",
-        "Niveauer",
-        "Niveauer",
+        key,
+        title[:31],
+        title,
         columns,
         note=f"Kilde: {source}; grundlag: {basis} timer. Et niveau dækker fra og med "
         "'fra' til (men ikke med) 'til'; det sidste er åbent opad.",

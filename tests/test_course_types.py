@@ -12,13 +12,15 @@ import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from takst_cli.config import BandGenerator, generate_bands, parse_config
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.models import Phase
+from takst_cli.pipeline.parse import parse_grants
 from takst_cli.pipeline.run import RunResult, run_funding
-from takst_cli.report import tariff_table
+from takst_cli.report import level_tables, tariff_table
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 
@@ -276,6 +278,10 @@ def test_one_course_type_grouped_by_function_level_the_others_by_hours(tiny: Pat
     assert _row(result, "fastholdende", Phase.HELE, 3).tariff == Decimal("156.21")
     note = tariff_table(result).note or ""
     assert "Kompleks døgn efter funktionsevne (FSIII-niveau 0-4)" in note
+    # `takst niveauer`: the model's bands, then kompleks's own levels and the words read as each
+    own = level_tables(result.cfg)[1]
+    assert own.title == "Niveauer – Kompleks døgn"
+    assert own.rows[2] == [2, "2, moderate begrænsninger"]
     assert (
         "Udviklende, Fastholdende, Individuel efter visiterede timer pr. uge (1: 0-5, 2: 5-10"
         in note
@@ -330,3 +336,34 @@ def test_the_readme_prints_the_seven_structures_bands() -> None:
     assert module.block_structures() in readme
     kommune_5 = " · ".join(["0-17", *[f"{a}-{a + 6}" for a in range(17, 71, 6)], "71+"])
     assert f"| 5 | 11 | {kommune_5} |" in readme
+
+
+def test_a_grants_course_type_in_the_notations_an_export_uses() -> None:
+    """The type's name, label and synonyms, in any case and with spaces around, and the built-in
+    synonyms: each the same course type; a word no type has is an invalid row."""
+    cfg = parse_config(
+        {
+            "timepris": {"faggrupper": [{"navn": "SSH", "timepris": 300}]},
+            "forloeb": {"kompleks": {"art": "fastholdende", "betegnelse": "Kompleks døgn"}},
+        }
+    )
+    words = [" KOMPLEKS ", "kompleks", "Kompleks døgn", "Rehabilitering", "Stabilisering", "Nat"]
+    raw = pl.LazyFrame(
+        {
+            "borger_id": ["X"] * len(words),
+            "team": ["Nord"] * len(words),
+            "forloebstype": words,
+            "start_dato": ["06-01-2025"] * len(words),
+            "visiterede_minutter_uge": ["60"] * len(words),
+        }
+    )
+    read = parse_grants(raw, set(raw.collect_schema()), cfg.forloeb.type_words()).collect()
+    assert read["forloebstype"].to_list() == [
+        "kompleks",
+        "kompleks",
+        "kompleks",
+        "udviklende",
+        "fastholdende",
+        None,
+    ]
+    assert read["fejl"].to_list() == [None] * 5 + ["ukendt forløbstype"]
