@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from takst_cli.errors import ConfigError, Problem
@@ -31,6 +32,7 @@ from takst_cli.models import (
     VISITATIONER_FIELDS,
     CourseType,
     Shift,
+    normal_paragraph,
 )
 
 
@@ -183,6 +185,35 @@ YesNo = Annotated[bool, BeforeValidator(read_yes_no)]
 Date = Annotated[dt.date, BeforeValidator(read_date)]
 
 DEFAULT_PARAGRAPHS = ["SEL §83", "SEL §83a", "SUL §138"]
+# Who cancelled a visit, as exports write it (compared in lower case). A word in neither list
+# makes the row invalid: an unknown canceller is never taken for the provider.
+CITIZEN_WORDS = [
+    "borger",
+    "borgeren",
+    "borger selv",
+    "borgers pårørende",
+    "pårørende",
+    "paaroerende",
+    "borger/pårørende",
+    "borger/paaroerende",
+    "borger eller pårørende",
+]
+PROVIDER_WORDS = [
+    "leverandør",
+    "leverandoer",
+    "leverandøren",
+    "leverandoeren",
+    "medarbejder",
+    "medarbejderen",
+    "hjemmeplejen",
+    "hjemmepleje",
+    "team",
+    "teamet",
+    "udfører",
+    "udfoerer",
+    "personale",
+    "personalet",
+]
 INDIRECT_KEYS = (
     "transport",
     "dokumentation",
@@ -267,6 +298,12 @@ class HourlyPriceConfig(_Model):
     faggrupper: list[StaffGroup]
     tillaeg: dict[Shift, Share] = Field(default_factory=dict)
     omkostninger_i_takst: dict[str, Amount] = Field(default_factory=dict)
+
+
+def _normal_paragraphs(values: list[str]) -> list[str]:
+    """Paragraphs kept in their normal form ('SEL 83' is 'SEL §83'), so that data written
+    either way compares equal (SPEC §3)."""
+    return [normal_paragraph(v) for v in values]
 
 
 class Band(_Model):
@@ -482,6 +519,8 @@ class CourseConfig(_Model):
     synonymer: list[str] = Field(default_factory=list)  # a grant's words for the type
     niveauer: LevelsConfig | None = None  # own grouping; default the model's `niveauer`
 
+    _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
+
 
 class DevelopmentCourse(CourseConfig):
     """Udviklende: period 1 and the after-phase, and the expected reduction r."""
@@ -568,6 +607,25 @@ class CoursesConfig(_Model):
     # …or on the days a grant row of one of these paragraphs covers. (A further development
     # type's rows are those of the paragraphs it lists and no other type lists.)
     udviklende_paragraffer: list[str] = Field(default_factory=lambda: ["SEL §83a"])
+    # paragraphs deliberately outside the model: counted out of scope without a warning
+    uden_for_model: list[str] = Field(default_factory=list)
+
+    _normal = field_validator("udviklende_paragraffer", "uden_for_model")(_normal_paragraphs)
+
+    @model_validator(mode="after")
+    def _in_or_out(self) -> CoursesConfig:
+        both = sorted(set(self.uden_for_model) & set(self.paragraphs_in))
+        if both:
+            raise ValueError(
+                f"uden_for_model nævner {', '.join(both)}, som også står i en forløbstypes "
+                "paragraffer; en paragraf er enten med eller ikke"
+            )
+        return self
+
+    @property
+    def paragraphs_in(self) -> list[str]:
+        """The paragraphs of every course type, in normal form."""
+        return sorted({p for t in self.types() for p in t.cfg.paragraffer})
 
     def of(self, course_type: CourseType) -> CourseConfig:
         return getattr(self, course_type.value)  # type: ignore[no-any-return]
@@ -656,12 +714,37 @@ class DelegatedNursing(_Model):
     paragraf: str = "SUL §138"
     kilde: Literal["sygeplejeramme", "myndighed"] = "sygeplejeramme"
 
+    @field_validator("paragraf")
+    @classmethod
+    def _normal(cls, v: str) -> str:
+        return normal_paragraph(v)
+
+
+class CancelledBy(_Model):
+    """The words an export uses in `aflyst_af` for the citizen and for the provider."""
+
+    borger: list[str] = Field(default_factory=lambda: list(CITIZEN_WORDS))
+    leverandoer: list[str] = Field(default_factory=lambda: list(PROVIDER_WORDS))
+
+    @field_validator("borger", "leverandoer")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [" ".join(w.casefold().split()) for w in v]
+
+    @model_validator(mode="after")
+    def _apart(self) -> CancelledBy:
+        both = sorted(set(self.borger) & set(self.leverandoer))
+        if both:
+            raise ValueError(f"{', '.join(both)} står både under borger og leverandoer")
+        return self
+
 
 class FundingConfig(_Model):
     aflysningsfrist: str = "14:00 dagen før"
     standard: TeamFunding | None = None  # without it, every team must be named in `teams`
     teams: list[TeamFunding] = Field(default_factory=list)
     delegeret_sygepleje: DelegatedNursing = DelegatedNursing()
+    aflyst_af: CancelledBy = CancelledBy()
 
     @field_validator("aflysningsfrist")
     @classmethod
@@ -715,6 +798,8 @@ class ModelConfig(_Model):
     budget: BudgetConfig = BudgetConfig()
     pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: Minutes = 720.0
+    # share of the visits (or their minutes) outside the model above which a run warns
+    advarsel_andel: Share = 0.20
 
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)
@@ -854,9 +939,7 @@ def _course_problems(cfg: ModelConfig) -> list[Problem]:
                     )
                 )
     for p in fc.udviklende_paragraffer:
-        owner = next(
-            (t.name for t in fc.types() if paragraph_key(p) in own_paragraphs(fc, t)), None
-        )
+        owner = next((t.name for t in fc.types() if p in own_paragraphs(fc, t)), None)
         if owner is not None:
             out.append(
                 Problem(
@@ -868,20 +951,12 @@ def _course_problems(cfg: ModelConfig) -> list[Problem]:
     return out
 
 
-_LAW = re.compile(r"serviceloven|sundhedsloven|\bsel\b|\bsul\b|§|[\s.]")
-
-
-def paragraph_key(text: str) -> str:
-    """A paragraph without its law's name, section sign and spacing: 'SEL §83a', 'SEL 83a',
-    'Serviceloven § 83 a' → '83a'."""
-    return _LAW.sub("", text.casefold())
-
-
 def dev_paragraph_owners(fc: CoursesConfig) -> dict[str, str]:
-    """Paragraph key → the course type whose grant rows it makes development rows (when a row
-    has no course type): `udviklende_paragraffer` make the built-in udviklende; a further
-    development-art type's own paragraphs (listed by it and by no other type) make that type."""
-    owners = {paragraph_key(p): CourseType.UDVIKLENDE.value for p in fc.udviklende_paragraffer}
+    """Paragraph (normal form) → the course type whose grant rows it makes development rows
+    (when a row has no course type): `udviklende_paragraffer` make the built-in udviklende; a
+    further development-art type's own paragraphs (listed by it and by no other type) make that
+    type."""
+    owners = {p: CourseType.UDVIKLENDE.value for p in fc.udviklende_paragraffer}
     for t in fc.types():
         for key in own_paragraphs(fc, t):
             owners.setdefault(key, t.name)
@@ -889,11 +964,12 @@ def dev_paragraph_owners(fc: CoursesConfig) -> dict[str, str]:
 
 
 def own_paragraphs(fc: CoursesConfig, t: CourseSpec) -> set[str]:
-    """A further development-art type's own paragraphs (keys): listed by it, by no other type."""
+    """A further development-art type's own paragraphs (normal form): listed by it, by no other
+    type."""
     if t.art != CourseType.UDVIKLENDE or t.name == CourseType.UDVIKLENDE:
         return set()
-    others = {paragraph_key(p) for o in fc.types() if o.name != t.name for p in o.cfg.paragraffer}
-    return {paragraph_key(p) for p in t.cfg.paragraffer} - others
+    others = {p for o in fc.types() if o.name != t.name for p in o.cfg.paragraffer}
+    return set(t.cfg.paragraffer) - others
 
 
 # A staff group's options that only count when its price is computed from wage and hours.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from takst_cli.config import Band, LevelsConfig, ModelConfig, dev_paragraph_owners, paragraph_key
+from takst_cli.config import Band, LevelsConfig, ModelConfig, dev_paragraph_owners
 from takst_cli.models import (
     ERR_FUNCTION,
     ERR_GRANT_COPY,
@@ -27,6 +27,7 @@ from takst_cli.models import (
     CourseType,
     Phase,
 )
+from takst_cli.pipeline.paragraphs import paragraph_forms
 
 SEG_START = "seg_start"
 SEG_END = "seg_end"
@@ -227,7 +228,10 @@ def _pieces(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def build_courses(
-    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+    grants: pl.DataFrame,
+    cfg: ModelConfig,
+    period: tuple[dt.date, dt.date],
+    source: str = "visitationer",
 ) -> Courses:
     """Courses from the grant history (valid rows), cut into segments inside the data period.
 
@@ -252,14 +256,12 @@ def build_courses(
     """
     p_start, p_end = period
     fc = cfg.forloeb
-    codes = _codes(cfg)
+    type_codes = _codes(cfg)
     owners = dev_paragraph_owners(fc)
     # the export's spellings of each development paragraph → the code of the type it makes
-    paragraphs = grants[Col.PARAGRAF].drop_nulls().unique().to_list()
-    dev_rows = {
-        p: codes[owners[paragraph_key(p)]] for p in paragraphs if paragraph_key(p) in owners
-    }
-    given = pl.col(Col.FORLOEBSTYPE).replace_strict(codes, default=None, return_dtype=_CODE)
+    spelled = paragraph_forms(grants[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, source)
+    dev_rows = {p: type_codes[owners[form]] for p, form in spelled.items() if form in owners}
+    given = pl.col(Col.FORLOEBSTYPE).replace_strict(type_codes, default=None, return_dtype=_CODE)
     rows = (
         grants.with_columns(
             pl.min_horizontal(pl.col(Col.SLUT_DATO).fill_null(p_end), pl.lit(p_end)).alias("_end"),
@@ -285,9 +287,11 @@ def build_courses(
     n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
-    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
-    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
-    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
+    decode = {c: rows[c].unique().drop_nulls().sort() for c in texts}  # code i → text i
+    coded = rows
+    for c in texts:
+        numbered = pl.DataFrame({c: decode[c], "_code": pl.int_range(decode[c].len(), eager=True)})
+        coded = coded.join(numbered, on=c, how="left").drop(c).rename({"_code": c})
     rows = _merge_revisions(
         coded.select(
             Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE, Col.FUNKTIONSEVNE
@@ -333,7 +337,10 @@ def build_courses(
     filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE, Col.FUNKTIONSEVNE]
     p = (
         p.with_columns(
-            pl.when(~gap | pl.col("_bridged")).then(pl.col(c).forward_fill().over(by_citizen))
+            # a bridged gap keeps the grant of the day before it; covered pieces keep their own
+            pl.when(pl.col("_bridged"))
+            .then(pl.col(c).forward_fill().over(by_citizen))
+            .otherwise(pl.col(c))
             for c in filled
         )
         .filter(~gap | pl.col("_bridged"))
@@ -363,17 +370,22 @@ def build_courses(
         .otherwise(pl.col("_new_stay") | changed_type | changed_ref)
         .fill_null(True)
     )
+    # a course id of the export is one course wherever its days lie; other courses are runs
+    run = pl.col("_nc").cum_sum()
+    given = pl.col(Col.GIVEN_COURSE).is_not_null()
+    key = pl.struct(
+        pl.col(Col.BORGER).alias("c"),
+        pl.when(given).then(pl.col(Col.GIVEN_COURSE)).cast(pl.Int64).alias("id"),
+        pl.when(~given).then(run).cast(pl.Int64).alias("run"),
+    )
     p = p.with_columns(new_course.alias("_nc")).with_columns(
-        (pl.col("_nc").cum_sum() - 1).alias(Col.COURSE_ID)
+        (key.rank("dense") - 1).cast(pl.Int64).alias(Col.COURSE_ID)
     )
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
     for c in (Col.BORGER, Col.TEAM):
-        segments = (
-            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
-            .with_columns(pl.col("_text").alias(c))
-            .drop("_text")
-        )
+        codes = pl.Series(range(decode[c].len()), dtype=pl.Int64)
+        segments = segments.with_columns(pl.col(c).replace_strict(codes, decode[c]))
     first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
     starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
     # a merged revision's later rows continued its first; its first row may continue a course
