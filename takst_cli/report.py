@@ -4,6 +4,7 @@ writer (Rich, Excel, CSV/JSON/Parquet) consumes. Money is rounded here, once, so
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from takst_cli.config import (
     ModelConfig,
 )
 from takst_cli.format import format_kr, format_share
-from takst_cli.models import Col, Phase, Shift
+from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
@@ -162,9 +163,13 @@ def tariff_table(result: RunResult) -> ReportTable:
     used = tr.reduction_used
     r_txt = format_share(used) if used is not None else "ukendt"
     after = Phase.EFTER.value
+    dev_labels = " og ".join(
+        ct.label for ct in result.cfg.forloeb.types() if ct.art == CourseType.UDVIKLENDE
+    )
     t.note = (
         f"Takst = takstgrundlag / borgeruger + overhead ({_kr(tr.overhead_per_week)} pr. uge). "
-        f"Udviklende '{after}' = fastholdende takst × (1 − r), r = {r_txt} ({tr.reduction_source})."
+        f"{dev_labels} '{after}' = fastholdende takst × (1 − r), r = {r_txt} "
+        f"({tr.reduction_source})."
         + (
             f" Takstgrundlaget regner {cfg_share(result)} af sygeplejen som klinikydelse."
             if result.cfg.klinik.andel is not None
@@ -370,10 +375,11 @@ def band_table(levels: LevelsConfig, course: CourseSpec | None = None) -> Report
     function level: the levels 0-4 and the labels read as each. `course`: a course type's own."""
     key = f"niveauer_{course.name}" if course else "niveauer"
     title = f"Niveauer – {course.label}" if course else "Niveauer"
+    sheet = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]  # characters a sheet name cannot have
     if levels.grundlag == "funktionsevne":
         t = ReportTable(
             key,
-            title[:31],
+            sheet,
             title,
             [Column("Niveau", "heltal"), Column("Funktionsevne (tal eller betegnelse)")],
             note="Grundlag: visitationens funktionsevne (FSIII); niveauet er den vindende "
@@ -406,7 +412,7 @@ def band_table(levels: LevelsConfig, course: CourseSpec | None = None) -> Report
     basis = "visiterede" if levels.grundlag == "visiteret" else "leverede"
     t = ReportTable(
         key,
-        title[:31],
+        sheet,
         title,
         columns,
         note=f"Kilde: {source}; grundlag: {basis} timer. Et niveau dækker fra og med "

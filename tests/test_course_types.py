@@ -260,6 +260,9 @@ def test_a_second_development_type_takes_the_rows_of_its_own_paragraph(tiny: Pat
     assert result.reduction.r == pytest.approx(1 - 489.18 / (1724.48 / 12 * 8))
     assert _row(result, "hverdag", Phase.EFTER, 3).tariff == Decimal("73.65")
     assert _row(result, "udviklende", Phase.EFTER, 3).tariff == Decimal("73.65")
+    assert "Udviklende og Hverdag 'efter periode 1' = fastholdende takst × (1 − r)" in (
+        tariff_table(result).note or ""
+    )
     # A's §86 visit (60 min, 10-01) is now in the model, but not in A's stabilising course
     assert _quality(result, "paragraf uden for forløbstypen") == (1, 1.0)
 
