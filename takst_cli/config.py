@@ -398,7 +398,11 @@ _SOLVE_TOLERANCE = 1e-6  # in the generator's unit: a quoted figure that holds, 
 
 
 def _q(value: float, unit: str) -> str:
-    return f"{format_number(round(value, 4), 2 if value != round(value) else 0)} {UNIT_LABEL[unit]}"
+    """A figure in the generator's unit, as a Danish reader writes it: 1 time, 6,75 timer."""
+    label = UNIT_LABEL[unit]
+    if value == 1:
+        label = label.replace("timer", "time", 1)
+    return f"{format_number(round(value, 4), 2 if value != round(value) else 0)} {label}"
 
 
 def solve_steps(gen: BandGenerator) -> tuple[list[float], list[tuple[str, str]]]:

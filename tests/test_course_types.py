@@ -370,3 +370,42 @@ def test_a_grants_course_type_in_the_notations_an_export_uses() -> None:
         None,
     ]
     assert read["fejl"].to_list() == [None] * 5 + ["ukendt forløbstype"]
+
+
+# Seed 003's quoted figures for the four structures that cannot all hold, as a generator gets
+# them, and what `takst valider` says (worked by hand):
+# 2: 10 equal steps from 17 min/week (0,040476 h/day) to 13 h/day: (13 − 0,040476) / 10 =
+#    1,2960 h/day, not 1 → off by 0,30.
+# 3: 11 steps growing evenly to 42 min/day from 3 h/week (25,714 min/day) to 389 min/day:
+#    a = 2 × 363,2857 / 11 − 42 = 24,05, not 16 → off by 8,05.
+# 6: 25 steps growing to 23,9 from 7,9 to 286,1 h/week: a = 2 × 278,2 / 25 − 23,9 = −1,644,
+#    not 3,4 → off by 5,04 (and no increasing steps can start below 0).
+# 7: 7 steps growing to 20 from 10 to 83 h/week: a = 2 × 73 / 7 − 20 = 0,857, not 3 → 2,14.
+UNSOLVABLE = {
+    2: (
+        {"antal_trin": 12, "enhed": "timer_doegn", "foerste_trin": 17 / 420, "sidste_fra": 13}
+        | {"trin": 1},
+        "er hver 1,30 timer pr. døgn (forskel 0,30 timer pr. døgn",
+    ),
+    3: (
+        {"antal_trin": 13, "enhed": "min_doegn", "foerste_fra": 120 / 7, "foerste_trin": 60 / 7}
+        | {"sidste_fra": 389, "trin": 16, "sidste_trin": 42, "spring": "stigende"},
+        "starter med 24,05 min. pr. døgn (forskel 8,05 min. pr. døgn)",
+    ),
+    6: (
+        {"antal_trin": 27, "foerste_fra": 5.3, "foerste_trin": 2.6, "sidste_fra": 286.1}
+        | {"trin": 3.4, "sidste_trin": 23.9, "spring": "stigende"},
+        "starter med -1,64 timer pr. uge (forskel 5,04 timer pr. uge)",
+    ),
+    7: (
+        {"antal_trin": 9, "foerste_fra": 7, "foerste_trin": 3, "sidste_fra": 83}
+        | {"trin": 3, "sidste_trin": 20, "spring": "stigende"},
+        "starter med 0,86 timer pr. uge (forskel 2,14 timer pr. uge)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kommune", sorted(UNSOLVABLE))
+def test_valider_says_which_quoted_figure_cannot_be_met(kommune: int) -> None:
+    gen, expected = UNSOLVABLE[kommune]
+    assert expected in _problems(gen)["niveauer.generator.trin"]
