@@ -16,6 +16,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError
 from takst_cli.models import (
+    COURSE_TYPE_WORDS,
     ERR_ABSURD_MINUTES,
     ERR_CANCELLED_BY,
     ERR_CLINIC,
@@ -38,7 +39,6 @@ from takst_cli.models import (
     REASON_NIGHT,
     REASON_PARAGRAPH,
     Col,
-    CourseType,
     Shift,
     Status,
 )
@@ -852,18 +852,7 @@ def parse_budgets(
     )
 
 
-_TYPE_WORDS = {
-    "udviklende": CourseType.UDVIKLENDE,
-    "udvikling": CourseType.UDVIKLENDE,
-    "udviklingsforløb": CourseType.UDVIKLENDE,
-    "rehabilitering": CourseType.UDVIKLENDE,
-    "fastholdende": CourseType.FASTHOLDENDE,
-    "fastholdelse": CourseType.FASTHOLDENDE,
-    "stabiliserende": CourseType.FASTHOLDENDE,
-    "stabilisering": CourseType.FASTHOLDENDE,
-    "individuel": CourseType.INDIVIDUEL,
-    "individuelt": CourseType.INDIVIDUEL,
-}
+_TYPE_WORDS = COURSE_TYPE_WORDS
 
 
 GRANT_KINDS = {
@@ -872,12 +861,14 @@ GRANT_KINDS = {
     Col.VISITERET_UGE: "number",
     Col.GANGE_UGE: "number",
     Col.MINUTTER_GANG: "number",
-    Col.FUNKTIONSEVNE: "number",
 }
 
 
 def parse_grants(
-    raw: pl.LazyFrame, present: set[str], formats: Mapping[str, ColumnFormat] | None = None
+    raw: pl.LazyFrame,
+    present: set[str],
+    type_words: Mapping[str, str] | None = None,
+    formats: Mapping[str, ColumnFormat] | None = None,
 ) -> pl.LazyFrame:
     """Typed grant rows — the grant history: one row per service (indsats) and revision, invalid
     rows marked. Granted time is minutes per week, or times per week × minutes per time.
@@ -886,7 +877,7 @@ def parse_grants(
 
     Columns: raekke, borger_id, team, forloebstype (None = derive), indsats, paragraf,
     forloeb_id (the export's own course id, None when not mapped), start_dato, slut_dato (Date,
-    None = open), visiterede_minutter_uge (float, minutes per week), funktionsevne (float),
+    None = open), visiterede_minutter_uge (float, minutes per week), funktionsevne (text),
     fejl, fejlvaerdi.
     """
     fmt = dict(formats or {})
@@ -909,7 +900,7 @@ def parse_grants(
         _text(Col.BORGER).alias(Col.BORGER),
         _text(Col.TEAM).alias(Col.TEAM),
         (
-            _word(Col.FORLOEBSTYPE, _TYPE_WORDS)
+            _word(Col.FORLOEBSTYPE, type_words or _TYPE_WORDS)
             if Col.FORLOEBSTYPE in present
             else pl.lit(None, dtype=pl.String)
         ).alias(Col.FORLOEBSTYPE),
@@ -923,7 +914,8 @@ def parse_grants(
             else pl.lit(None, dtype=pl.Date)
         ).alias(Col.SLUT_DATO),
         minutes.alias(Col.VISITERET_UGE),
-        opt_number(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
+        # as written: a level (0-4) or the municipality's label, read in courses.py
+        opt_text(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
         pl.col(Col.START_DATO).alias("_raw_start"),
         given(Col.SLUT_DATO, present).alias("_raw_slut"),
         (
