@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from takst_cli.errors import mask_cpr
 from takst_cli.format import format_number, format_share
@@ -43,7 +44,9 @@ def _header(column: Column) -> str:
 
 
 def render_table(console: Console, table: ReportTable) -> None:
-    rich_table = Table(title=table.title, title_justify="left", show_lines=False)
+    """Every text from data (a team '[/Vest]', 'Team Syd [aften]', a file name) is shown as
+    written: titles, headers and cells go in as Text, never parsed as Rich markup."""
+    rich_table = Table(title=Text(table.title), title_justify="left", show_lines=False)
     rows = table.rows + ([table.total] if table.total else [])
     for j, column in enumerate(table.columns):
         numeric = column.kind != "tekst"
@@ -52,7 +55,7 @@ def render_table(console: Console, table: ReportTable) -> None:
         # Numbers never wrap (their column is at least as wide as the widest); long headers
         # and long text may.
         rich_table.add_column(
-            _header(column),
+            Text(_header(column)),
             justify="right" if numeric else "left",
             overflow="fold",
             min_width=longest if numeric else min(longest, 28),
@@ -60,11 +63,12 @@ def render_table(console: Console, table: ReportTable) -> None:
     for i, row in enumerate(table.rows):
         last = i == len(table.rows) - 1 and table.total is not None
         rich_table.add_row(
-            *(format_cell(v, c) for v, c in zip(row, table.columns, strict=True)), end_section=last
+            *(Text(format_cell(v, c)) for v, c in zip(row, table.columns, strict=True)),
+            end_section=last,
         )
     if table.total is not None:
         rich_table.add_row(
-            *(format_cell(v, c) for v, c in zip(table.total, table.columns, strict=True)),
+            *(Text(format_cell(v, c)) for v, c in zip(table.total, table.columns, strict=True)),
             style="bold",
         )
     if console.is_terminal:
@@ -73,7 +77,7 @@ def render_table(console: Console, table: ReportTable) -> None:
         width = Measurement.get(console, console.options, rich_table).maximum
         console.print(rich_table, width=max(width, console.width), crop=False)
     if table.note:
-        console.print(table.note, style="dim")
+        console.print(table.note, style="dim", markup=False, emoji=False)
     console.print()
 
 
@@ -85,9 +89,9 @@ def render_tables(console: Console, tables: list[ReportTable]) -> None:
 def render_error(console: Console, lines: list[str]) -> None:
     """The error boundary's output; CPR-shaped numbers never reach the screen or a log."""
     lines = [mask_cpr(line) for line in lines]
-    console.print(f"Fejl: {lines[0]}", style="bold red", markup=False)
+    console.print(f"Fejl: {lines[0]}", style="bold red", markup=False, emoji=False)
     for line in lines[1:]:
-        console.print(line, markup=False)
+        console.print(line, markup=False, emoji=False)
 
 
 @contextmanager
@@ -101,5 +105,5 @@ def working(text: str) -> Iterator[Callable[[str], None]]:
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(text, total=None)
-        yield lambda stage: progress.update(task, description=stage)
+        task = progress.add_task(mask_cpr(text), total=None)
+        yield lambda stage: progress.update(task, description=mask_cpr(stage))

@@ -4,11 +4,12 @@ writer (Rich, Excel, CSV/JSON/Parquet) consumes. Money is rounded here, once, so
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
+from takst_cli.errors import mask_cpr
 from takst_cli.format import format_kr, format_share
 from takst_cli.models import CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
@@ -50,6 +51,28 @@ class ReportTable:
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])
         return [dict(zip((c.header for c in self.columns), r, strict=True)) for r in rows]
+
+
+def mask_tables(tables: list[ReportTable]) -> list[ReportTable]:
+    """Copies with every CPR-shaped text masked — titles, notes, headers and text cells (a file
+    name, a team, a citizen id, a listed value). Every table passes here on its way to the
+    screen or a file, so a CPR number written any way (`ddmmyy-xxxx`, `ddmmyy xxxx`,
+    `ddmmyyxxxx`) is never shown, whichever input or option brought it in."""
+
+    def cells(row: list[Any]) -> list[Any]:
+        return [mask_cpr(v) if isinstance(v, str) else v for v in row]
+
+    return [
+        replace(
+            t,
+            title=mask_cpr(t.title),
+            note=mask_cpr(t.note),
+            columns=[replace(c, header=mask_cpr(c.header)) for c in t.columns],
+            rows=[cells(r) for r in t.rows],
+            total=None if t.total is None else cells(t.total),
+        )
+        for t in tables
+    ]
 
 
 def _hours(x: Decimal) -> Decimal:

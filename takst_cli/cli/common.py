@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -76,22 +77,34 @@ def set_debug(value: bool) -> None:
 
 @contextmanager
 def error_boundary() -> Iterator[None]:
-    """User errors: one Danish message to stderr, exit 1. Anything else: a short message, exit 1;
+    """User errors (and file-system errors the user can fix: a full disk, no permission, ...):
+    one Danish message to stderr, exit 1. Ctrl-C, SIGTERM, SIGHUP: the writers clean up, one
+    line says what was written, exit 128 + the signal. Anything else: a short message, exit 1;
     the traceback (never with locals) only with --debug."""
+    from takst_cli.errors import Interrupted, file_error, is_user_os_error
+    from takst_cli.io.interrupts import interrupt_on_signals
     from takst_cli.render import make_console, render_error
 
     try:
-        yield
+        with interrupt_on_signals():
+            yield
     except TakstError as exc:
         if _state["debug"]:
             traceback.print_exc()
         render_error(make_console(stderr=True), exc.lines())
         raise typer.Exit(1) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
+        _interrupted(signal.SIGINT)
+    except Interrupted as exc:
+        _interrupted(exc.signum)
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # the boundary: never a raw traceback with personal data
         if _state["debug"]:
             traceback.print_exc()
+        if isinstance(exc, OSError) and is_user_os_error(exc):
+            render_error(make_console(stderr=True), file_error(exc, action="bruge").lines())
+            raise typer.Exit(1) from None
         render_error(
             make_console(stderr=True),
             [
@@ -100,6 +113,22 @@ def error_boundary() -> Iterator[None]:
             ],
         )
         raise typer.Exit(1) from None
+
+
+def _interrupted(signum: int) -> None:
+    """The one line after Ctrl-C or a kill signal, then exit 128 + signum as shells expect."""
+    from takst_cli.errors import mask_cpr
+    from takst_cli.io.interrupts import committed
+
+    name = signal.Signals(signum).name
+    done = committed()
+    text = (
+        f"afbrudt ({name}) — intet skrevet"
+        if not done
+        else f"afbrudt ({name}) — {', '.join(str(p) for p in done)} var allerede skrevet færdig"
+    )
+    print(mask_cpr(text), file=sys.stderr)
+    raise typer.Exit(128 + signum)
 
 
 def load(
@@ -192,9 +221,17 @@ def emit(
     quiet: bool,
 ) -> None:
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
-    it, so the same inputs give byte-identical files)."""
-    from takst_cli.io.writers import check_writable, write_files, write_workbook
+    it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
+    its way to the screen and to every file: no CPR number leaves the program."""
+    from takst_cli.errors import mask_cpr
+    from takst_cli.io.writers import (
+        check_folder_writable,
+        check_writable,
+        write_files,
+        write_workbook,
+    )
     from takst_cli.render import make_console, render_tables, working
+    from takst_cli.report import mask_tables
 
     if fmt is None and out is not None:
         fmt = OutFormat.xlsx if out.suffix.lower() == ".xlsx" else OutFormat.csv
@@ -204,18 +241,21 @@ def emit(
         raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
     if fmt not in (None, OutFormat.xlsx) and out is not None and out.exists() and not out.is_dir():
         raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
+    if out is not None and fmt == OutFormat.xlsx:
+        check_writable(out, overwrite)
+    elif out is not None:
+        check_folder_writable(out, overwrite)
     if not quiet:
-        render_tables(make_console(), screen)
+        render_tables(make_console(), mask_tables(screen))
     if out is None or fmt is None:
         return
     if fmt == OutFormat.xlsx:
-        check_writable(out, overwrite)
         with working(f"Skriver {out.name} …"):
-            write_workbook(out, full(now()))
+            write_workbook(out, mask_tables(full(now())), overwrite)
         written = [out]
     else:
-        written = write_files(out, full(None), fmt.value, overwrite)
-    print(f"Skrev {', '.join(str(p) for p in written)}", file=sys.stderr)
+        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
+    print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
 
 
 def now() -> dt.datetime:

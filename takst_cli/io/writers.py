@@ -1,14 +1,19 @@
-"""Writers: the Excel workbook, CSV/JSON/Parquet files and the sample export — all atomic:
-written to a temporary file beside the target and renamed, so a failure leaves nothing half
-written and an existing output untouched."""
+"""Writers: the Excel workbook, CSV/JSON/Parquet files and the sample export — all or nothing.
+Each output is built in full (in memory, then in a temporary file or folder beside the target)
+and moved into place by rename under a lock file, so a full disk, a signal or a second run at
+the same time leaves the target as it was: never half written, never a mix of two runs."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import re
+import shutil
+import socket
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +21,9 @@ from typing import Any
 
 import polars as pl
 
-from takst_cli.errors import TakstError
+from takst_cli.errors import TakstError, file_error
+from takst_cli.format import format_number
+from takst_cli.io.interrupts import mark_committed, uninterrupted
 from takst_cli.report import ReportTable
 
 _EXCEL_FORMATS = {
@@ -28,29 +35,145 @@ _EXCEL_FORMATS = {
     "andel": "0.0%",
 }
 _FORMULA_START = ("=", "+", "-", "@")
+EXCEL_MAX_ROWS = 1_048_576  # rows a sheet holds (Excel's limit; openpyxl raises beyond it)
+FOLDER_FORMATS = ("csv", "json", "parquet")
+# os.link cannot make a hard link here (FAT, some network shares): rename after a check instead
+_NO_LINK = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def _exists_error(target: Path) -> TakstError:
+    return TakstError(f"{target}: findes allerede; brug --overskriv for at erstatte den")
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Every output byte goes to disk here (so a full disk is met, and tested, in one place)."""
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path in the target's folder, renamed onto the target if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+def _locked(target: Path) -> Iterator[None]:
+    """An exclusive lock file beside the target for the time it is written: a second run to the
+    same target stops with a message instead of mixing its files in. A lock left by a run on
+    this machine that no longer exists (killed with -9) is taken over."""
+    lock = target.parent / f".{target.name}.laas"
+    owner = f"{os.getpid()} {socket.gethostname()}\n"
+    for attempt in (1, 2):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            if attempt == 1 and _stale(lock):
+                lock.unlink(missing_ok=True)
+                continue
+            raise TakstError(
+                f"{target}: skrives af en anden kørsel lige nu; vent, til den er færdig, og kør "
+                f"igen (findes ingen anden kørsel, så slet låsefilen {lock})"
+            ) from None
+        except OSError as exc:  # no permission, read-only, a file where the folder should be
+            raise file_error(exc, target) from None
     try:
-        yield tmp_path
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
+        os.write(fd, owner.encode())
+        os.close(fd)
+        yield
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        lock.unlink(missing_ok=True)
+
+
+def _stale(lock: Path) -> bool:
+    """The lock's run was on this machine and is gone."""
+    try:
+        pid, host = lock.read_text(encoding="utf-8").split()
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return host == socket.gethostname()
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def check_writable(target: Path, overwrite: bool) -> None:
+    """Before anything is calculated or written: the target is free (or may be replaced) and
+    has the right kind — a file for a file, a folder for a folder."""
+    if target.is_dir():
+        raise TakstError(f"{target}: er en mappe; her skal skrives en fil")
     if target.exists() and not overwrite:
-        raise TakstError(f"{target}: findes allerede; brug --overskriv for at erstatte den")
+        raise _exists_error(target)
+
+
+def check_folder_writable(folder: Path, overwrite: bool) -> None:
+    """A folder output replaces the whole folder: it must be new or empty, or, with
+    --overskriv, hold nothing but takst's own files (a table per file), which go as a set."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise TakstError(f"{folder}: er en fil; --format csv/json/parquet skriver i en mappe")
+    entries = list(folder.iterdir())
+    if entries and not overwrite:
+        raise _exists_error(folder)
+    foreign = sorted(
+        p.name for p in entries if not (p.is_file() and p.suffix.lstrip(".") in FOLDER_FORMATS)
+    )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise TakstError(
+            f"{folder}: mappen indeholder andet end takst-filer ({shown}); --overskriv erstatter "
+            "hele mappen — vælg en ny eller tom mappe"
+        )
+
+
+@contextmanager
+def atomic_path(target: Path, overwrite: bool = True) -> Iterator[Path]:
+    """A temporary path in the target's folder, moved onto the target if the block succeeds;
+    without `overwrite` the move fails if the target has appeared meanwhile (a hard link does
+    not replace). The temporary file is gone afterwards, whatever happens (signals included);
+    an OSError the user can fix becomes a Danish message naming the target."""
+    tmp_path: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        with uninterrupted():
+            _move_file(tmp_path, target, overwrite)
+            mark_committed(target)
+    except OSError as exc:
+        raise file_error(exc, target) from None
+    finally:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)
+
+
+def _move_file(tmp: Path, target: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists_error(target) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        if target.exists():
+            raise _exists_error(target) from None
+        os.rename(tmp, target)
+
+
+def _write_bytes(target: Path, data: bytes, overwrite: bool) -> None:
+    with _locked(target), atomic_path(target, overwrite) as tmp:
+        _put(tmp, data)
 
 
 def _cell(value: Any) -> Any:
@@ -61,8 +184,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_workbook(target: Path, tables: list[ReportTable]) -> None:
-    """One sheet per table group; titles, bold frozen headers, number formats, column widths."""
+def write_workbook(target: Path, tables: list[ReportTable], overwrite: bool = True) -> None:
+    """One sheet per table group; titles, bold frozen headers, number formats, column widths.
+    Built in memory, then written all at once (see `_write_bytes`)."""
+    _write_bytes(target, workbook_bytes(tables), overwrite)
+
+
+def workbook_bytes(tables: list[ReportTable]) -> bytes:
+    """The workbook as .xlsx bytes. A table longer than a sheet holds shows its first rows and
+    a line saying how many are left out and how to get them all."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -83,6 +213,12 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
             label = f"{column.header} (kr.)" if column.kind == "kr" else column.header
             ws.cell(row=header_row, column=j, value=label).font = Font(bold=True)
         rows = table.rows + ([table.total] if table.total else [])
+        notes = [table.note] if table.note else []
+        # the rows below the header, less one line per note and one for the cut line
+        room = EXCEL_MAX_ROWS - header_row - len(notes) - 1
+        if len(rows) > room:
+            notes.insert(0, _cut_note(table, len(rows), max(room, 0)))
+            rows = rows[: max(room, 0)]
         for i, row in enumerate(rows, start=header_row + 1):
             for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
                 cell = ws.cell(row=i, column=j, value=_cell(value))
@@ -90,12 +226,10 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
                     cell.data_type = "s"
                 if column.kind in _EXCEL_FORMATS:
                     cell.number_format = _EXCEL_FORMATS[column.kind]
-                if table.total is not None and i == header_row + len(rows):
+                if table.total is not None and row is table.total:
                     cell.font = Font(bold=True)
-        if table.note:
-            ws.cell(row=header_row + len(rows) + 1, column=1, value=table.note).font = Font(
-                italic=True
-            )
+        for k, note in enumerate(notes, start=header_row + len(rows) + 1):
+            ws.cell(row=k, column=1, value=note).font = Font(italic=True)
         if table.chart is not None and rows:
             _add_chart(ws, table, header_row, len(rows))
         if start == 1:
@@ -113,8 +247,20 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    # In memory first: a full disk then meets one plain write, not a half-closed ZipFile
+    # whose clean-up at exit prints a traceback.
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cut_note(table: ReportTable, n_rows: int, shown: int) -> str:
+    return (
+        f"Tabellen har {format_number(n_rows, 0)} rækker, men et Excel-ark rummer kun "
+        f"{format_number(EXCEL_MAX_ROWS, 0)}: de første {format_number(shown, 0)} vises her, "
+        f"{format_number(n_rows - shown, 0)} er udeladt. Hele tabellen skrives med "
+        f"--format csv --ud MAPPE (filen {table.key}.csv)."
+    )
 
 
 def _add_chart(ws: Any, table: ReportTable, header_row: int, n_rows: int) -> None:
@@ -171,37 +317,64 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def encode_table(table: ReportTable, fmt: str) -> bytes:
+    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals; json: records with amounts
+    as exact strings; parquet: Decimal columns)."""
+    if fmt == "csv":
+        return _frame(table).write_csv().encode("utf-8")
+    if fmt == "json":
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
+        text = json.dumps({"titel": table.title, "raekker": rows}, ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    _frame(table).write_parquet(buf)
+    return buf.getvalue()
+
+
 def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool) -> list[Path]:
-    """One file per table in `folder` (csv: UTF-8, ',' and '.' decimals; json: records with
-    amounts as exact strings; parquet: Decimal columns)."""
-    written = []
-    targets = [(t, folder / f"{t.key}.{fmt}") for t in tables]
-    for _, target in targets:
-        check_writable(target, overwrite)
-    for table, target in targets:
-        writer: Callable[[Path], None]
-        if fmt == "csv":
+    """One file per table in `folder`, as one unit: every file is written into a temporary
+    folder beside it, which then takes the folder's place by rename (with `overwrite`, the old
+    folder is moved aside first and deleted only once the new one is in place). A failure or a
+    signal leaves the folder as it was and no temporary folder behind."""
+    contents = {f"{t.key}.{fmt}": encode_table(t, fmt) for t in tables}
+    check_folder_writable(folder, overwrite)
+    with _locked(folder):
+        check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
+        _replace_folder(folder, contents)
+    return [folder / name for name in contents]
 
-            def writer(p: Path, t: ReportTable = table) -> None:
-                _frame(t).write_csv(p)
-        elif fmt == "json":
 
-            def writer(p: Path, t: ReportTable = table) -> None:
-                rows = [{k: _json_value(v) for k, v in r.items()} for r in t.records()]
-                p.write_text(
-                    json.dumps({"titel": t.title, "raekker": rows}, ensure_ascii=False, indent=2)
-                    + "\n",
-                    encoding="utf-8",
-                )
-        else:
-
-            def writer(p: Path, t: ReportTable = table) -> None:
-                _frame(t).write_parquet(p)
-
-        with atomic_path(target) as tmp:
-            writer(tmp)
-        written.append(target)
-    return written
+def _replace_folder(folder: Path, contents: dict[str, bytes]) -> None:
+    tmp: Path | None = None
+    old = folder.parent / f".{folder.name}.{os.getpid()}.gammel"
+    swapped = False
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        umask = _umask()
+        for name, data in contents.items():
+            _put(tmp / name, data)
+            os.chmod(tmp / name, 0o666 & ~umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        with uninterrupted():
+            if folder.is_dir() and any(folder.iterdir()):  # --overskriv (checked under the lock)
+                os.rename(folder, old)
+                try:
+                    os.rename(tmp, folder)
+                except BaseException:
+                    os.rename(old, folder)
+                    raise
+            else:  # onto nothing or an empty folder; fails if another run's files are there
+                os.rename(tmp, folder)
+            swapped = True
+            mark_committed(folder)
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+            raise _exists_error(folder) from None
+        raise file_error(exc, folder) from None
+    finally:
+        if tmp is not None and not swapped:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_csv_export(target: Path, frames: Iterable[pl.DataFrame], encoding: str) -> None:
@@ -249,20 +422,23 @@ def write_xlsx_export(target: Path, frame: pl.DataFrame, sheet: str) -> None:
     ws.append(frame.columns)
     for row in frame.iter_rows():
         ws.append(list(row))
+    saved = io.BytesIO()
+    wb.save(saved)
+    with zipfile.ZipFile(saved) as src:
+        members = [(info, src.read(info)) for info in src.infolist()]
+    fixed_zip = io.BytesIO()
+    with zipfile.ZipFile(fixed_zip, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            info.date_time = fixed.timetuple()[:6]
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
+                )
+            out.writestr(info, data)
     with atomic_path(target) as tmp:
-        wb.save(tmp)
-        with zipfile.ZipFile(tmp) as src:
-            members = [(info, src.read(info)) for info in src.infolist()]
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-            for info, data in members:
-                info.date_time = fixed.timetuple()[:6]
-                if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                    data = re.sub(
-                        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
-                    )
-                out.writestr(info, data)
+        _put(tmp, fixed_zip.getvalue())
 
 
 def write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        _put(tmp, text.encode("utf-8"))
