@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,15 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+def interrupted_message(signum: int, written: list[Path]) -> str:
+    """The line after Ctrl-C, SIGTERM or SIGHUP: what is on disk (nothing, unless the signal
+    came during the final rename, which it waits for)."""
+    name = signal.Signals(signum).name
+    if not written:
+        return f"afbrudt ({name}) — intet skrevet"
+    return f"afbrudt ({name}) — {', '.join(str(p) for p in written)} var allerede skrevet færdig"
 
 
 # What a user can do about each file-system error they can cause; the message names the path.

@@ -43,7 +43,12 @@ OutOpt = Annotated[
     Path | None,
     typer.Option("--ud", help="Projektmappe (.xlsx) eller mappe til --format csv/json/parquet."),
 ]
-OverwriteOpt = Annotated[bool, typer.Option("--overskriv", help="Erstat eksisterende filer.")]
+OverwriteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--overskriv", help="Erstat en eksisterende projektmappe eller udmappe (hele mappen)."
+    ),
+]
 ExcludeOpt = Annotated[
     bool,
     typer.Option(
@@ -117,17 +122,10 @@ def error_boundary() -> Iterator[None]:
 
 def _interrupted(signum: int) -> None:
     """The one line after Ctrl-C or a kill signal, then exit 128 + signum as shells expect."""
-    from takst_cli.errors import mask_cpr
+    from takst_cli.errors import interrupted_message, mask_cpr
     from takst_cli.io.interrupts import committed
 
-    name = signal.Signals(signum).name
-    done = committed()
-    text = (
-        f"afbrudt ({name}) — intet skrevet"
-        if not done
-        else f"afbrudt ({name}) — {', '.join(str(p) for p in done)} var allerede skrevet færdig"
-    )
-    print(mask_cpr(text), file=sys.stderr)
+    print(mask_cpr(interrupted_message(signum, committed())), file=sys.stderr)
     raise typer.Exit(128 + signum)
 
 

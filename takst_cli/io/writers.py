@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from takst_cli.errors import TakstError, file_error
+from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
 from takst_cli.report import ReportTable
@@ -76,8 +76,8 @@ def _locked(target: Path) -> Iterator[None]:
                 lock.unlink(missing_ok=True)
                 continue
             raise TakstError(
-                f"{target}: skrives af en anden kørsel lige nu; vent, til den er færdig, og kør "
-                f"igen (findes ingen anden kørsel, så slet låsefilen {lock})"
+                f"{target}: skrives af en anden kørsel lige nu; kør igen, når den er færdig",
+                [Problem("", f"er der ingen anden kørsel, så slet låsefilen {lock.name}")],
             ) from None
         except OSError as exc:  # no permission, read-only, a file where the folder should be
             raise file_error(exc, target) from None
