@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.measure import Measurement
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -18,10 +19,18 @@ from takst_cli.format import format_number, format_share
 from takst_cli.report import Column, ReportTable
 
 
+class _MaskingConsole(Console):
+    """A Console whose every character on its way out passes `mask_cpr`: the last guard for
+    text that did not come through a table or an error (a warning, a progress line)."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return mask_cpr(super()._render_buffer(buffer))
+
+
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
     """The one Console factory: no colour or markup surprises when not a terminal, and wide
     enough there (a log file or a pipe) that tables do not wrap."""
-    console = Console(stderr=stderr, highlight=False, width=width, soft_wrap=False)
+    console = _MaskingConsole(stderr=stderr, highlight=False, width=width, soft_wrap=False)
     if width is None and not console.is_terminal:
         console.width = 200
     return console

@@ -5,8 +5,10 @@ where the machine allows it by a really full tmpfs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -16,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
@@ -23,6 +27,7 @@ from takst_cli.cli.app import app
 from takst_cli.errors import Interrupted, TakstError, file_error, is_user_os_error, mask_cpr
 from takst_cli.io import interrupts, writers
 from takst_cli.report import Column, ReportTable
+from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -571,8 +576,6 @@ def test_a_stray_os_error_reaches_the_user_in_danish(tiny: Path, monkeypatch) ->
 def _grants_workbook(path: Path, chart_only: bool = False) -> None:
     from openpyxl.chart import BarChart, Reference
 
-    from tests.conftest import TINY_GRANTS
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Visitationer"
@@ -609,3 +612,96 @@ def test_an_xlsx_with_only_a_chart_names_its_sheets(tiny: Path) -> None:
         "Fejl: visitationer.xlsx: projektmappen har intet ark med data; "
         "fundne ark: 'Diagram' (diagram)"
     ) in res.stderr
+
+
+# --- a CPR number planted anywhere never leaves the program -------------------------------------
+
+VISIT_FIELDS = TINY_VISITS.splitlines()[0].split(";")
+GRANT_FIELDS = TINY_GRANTS.splitlines()[0].split(";")
+PLACES = [
+    *[("leverancer", f) for f in VISIT_FIELDS],
+    *[("visitationer", f) for f in GRANT_FIELDS],
+    ("modelfil", "navn"),
+    ("filnavn", "leverancer"),
+    ("filnavn", "visitationer"),
+    ("filnavn", "modelfil"),
+]
+
+
+def _plant(text: str, field: str, row: int, cpr: str) -> str:
+    lines = text.splitlines()
+    j = lines[0].split(";").index(field)
+    i = 1 + row % (len(lines) - 1)
+    cells = lines[i].split(";")
+    cells[j] = cpr
+    lines[i] = ";".join(cells)
+    return "\n".join(lines) + "\n"
+
+
+def _every_output(res, out: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """stdout, stderr and every file written, as text: a workbook's XML unzipped, a Parquet
+    file's values read back."""
+    import polars as pl
+
+    texts = [res.stdout, res.stderr]
+    files = [out] if out.is_file() else sorted(out.iterdir()) if out.is_dir() else []
+    for path in files:
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                texts += [z.read(n).decode("utf-8") for n in z.namelist()]
+        elif path.suffix == ".parquet":
+            texts.append(pl.read_parquet(path).write_csv())
+        else:
+            texts.append(path.read_text(encoding="utf-8"))
+    return texts
+
+
+@settings(
+    max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    day=st.dates(dt.date(1930, 1, 1), dt.date(2029, 12, 31)),
+    serial=st.integers(0, 9999),
+    sep=st.sampled_from(["-", " ", "", "\u00a0"]),
+    place=st.sampled_from(PLACES),
+    row=st.integers(0, 15),
+    fmt=st.sampled_from(["xlsx", "csv", "json", "parquet"]),
+)
+def test_a_planted_cpr_never_leaves_the_program(
+    tmp_path_factory: pytest.TempPathFactory,
+    day: dt.date,
+    serial: int,
+    sep: str,
+    place: tuple[str, str],
+    row: int,
+    fmt: str,
+) -> None:
+    """Issue 12.4-5: a CPR number in any notation, in any field of either export, in the model
+    file or in a file's name, is in no output: not on the terminal, not in a message, not in
+    any CSV, JSON, Parquet or workbook (with --vis-borger-id and --udelad-ugyldige, which show
+    the most)."""
+    folder = tmp_path_factory.mktemp("cpr")
+    digits, last4 = f"{day:%d%m%y}", f"{serial:04d}"
+    cpr = f"{digits}{sep}{last4}"
+    kind, what = place
+    names = {"leverancer": "lev.csv", "visitationer": "vis.csv", "modelfil": "m.yaml"}
+    texts = {"leverancer": TINY_VISITS, "visitationer": TINY_GRANTS, "modelfil": TINY_MODEL}
+    if kind in ("leverancer", "visitationer"):
+        texts[kind] = _plant(texts[kind], what, row, cpr)
+    elif kind == "modelfil":
+        texts[kind] = TINY_MODEL.replace("navn: Lilleby", f"navn: Lilleby {cpr}")
+    else:
+        names[what] = f"{what}_{cpr}" + Path(names[what]).suffix
+    for key, name in names.items():
+        (folder / name).write_text(texts[key], encoding="utf-8")
+    out = folder / ("r.xlsx" if fmt == "xlsx" else "ud")
+    args = ["beregn", "--config", str(folder / names["modelfil"]), "--ud", str(out)]
+    args += ["--leverancer", str(folder / names["leverancer"])]
+    args += ["--visitationer", str(folder / names["visitationer"])]
+    args += ["--udelad-ugyldige", "--vis-borger-id", "--format", fmt]
+    res = invoke(*args)
+    assert res.exit_code in (0, 1), res.output
+    assert "uventet" not in res.stderr
+    shapes = re.compile(rf"{digits}[-\u2010\u2011\u2013 \u00a0]?{last4}")
+    for text in _every_output(res, out):
+        assert not shapes.search(text), (cpr, place, text[:2000])
