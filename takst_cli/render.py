@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,9 @@ class _MaskingConsole(Console):
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return mask_cpr(super()._render_buffer(buffer))
+
+
+SCREEN_MAX_ROWS = 1000  # rows of one table shown in the terminal
 
 
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
@@ -54,8 +58,14 @@ def _header(column: Column) -> str:
 
 def render_table(console: Console, table: ReportTable) -> None:
     """Every text from data (a team '[/Vest]', 'Team Syd [aften]', a file name) is shown as
-    written: titles, headers and cells go in as Text, never parsed as Rich markup."""
+    written: titles, headers and cells go in as Text, never parsed as Rich markup. A table
+    longer than SCREEN_MAX_ROWS (a list of a million invalid rows) shows its first rows and a
+    line saying so: Rich needs minutes for 100 000 rows, and the files hold them all."""
     rich_table = Table(title=Text(table.title), title_justify="left", show_lines=False)
+    notes = [table.note] if table.note else []
+    if len(table.rows) > SCREEN_MAX_ROWS:
+        notes.insert(0, _cut_note(len(table.rows)))
+        table = replace(table, rows=table.rows[:SCREEN_MAX_ROWS])
     rows = table.rows + ([table.total] if table.total else [])
     for j, column in enumerate(table.columns):
         numeric = column.kind != "tekst"
@@ -85,9 +95,16 @@ def render_table(console: Console, table: ReportTable) -> None:
     else:  # a pipe or a log file: the whole table on unwrapped lines, nothing cropped
         width = Measurement.get(console, console.options, rich_table).maximum
         console.print(rich_table, width=max(width, console.width), crop=False)
-    if table.note:
-        console.print(table.note, style="dim", markup=False, emoji=False)
+    for note in notes:
+        console.print(note, style="dim", markup=False, emoji=False)
     console.print()
+
+
+def _cut_note(n_rows: int) -> str:
+    return (
+        f"Viser de første {format_number(SCREEN_MAX_ROWS, 0)} af {format_number(n_rows, 0)} "
+        "rækker; hele tabellen skrives med --ud (en projektmappe eller --format csv)."
+    )
 
 
 def render_tables(console: Console, tables: list[ReportTable]) -> None:

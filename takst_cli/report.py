@@ -59,8 +59,18 @@ def mask_tables(tables: list[ReportTable]) -> list[ReportTable]:
     screen or a file, so a CPR number written any way (`ddmmyy-xxxx`, `ddmmyy xxxx`,
     `ddmmyyxxxx`) is never shown, whichever input or option brought it in."""
 
+    seen: dict[str, str] = {}  # a file name or a reason repeats on every listed row
+
+    def masked(text: str) -> str:
+        hit = seen.get(text)
+        if hit is None:
+            hit = mask_cpr(text)
+            if len(seen) < 10_000:
+                seen[text] = hit
+        return hit
+
     def cells(row: list[Any]) -> list[Any]:
-        return [mask_cpr(v) if isinstance(v, str) else v for v in row]
+        return [masked(v) if isinstance(v, str) else v for v in row]
 
     return [
         replace(

@@ -484,9 +484,12 @@ def test_team_names_with_brackets_show_literally(tiny: Path, tmp_path: Path) -> 
 # --- 8. Excel's row limit ------------------------------------------------------------------------
 
 
-def test_a_list_longer_than_a_sheet_is_cut_with_a_note(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """With a sheet of 30 rows: title row 1, header row 2, rows 3-29 hold the first 27 of 40
-    rows (30 − 2 − 1 line for the cut note), row 30 says 13 are left out."""
+def test_a_list_longer_than_a_sheet_is_cut_and_written_whole_beside(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.9 with a sheet of 30 rows: title row 1, header row 2, rows 3-29 hold the first
+    27 of 40 rows (30 − 2 − 1 line for the cut note), row 30 says 13 are left out and names the
+    CSV beside the workbook, which holds all 40 (41 lines with the header)."""
     monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 30)
     table = ReportTable(
         "udeladte_raekker",
@@ -496,14 +499,69 @@ def test_a_list_longer_than_a_sheet_is_cut_with_a_note(tmp_path: Path, monkeypat
         rows=[["l.csv", i] for i in range(2, 42)],
     )
     target = tmp_path / "r.xlsx"
-    writers.write_workbook(target, [table])
+    written = writers.write_workbook(target, [table], overwrite=False)
+    beside = tmp_path / "r_udeladte_raekker.csv"
+    assert written == [target, beside]
     ws = load_workbook(target)["Datakvalitet"]
     assert ws.max_row == 30
     assert [ws.cell(row=r, column=2).value for r in (3, 29)] == [2, 28]
     assert ws.cell(row=30, column=1).value == (
         "Tabellen har 40 rækker, men et Excel-ark rummer kun 30: de første 27 vises her, 13 er "
-        "udeladt. Hele tabellen skrives med --format csv --ud MAPPE (filen udeladte_raekker.csv)."
+        "udeladt. Hele tabellen står i r_udeladte_raekker.csv ved siden af projektmappen."
     )
+    lines = beside.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 41 and lines[0] == "Fil,Række" and lines[-1] == "l.csv,41"
+    assert leftovers(tmp_path) == []
+
+
+def test_the_workbook_and_its_csv_are_one_unit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A full disk on the second file of the pair leaves neither; and a failure while the pair
+    is moved in (the workbook already replaced, the CSV not) puts the old pair back."""
+    monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 10)
+    rows = [[i] for i in range(20)]
+    table = ReportTable("udeladte_raekker", "Datakvalitet", "U", [Column("Nr", "heltal")], rows)
+    target = tmp_path / "r.xlsx"
+    with monkeypatch.context() as m:
+        m.setattr(writers, "_put", failing_put(1, ENOSPC))
+        with pytest.raises(TakstError, match="disken er fuld"):
+            writers.write_workbook(target, [table], overwrite=False)
+    assert list(tmp_path.iterdir()) == []
+    target.write_bytes(b"gammel bog")
+    (tmp_path / "r_udeladte_raekker.csv").write_bytes(b"gammel liste")
+    before = snapshot(tmp_path)
+    real_move, moves = writers._move_file, []
+
+    def second_move_fails(tmp: Path, dest: Path, overwrite: bool) -> None:
+        moves.append(dest)
+        if len(moves) == 2:
+            raise OSError(errno.EIO, "I/O error")
+        real_move(tmp, dest, overwrite)
+
+    monkeypatch.setattr(writers, "_move_file", second_move_fails)
+    with pytest.raises(TakstError, match="læse-/skrivefejl"):
+        writers.write_workbook(target, [table], overwrite=True)
+    assert moves == [target, tmp_path / "r_udeladte_raekker.csv"]
+    assert snapshot(tmp_path) == before
+
+
+def test_the_terminal_shows_the_first_rows_of_a_long_list(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Rich needs minutes for 100 000 rows: with a limit of 3, 5 rows show rows 1-3 and say so."""
+    from takst_cli import render
+
+    monkeypatch.setattr(render, "SCREEN_MAX_ROWS", 3)
+    table = ReportTable("u", "D", "Liste", [Column("Nr", "heltal")], [[i] for i in range(1, 6)])
+    render.render_table(render.make_console(width=80), table)
+    out = capsys.readouterr().out
+    assert "│  3 │" in out and "│  4 │" not in out
+    assert "Viser de første 3 af 5 rækker; hele tabellen skrives med --ud" in out
+
+
+def test_every_console_line_is_masked(capsys) -> None:  # type: ignore[no-untyped-def]
+    """A line printed outside a table or an error (a warning from `takst valider`)."""
+    from takst_cli.render import make_console
+
+    make_console().print("Advarsel: team 040443 1111 [aften]", markup=False)
+    assert capsys.readouterr().out == "Advarsel: team XXXXXX-XXXX [aften]\n"
 
 
 # --- 9. user errors, not "uventet fejl" ----------------------------------------------------------

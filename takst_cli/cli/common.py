@@ -249,8 +249,7 @@ def emit(
         return
     if fmt == OutFormat.xlsx:
         with working(f"Skriver {out.name} …"):
-            write_workbook(out, mask_tables(full(now())), overwrite)
-        written = [out]
+            written = write_workbook(out, mask_tables(full(now())), overwrite)
     else:
         written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
     print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)

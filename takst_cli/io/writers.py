@@ -13,8 +13,8 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -137,22 +137,60 @@ def atomic_path(target: Path, overwrite: bool = True) -> Iterator[Path]:
     without `overwrite` the move fails if the target has appeared meanwhile (a hard link does
     not replace). The temporary file is gone afterwards, whatever happens (signals included);
     an OSError the user can fix becomes a Danish message naming the target."""
-    tmp_path: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
-        yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        with uninterrupted():
-            _move_file(tmp_path, target, overwrite)
-            mark_committed(target)
+        with _temporary(target) as tmp:
+            yield tmp
+            _commit([(tmp, target)], overwrite)
     except OSError as exc:
         raise file_error(exc, target) from None
+
+
+@contextmanager
+def _temporary(target: Path) -> Iterator[Path]:
+    """A new temporary file beside `target`, removed on the way out (moved or not)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
     finally:
-        if tmp_path is not None:
-            tmp_path.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+
+
+def _commit(moves: list[tuple[Path, Path]], overwrite: bool) -> None:
+    """Move temporary files onto their targets as one unit: a signal waits until all are moved
+    (see `uninterrupted`), and if one move fails, those before it are undone — with
+    `overwrite`, the old versions, set aside first, are put back."""
+    umask = _umask()
+    for tmp, _ in moves:
+        os.chmod(tmp, 0o666 & ~umask)
+    done: list[tuple[Path, Path | None]] = []
+    with uninterrupted():
+        try:
+            for tmp, target in moves:
+                aside = None
+                if overwrite and len(moves) > 1 and os.path.lexists(target):
+                    aside = target.with_name(f".{target.name}.{os.getpid()}.gammel")
+                    os.replace(target, aside)
+                try:
+                    _move_file(tmp, target, overwrite)
+                except BaseException:
+                    if aside is not None:
+                        os.replace(aside, target)
+                    raise
+                done.append((target, aside))
+        except BaseException:
+            for target, aside in reversed(done):
+                if aside is not None:
+                    os.replace(aside, target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        for target, aside in done:
+            if aside is not None:
+                aside.unlink(missing_ok=True)
+            mark_committed(target)
 
 
 def _move_file(tmp: Path, target: Path, overwrite: bool) -> None:
@@ -171,9 +209,23 @@ def _move_file(tmp: Path, target: Path, overwrite: bool) -> None:
         os.rename(tmp, target)
 
 
-def _write_bytes(target: Path, data: bytes, overwrite: bool) -> None:
-    with _locked(target), atomic_path(target, overwrite) as tmp:
-        _put(tmp, data)
+def _write_set(files: dict[Path, bytes], overwrite: bool) -> None:
+    """Files that belong together (a workbook and the CSV of a table too long for it) as one
+    unit, under the lock of the first: each written beside its target, then all moved in."""
+    primary = next(iter(files))
+    with _locked(primary):
+        try:
+            with ExitStack() as stack:
+                moves = []
+                for target, data in files.items():
+                    if not overwrite and os.path.lexists(target):
+                        raise _exists_error(target)
+                    tmp = stack.enter_context(_temporary(target))
+                    _put(tmp, data)
+                    moves.append((tmp, target))
+                _commit(moves, overwrite)
+        except OSError as exc:
+            raise file_error(exc, primary) from None
 
 
 def _cell(value: Any) -> Any:
@@ -184,15 +236,25 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_workbook(target: Path, tables: list[ReportTable], overwrite: bool = True) -> None:
+def write_workbook(target: Path, tables: list[ReportTable], overwrite: bool = True) -> list[Path]:
     """One sheet per table group; titles, bold frozen headers, number formats, column widths.
-    Built in memory, then written all at once (see `_write_bytes`)."""
-    _write_bytes(target, workbook_bytes(tables), overwrite)
+    A table longer than a sheet holds is also written whole, as CSV, beside the workbook
+    ('<workbook>_<table>.csv'); the two are written as one unit."""
+
+    def beside(table: ReportTable) -> Path:
+        return target.with_name(f"{target.stem}_{table.key}.csv")
+
+    data, cut = workbook_bytes(tables, lambda t: beside(t).name)
+    files = {target: data, **{beside(t): encode_table(t, "csv") for t in cut}}
+    _write_set(files, overwrite)
+    return list(files)
 
 
-def workbook_bytes(tables: list[ReportTable]) -> bytes:
-    """The workbook as .xlsx bytes. A table longer than a sheet holds shows its first rows and
-    a line saying how many are left out and how to get them all."""
+def workbook_bytes(
+    tables: list[ReportTable], csv_name: Callable[[ReportTable], str]
+) -> tuple[bytes, list[ReportTable]]:
+    """The workbook as .xlsx bytes, and the tables too long for a sheet: each shows its first
+    rows and a line saying how many are left out and that all are in `csv_name(table)`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -200,6 +262,7 @@ def workbook_bytes(tables: list[ReportTable]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     sheets: dict[str, Any] = {}
+    cut: list[ReportTable] = []
     for table in tables:
         ws = sheets.get(table.sheet)
         if ws is None:
@@ -217,8 +280,9 @@ def workbook_bytes(tables: list[ReportTable]) -> bytes:
         # the rows below the header, less one line per note and one for the cut line
         room = EXCEL_MAX_ROWS - header_row - len(notes) - 1
         if len(rows) > room:
-            notes.insert(0, _cut_note(table, len(rows), max(room, 0)))
+            notes.insert(0, _cut_note(len(rows), max(room, 0), csv_name(table)))
             rows = rows[: max(room, 0)]
+            cut.append(table)
         for i, row in enumerate(rows, start=header_row + 1):
             for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
                 cell = ws.cell(row=i, column=j, value=_cell(value))
@@ -251,15 +315,15 @@ def workbook_bytes(tables: list[ReportTable]) -> bytes:
     # whose clean-up at exit prints a traceback.
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return buf.getvalue(), cut
 
 
-def _cut_note(table: ReportTable, n_rows: int, shown: int) -> str:
+def _cut_note(n_rows: int, shown: int, csv_name: str) -> str:
     return (
         f"Tabellen har {format_number(n_rows, 0)} rækker, men et Excel-ark rummer kun "
         f"{format_number(EXCEL_MAX_ROWS, 0)}: de første {format_number(shown, 0)} vises her, "
-        f"{format_number(n_rows - shown, 0)} er udeladt. Hele tabellen skrives med "
-        f"--format csv --ud MAPPE (filen {table.key}.csv)."
+        f"{format_number(n_rows - shown, 0)} er udeladt. Hele tabellen står i {csv_name} ved "
+        "siden af projektmappen."
     )
 
 
