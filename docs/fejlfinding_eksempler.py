@@ -75,12 +75,10 @@ def chart_only_workbook() -> bytes:
     return path.read_bytes()
 
 
-def _old_folder(folder: Path, extra: str = "") -> Path:
+def _old_folder(folder: Path) -> Path:
     path = folder / "resultater"
     path.mkdir()
     (path / "forloebstakster.csv").write_text("sidste maaneds takster\n", encoding="utf-8")
-    if extra:
-        (path / extra).write_text("mine noter\n", encoding="utf-8")
     return path
 
 
@@ -212,18 +210,6 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     (
-        "Udmappe med andre filer end takst's",
-        lambda d: [
-            *beregn(d),
-            "--format",
-            "csv",
-            "--ud",
-            str(_old_folder(d, "noter.docx")),
-            "--overskriv",
-        ],
-        {},
-    ),
-    (
         "En mappe, der hedder .xlsx",
         lambda d: [*beregn(d), "--ud", str(_folder_named_xlsx(d)), "--overskriv"],
         {},
@@ -288,8 +274,11 @@ modelfil, 2 ved forkert brug af kommandoen (de beskeder kommer fra Typer og er p
 Der skrives ingen halve filer: en projektmappe eller en udmappe (`--format csv/json/parquet`)
 skrives helt eller slet ikke — også ved fuld disk, Ctrl-C, SIGTERM eller SIGHUP — og to
 kørsler til samme udfil på samme tid blandes aldrig. En eksisterende udfil røres ikke uden
-`--overskriv`, der erstatter hele udmappen, og inputfiler ændres aldrig. Ugyldige rækker stopper
-kørslen; med `--udelad-ugyldige` udelades de og listes (fil og række) i arket Datakvalitet.
+`--overskriv`; i en udmappe erstatter det alle takst-filer fra en tidligere kørsel (også i et
+andet format), mens andre filer og mapper i den røres ikke. Inputfiler ændres aldrig.
+Ugyldige rækker stopper kørslen; med `--udelad-ugyldige` udelades de og listes (fil og række)
+i arket Datakvalitet (er listen længere end et Excel-ark, står den hele i en CSV-fil ved siden
+af projektmappen).
 CPR-lignende borger-id'er pseudonymiseres ved indlæsning (HMAC-SHA256 med nøglen i
 `TAKST_PSEUDONYM_NOEGLE` eller `pseudonymisering.noegle`), og CPR-numre — skrevet
 `ddmmåå-xxxx`, `ddmmåå xxxx` eller `ddmmååxxxx` — maskeres i alle beskeder, tabeller og filer,

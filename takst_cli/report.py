@@ -16,6 +16,31 @@ from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
 
+# Every table's key: its file name in --format mode. An earlier run's files with these names
+# are the set that --overskriv replaces in a folder (tests/test_faults.py keeps this complete).
+TABLE_KEYS = frozenset(
+    {
+        "timepriser",
+        "forloebstakster",
+        "reduktion",
+        "datakvalitet",
+        "udeladte_raekker",
+        "forudsaetninger",
+        "inputfiler",
+        "modelfil",
+        "budgetopfoelgning",
+        "forbrug_pr_maaned",
+        "aktivitet_pr_maaned",
+        "effekt",
+        "modelsammenligning",
+        "finansiering",
+        "delegeret_sygepleje",
+        "teambudgetter",
+        "budget_pr_maaned",
+        "forventede_borgeruger",
+    }
+)
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 

@@ -136,18 +136,70 @@ def test_overskriv_replaces_the_whole_set(tiny: Path, tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-def test_a_non_empty_folder_needs_overskriv_and_a_foreign_one_is_never_replaced(
+def test_an_earlier_runs_files_need_overskriv_and_other_files_stay(
     tiny: Path, tmp_path: Path
 ) -> None:
+    """The set is takst's table files (any format); a user's notes and a subfolder (as
+    tests/golden/opfoelgning) are neither a reason to refuse nor touched."""
     old = old_set(tmp_path)
+    (old / "effekt.json").write_text("{}", encoding="utf-8")  # an earlier run in another format
+    (old / "noter.docx").write_bytes(b"mine noter")
+    (old / "opfoelgning").mkdir()
+    (old / "opfoelgning" / "budgetopfoelgning.csv").write_text("behold\n", encoding="utf-8")
     res = invoke(*csv_run(tiny, old))
     assert res.exit_code == 1
-    assert f"{old}: findes allerede; brug --overskriv" in res.stderr
-    (old / "noter.docx").write_bytes(b"mine noter")
+    assert (
+        f"{old}: findes allerede med takst-filer (effekt.json, forloebstakster.csv …); "
+        "brug --overskriv"
+    ) in res.stderr
+    res = invoke(*csv_run(tiny, old, "--overskriv"))
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in old.iterdir()}
+    assert {"noter.docx", "opfoelgning", "effekt.csv"} <= names and len(names) == 16
+    assert not {"effekt.json", "udeladte_raekker.csv"} & names
+    assert (old / "noter.docx").read_bytes() == b"mine noter"
+    assert (old / "opfoelgning" / "budgetopfoelgning.csv").read_text("utf-8") == "behold\n"
+
+
+def test_a_folder_of_other_files_is_written_into(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ud"
+    out.mkdir()
+    (out / "noter.docx").write_bytes(b"mine noter")
+    res = invoke(*csv_run(tiny, out))
+    assert res.exit_code == 0, res.output
+    assert len(list(out.iterdir())) == 15 and (out / "noter.docx").read_bytes() == b"mine noter"
+
+
+def test_a_failure_while_the_set_is_moved_in_puts_the_old_set_back(
+    tiny: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The 3rd of 14 renames fails: the 2 new files already in place are taken out and the old
+    versions, and the earlier run's list of excluded rows, are back."""
+    old = old_set(tmp_path)
+    before = snapshot(old)
+    real_move, moves = writers._move_file, []
+
+    def third_move_fails(tmp: Path, dest: Path, overwrite: bool) -> None:
+        moves.append(dest)
+        if len(moves) == 3:
+            raise OSError(errno.EIO, "I/O error")
+        real_move(tmp, dest, overwrite)
+
+    monkeypatch.setattr(writers, "_move_file", third_move_fails)
     res = invoke(*csv_run(tiny, old, "--overskriv"))
     assert res.exit_code == 1
-    assert "mappen indeholder andet end takst-filer (noter.docx)" in res.stderr
-    assert (old / "noter.docx").read_bytes() == b"mine noter"
+    assert f"Fejl: {old}: læse-/skrivefejl på disken. Intet er skrevet." in res.stderr
+    assert len(moves) == 3 and snapshot(old) == before
+
+
+def test_every_table_key_is_known() -> None:
+    """TABLE_KEYS (the names --overskriv replaces in a folder) holds every table's key."""
+    from takst_cli.report import TABLE_KEYS
+
+    keys = set()
+    for path in (ROOT / "takst_cli").glob("report*.py"):
+        keys |= set(re.findall(r'ReportTable\(\s*"([a-z_]+)"', path.read_text("utf-8")))
+    assert len(keys) >= 18 and keys == TABLE_KEYS
 
 
 def test_ctrl_c_leaves_the_folder_as_it_was(tiny: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,8 @@ OutOpt = Annotated[
 OverwriteOpt = Annotated[
     bool,
     typer.Option(
-        "--overskriv", help="Erstat en eksisterende projektmappe eller udmappe (hele mappen)."
+        "--overskriv",
+        help="Erstat en eksisterende projektmappe eller takst-filerne i en udmappe.",
     ),
 ]
 ExcludeOpt = Annotated[

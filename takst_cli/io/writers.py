@@ -13,7 +13,7 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.report import ReportTable
+from takst_cli.report import TABLE_KEYS, ReportTable
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -111,24 +111,25 @@ def check_writable(target: Path, overwrite: bool) -> None:
 
 
 def check_folder_writable(folder: Path, overwrite: bool) -> None:
-    """A folder output replaces the whole folder: it must be new or empty, or, with
-    --overskriv, hold nothing but takst's own files (a table per file), which go as a set."""
+    """A folder output is the set of takst's table files in it (any format): without
+    --overskriv there must be none yet; other files and folders in it are never touched."""
     if not folder.exists():
         return
     if not folder.is_dir():
         raise TakstError(f"{folder}: er en fil; --format csv/json/parquet skriver i en mappe")
-    entries = list(folder.iterdir())
-    if entries and not overwrite:
-        raise _exists_error(folder)
-    foreign = sorted(
-        p.name for p in entries if not (p.is_file() and p.suffix.lstrip(".") in FOLDER_FORMATS)
+    if not overwrite and (present := _table_files(folder)):
+        shown = ", ".join(p.name for p in present[:2]) + (" …" if len(present) > 2 else "")
+        raise TakstError(f"{folder}: findes allerede med takst-filer ({shown}); brug --overskriv")
+
+
+def _table_files(folder: Path, also: Iterable[str] = ()) -> list[Path]:
+    """The files of an earlier run: a table's key (or one of `also`) with a folder format."""
+    keys = TABLE_KEYS | set(also)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lstrip(".") in FOLDER_FORMATS and p.stem in keys and p.is_file()
     )
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-        raise TakstError(
-            f"{folder}: mappen indeholder andet end takst-filer ({shown}); --overskriv erstatter "
-            "hele mappen — vælg en ny eller tom mappe"
-        )
 
 
 @contextmanager
@@ -158,21 +159,19 @@ def _temporary(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def _commit(moves: list[tuple[Path, Path]], overwrite: bool) -> None:
-    """Move temporary files onto their targets as one unit: a signal waits until all are moved
-    (see `uninterrupted`), and if one move fails, those before it are undone — with
-    `overwrite`, the old versions, set aside first, are put back."""
+def _commit(moves: list[tuple[Path, Path]], overwrite: bool, remove: Sequence[Path] = ()) -> None:
+    """Move temporary files onto their targets, and take `remove` away, as one unit: a signal
+    waits until all is done (see `uninterrupted`), and if one step fails, those before it are
+    undone — each old version, set aside first, is put back."""
     umask = _umask()
     for tmp, _ in moves:
         os.chmod(tmp, 0o666 & ~umask)
-    done: list[tuple[Path, Path | None]] = []
+    several = len(moves) + len(remove) > 1
+    done: list[tuple[Path, Path | None]] = []  # a path changed, and its old version set aside
     with uninterrupted():
         try:
             for tmp, target in moves:
-                aside = None
-                if overwrite and len(moves) > 1 and os.path.lexists(target):
-                    aside = target.with_name(f".{target.name}.{os.getpid()}.gammel")
-                    os.replace(target, aside)
+                aside = _set_aside(target) if overwrite and several else None
                 try:
                     _move_file(tmp, target, overwrite)
                 except BaseException:
@@ -180,6 +179,8 @@ def _commit(moves: list[tuple[Path, Path]], overwrite: bool) -> None:
                         os.replace(aside, target)
                     raise
                 done.append((target, aside))
+            for path in remove:
+                done.append((path, _set_aside(path)))
         except BaseException:
             for target, aside in reversed(done):
                 if aside is not None:
@@ -187,10 +188,20 @@ def _commit(moves: list[tuple[Path, Path]], overwrite: bool) -> None:
                 else:
                     target.unlink(missing_ok=True)
             raise
-        for target, aside in done:
+        for _, aside in done:
             if aside is not None:
                 aside.unlink(missing_ok=True)
+        for _, target in moves:
             mark_committed(target)
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename an existing file to a hidden name beside it (to put back or delete later)."""
+    if not os.path.lexists(path):
+        return None
+    aside = path.with_name(f".{path.name}.{os.getpid()}.gammel")
+    os.replace(path, aside)
+    return aside
 
 
 def _move_file(tmp: Path, target: Path, overwrite: bool) -> None:
@@ -396,22 +407,39 @@ def encode_table(table: ReportTable, fmt: str) -> bytes:
 
 
 def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool) -> list[Path]:
-    """One file per table in `folder`, as one unit: every file is written into a temporary
-    folder beside it, which then takes the folder's place by rename (with `overwrite`, the old
-    folder is moved aside first and deleted only once the new one is in place). A failure or a
-    signal leaves the folder as it was and no temporary folder behind."""
+    """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
+    beside it and renamed into place. In an existing folder (with `overwrite`) every file is
+    first written as a hidden temporary file in it, then the new files and the removal of the
+    earlier run's table files (any format) are done together (see `_commit`). A failure or a
+    signal leaves the folder as it was; other files and folders in it are left alone."""
     contents = {f"{t.key}.{fmt}": encode_table(t, fmt) for t in tables}
     check_folder_writable(folder, overwrite)
     with _locked(folder):
         check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
-        _replace_folder(folder, contents)
+        if folder.is_dir():
+            _replace_in_folder(folder, contents)
+        else:
+            _new_folder(folder, contents)
     return [folder / name for name in contents]
 
 
-def _replace_folder(folder: Path, contents: dict[str, bytes]) -> None:
+def _replace_in_folder(folder: Path, contents: dict[str, bytes]) -> None:
+    try:
+        with ExitStack() as stack:
+            moves = []
+            for name, data in contents.items():
+                tmp = stack.enter_context(_temporary(folder / name))
+                _put(tmp, data)
+                moves.append((tmp, folder / name))
+            earlier = [p for p in _table_files(folder, contents) if p.name not in contents]
+            _commit(moves, overwrite=True, remove=earlier)
+    except OSError as exc:
+        raise file_error(exc, folder) from None
+
+
+def _new_folder(folder: Path, contents: dict[str, bytes]) -> None:
     tmp: Path | None = None
-    old = folder.parent / f".{folder.name}.{os.getpid()}.gammel"
-    swapped = False
+    moved = False
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
         umask = _umask()
@@ -420,24 +448,15 @@ def _replace_folder(folder: Path, contents: dict[str, bytes]) -> None:
             os.chmod(tmp / name, 0o666 & ~umask)
         os.chmod(tmp, 0o777 & ~umask)
         with uninterrupted():
-            if folder.is_dir() and any(folder.iterdir()):  # --overskriv (checked under the lock)
-                os.rename(folder, old)
-                try:
-                    os.rename(tmp, folder)
-                except BaseException:
-                    os.rename(old, folder)
-                    raise
-            else:  # onto nothing or an empty folder; fails if another run's files are there
-                os.rename(tmp, folder)
-            swapped = True
+            os.rename(tmp, folder)  # fails if the folder has appeared meanwhile
+            moved = True
             mark_committed(folder)
-            shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
             raise _exists_error(folder) from None
         raise file_error(exc, folder) from None
     finally:
-        if tmp is not None and not swapped:
+        if tmp is not None and not moved:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
