@@ -677,7 +677,9 @@ def test_a_stray_os_error_reaches_the_user_in_danish(tiny: Path, monkeypatch) ->
     monkeypatch.setattr(config, "load_config", denied)
     res = invoke("beregn", "--config", str(tiny))
     assert res.exit_code == 1
-    assert f"Fejl: {tiny}: adgang nægtet — du har ikke ret til at bruge her." in res.stderr
+    assert (
+        f"Fejl: {tiny}: adgang nægtet — du har ikke ret til at læse eller skrive her." in res.stderr
+    )
 
 
 # --- 10. an XLSX input that opens on a chart ---------------------------------------------------

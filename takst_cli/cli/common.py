@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -109,7 +109,9 @@ def error_boundary() -> Iterator[None]:
         if _state["debug"]:
             traceback.print_exc()
         if isinstance(exc, OSError) and is_user_os_error(exc):
-            render_error(make_console(stderr=True), file_error(exc, action="bruge").lines())
+            render_error(
+                make_console(stderr=True), file_error(exc, action="læse eller skrive").lines()
+            )
             raise typer.Exit(1) from None
         render_error(
             make_console(stderr=True),
@@ -121,7 +123,7 @@ def error_boundary() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _interrupted(signum: int) -> None:
+def _interrupted(signum: int) -> NoReturn:
     """The one line after Ctrl-C or a kill signal, then exit 128 + signum as shells expect."""
     from takst_cli.errors import interrupted_message, mask_cpr
     from takst_cli.io.interrupts import committed
