@@ -82,12 +82,6 @@ def _old_folder(folder: Path) -> Path:
     return path
 
 
-def _folder_named_xlsx(folder: Path) -> Path:
-    path = folder / "resultat.xlsx"
-    path.mkdir()
-    return path
-
-
 def _locked(folder: Path) -> Path:
     """A target another run is writing right now: its lock file, with this (live) process."""
     (folder / ".resultat.xlsx.laas").write_text(
@@ -100,6 +94,11 @@ def _cpr_named(folder: Path) -> Path:
     path = folder / "leverancer_0101011234.csv"
     path.write_text(TINY_VISITS.splitlines()[0] + "\n", encoding="utf-8")
     return path
+
+
+def _folder(folder: Path, name: str) -> Path:
+    (folder / name).mkdir()
+    return folder / name
 
 
 def v(old: str, new: str) -> bytes:
@@ -128,6 +127,89 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
             )
             + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 5}\n    - {niveau: 2, fra: 6}\n"
         },
+    ),
+    (
+        "Modelfilen er en mappe",
+        lambda d: ["beregn", "--config", str(_folder(d, "modeller"))],
+        {},
+    ),
+    ("Tom modelfil", beregn, {"model": "# kun en kommentar\n"}),
+    ("Modelfilen er for stor", beregn, {"model": TINY_MODEL + "# fyld\n" * 40_000}),
+    (
+        "YAML-alias i modelfilen",
+        beregn,
+        {"model": 'a: &a ["lol", "lol"]\nb: [*a, *a]\n' + TINY_MODEL},
+    ),
+    (
+        "Nøgle eller afsnit to gange i modelfilen",
+        beregn,
+        {"model": TINY_MODEL + "forloeb:\n  udviklende: {periode_uger: 12}\n"},
+    ),
+    (
+        "Tal med tusindtalspunktum i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("normtimer: 1924", "normtimer: 1.924").replace(
+                "aarsloen: 400000", "aarsloen: 400.000"
+            )
+        },
+    ),
+    (
+        "Urimelige normtimer eller årsløn",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("normtimer: 1924", "normtimer: 400").replace(
+                "aarsloen: 400000", 'aarsloen: "40.000"'
+            )
+        },
+    ),
+    (
+        "Uendelige, negative eller urimelige tal i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("{ledelse: 700}", "{ledelse: -700}")
+            + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: .nan}\n"
+            "    - {niveau: 2, fra: 5}\nmaks_minutter_pr_besoeg: .inf\n"
+            "tildeling:\n  standard: {model: ramme, ramme: -1000000}\n"
+        },
+    ),
+    (
+        "Klokkeslæt og datoer i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL.replace("til: 2025-03-30", "til: 2025-02-29")
+            + "vagter:\n  nat_fra: 25:00\n  aften_fra: 15\n"
+        },
+    ),
+    (
+        "Vagter i forkert rækkefølge",
+        beregn,
+        {"model": TINY_MODEL + 'vagter:\n  nat_fra: "00:23"\n'},
+    ),
+    (
+        "Nøgle uden virkning, hvor den står",
+        beregn,
+        {
+            "model": TINY_MODEL.replace(
+                "{periode_uger: 2, efterperiode_uger: 2}",
+                "{periode_uger: 2, taerskel_timer_uge: 20}\n"
+                "  fastholdende: {forventet_reduktion: 0.1}",
+            ).replace("timepris: 420\n", "timepris: 420\n      normtimer: 1600\n")
+            + "tildeling:\n  standard: {model: aktivitet, fast_ramme: 900000}\n"
+        },
+    ),
+    (
+        "Team i tildeling.teams findes ikke i data",
+        lambda d: ["valider", str(d / "model.yaml"), "--data"],
+        {
+            "model": TINY_MODEL
+            + "tildeling:\n  standard: {model: aktivitet}\n  teams:\n    - {team: Sydd}\n"
+        },
+    ),
+    (
+        "Niveauer over ugens 168 timer (advarsel)",
+        lambda d: ["valider", str(d / "model.yaml"), "--streng"],
+        {"model": TINY_MODEL + "niveauer:\n  generator: {antal_trin: 3, foerste_trin: 100}\n"},
     ),
     (
         "Datafilen findes ikke",
@@ -164,6 +246,28 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     ("Ukendt faggruppe", beregn, {"visits": v("45;SUL §138;SPL", "45;SUL §138;Kok")}),
+    (
+        "Den samme visitationsrække to gange",
+        beregn,
+        {"grants": (TINY_GRANTS + TINY_GRANTS.splitlines()[2] + "\n").encode()},
+    ),
+    (
+        "En revision, hvor den gamle række ikke blev afsluttet",
+        beregn,
+        {
+            "grants": (
+                TINY_GRANTS.replace("visiterede_minutter_uge", "visiterede_minutter_uge;indsats")
+                .replace("\n", ";Pleje\n")
+                .replace("visiterede_minutter_uge;indsats;Pleje", "visiterede_minutter_uge;indsats")
+                + "A;Nord;fastholdende;01-02-2025;;180;Pleje\n"
+            ).encode()
+        },
+    ),
+    (
+        "Visitationerne mangler den visiterede tid",
+        beregn,
+        {"grants": TINY_GRANTS.replace("visiterede_minutter_uge", "timer").encode()},
+    ),
     ("Ødelagt CSV (anførselstegn)", beregn, {"visits": v("\nD;14-01-2025", '\n"D;14-01-2025')}),
     ("Dubletter", beregn, {"visits": (TINY_VISITS + TINY_VISITS.splitlines()[1] + "\n").encode()}),
     (
@@ -211,7 +315,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ),
     (
         "En mappe, der hedder .xlsx",
-        lambda d: [*beregn(d), "--ud", str(_folder_named_xlsx(d)), "--overskriv"],
+        lambda d: [*beregn(d), "--ud", str(_folder(d, "resultat.xlsx")), "--overskriv"],
         {},
     ),
     (

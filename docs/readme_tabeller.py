@@ -38,12 +38,18 @@ def row(frame: pl.DataFrame, first: str) -> dict[str, str]:
 def block_data() -> str:
     q = read("datakvalitet.csv")
     n = row(q, "leverancer.csv")["Rækker"]
+    grants = q.filter(pl.col(q.columns[0]) == "visitationer.xlsx")
+    rows = grants.row(0, named=True)["Rækker"]
+    courses = grants.filter(pl.col(q.columns[1]) == "i modellen").row(0, named=True)["Rækker"]
     return (
         f"`sample_data/` er en syntetisk kommune (250 borgere, 5 teams, "
         f"{format_number(int(n), 0)} besøg i 2025, lavet med\n`takst eksempel --borgere 250 "
         "--seed 2025 --tegnsaet cp1252`): besøgene som dansk CSV i\nWindows-1252, "
-        "visitationerne som XLSX, budgetterne som CSV. `takst beregn --config "
-        "configs/eksempel.yaml` viser:"
+        f"visitationerne som XLSX i den form, et omsorgssystem eksporterer dem "
+        f"({format_number(int(rows), 0)} rækker: én pr. indsats og revision, §83a-rækker i "
+        f"de udviklende forløbs periode 1, ingen forløbstype), som takst samler til "
+        f"{format_number(int(courses), 0)} forløb; budgetterne som CSV. "
+        "`takst beregn --config configs/eksempel.yaml` viser:"
     )
 
 

@@ -51,7 +51,11 @@ class Col:
     START_DATO = "start_dato"
     SLUT_DATO = "slut_dato"
     VISITERET_UGE = "visiterede_minutter_uge"
+    GANGE_UGE = "gange_pr_uge"
+    MINUTTER_GANG = "minutter_pr_gang"
     FUNKTIONSEVNE = "funktionsevne"
+    INDSATS = "indsats"
+    GIVEN_COURSE = "forloeb_id"  # the export's own course id (grants), when mapped
 
     BUDGET = "budget"
     SPEND = "forbrug_til_dato"
@@ -66,7 +70,8 @@ class Col:
     ERROR_VALUE = "fejlvaerdi"
     ERROR_ROW = "fejlraekke"
     N_VISITS = "antal"
-    COURSE_ID = "forloeb_id"
+    COURSE_ID = "forloeb_nr"  # takst's course number
+    START_MINUTES = "start_minutter_uge"  # granted minutes per week on a course's first day
     PHASE = "fase"
     LEVEL = "niveau"
     TYPE = "type"
@@ -96,8 +101,19 @@ VISITATIONER_FIELDS: dict[str, bool] = {
     Col.FORLOEBSTYPE: False,
     Col.START_DATO: True,
     Col.SLUT_DATO: False,
-    Col.VISITERET_UGE: True,
+    # Required: minutes per week, or times per week × minutes per time (checked on read)
+    Col.VISITERET_UGE: False,
+    Col.GANGE_UGE: False,
+    Col.MINUTTER_GANG: False,
     Col.FUNKTIONSEVNE: False,
+    Col.INDSATS: False,
+    Col.PARAGRAF: False,
+    Col.GIVEN_COURSE: False,
+}
+
+# An optional field that is required unless all of its alternatives are present.
+REQUIRED_UNLESS: dict[str, tuple[str, ...]] = {
+    Col.VISITERET_UGE: (Col.GANGE_UGE, Col.MINUTTER_GANG),
 }
 
 BUDGET_FIELDS: dict[str, bool] = {
@@ -129,5 +145,7 @@ ERR_TYPE = "ukendt forløbstype"
 ERR_HOURS = "ugyldige visiterede minutter"
 ERR_END_BEFORE_START = "slutdato før startdato"
 ERR_DUPLICATE = "dublet"
+ERR_GRANT_COPY = "dublet af en anden visitationsrække"
+ERR_GRANT_OVERLAP = "overlapper en anden række med samme indsats"
 ERR_STAMP = "ugyldigt aflysningstidspunkt"
 ERR_CLINIC = "ugyldig klinik-markering"

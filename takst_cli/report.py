@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
+from takst_cli.config import UNIT_LABEL, UNIT_TO_HOURS_WEEK, LevelsConfig
 from takst_cli.errors import mask_cpr
 from takst_cli.format import format_kr, format_share
-from takst_cli.models import CourseType, Phase, Shift
+from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
@@ -38,6 +39,7 @@ TABLE_KEYS = frozenset(
         "teambudgetter",
         "budget_pr_maaned",
         "forventede_borgeruger",
+        "niveauer",
     }
 )
 
@@ -207,7 +209,7 @@ def tariff_table(result: RunResult) -> ReportTable:
         None,
         None,
         result.segments["borger_id"].n_unique(),
-        result.segments["forloeb_id"].n_unique(),
+        result.segments[Col.COURSE_ID].n_unique(),
         sum(weeks, Decimal(0)),
         sum(hours, Decimal(0)),
         sum(costs, Decimal(0)),
@@ -382,3 +384,47 @@ def tariff_report(
         reduction_table(result),
         *quality_tables(result, show_ids),
     ]
+
+
+def _level_value(hours: float | None, factor: float = 1.0) -> Decimal | None:
+    return None if hours is None else Decimal(repr(round(hours / factor, 4)))
+
+
+def band_table(levels: LevelsConfig) -> ReportTable:
+    """`takst niveauer`: the bands the model uses, [fra, til) in hours per week, and in the
+    generator's unit when it has another; the last band is open upwards (til empty)."""
+    gen = levels.generator if not levels.baand else None
+    unit = gen.enhed if gen is not None and gen.enhed != "timer_uge" else None
+    columns = [
+        Column("Niveau", "heltal"),
+        Column("Fra (timer pr. uge)", "tal"),
+        Column("Til (timer pr. uge)", "tal"),
+    ]
+    if unit is not None:
+        columns += [
+            Column(f"Fra ({UNIT_LABEL[unit]})", "tal"),
+            Column(f"Til ({UNIT_LABEL[unit]})", "tal"),
+        ]
+    source = (
+        "niveauer.baand"
+        if levels.baand
+        else f"niveauer.generator ({gen.antal_trin} trin, {gen.spring})"
+        if gen is not None
+        else "standard (0-5, 5-10, 10-15, 15-20, over 20 timer pr. uge)"
+    )
+    basis = "visiterede" if levels.grundlag == "visiteret" else "leverede"
+    t = ReportTable(
+        "niveauer",
+        "Niveauer",
+        "Niveauer",
+        columns,
+        note=f"Kilde: {source}; grundlag: {basis} timer. Et niveau dækker fra og med "
+        "'fra' til (men ikke med) 'til'; det sidste er åbent opad.",
+    )
+    for b in levels.bands():
+        row: list[Any] = [b.niveau, _level_value(b.fra), _level_value(b.til)]
+        if unit is not None:
+            factor = UNIT_TO_HOURS_WEEK[unit]
+            row += [_level_value(b.fra, factor), _level_value(b.til, factor)]
+        t.rows.append(row)
+    return t

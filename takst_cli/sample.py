@@ -39,6 +39,8 @@ GRANT_HEADERS = {
     "borger_id": "Borger ID",
     "team": "Team",
     "forloebstype": "Forløbstype",
+    "indsats": "Indsats",
+    "paragraf": "Paragraf",
     "start_dato": "Startdato",
     "slut_dato": "Slutdato",
     "visiterede_minutter_uge": "Visiterede minutter pr. uge",
@@ -92,6 +94,7 @@ def make_grants(rng: np.random.Generator, n_citizens: int, first_id: int = 1) ->
     # grant, 62 % go on unchanged on the same grant (its days after period 1: the after-phase).
     outcome = rng.choice(3, size=n_citizens, p=[0.08, 0.30, 0.62])
     end = np.where((kind == 0) & (outcome == 2), np.datetime64("NaT"), end)
+    # A reduced grant after period 1 continues the same development course (its after-phase).
     follow = (kind == 0) & (outcome == 1)
     factor = rng.uniform(0.55, 0.9, n_citizens)
     fsiii = np.clip(np.round(hours / 7 + rng.normal(0, 0.5, n_citizens)), 0, 4) + 0.0
@@ -112,15 +115,32 @@ def make_grants(rng: np.random.Generator, n_citizens: int, first_id: int = 1) ->
         {
             "borger_id": ids[follow],
             "team": np.array(TEAMS)[team[follow]],
-            "forloebstype": np.full(follow.sum(), "fastholdende"),
+            "forloebstype": np.full(follow.sum(), "udviklende"),
             "start_dato": (end[follow] + np.timedelta64(1, "D")).astype("datetime64[D]"),
             "slut_dato": np.full(follow.sum(), np.datetime64("NaT"), dtype="datetime64[D]"),
             "visiterede_minutter_uge": np.round(hours[follow] * factor[follow] * 60),
             "funktionsevne": np.clip(fsiii[follow] - (outcome[follow] == 1), 0, 4),
         }
     )
+    # A stabilising course that starts in the year follows an earlier grant that ended 5-40
+    # days before (a citizen with no grant in the 90 days before would be a new citizen).
+    earlier = (kind != 0) & (start >= p0)
+    gap = rng.integers(5, 41, n_citizens).astype("timedelta64[D]")
+    before = pl.DataFrame(
+        {
+            "borger_id": ids[earlier],
+            "team": np.array(TEAMS)[team[earlier]],
+            "forloebstype": np.full(earlier.sum(), "fastholdende"),
+            "start_dato": (start[earlier] - gap[earlier] - np.timedelta64(400, "D")).astype(
+                "datetime64[D]"
+            ),
+            "slut_dato": (start[earlier] - gap[earlier]).astype("datetime64[D]"),
+            "visiterede_minutter_uge": np.round(np.minimum(hours[earlier], 8.0) * 60),
+            "funktionsevne": np.clip(fsiii[earlier] - 1, 0, 4),
+        }
+    )
     return (
-        pl.concat([first, second])
+        pl.concat([before, first, second])
         .with_columns(pl.col("start_dato").cast(pl.Date), pl.col("slut_dato").cast(pl.Date))
         .sort(["borger_id", "start_dato"])
     )
@@ -300,7 +320,104 @@ def visits_export(visits: pl.DataFrame) -> pl.DataFrame:
 
 
 def grants_export(grants: pl.DataFrame) -> pl.DataFrame:
-    return grants.rename(GRANT_HEADERS)
+    """Grants (tidy or system form) with the export's Danish headers."""
+    return grants.rename(GRANT_HEADERS, strict=False)
+
+
+_P1_DAYS = 84  # the sample's development courses: period 1 of 12 weeks
+_SERVICES = [("Personlig pleje", 2), ("Praktisk hjælp", 1)]  # §83 minutes split 2 : 1
+
+
+def system_grants(grants: pl.DataFrame, revision_days: int = 30) -> pl.DataFrame:
+    """The grants as a care system exports them: one row per service — §83 personal care and
+    practical help, and a §83a training row beside them in a development course's period 1 —
+    and a new row at each review every `revision_days` days (from 90 days before the data
+    year), the old row ended the day before; no course type. Summed per day they are the
+    tidy grants' minutes, so both forms describe the same courses."""
+    p0 = PERIOD[0]
+    dev = pl.col("forloebstype") == "udviklende"
+    first_dev = dev & (
+        pl.col("start_dato") == pl.col("start_dato").filter(dev).min().over("borger_id")
+    )
+    p1_end = pl.col("start_dato") + pl.duration(days=_P1_DAYS - 1)
+    training = pl.col("visiterede_minutter_uge") * 0.25
+    rows = grants.with_row_index("_g").with_columns(first_dev.alias("_first_dev"))
+    course_p1 = rows.filter(pl.col("_first_dev")).with_columns(
+        pl.min_horizontal(pl.col("slut_dato").fill_null(p1_end), p1_end).alias("slut_dato"),
+        training.round(0).alias("_training"),
+    )
+    after = rows.filter(
+        pl.col("_first_dev") & (pl.col("slut_dato").is_null() | (pl.col("slut_dato") > p1_end))
+    ).with_columns((p1_end + pl.duration(days=1)).alias("start_dato"))
+    plain = pl.concat([rows.filter(~pl.col("_first_dev")), after], how="vertical").with_columns(
+        pl.lit(0.0).alias("_training")
+    )
+    services = pl.concat([course_p1, plain], how="vertical_relaxed").with_columns(
+        (pl.col("visiterede_minutter_uge") - pl.col("_training")).alias("_care")
+    )
+    total_parts = sum(part for _, part in _SERVICES)
+    parts = [
+        services.filter(pl.col("_training") > 0).with_columns(
+            pl.lit("Hverdagsrehabilitering").alias("indsats"),
+            pl.lit("SEL §83a").alias("paragraf"),
+            pl.col("_training").alias("visiterede_minutter_uge"),
+        )
+    ]
+    done = pl.lit(0.0)
+    for i, (name, part) in enumerate(_SERVICES):
+        share = (pl.col("_care") * part / total_parts).round(0)
+        minutes = pl.col("_care") - done if i == len(_SERVICES) - 1 else share
+        parts.append(
+            services.with_columns(
+                pl.lit(name).alias("indsats"),
+                pl.lit("SEL §83").alias("paragraf"),
+                minutes.alias("visiterede_minutter_uge"),
+            )
+        )
+        done = done + share
+    return _revisions(pl.concat(parts, how="vertical_relaxed"), p0, revision_days).select(
+        "borger_id",
+        "team",
+        "indsats",
+        "paragraf",
+        "start_dato",
+        "slut_dato",
+        "visiterede_minutter_uge",
+        "funktionsevne",
+    )
+
+
+def _revisions(rows: pl.DataFrame, p0: dt.date, every: int) -> pl.DataFrame:
+    """Each row cut at a review every `every` days from 90 days before `p0` on (the history
+    before that stays one row); the last piece keeps the row's end (open or not)."""
+    first_review = p0 - dt.timedelta(days=90)
+    end = pl.col("slut_dato").fill_null(PERIOD[1])
+    cut_from = pl.max_horizontal("start_dato", pl.lit(first_review))
+    reviews = pl.date_ranges(cut_from, end, interval=f"{every}d")
+    cuts = (
+        rows.with_row_index("_r")
+        .with_columns(reviews.alias("_cut"))
+        .explode("_cut")
+        .filter(pl.col("_cut") > pl.col("start_dato"))
+    )
+    starts = pl.concat(
+        [
+            rows.with_row_index("_r").select("_r", pl.col("start_dato").alias("_s")),
+            cuts.select("_r", pl.col("_cut").alias("_s")),
+        ]
+    ).sort("_r", "_s")
+    pieces = starts.with_columns(
+        (pl.col("_s").shift(-1).over("_r") - pl.duration(days=1)).alias("_e")
+    )
+    return (
+        pieces.join(rows.with_row_index("_r"), on="_r")
+        .with_columns(
+            pl.col("_s").alias("start_dato"),
+            pl.coalesce("_e", "slut_dato").alias("slut_dato"),
+        )
+        .sort("borger_id", "start_dato", "indsats")
+        .drop("_r", "_s", "_e")
+    )
 
 
 BUDGET_HEADERS = {"team": "Team", "budget": "Budget", "aar": "År"}
@@ -422,7 +539,6 @@ forloeb:
     paragraffer: [SEL §83, SEL §83a, SUL §138]
     forventet_reduktion: 0.10
   fastholdende:
-    periode_uger: 26
     paragraffer: [SEL §83, SEL §83a, SUL §138]
   individuel:
     taerskel_timer_uge: 25

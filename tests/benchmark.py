@@ -6,9 +6,11 @@ Not collected by pytest. From the repository root, in the project's venv:
     python tests/benchmark.py --sizes 1 --runs 5
     python tests/benchmark.py --parquet-100m  # also 100 M visits from Parquet (slow, ~1 h)
 
-Data is made by `takst eksempel` into bench_out/ (ignored by git) and reused. Prints a table
-and writes bench_out/benchmark.json: median wall time, ratio to the parse time, peak RSS,
-rows/s; also the time to read a 500 000-row XLSX and `takst --help`.
+Data is made by `takst eksempel` into bench_out/ (ignored by git) and reused. Each size runs
+twice over the same visits: with the tidy grants (one row per course) and with the same grants
+as a care system's history (one row per service, a review every 5 days: up to ~200 rows per
+citizen). Prints a table and writes bench_out/benchmark.json: median wall time, ratio to the
+parse time, peak RSS, rows/s; also the time to read a 500 000-row XLSX and `takst --help`.
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ def run_measured(cmd: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss * 1024
 
 
+HISTORY_REVIEW_DAYS = 5
+
+
 def ensure_data(millions: float, fmt: str = "csv") -> Path:
-    folder = OUT / f"{millions:g}M_{fmt}"
+    folder = OUT / f"{millions:g}M_{fmt}_forloeb"
     if not (folder / "model.yaml").exists():
         citizens = int(millions * 1_000_000 / VISITS_PER_CITIZEN)
         print(f"laver {millions:g} mio. besøg ({citizens} borgere) i {folder} ...", flush=True)
@@ -58,11 +63,50 @@ def ensure_data(millions: float, fmt: str = "csv") -> Path:
                 "1",
                 "--leveranceformat",
                 fmt,
+                "--visitationsform",
+                "ryddelig",
+                "--visitationsformat",
+                "csv",
                 "--overskriv",
             ],
             check=True,
         )
+    if not (folder / "model_historik.yaml").exists():
+        write_history(folder)
     return folder
+
+
+def write_history(folder: Path) -> None:
+    """The folder's tidy grants as a care system's history, and a model file that reads it."""
+    import polars as pl
+
+    sys.path.insert(0, str(ROOT))
+    from takst_cli.sample import GRANT_HEADERS, grants_export, system_grants
+
+    tidy = pl.read_csv(
+        folder / "visitationer.csv", separator=";", infer_schema=False, encoding="utf8-lossy"
+    )
+    fields = {v: k for k, v in GRANT_HEADERS.items()}
+    tidy = tidy.rename({c: fields.get(c.lstrip("\ufeff"), c) for c in tidy.columns})
+    tidy = tidy.with_columns(
+        pl.col("start_dato", "slut_dato").str.to_date(),
+        pl.col("visiterede_minutter_uge", "funktionsevne").str.replace(",", ".").cast(pl.Float64),
+    )
+    history = grants_export(system_grants(tidy, HISTORY_REVIEW_DAYS))
+    history.write_csv(folder / "visitationer_historik.csv", separator=";", date_format="%d-%m-%Y")
+    model = (folder / "model.yaml").read_text(encoding="utf-8")
+    (folder / "model_historik.yaml").write_text(
+        model.replace("visitationer: visitationer.csv", "visitationer: visitationer_historik.csv"),
+        encoding="utf-8",
+    )
+
+
+def rows_per_citizen(path: Path) -> tuple[int, int]:
+    """Grant rows in all and the most for one citizen."""
+    import polars as pl
+
+    grants = pl.read_csv(path, separator=";", infer_schema=False, encoding="utf8-lossy")
+    return grants.height, int(grants.group_by(grants.columns[0]).len()["len"].max())  # type: ignore[arg-type]
 
 
 def rows_of(folder: Path) -> int:
@@ -82,38 +126,56 @@ def read_csv_cmd(path: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def bench_size(millions: float, runs: int, fmt: str = "csv") -> dict[str, object]:
+def bench_size(millions: float, runs: int, fmt: str = "csv") -> list[dict[str, object]]:
+    """read_csv, then `takst beregn` with the tidy grants and with the grant history,
+    alternating, so a busy spell of the machine hits all alike."""
     folder = ensure_data(millions, fmt)
     path = next(folder.glob("leverancer.*"))
     n = rows_of(folder)
-    beregn = [
-        *TAKST,
-        "beregn",
-        "--config",
-        str(folder / "model.yaml"),
-        "--ud",
-        str(folder / "resultat.xlsx"),
-        "--overskriv",
-        "--stille",
-        "--udelad-ugyldige",
-    ]
-    parse, full = [], []
-    for _ in range(runs):  # alternating, so a busy spell of the machine hits both alike
-        parse.append(run_measured(read_csv_cmd(path)))
-        full.append(run_measured(beregn))
-    t_parse = statistics.median(p[0] for p in parse)
-    t_full = statistics.median(f[0] for f in full)
-    return {
-        "besoeg": n,
-        "format": fmt,
-        "koersler": runs,
-        "read_s": round(t_parse, 2),
-        "beregn_s": round(t_full, 2),
-        "forhold": round(t_full / t_parse, 2),
-        "top_rss_mb": round(max(f[1] for f in full) / 2**20),
-        "read_rss_mb": round(max(p[1] for p in parse) / 2**20),
-        "besoeg_pr_s": round(n / t_full),
+    forms = {"ryddelig": "model.yaml", "historik": "model_historik.yaml"}
+    cmds = {
+        form: [
+            *TAKST,
+            "beregn",
+            "--config",
+            str(folder / model),
+            "--ud",
+            str(folder / f"resultat_{form}.xlsx"),
+            "--overskriv",
+            "--stille",
+            "--udelad-ugyldige",
+        ]
+        for form, model in forms.items()
     }
+    parse: list[tuple[float, int]] = []
+    full: dict[str, list[tuple[float, int]]] = {form: [] for form in forms}
+    for _ in range(runs):
+        parse.append(run_measured(read_csv_cmd(path)))
+        for form, cmd in cmds.items():
+            full[form].append(run_measured(cmd))
+    t_parse = statistics.median(p[0] for p in parse)
+    out = []
+    for form in forms:
+        t_full = statistics.median(f[0] for f in full[form])
+        grants = "visitationer.csv" if form == "ryddelig" else "visitationer_historik.csv"
+        rows, most = rows_per_citizen(folder / grants)
+        out.append(
+            {
+                "besoeg": n,
+                "format": fmt,
+                "visitationer": form,
+                "visitationsraekker": rows,
+                "max_raekker_pr_borger": most,
+                "koersler": runs,
+                "read_s": round(t_parse, 2),
+                "beregn_s": round(t_full, 2),
+                "forhold": round(t_full / t_parse, 2),
+                "top_rss_mb": round(max(f[1] for f in full[form]) / 2**20),
+                "read_rss_mb": round(max(p[1] for p in parse) / 2**20),
+                "besoeg_pr_s": round(n / t_full),
+            }
+        )
+    return out
 
 
 def bench_xlsx(rows: int = 500_000) -> dict[str, object]:
@@ -160,22 +222,23 @@ def main() -> None:
             "system": platform.platform(),
         },
         "help_s": round(statistics.median(help_times), 2),
-        "beregn": [bench_size(m, args.runs) for m in args.sizes],
+        "beregn": [r for m in args.sizes for r in bench_size(m, args.runs)],
     }
     if args.parquet_100m:
-        results["beregn"].append(bench_size(100, 1, "parquet"))  # type: ignore[union-attr]
+        results["beregn"].extend(bench_size(100, 1, "parquet"))  # type: ignore[union-attr]
     if not args.uden_xlsx:
         results["xlsx"] = bench_xlsx()
     (OUT / "benchmark.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"takst --help: {results['help_s']} s")
     print(
-        f"{'besøg':>12} {'read_csv s':>10} {'beregn s':>9} {'forhold':>8} "
-        f"{'top RSS MB':>10} {'besøg/s':>10}"
+        f"{'besøg':>12} {'visitationer':>12} {'rækker (max/borger)':>20} {'read_csv s':>10} "
+        f"{'beregn s':>9} {'forhold':>8} {'top RSS MB':>10} {'besøg/s':>10}"
     )
     for r in results["beregn"]:  # type: ignore[union-attr]
+        grants = f"{r['visitationsraekker']:,} ({r['max_raekker_pr_borger']})"
         print(
-            f"{r['besoeg']:>12,} {r['read_s']:>10} {r['beregn_s']:>9} {r['forhold']:>8} "
-            f"{r['top_rss_mb']:>10} {r['besoeg_pr_s']:>10,}"
+            f"{r['besoeg']:>12,} {r['visitationer']:>12} {grants:>20} {r['read_s']:>10} "
+            f"{r['beregn_s']:>9} {r['forhold']:>8} {r['top_rss_mb']:>10} {r['besoeg_pr_s']:>10,}"
         )
     if "xlsx" in results:
         x = results["xlsx"]

@@ -42,16 +42,16 @@ def _fold_with_copies(
     assert cfg.periode.fra is not None and cfg.periode.til is not None
     period = (cfg.periode.fra, cfg.periode.til)
     grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
-    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
-    seg_slots = facts_mod.segment_slots(segments)
-    win_slots = facts_mod.window_slots(
-        window_candidates(segments, cfg, period[1]), WIN_START, WIN_END
+    segments = courses.build_courses(
+        grants.filter(pl.col(Col.ERROR).is_null()), cfg, period
+    ).segments
+    days = facts_mod.day_map(
+        segments, window_candidates(segments, cfg, period[1]), WIN_START, WIN_END, period
     )
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     fold = facts_mod.fold_to_facts(
         parsed.frame,
-        seg_slots,
-        win_slots,
+        days,
         months,
         cutoff,
         categories=parsed.categories if packed else None,
@@ -88,7 +88,7 @@ def test_packed_equals_plain_on_the_sample() -> None:
     facts = _same_both_ways(
         ROOT / "configs" / "eksempel.yaml", months=True, cutoff=dt.date(2025, 10, 31)
     )
-    assert int(facts[Col.N_VISITS].sum()) == 195_055
+    assert int(facts[Col.N_VISITS].sum()) == 203_852
 
 
 def test_too_many_texts_for_the_packing_fall_back_to_plain(
@@ -167,7 +167,7 @@ def test_a_clean_file_is_parsed_once_untrimmed(tiny: Path, trims: list[bool]) ->
 
 @pytest.mark.parametrize("packed", [True, False])
 def test_copies_are_seen_and_a_clean_file_raises_no_alarm(tiny: Path, packed: bool) -> None:
-    """The sample of 195 055 visits has no identical lines: no false alarm (it would send every
+    """The sample of 203 852 visits has no identical lines: no false alarm (it would send every
     run down the per-visit path). One line twice in the tiny file is seen, packed or not."""
     sample = ROOT / "configs" / "eksempel.yaml"
     assert not _fold_with_copies(sample, False, None, packed)[0].may_have_copies
@@ -224,3 +224,86 @@ def test_packed_equals_plain_on_any_small_export(rows: list[dict[str, str]]) -> 
         assert packed.facts.equals(plain.facts, null_equal=True)
         assert packed.may_have_copies == plain.may_have_copies
         assert int(packed.facts[Col.N_VISITS].sum()) == len(rows)
+
+
+def test_packed_keys_round_trip_at_the_field_maxima() -> None:
+    """Every field of both keys at its largest value (and each missing) packs and unpacks to
+    itself. Widths come from the run: segment ids up to 2^24 − 3 take 24 bits (id + 1, and
+    all ones for 'missing'), window ids up to 7 000 000 take 23, 36 months 6; K1 = 53 bits,
+    K2 = 3 × 16 + 2 + 3 + 2 + 2 + 2 + 3 = 62 bits."""
+    from takst_cli.pipeline.parse import (
+        REASON_CODE,
+        REASON_CODES,
+        SHIFT_CODE,
+        SHIFT_CODES,
+        STATUS_CODE,
+    )
+
+    top_segment, top_window = (1 << 24) - 3, 7_000_000
+    days = facts_mod.DayMap(
+        pl.DataFrame(),
+        pl.Series([0, top_segment], dtype=pl.UInt32),
+        pl.Series([top_window], dtype=pl.UInt32),
+        dt.date(2024, 1, 1),
+        (dt.date(2026, 12, 31) - dt.date(2024, 1, 1)).days + 1,
+    )
+    layout = facts_mod.key_layout(days)
+    assert [b for _, b in layout.k1] == [24, 23, 6]
+    assert sum(b for _, b in layout.k2) == 62 and layout.fits()
+    n_texts = (1 << 16) - 1  # codes 0 … 65 534; 65 535 is 'missing'
+    cats = {c: pl.Categories.random() for c in KEY_TEXTS}
+    texts = [f"v{i}" for i in range(n_texts)]
+    frame = pl.DataFrame(
+        {
+            courses.SEGMENT_ID: pl.Series([top_segment, None], dtype=pl.UInt32),
+            facts_mod.WINDOW_ID: pl.Series([top_window, None], dtype=pl.Int64),
+            facts_mod.MONTH: [dt.date(2026, 12, 1), dt.date(2024, 1, 1)],
+            facts_mod.UP_TO_DATE: [True, None],
+            **{c: pl.Series([texts[-1], None]) for c in KEY_TEXTS},
+            SHIFT_CODE: pl.Series([len(SHIFT_CODES) - 1, None], dtype=pl.UInt8),
+            Col.KLINIK: [True, None],
+            STATUS_CODE: pl.Series([1, None], dtype=pl.UInt8),
+            Col.TIMELY: [True, None],
+            REASON_CODE: pl.Series([len(REASON_CODES) - 1, 0], dtype=pl.UInt8),
+        }
+    )
+    # every text value seen, so the largest code is the last one
+    seen = pl.DataFrame({c: texts for c in KEY_TEXTS}).select(
+        pl.col(c).cast(pl.Categorical(cats[c])) for c in KEY_TEXTS
+    )
+    assert all(seen[c].to_physical().max() == n_texts - 1 for c in KEY_TEXTS)
+    cat_frame = frame.with_columns(pl.col(c).cast(pl.Categorical(cats[c])) for c in KEY_TEXTS)
+    present = set(frame.columns)
+    packed = cat_frame.select(
+        facts_mod._pack(layout.k1, present, layout).alias(facts_mod._K1),
+        facts_mod._pack(layout.k2, present, layout).alias(facts_mod._K2),
+    )
+    assert packed[facts_mod._K1].min() >= 0 and packed[facts_mod._K2].min() >= 0
+    dtypes = dict(frame.schema)
+    back = facts_mod._unpacked(packed, dtypes, cats, layout).select(frame.columns)
+    assert back.equals(frame, null_equal=True)
+
+
+def test_ids_too_many_for_63_bits_fall_back_to_plain(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout wider than 63 bits is never packed (it would wrap): the plain group-by runs
+    and gives the same facts."""
+    wide = facts_mod.key_layout
+
+    def too_wide(days: facts_mod.DayMap) -> facts_mod.KeyLayout:
+        layout = wide(days)
+        return facts_mod.KeyLayout([(n, 30) for n, _ in layout.k1], layout.k2, layout.first_month)
+
+    assert not too_wide(
+        facts_mod.DayMap(pl.DataFrame(), pl.Series([1]), pl.Series([1]), dt.date(2025, 1, 1), 10)
+    ).fits()
+    called: list[bool] = []
+    real = facts_mod._fold_packed
+    monkeypatch.setattr(facts_mod, "key_layout", too_wide)
+    monkeypatch.setattr(
+        facts_mod, "_fold_packed", lambda *a, **k: called.append(True) or real(*a, **k)
+    )
+    facts = _same_both_ways(tiny, months=True, cutoff=None)
+    assert not called
+    assert int(facts[Col.N_VISITS].sum()) == 16

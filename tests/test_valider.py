@@ -43,16 +43,17 @@ def test_valid_model_exits_0(tiny: Path) -> None:
 
 def test_invalid_model_lists_every_problem(tiny: Path) -> None:
     tiny.write_text(
-        tiny.read_text().replace("fravaer_andel: 0.15", "fravaer_andel: -0.1")
-        + "forloeb:\n  udviklende: {periode_uger: 0}\n"
-        "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 6}\n"
+        tiny.read_text()
+        .replace("fravaer_andel: 0.15", "fravaer_andel: -0.1")
+        .replace("{periode_uger: 2, efterperiode_uger: 2}", "{periode_uger: 0}")
+        + "niveauer:\n  baand:\n    - {niveau: 1, fra: 0, til: 6}\n"
         "    - {niveau: 2, fra: 5}\n"
     )
     res = invoke("valider", str(tiny))
     assert res.exit_code == 1
     for text in (
         "timepris.faggrupper[0].fravaer_andel: andelen -0.1 skal ligge mellem 0 og 1",
-        "forloeb.udviklende.periode_uger: skal være større end 0",
+        "forloeb.udviklende.periode_uger: skal være mindst 1, fik 0",
         "niveauer.baand: niveau 1 og 2 overlapper",
     ):
         assert text in res.stderr

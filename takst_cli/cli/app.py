@@ -13,6 +13,7 @@ from takst_cli.cli.common import set_debug
 from takst_cli.cli.effekt import effekt
 from takst_cli.cli.eksempel import eksempel
 from takst_cli.cli.fordeling import fordeling
+from takst_cli.cli.niveauer import niveauer
 from takst_cli.cli.opfoelgning import opfoelgning
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
@@ -50,6 +51,7 @@ app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)
 app.command()(effekt)
+app.command()(niveauer)
 app.command()(valider)
 app.command()(skema)
 app.command()(eksempel)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from takst_cli.cli.common import OverwriteOpt, error_boundary
+from takst_cli.errors import TakstError
 
 
 class Encoding(StrEnum):
@@ -20,6 +21,16 @@ class Encoding(StrEnum):
 class VisitFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
+
+
+class GrantForm(StrEnum):
+    system = "system"
+    ryddelig = "ryddelig"
+
+
+class GrantFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
 
 
 def eksempel(
@@ -37,6 +48,23 @@ def eksempel(
     leverance_format: Annotated[
         VisitFormat, typer.Option("--leveranceformat", help="csv (dansk eksport) eller parquet.")
     ] = VisitFormat.csv,
+    visitationsform: Annotated[
+        GrantForm,
+        typer.Option(
+            "--visitationsform",
+            help="system: som et omsorgssystem eksporterer (én række pr. indsats og revision, "
+            "§83a-rækker, ingen forløbstype); ryddelig: én række pr. borger og forløb.",
+        ),
+    ] = GrantForm.system,
+    revision_dage: Annotated[
+        int,
+        typer.Option(
+            "--revision-dage", min=1, max=366, help="Dage mellem revisionerne (systemform)."
+        ),
+    ] = 30,
+    visitationsformat: Annotated[
+        GrantFormat, typer.Option("--visitationsformat", help="xlsx eller csv.")
+    ] = GrantFormat.xlsx,
     overskriv: OverwriteOpt = False,
 ) -> None:
     """Skriv en modelfil og syntetiske eksporter (leverancer, visitationer) for en kommune."""
@@ -55,12 +83,14 @@ def eksempel(
             grants_export,
             model_yaml,
             sample_batches,
+            system_grants,
             visits_export,
         )
 
         visits_name = f"leverancer.{leverance_format.value}"
+        grants_name = f"visitationer.{visitationsformat.value}"
         budget_name = "budget_2025.csv"
-        targets = [ud / visits_name, ud / "visitationer.xlsx", ud / "model.yaml", ud / budget_name]
+        targets = [ud / visits_name, ud / grants_name, ud / "model.yaml", ud / budget_name]
         for target in targets:
             check_writable(target, overskriv)
         grants, budgets, n_visits = [], None, 0
@@ -78,11 +108,23 @@ def eksempel(
         else:
             write_parquet_export(targets[0], exports())
         assert budgets is not None
-        write_xlsx_export(targets[1], grants_export(pl.concat(grants)), "Visitationer")
+        tidy = pl.concat(grants)
+        grant_rows = grants_export(
+            tidy if visitationsform == GrantForm.ryddelig else system_grants(tidy, revision_dage)
+        )
+        if visitationsformat == GrantFormat.xlsx:
+            if grant_rows.height >= 1_048_576:
+                raise TakstError(
+                    f"{grant_rows.height} visitationsrækker er for mange til et Excel-ark; "
+                    "brug --visitationsformat csv"
+                )
+            write_xlsx_export(targets[1], grant_rows, "Visitationer")
+        else:
+            write_csv_export(targets[1], [grant_rows], tegnsaet.value)
         write_csv_export(targets[3], [budgets_export(budgets)], tegnsaet.value)
-        write_text(targets[2], model_yaml(visits_name, "visitationer.xlsx", budget_name))
+        write_text(targets[2], model_yaml(visits_name, grants_name, budget_name))
         print(
-            f"Skrev {n_visits} besøg og {sum(g.height for g in grants)} visitationer for "
+            f"Skrev {n_visits} besøg og {grant_rows.height} visitationsrækker for "
             f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
             file=sys.stderr,
         )

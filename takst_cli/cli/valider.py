@@ -27,7 +27,8 @@ def valider(
     """Kontrollér en modelfil: skema, mening og (med --data) data. Exitkode 0 = gyldig."""
     with error_boundary():
         from takst_cli.config import load_config, semantic_warnings
-        from takst_cli.render import make_console
+        from takst_cli.render import make_console, render_tables
+        from takst_cli.report import band_table
 
         errors: list[Problem] = []
         if data:  # the model file and its exports, read once
@@ -53,6 +54,8 @@ def valider(
             + ".",
             markup=False,
         )
+        out.print()
+        render_tables(out, [band_table(cfg.niveauer)])
 
 
 def model_schema() -> str:

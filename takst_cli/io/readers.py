@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from takst_cli.errors import DataError
-from takst_cli.models import Col
+from takst_cli.models import REQUIRED_UNLESS, Col
 
 _CHUNK = 1 << 22
 # hashlib releases the GIL: the checksum of a large export costs nothing next to its parse
@@ -182,6 +182,11 @@ def _match_headers(
             matched[field] = folded[header.strip().casefold()]
         elif required:
             missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
+    for field, others in REQUIRED_UNLESS.items():
+        if field in fields and field not in matched and not all(o in matched for o in others):
+            header = wanted[field]
+            named = f"'{header}' ({field})" if header != field else f"'{header}'"
+            missing.append(f"{named} eller {' og '.join(repr(wanted[o]) for o in others)}")
     if missing:
         where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
         shown = ", ".join(f"'{h}'" for h in found if h != Col.ROW)

@@ -1,14 +1,24 @@
-"""Courses: grant rows → course segments (period 1 / after-phase) with days, type and level.
-(Visits find their segment in the facts fold, pipeline/facts.py.)"""
+"""Courses: the grant history → courses → segments with days, type, phase, team and granted
+minutes. (Visits find their segment in the facts fold, pipeline/facts.py.)
+
+A course is a citizen's continuous stay in one course type, never a row: on each day the
+citizen's granted minutes per week are the sum over the rows that cover the day, and
+consecutive or overlapping rows of one course type form one course. The work is done on
+'pieces' — the citizen's days cut at every row's start and end, so that the rows covering a
+piece are the same on all its days — never day by day, so it costs the same whether a course
+comes as one row or as two hundred revisions.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 import polars as pl
 
 from takst_cli.config import Band, ModelConfig
-from takst_cli.models import Col, CourseType, Phase
+from takst_cli.models import ERR_GRANT_COPY, ERR_GRANT_OVERLAP, Col, CourseType, Phase
 
 SEG_START = "seg_start"
 SEG_END = "seg_end"
@@ -16,65 +26,404 @@ P1_END = "periode1_slut"
 SEGMENT_ID = "segment_id"
 
 
-def derive_course_types(grants: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
-    """Fill a missing course type by rule: above the individual threshold → individuel; a
-    citizen's first grant that starts inside the data is a new citizen → udviklende; else
-    fastholdende."""
-    threshold_min = cfg.forloeb.individual_threshold * 60
-    return grants.sort([Col.BORGER, Col.START_DATO, Col.ROW]).with_columns(
-        pl.coalesce(
-            pl.col(Col.FORLOEBSTYPE),
-            pl.when(pl.col(Col.VISITERET_UGE) > threshold_min)
-            .then(pl.lit(CourseType.INDIVIDUEL))
-            .when(
-                (pl.col(Col.BORGER).cum_count().over(Col.BORGER) == 1)
-                & (pl.col(Col.START_DATO) >= pl.col("_period_start"))
-            )
-            .then(pl.lit(CourseType.UDVIKLENDE))
-            .otherwise(pl.lit(CourseType.FASTHOLDENDE)),
-        ).alias(Col.FORLOEBSTYPE)
+START_LEVEL = "startniveau"  # a development course's level on its first day (r, effect)
+
+# Which course a day belongs to when rows of several types cover it: a development course
+# takes the days it covers (the citizen's other services on those days count in it), then an
+# individual course, then a stabilising one. 0: the rows say nothing (derived by rule).
+_PRIORITY = {CourseType.UDVIKLENDE: 3, CourseType.INDIVIDUEL: 2, CourseType.FASTHOLDENDE: 1}
+_TYPE_OF = {v: k.value for k, v in _PRIORITY.items()}
+_LAW = re.compile(r"serviceloven|sundhedsloven|\bsel\b|\bsul\b|§|[\s.]")
+
+
+def paragraph_key(text: str) -> str:
+    """A paragraph without its law's name, section sign and spacing: 'SEL §83a', 'SEL 83a',
+    'Serviceloven § 83 a' → '83a'."""
+    return _LAW.sub("", text.casefold())
+
+
+def _marked(grants: pl.DataFrame, bad: pl.DataFrame, why: str, how: str) -> pl.DataFrame:
+    """`grants` with the rows of `bad` (row, _other) invalid for `why`, naming the other row."""
+    if bad.height == 0:
+        return grants
+    hit = grants.join(bad, on=Col.ROW, how="left")
+    found = pl.col("_other").is_not_null() & pl.col(Col.ERROR).is_null()
+    return hit.with_columns(
+        pl.when(found).then(pl.lit(why)).otherwise(pl.col(Col.ERROR)).alias(Col.ERROR),
+        pl.when(found)
+        .then(pl.format(how, "_other"))
+        .otherwise(pl.col(Col.ERROR_VALUE))
+        .alias(Col.ERROR_VALUE),
+    ).drop("_other")
+
+
+def mark_grant_copies(grants: pl.DataFrame) -> pl.DataFrame:
+    """Mark identical grant rows (all fields but the row number) and, where the export names
+    the service, rows overlapping an earlier row of the same service (an unended revision),
+    as invalid rows naming the other row: a copy is not twice the grant.
+
+    Both checks hash the row's fields to find candidates fast on a long history; a hash
+    collision can only propose a pair, which is then compared field by field."""
+    fields = [c for c in grants.columns if c not in (Col.ROW, Col.ERROR, Col.ERROR_VALUE)]
+    valid = grants.filter(pl.col(Col.ERROR).is_null())
+    # candidates on a few cheap fields first; a copy agrees on all of them
+    cheap = [Col.BORGER, Col.START_DATO, Col.SLUT_DATO, Col.VISITERET_UGE]
+    copies = valid.filter(pl.struct(cheap).is_duplicated()).filter(
+        pl.struct(fields).is_duplicated()
+    )
+    if copies.height:
+        first = copies.group_by(fields).agg(pl.col(Col.ROW).min().alias("_other"))
+        bad = copies.join(first, on=fields, nulls_equal=True).filter(
+            pl.col(Col.ROW) != pl.col("_other")
+        )
+        grants = _marked(
+            grants, bad.select(Col.ROW, "_other"), ERR_GRANT_COPY, "samme som række {}"
+        )
+    if grants[Col.INDSATS].drop_nulls().len() == 0:
+        return grants
+    service = [Col.BORGER, Col.INDSATS, Col.PARAGRAF, Col.FORLOEBSTYPE, Col.GIVEN_COURSE]
+    rows = grants.filter(pl.col(Col.ERROR).is_null() & pl.col(Col.INDSATS).is_not_null())
+    end = pl.col(Col.SLUT_DATO).fill_null(dt.date.max)
+    ordered = rows.select(
+        Col.ROW, pl.struct(service).hash().alias("_h"), Col.START_DATO, end.alias("_e")
+    ).sort("_h", Col.START_DATO, Col.ROW)
+    # the row whose end reaches furthest so far within the service: a later row starting on or
+    # before that end overlaps it
+    reach = pl.col("_e").cum_max().over("_h")
+    holder = pl.when(pl.col("_e") == reach).then(pl.col(Col.ROW)).forward_fill().over("_h")
+    candidates = (
+        ordered.with_columns(reach.alias("_reach"), holder.alias("_holder"))
+        .with_columns(
+            pl.col("_reach").shift(1).over("_h").alias("_prev_reach"),
+            pl.col("_holder").shift(1).over("_h").alias("_other"),
+        )
+        .filter(pl.col(Col.START_DATO) <= pl.col("_prev_reach"))
+        .select(Col.ROW, "_other")
+    )
+    keys = grants.select(Col.ROW, *service)
+    bad = (
+        candidates.join(keys, on=Col.ROW)
+        .join(keys, left_on="_other", right_on=Col.ROW, suffix="_o")
+        .filter(pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_o")) for c in service))
+        .select(Col.ROW, "_other")
+    )
+    return _marked(grants, bad, ERR_GRANT_OVERLAP, "overlapper række {}")
+
+
+@dataclass(frozen=True)
+class Courses:
+    """The course segments and what forming them did, for the data-quality report."""
+
+    segments: pl.DataFrame
+    rows: int  # valid grant rows
+    courses: int  # courses with days in the data period
+    joined: int  # rows that continued a course an earlier row began
+    overlaps: int  # rows overlapping a row of another course type, resolved by priority
+    bridged: int  # gaps of at most forloeb.sammenhaeng_dage days bridged
+
+
+def _merge_revisions(rows: pl.DataFrame) -> pl.DataFrame:
+    """Revisions that change nothing joined: a row that starts the day after the row before it
+    ends, with the same citizen, team, course id, type and minutes, extends that row. Only
+    strictly consecutive rows are joined (two concurrent equal services stay two), so every
+    day's sum is unchanged — and the rest of the work is done on a history of the size of its
+    changes, not of its reviews. Adds _n: the rows joined (the first keeps its row number)."""
+    same = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE, "_prio", Col.VISITERET_UGE]
+    ordered = rows.sort([*same, Col.START_DATO, "_end", Col.ROW], nulls_last=True)
+    follows = pl.all_horizontal(
+        *[pl.col(c).eq_missing(pl.col(c).shift(1)) for c in same],
+        pl.col(Col.START_DATO) == pl.col("_end").shift(1) + pl.duration(days=1),
+    ).fill_null(False)
+    return (
+        ordered.with_columns((~follows).cum_sum().alias("_g"))
+        .group_by("_g", maintain_order=True)
+        .agg(
+            pl.col(Col.ROW).min(),
+            pl.col(*same).first(),
+            pl.col(Col.START_DATO).first(),
+            pl.col("_end").last(),
+            pl.len().alias("_n"),
+        )
+        .drop("_g")
     )
 
 
-def build_segments(
-    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
-) -> pl.DataFrame:
-    """One row per course segment inside the data period.
-
-    A development course splits into period 1 (its first periode_uger × 7 days) and the
-    after-phase; other courses are one segment. Open ends run to the period end.
-    Columns: forloeb_id, segment_id, borger_id, team, forloebstype, fase, start_dato,
-    periode1_slut, seg_start, seg_end (Date, both included), dage (days), visiterede_minutter_uge.
-    """
-    p_start, p_end = period
-    p1_weeks = cfg.forloeb.udviklende.periode_uger
-    courses = (
-        derive_course_types(grants.with_columns(pl.lit(p_start).alias("_period_start")), cfg)
-        .drop("_period_start")
+def _pieces(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The citizens' days cut at every row's start and day after its end: pieces (borger_id,
+    _k, _a, _b: first and last day, both included) and which rows cover each piece (row, _k).
+    A row covers a run of consecutive pieces, so the pairs are few."""
+    day = pl.duration(days=1)
+    bounds = (
+        pl.concat(
+            [
+                rows.select(Col.BORGER, pl.col(Col.START_DATO).alias("_d")),
+                rows.select(Col.BORGER, (pl.col("_end") + day).alias("_d")),
+            ]
+        )
+        .unique()
+        .sort(Col.BORGER, "_d")
         .with_columns(
-            pl.col(Col.ROW).alias(Col.COURSE_ID),
-            pl.coalesce(pl.col(Col.SLUT_DATO), pl.lit(p_end)).alias("_end"),
-            (pl.col(Col.START_DATO) + pl.duration(days=7 * p1_weeks - 1)).alias(P1_END),
+            pl.int_range(pl.len()).over(Col.BORGER).alias("_k"),
+            pl.col("_d").shift(-1).over(Col.BORGER).alias("_next"),
         )
     )
-    dev = pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE
-    p1 = courses.filter(dev).with_columns(
-        pl.lit(Phase.PERIODE_1.value).alias(Col.PHASE),
-        pl.col(Col.START_DATO).alias(SEG_START),
-        pl.min_horizontal(P1_END, "_end").alias(SEG_END),
+    pieces = bounds.filter(pl.col("_next").is_not_null()).select(
+        Col.BORGER, "_k", pl.col("_d").alias("_a"), (pl.col("_next") - day).alias("_b")
     )
-    after = courses.filter(dev).with_columns(
+    at = bounds.select(Col.BORGER, "_d", "_k")
+    pairs = (
+        rows.with_columns((pl.col("_end") + day).alias("_after"))
+        .join(at.rename({"_d": Col.START_DATO, "_k": "_k0"}), on=[Col.BORGER, Col.START_DATO])
+        .join(at.rename({"_d": "_after", "_k": "_k1"}), on=[Col.BORGER, "_after"])
+        .with_columns(pl.int_ranges("_k0", "_k1").alias("_k"))
+        .explode("_k")
+        .drop("_k0", "_k1", "_after")
+    )
+    return pieces, pairs
+
+
+def build_courses(
+    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+) -> Courses:
+    """Courses from the grant history (valid rows), cut into segments inside the data period.
+
+    On each piece of days the granted minutes per week are the sum over the rows covering it;
+    its course type is the highest-priority type of those rows (a row of a development
+    paragraph counts as a development row; a row without a type says nothing). Consecutive
+    pieces of one type form a course — pieces saying nothing continue the course before them —
+    until the type changes or the grants stop (gaps of at most `sammenhaeng_dage` bridged: the
+    bridged days keep the grant of the day before). A mapped course id defines courses
+    directly. A course that says nothing of its type is individual above the threshold on its
+    first day, a development course when the citizen had no grant in the `ny_borger_dage`
+    before it (and it starts in the period), else stabilising.
+
+    A segment is a run of a course's days with one phase, team and granted minutes: a
+    development course's period 1 is its first periode_uger × 7 days, the rest its
+    after-phase. Columns: forloeb_nr, segment_id, borger_id, team, forloebstype, fase,
+    start_dato (course start), periode1_slut, seg_start, seg_end (Date, both included), dage,
+    visiterede_minutter_uge (granted minutes/week on the segment), start_minutter_uge (on the
+    course's first day).
+    """
+    p_start, p_end = period
+    fc = cfg.forloeb
+    dev_keys = {paragraph_key(p) for p in fc.udviklende_paragraffer}
+    paragraphs = grants[Col.PARAGRAF].drop_nulls().unique().to_list()
+    dev_spellings = [p for p in paragraphs if paragraph_key(p) in dev_keys]
+    given = pl.col(Col.FORLOEBSTYPE).replace_strict(
+        {k.value: v for k, v in _PRIORITY.items()}, default=None, return_dtype=pl.Int8
+    )
+    rows = (
+        grants.with_columns(
+            pl.min_horizontal(pl.col(Col.SLUT_DATO).fill_null(p_end), pl.lit(p_end)).alias("_end"),
+            pl.coalesce(
+                given,
+                pl.when(pl.col(Col.PARAGRAF).is_in(dev_spellings)).then(
+                    pl.lit(_PRIORITY[CourseType.UDVIKLENDE], dtype=pl.Int8)
+                ),
+                pl.lit(0, dtype=pl.Int8),
+            ).alias("_prio"),
+        )
+        .filter(pl.col("_end") >= pl.col(Col.START_DATO))
+        .select(
+            Col.ROW,
+            Col.BORGER,
+            Col.TEAM,
+            Col.GIVEN_COURSE,
+            Col.START_DATO,
+            "_end",
+            "_prio",
+            Col.VISITERET_UGE,
+        )
+    )
+    n_rows = rows.height
+    # texts as integer codes while the history is sorted and grouped, decoded at the end
+    texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
+    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
+    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
+    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
+    rows = _merge_revisions(
+        coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
+    )
+    pieces, pairs = _pieces(rows)
+    # Per piece: the summed minutes; type, team and course id of the row that wins the day
+    # (highest priority, then the latest start, then the first row).
+    covered = (
+        pairs.sort(
+            [Col.BORGER, "_k", "_prio", Col.START_DATO, Col.ROW],
+            descending=[False, False, True, True, False],
+        )
+        .group_by(Col.BORGER, "_k", maintain_order=True)
+        .agg(
+            pl.col(Col.VISITERET_UGE).sum(),
+            pl.col("_prio").first(),
+            pl.col(Col.TEAM).first(),
+            pl.col(Col.GIVEN_COURSE).first(),
+            pl.col("_prio").n_unique().alias("_kinds"),
+        )
+    )
+    by_citizen = Col.BORGER
+    p = pieces.join(covered, on=[Col.BORGER, "_k"], how="left").sort(Col.BORGER, "_k")
+    gap = pl.col("_kinds").is_null()
+    days = (pl.col("_b") - pl.col("_a")).dt.total_days() + 1
+    prev_prio = pl.col("_prio").shift(1).over(by_citizen)
+    next_prio = pl.col("_prio").shift(-1).over(by_citizen)
+    same_ref = (
+        pl.col(Col.GIVEN_COURSE)
+        .shift(1)
+        .over(by_citizen)
+        .eq_missing(pl.col(Col.GIVEN_COURSE).shift(-1).over(by_citizen))
+    )
+    p = p.with_columns(
+        (gap & (days <= fc.sammenhaeng_dage) & (prev_prio == next_prio) & same_ref).alias(
+            "_bridged"
+        )
+    )
+    bridged = int(p["_bridged"].sum())
+    filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE]
+    p = (
+        p.with_columns(
+            pl.when(~gap | pl.col("_bridged")).then(pl.col(c).forward_fill().over(by_citizen))
+            for c in filled
+        )
+        .filter(~gap | pl.col("_bridged"))
+        .with_columns(
+            (pl.col("_a") != pl.col("_b").shift(1).over(by_citizen) + pl.duration(days=1))
+            .fill_null(True)
+            .alias("_new_stay")
+        )
+        .with_columns(pl.col("_new_stay").cum_sum().alias("_stay"))
+        # a piece whose rows say nothing continues the type of the stay before it
+        .with_columns(
+            pl.when(pl.col("_prio") > 0)
+            .then(pl.col("_prio"))
+            .forward_fill()
+            .over("_stay")
+            .fill_null(0)
+            .alias("_t")
+        )
+    )
+    changed_type = pl.col("_t") != pl.col("_t").shift(1).over(by_citizen)
+    changed_ref = pl.col(Col.GIVEN_COURSE).ne_missing(
+        pl.col(Col.GIVEN_COURSE).shift(1).over(by_citizen)
+    )
+    new_course = (
+        pl.when(pl.col(Col.GIVEN_COURSE).is_not_null())
+        .then(changed_ref)
+        .otherwise(pl.col("_new_stay") | changed_type | changed_ref)
+        .fill_null(True)
+    )
+    p = p.with_columns(new_course.alias("_nc")).with_columns(
+        (pl.col("_nc").cum_sum() - 1).alias(Col.COURSE_ID)
+    )
+    courses = _course_types(p, cfg, p_start)
+    segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
+    for c in (Col.BORGER, Col.TEAM):
+        segments = (
+            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
+            .with_columns(pl.col("_text").alias(c))
+            .drop("_text")
+        )
+    first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
+    starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
+    # a merged revision's later rows continued its first; its first row may continue a course
+    joined = (
+        int(rows["_n"].sum())
+        - rows.height
+        + (
+            starts.join(rows.select(Col.ROW, Col.START_DATO), on=Col.ROW)
+            .join(courses.select(Col.COURSE_ID, "_cstart"), on=Col.COURSE_ID)
+            .filter(pl.col(Col.START_DATO) > pl.col("_cstart"))
+            .height
+        )
+    )
+    # the rows as exported (before revisions were joined) that cover a day of mixed types
+    mixed = covered.filter(pl.col("_kinds") > 1).join(pieces, on=[Col.BORGER, "_k"])
+    overlaps = (
+        coded.select(Col.ROW, Col.BORGER, Col.START_DATO, "_end")
+        .join(mixed.select(Col.BORGER, "_a", "_b"), on=Col.BORGER)
+        .filter((pl.col(Col.START_DATO) <= pl.col("_b")) & (pl.col("_end") >= pl.col("_a")))[
+            Col.ROW
+        ]
+        .n_unique()
+    )
+    return Courses(
+        segments,
+        n_rows,
+        segments[Col.COURSE_ID].n_unique(),
+        joined,
+        overlaps,
+        bridged,
+    )
+
+
+def _course_types(pieces: pl.DataFrame, cfg: ModelConfig, p_start: dt.date) -> pl.DataFrame:
+    """Per course: its start, first day's minutes and type (given, or by rule)."""
+    fc = cfg.forloeb
+    c = pieces.group_by(Col.COURSE_ID, maintain_order=True).agg(
+        pl.col(Col.BORGER).first(),
+        pl.col("_a").first().alias("_cstart"),
+        pl.col("_b").last().alias("_cend"),
+        pl.col(Col.VISITERET_UGE).first().alias(Col.START_MINUTES),
+        pl.col("_t").max(),
+    )
+    prev_end = pl.col("_cend").shift(1).over(Col.BORGER)
+    new_citizen = (pl.col("_cstart") >= pl.lit(p_start)) & (
+        prev_end.is_null() | (prev_end < pl.col("_cstart") - pl.duration(days=fc.ny_borger_dage))
+    )
+    derived = (
+        pl.when(pl.col(Col.START_MINUTES) > fc.individual_threshold * 60)
+        .then(pl.lit(CourseType.INDIVIDUEL.value))
+        .when(new_citizen)
+        .then(pl.lit(CourseType.UDVIKLENDE.value))
+        .otherwise(pl.lit(CourseType.FASTHOLDENDE.value))
+    )
+    return c.select(
+        Col.COURSE_ID,
+        "_cstart",
+        Col.START_MINUTES,
+        pl.when(pl.col("_t") > 0)
+        .then(pl.col("_t").replace_strict(_TYPE_OF, return_dtype=pl.String))
+        .otherwise(derived)
+        .alias(Col.FORLOEBSTYPE),
+    )
+
+
+def _segments(
+    pieces: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+) -> pl.DataFrame:
+    """Pieces cut at the end of period 1, runs of equal phase, team and minutes joined, clipped
+    to the data period."""
+    p_start, p_end = period
+    weeks = cfg.forloeb.udviklende.periode_uger
+    pieces = pieces.with_columns(
+        (pl.col("_cstart") + pl.duration(days=7 * weeks - 1)).alias(P1_END)
+    )
+    dev = pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value
+    p1 = pieces.filter(dev & (pl.col("_a") <= pl.col(P1_END))).with_columns(
+        pl.min_horizontal("_b", P1_END).alias("_b"), pl.lit(Phase.PERIODE_1.value).alias(Col.PHASE)
+    )
+    after = pieces.filter(dev & (pl.col("_b") > pl.col(P1_END))).with_columns(
+        pl.max_horizontal("_a", pl.col(P1_END) + pl.duration(days=1)).alias("_a"),
         pl.lit(Phase.EFTER.value).alias(Col.PHASE),
-        (pl.col(P1_END) + pl.duration(days=1)).alias(SEG_START),
-        pl.col("_end").alias(SEG_END),
     )
-    whole = courses.filter(~dev).with_columns(
-        pl.lit(Phase.HELE.value).alias(Col.PHASE),
-        pl.col(Col.START_DATO).alias(SEG_START),
-        pl.col("_end").alias(SEG_END),
-    )
-    segments = (
-        pl.concat([p1, after, whole])
+    whole = pieces.filter(~dev).with_columns(pl.lit(Phase.HELE.value).alias(Col.PHASE))
+    cut = pl.concat([p1, after, whole]).sort(Col.COURSE_ID, "_a")
+    same = [Col.COURSE_ID, Col.PHASE, Col.TEAM, Col.VISITERET_UGE]
+    run_break = pl.any_horizontal(
+        *[pl.col(c).ne_missing(pl.col(c).shift(1)) for c in same],
+        pl.col("_a") != pl.col("_b").shift(1) + pl.duration(days=1),
+    ).fill_null(True)
+    runs = (
+        cut.with_columns(run_break.cum_sum().alias("_run"))
+        .group_by("_run", maintain_order=True)
+        .agg(
+            pl.col(Col.COURSE_ID, Col.BORGER, Col.TEAM, Col.FORLOEBSTYPE, Col.PHASE).first(),
+            pl.col("_cstart").first().alias(Col.START_DATO),
+            pl.col(P1_END).first(),
+            pl.col("_a").first().alias(SEG_START),
+            pl.col("_b").last().alias(SEG_END),
+            pl.col(Col.VISITERET_UGE, Col.START_MINUTES).first(),
+        )
         .with_columns(
             pl.max_horizontal(SEG_START, pl.lit(p_start)).alias(SEG_START),
             pl.min_horizontal(SEG_END, pl.lit(p_end)).alias(SEG_END),
@@ -83,10 +432,10 @@ def build_segments(
         .filter(pl.col(Col.DAYS) > 0)
     )
     return (
-        segments.sort([Col.COURSE_ID, SEG_START])
+        runs.sort(Col.COURSE_ID, SEG_START)
         .with_row_index(SEGMENT_ID)
         .select(
-            Col.COURSE_ID,
+            pl.col(Col.COURSE_ID).cast(pl.Int64),
             SEGMENT_ID,
             Col.BORGER,
             Col.TEAM,
@@ -98,6 +447,7 @@ def build_segments(
             SEG_END,
             Col.DAYS,
             Col.VISITERET_UGE,
+            Col.START_MINUTES,
         )
     )
 
@@ -125,30 +475,38 @@ def assign_levels(
 ) -> pl.DataFrame:
     """Weekly hours, level and effective course type per segment.
 
-    Granted basis: the grant's minutes per week / 60. Delivered basis: the in-scope delivered
-    minutes of the segment per course week / 60. A development course keeps the level of its
-    period 1 in its after-phase (its start level). Above the individual threshold the course is
-    individuel whatever its grant says. `delivered_minutes` has segment_id, minutter.
-    Adds timer_uge (hours/week), niveau, type.
+    Granted basis: the segment's granted minutes per week / 60 (levels follow the grant day by
+    day). Delivered basis: the in-scope delivered minutes of the segment per course week / 60.
+    A development course's start level is the level of its first day (granted basis) or of its
+    period 1 (delivered basis); its after-phase keeps it. Above the individual threshold a
+    segment is individuel whatever its course type. `delivered_minutes` has segment_id,
+    minutter. Adds timer_uge (hours/week), niveau, startniveau, type.
     """
     seg = segments.join(delivered_minutes, on=SEGMENT_ID, how="left").with_columns(
         pl.col(Col.MINUTTER).fill_null(0.0)
     )
+    p1 = pl.col(Col.PHASE) != Phase.EFTER.value
     if cfg.niveauer.grundlag == "visiteret":
         hours = pl.col(Col.VISITERET_UGE) / 60
+        start_hours = pl.col(Col.START_MINUTES) / 60
     else:
         hours = pl.col(Col.MINUTTER) / 60 / (pl.col(Col.DAYS) / 7)
-    seg = seg.with_columns(hours.alias(Col.HOURS_WEEK))
-    start_hours = seg.filter(pl.col(Col.PHASE) != Phase.EFTER.value).select(
-        Col.COURSE_ID, pl.col(Col.HOURS_WEEK).alias("_start_hours")
+        p1_days = pl.col(Col.DAYS).filter(p1).sum().over(Col.COURSE_ID)
+        p1_minutes = pl.col(Col.MINUTTER).filter(p1).sum().over(Col.COURSE_ID)
+        start_hours = pl.when(p1_days > 0).then(p1_minutes / 60 / (p1_days / 7))
+    seg = seg.with_columns(hours.alias(Col.HOURS_WEEK), start_hours.alias("_start_hours"))
+    seg = seg.with_columns(
+        pl.when(p1)
+        .then(pl.col(Col.HOURS_WEEK))
+        .otherwise(pl.coalesce("_start_hours", Col.HOURS_WEEK))
+        .alias(Col.HOURS_WEEK)
     )
-    seg = seg.join(start_hours, on=Col.COURSE_ID, how="left").with_columns(
-        pl.coalesce("_start_hours", Col.HOURS_WEEK).alias(Col.HOURS_WEEK)
-    )
+    bands = cfg.niveauer.bands()
     individual = pl.col(Col.HOURS_WEEK) > cfg.forloeb.individual_threshold
     return (
         seg.with_columns(
-            level_expr(pl.col(Col.HOURS_WEEK), cfg.niveauer.bands()).alias(Col.LEVEL),
+            level_expr(pl.col(Col.HOURS_WEEK), bands).alias(Col.LEVEL),
+            level_expr(pl.coalesce("_start_hours", Col.HOURS_WEEK), bands).alias(START_LEVEL),
             pl.when(individual)
             .then(pl.lit(CourseType.INDIVIDUEL.value))
             .otherwise(pl.col(Col.FORLOEBSTYPE))

@@ -2,8 +2,9 @@
 observation window, price key, reason and error — the small table every output is made from.
 
 Course segments and observation windows come from the (small) grants, so each visit's segment
-is found in the stream: a join on the citizen against a one-row-per-citizen table of their
-segment ranges ('slots'), then a short chain of date tests. No per-visit frame is kept.
+is found in the stream: a join on the citizen gives the citizen's number, and the segment of
+(citizen, day) is one look-up in a flat array over the citizens' days of the period (`DayMap`)
+— the same cost however many grant rows a citizen has. No per-visit frame is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from takst_cli.models import ERR_DUPLICATE, Col
@@ -46,52 +48,98 @@ KEYS = [
 ]
 
 
-def slots(ranges: pl.DataFrame, start: str, end: str, ident: str, prefix: str) -> pl.DataFrame:
-    """One row per citizen with the ranges as columns {prefix}{i}a/b/id, highest priority
-    first (the order of `ranges`)."""
-    grouped = ranges.group_by(Col.BORGER, maintain_order=True).agg(
-        pl.col(start), pl.col(end), pl.col(ident)
+CITIZEN_NO = "_borger_nr"
+
+
+@dataclass(frozen=True)
+class DayMap:
+    """For each citizen-day of the data period, its course segment and the development course
+    whose after-window holds it (null: none), as flat arrays indexed by citizen number × days
+    + day of the period."""
+
+    citizens: pl.DataFrame  # borger_id (String), _borger_nr (UInt32)
+    segment: pl.Series  # UInt32
+    window: pl.Series  # UInt32
+    first: dt.date
+    days: int
+
+    def max_ids(self) -> tuple[int, int]:
+        return (int(self.segment.max() or 0), int(self.window.max() or 0))  # type: ignore[arg-type]
+
+
+def _scatter(
+    ranges: pl.DataFrame,
+    citizens: pl.DataFrame,
+    columns: tuple[str, str, str],
+    first: dt.date,
+    days: int,
+    overlapping: bool,
+) -> pl.Series:
+    """A flat UInt32 array over the citizens' days, each range's id on its days (clipped to the
+    period); where ranges may overlap, the later row of `ranges` wins."""
+    start, end, ident = columns
+    size = citizens.height * days
+    out = np.full(size, np.iinfo(np.uint32).max, dtype=np.uint32)
+    last = first + dt.timedelta(days=days - 1)
+    r = (
+        ranges.join(citizens, on=Col.BORGER)
+        .select(
+            CITIZEN_NO,
+            pl.max_horizontal(start, pl.lit(first)).alias("_a"),
+            pl.min_horizontal(end, pl.lit(last)).alias("_b"),
+            pl.col(ident).cast(pl.UInt32),
+        )
+        .filter(pl.col("_b") >= pl.col("_a"))
     )
-    longest = grouped[ident].list.len().max()
-    width = longest if isinstance(longest, int) else 0
-    return grouped.select(
-        pl.col(Col.BORGER).cast(pl.Categorical),
-        *[
-            pl.col(c).list.get(i, null_on_oob=True).alias(f"{prefix}{i}{tag}")
-            for i in range(width)
-            for c, tag in ((start, "a"), (end, "b"), (ident, "id"))
-        ],
+    if r.height:
+        lengths = ((r["_b"] - r["_a"]).dt.total_days() + 1).to_numpy().astype(np.int64)
+        starts = r[CITIZEN_NO].to_numpy().astype(np.int64) * days + (
+            r["_a"] - first
+        ).dt.total_days().to_numpy().astype(np.int64)
+        ends = np.cumsum(lengths)
+        idx = np.arange(ends[-1], dtype=np.int64) - np.repeat(ends - lengths - starts, lengths)
+        values = np.repeat(r[ident].to_numpy(), lengths)
+        if overlapping:  # the last occurrence of a day wins: unique keeps the first reversed
+            _, last_seen = np.unique(idx[::-1], return_index=True)
+            keep = len(idx) - 1 - last_seen
+            idx, values = idx[keep], values[keep]
+        out[idx] = values
+    series = pl.Series(out)
+    return pl.select(pl.when(series != np.iinfo(np.uint32).max).then(series)).to_series()
+
+
+def day_map(
+    segments: pl.DataFrame,
+    windows: pl.DataFrame,
+    window_start: str,
+    window_end: str,
+    period: tuple[dt.date, dt.date],
+) -> DayMap:
+    """The day map of course segments (never overlapping) and after-windows (where a citizen's
+    windows overlap, the latest-starting one wins)."""
+    first, last = period
+    days = (last - first).days + 1
+    citizens = (
+        pl.concat([segments.select(Col.BORGER), windows.select(Col.BORGER)])
+        .unique()
+        .sort(Col.BORGER)
+        .with_row_index(CITIZEN_NO)
     )
-
-
-def _pick(table: pl.DataFrame, prefix: str) -> pl.Expr:
-    """The id of the first range (in priority order) that holds the visit's date."""
-    width = sum(1 for c in table.columns if c.startswith(prefix) and c.endswith("id"))
-    expr: pl.Expr = pl.lit(None, dtype=table.schema[f"{prefix}0id"] if width else pl.Int64)
-    for i in reversed(range(width)):
-        inside = pl.col(Col.DATO).is_between(pl.col(f"{prefix}{i}a"), pl.col(f"{prefix}{i}b"))
-        expr = pl.when(inside).then(pl.col(f"{prefix}{i}id")).otherwise(expr)
-    return expr
-
-
-def segment_slots(segments: pl.DataFrame) -> pl.DataFrame:
-    """Where a citizen's courses overlap, the latest-starting course wins."""
-    ordered = segments.sort(
-        [Col.BORGER, Col.START_DATO, Col.COURSE_ID, SEG_START],
-        descending=[False, True, True, False],
+    seg = _scatter(segments, citizens, (SEG_START, SEG_END, SEGMENT_ID), first, days, False)
+    win = _scatter(
+        windows.sort(window_start),
+        citizens,
+        (window_start, window_end, Col.COURSE_ID),
+        first,
+        days,
+        True,
     )
-    return slots(ordered, SEG_START, SEG_END, SEGMENT_ID, "_s")
-
-
-def window_slots(windows: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
-    ordered = windows.sort([Col.BORGER, start], descending=[False, True])
-    return slots(ordered, start, end, Col.COURSE_ID, "_w")
+    return DayMap(citizens, seg, win, first, days)
 
 
 def _with_lookups(
     visits: pl.LazyFrame,
-    seg_slots: pl.DataFrame,
-    win_slots: pl.DataFrame,
+    days: DayMap,
     months: bool,
     cutoff: dt.date | None,
 ) -> pl.LazyFrame:
@@ -109,24 +157,27 @@ def _with_lookups(
         n.alias(Col.N_VISITS),
         value.alias(Col.ERROR_VALUE),
     )
-    # One join for both lookups: segments and windows side by side, one row per citizen.
-    tables = [t for t in (seg_slots, win_slots) if t.width > 1]
-    if tables:
-        lookup = tables[0]
-        for other in tables[1:]:
-            lookup = lookup.join(other, on=Col.BORGER, how="full", coalesce=True)
-        lookup = lookup.with_columns(pl.col(Col.BORGER).cast(pl.String).cast(citizen))
+    if days.citizens.height:
+        lookup = days.citizens.with_columns(pl.col(Col.BORGER).cast(citizen))
         lf = lf.join(lookup.lazy(), on=Col.BORGER, how="left")
+        day = pl.col(Col.DATO).to_physical().cast(pl.Int64) - (days.first - _EPOCH).days
+        index = pl.when((day >= 0) & (day < days.days)).then(
+            pl.col(CITIZEN_NO).cast(pl.Int64) * days.days + day
+        )
+        segment = pl.lit(days.segment).gather(index)
+        window = pl.lit(days.window).gather(index).cast(pl.Int64)
+    else:
+        segment = pl.lit(None, dtype=pl.UInt32)
+        window = pl.lit(None, dtype=pl.Int64)
     return lf.with_columns(
-        (_pick(seg_slots, "_s") if seg_slots.width > 1 else pl.lit(None, dtype=pl.UInt32)).alias(
-            SEGMENT_ID
-        ),
-        (_pick(win_slots, "_w") if win_slots.width > 1 else pl.lit(None, dtype=pl.Int64)).alias(
-            WINDOW_ID
-        ),
+        segment.alias(SEGMENT_ID),
+        window.alias(WINDOW_ID),
         *([pl.col(Col.DATO).dt.truncate("1mo").alias(MONTH)] if months else []),
         *([(pl.col(Col.DATO) <= pl.lit(cutoff)).alias(UP_TO_DATE)] if cutoff else []),
-    )
+    ).drop(CITIZEN_NO, strict=False)
+
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 AGGREGATIONS = [
@@ -187,42 +238,79 @@ def _collect(grouped: pl.LazyFrame, hashes: pl.LazyFrame | None) -> tuple[pl.Dat
     return facts, seen.height != seen["_h"].n_unique()
 
 
-# The packed keys. K1: segment + 1 | window + 1 | month (year × 12 + month − 1); K2: team |
-# paragraph | staff group (codes of their own categories) | on or before the date | shift |
-# clinic | status | timely | reason. Both stay below 2^63. An invalid visit is K1 = its row,
-# K2 = −its error code: it needs nothing else. A field of all ones is a missing value.
+# The packed keys. K1: segment + 1 | window + 1 | month (months since the period's first);
+# K2: team | paragraph | staff group (codes of their own categories) | on or before the date |
+# shift | clinic | status | timely | reason. An invalid visit is K1 = its row, K2 = −its error
+# code: it needs nothing else. A field of all ones is a missing value. Each field's width is
+# derived from the values it holds (`field_bits`), and a layout wider than 63 bits is refused
+# (the plain group-by runs instead): a key never wraps.
 _K1, _K2 = "_k1", "_k2"
-_ID_BITS, _MONTH_BITS, _TEXT_BITS = 23, 17, 16
-_K1_FIELDS = [(SEGMENT_ID, _ID_BITS), (WINDOW_ID, _ID_BITS), (MONTH, _MONTH_BITS)]
+_TEXT_BITS = 16  # team, paragraph, staff group: checked against their categories after the pass
+_KEY_BITS = 63
+
+
+def field_bits(values: int) -> int:
+    """Bits for codes 0 … values − 1 with all ones left free for 'missing'."""
+    return values.bit_length()
+
+
 _K2_FIELDS = [
     (Col.TEAM, _TEXT_BITS),
     (Col.PARAGRAF, _TEXT_BITS),
     (Col.FAGGRUPPE, _TEXT_BITS),
-    (UP_TO_DATE, 2),
-    (SHIFT_CODE, 3),
-    (Col.KLINIK, 2),
-    (STATUS_CODE, 2),
-    (Col.TIMELY, 2),
-    (REASON_CODE, 3),
+    (UP_TO_DATE, field_bits(2)),
+    (SHIFT_CODE, field_bits(len(SHIFT_CODES))),
+    (Col.KLINIK, field_bits(2)),
+    (STATUS_CODE, field_bits(len(STATUS_CODES))),
+    (Col.TIMELY, field_bits(2)),
+    (REASON_CODE, field_bits(len(REASON_CODES))),
 ]
 
 
-def _field_code(name: str) -> pl.Expr:
+@dataclass(frozen=True)
+class KeyLayout:
+    """The packed keys' fields and widths for one run."""
+
+    k1: list[tuple[str, int]]
+    k2: list[tuple[str, int]]
+    first_month: int  # year × 12 + month − 1 of the period's first day
+
+    def fits(self) -> bool:
+        return all(sum(b for _, b in k) <= _KEY_BITS for k in (self.k1, self.k2))
+
+
+def key_layout(days: DayMap) -> KeyLayout:
+    """Widths from this run's largest segment and window ids and the months of the period."""
+    top_segment, top_window = days.max_ids()
+    last = days.first + dt.timedelta(days=days.days - 1)
+    months = (last.year - days.first.year) * 12 + last.month - days.first.month + 1
+    k1 = [
+        (SEGMENT_ID, field_bits(top_segment + 2)),  # id + 1, and 0 for 'no segment'
+        (WINDOW_ID, field_bits(top_window + 2)),
+        (MONTH, field_bits(months)),
+    ]
+    return KeyLayout(k1, _K2_FIELDS, days.first.year * 12 + days.first.month - 1)
+
+
+def _field_code(name: str, layout: KeyLayout) -> pl.Expr:
     """The field as a small non-negative integer (before the all-ones 'missing')."""
     col = pl.col(name)
     if name in (SEGMENT_ID, WINDOW_ID):
         return col.cast(pl.Int64) + 1  # 0 = no segment / window
     if name == MONTH:
-        return (col.dt.year().cast(pl.Int64) * 12 + col.dt.month().cast(pl.Int64) - 1).clip(0)
+        month = col.dt.year().cast(pl.Int64) * 12 + col.dt.month().cast(pl.Int64) - 1
+        return month - layout.first_month
     if name in KEY_TEXTS:
         return col.to_physical().cast(pl.Int64)
     return col.cast(pl.Int64)
 
 
-def _pack(fields: list[tuple[str, int]], present: set[str]) -> pl.Expr:
+def _pack(fields: list[tuple[str, int]], present: set[str], layout: KeyLayout) -> pl.Expr:
     key: pl.Expr = pl.lit(0, dtype=pl.Int64)
     for name, bits in fields:
-        code = _field_code(name).fill_null((1 << bits) - 1) if name in present else pl.lit(0)
+        code = (
+            _field_code(name, layout).fill_null((1 << bits) - 1) if name in present else pl.lit(0)
+        )
         key = key * (1 << bits) + code
     return key
 
@@ -231,11 +319,12 @@ def _unpacked(
     facts: pl.DataFrame,
     dtypes: dict[str, pl.DataType],
     categories: Mapping[str, pl.Categories],
+    layout: KeyLayout,
 ) -> pl.DataFrame:
     """The grouped packed keys back to the key columns (texts as plain strings)."""
     valid = pl.col(_K2) >= 0
     columns: list[pl.Expr] = []
-    for key, fields in ((_K1, _K1_FIELDS), (_K2, _K2_FIELDS)):
+    for key, fields in ((_K1, layout.k1), (_K2, layout.k2)):
         shift = 0
         for name, bits in reversed(fields):
             field = (pl.col(key) // (1 << shift)) % (1 << bits)
@@ -246,7 +335,8 @@ def _unpacked(
             if name in (SEGMENT_ID, WINDOW_ID):
                 columns.append(pl.when(code > 0).then(code - 1).cast(dtypes[name]).alias(name))
             elif name == MONTH:
-                columns.append(pl.date(code // 12, code % 12 + 1, 1).alias(name))
+                month = code + layout.first_month
+                columns.append(pl.date(month // 12, month % 12 + 1, 1).alias(name))
             elif name in categories:
                 texts = categories[name].to_series()
                 old = pl.Series(range(texts.len()), dtype=pl.Int64)
@@ -266,8 +356,7 @@ def _unpacked(
 
 def fold_to_facts(
     visits: pl.LazyFrame,
-    seg_slots: pl.DataFrame,
-    win_slots: pl.DataFrame,
+    days: DayMap,
     months: bool = False,
     cutoff: dt.date | None = None,
     count_copies: bool = True,
@@ -284,14 +373,16 @@ def fold_to_facts(
     Grouping on thirteen columns costs more than the parsing it follows, so where the visits
     are one per row and their text keys have categories of their own, the keys are packed into
     two integers and unpacked after; the plain group-by is the fallback (rows standing for
-    several visits, or more than 65 534 different teams, paragraphs or staff groups).
+    several visits, more than 65 534 different teams, paragraphs or staff groups, or ids and
+    months too many for 63 bits).
     """
-    lf = _with_lookups(visits, seg_slots, win_slots, months, cutoff)
+    lf = _with_lookups(visits, days, months, cutoff)
     extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
     keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *KEYS]
     one_per_row = Col.N_VISITS not in visits.collect_schema()
-    if one_per_row and categories is not None and _ids_fit(seg_slots, win_slots):
-        fold = _fold_packed(lf, keys, categories, count_copies)
+    layout = key_layout(days)
+    if one_per_row and categories is not None and layout.fits():
+        fold = _fold_packed(lf, keys, categories, count_copies, layout)
         if fold is not None:
             return fold
     grouped = lf.group_by([*keys, Col.ERROR_VALUE]).agg(*AGGREGATIONS)
@@ -303,13 +394,20 @@ def fold_to_facts(
 
 
 def _fold_packed(
-    lf: pl.LazyFrame, keys: list[str], categories: Mapping[str, pl.Categories], count_copies: bool
+    lf: pl.LazyFrame,
+    keys: list[str],
+    categories: Mapping[str, pl.Categories],
+    count_copies: bool,
+    layout: KeyLayout,
 ) -> Fold | None:
     """The fold grouped on the two packed keys; None when the texts outgrew their bits."""
     error = pl.col(ERROR_CODE).cast(pl.Int64)
     with_keys = lf.with_columns(
-        pl.when(error > 0).then(pl.col(Col.ROW)).otherwise(_pack(_K1_FIELDS, set(keys))).alias(_K1),
-        pl.when(error > 0).then(-error).otherwise(_pack(_K2_FIELDS, set(keys))).alias(_K2),
+        pl.when(error > 0)
+        .then(pl.col(Col.ROW))
+        .otherwise(_pack(layout.k1, set(keys), layout))
+        .alias(_K1),
+        pl.when(error > 0).then(-error).otherwise(_pack(layout.k2, set(keys), layout)).alias(_K2),
     )
     # one visit per row: the count is the group's length
     grouped = with_keys.group_by(_K1, _K2).agg(
@@ -323,19 +421,8 @@ def _fold_packed(
     schema = lf.collect_schema()
     dtypes = {k: schema[k] for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW)}
     names = [a.meta.output_name() for a in AGGREGATIONS]
-    facts = _unpacked(packed, dtypes, categories).select(*keys, Col.ERROR_VALUE, *names)
+    facts = _unpacked(packed, dtypes, categories, layout).select(*keys, Col.ERROR_VALUE, *names)
     return Fold(facts, copies)
-
-
-def _ids_fit(*tables: pl.DataFrame) -> bool:
-    """Segment and window ids (+ 1, and all ones kept for 'missing') fit their bits."""
-    for table in tables:
-        for c in table.columns:
-            if c.endswith("id") and c != Col.BORGER and table.height:
-                top = table[c].max()
-                if top is not None and int(top) >= (1 << _ID_BITS) - 2:  # type: ignore[arg-type]
-                    return False
-    return True
 
 
 def _decode(codes: list[str | None], column: str, name: str) -> pl.Expr:

@@ -540,11 +540,27 @@ _TYPE_WORDS = {
 
 
 def parse_grants(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
-    """Typed grants (one row per citizen and course period), invalid rows marked.
+    """Typed grant rows — the grant history: one row per service (indsats) and revision, invalid
+    rows marked. Granted time is minutes per week, or times per week × minutes per time.
 
-    Columns: raekke, borger_id, team, forloebstype (None = derive), start_dato, slut_dato
-    (Date, None = open), visiterede_minutter_uge (float), funktionsevne (float), fejl, fejlvaerdi.
+    Columns: raekke, borger_id, team, forloebstype (None = derive), indsats, paragraf,
+    forloeb_id (the export's own course id, None when not mapped), start_dato, slut_dato (Date,
+    None = open), visiterede_minutter_uge (float, minutes per week), funktionsevne (float),
+    fejl, fejlvaerdi.
     """
+
+    def opt_text(name: str) -> pl.Expr:
+        return _text(name) if name in present else pl.lit(None, dtype=pl.String)
+
+    def opt_number(name: str) -> pl.Expr:
+        return parse_number(name) if name in present else pl.lit(None, dtype=pl.Float64)
+
+    per_week = Col.VISITERET_UGE in present
+    minutes = (
+        parse_number(Col.VISITERET_UGE)
+        if per_week
+        else opt_number(Col.GANGE_UGE) * opt_number(Col.MINUTTER_GANG)
+    )
     typed = raw.with_columns(
         _text(Col.BORGER).alias(Col.BORGER),
         _text(Col.TEAM).alias(Col.TEAM),
@@ -553,19 +569,26 @@ def parse_grants(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
             if Col.FORLOEBSTYPE in present
             else pl.lit(None, dtype=pl.String)
         ).alias(Col.FORLOEBSTYPE),
+        opt_text(Col.INDSATS).alias(Col.INDSATS),
+        opt_text(Col.PARAGRAF).alias(Col.PARAGRAF),
+        opt_text(Col.GIVEN_COURSE).alias(Col.GIVEN_COURSE),
         parse_date(Col.START_DATO).alias(Col.START_DATO),
         (
             parse_date(Col.SLUT_DATO) if Col.SLUT_DATO in present else pl.lit(None, dtype=pl.Date)
         ).alias(Col.SLUT_DATO),
-        parse_number(Col.VISITERET_UGE).alias(Col.VISITERET_UGE),
-        (
-            parse_number(Col.FUNKTIONSEVNE)
-            if Col.FUNKTIONSEVNE in present
-            else pl.lit(None, dtype=pl.Float64)
-        ).alias(Col.FUNKTIONSEVNE),
+        minutes.alias(Col.VISITERET_UGE),
+        opt_number(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
         pl.col(Col.START_DATO).alias("_raw_start"),
         _opt(Col.SLUT_DATO, present).alias("_raw_slut"),
-        pl.col(Col.VISITERET_UGE).alias("_raw_min"),
+        (
+            pl.col(Col.VISITERET_UGE)
+            if per_week
+            else pl.concat_str(
+                _opt(Col.GANGE_UGE, present).fill_null(""),
+                pl.lit(" × "),
+                _opt(Col.MINUTTER_GANG, present).fill_null(""),
+            )
+        ).alias("_raw_min"),
         _opt(Col.FORLOEBSTYPE, present).alias("_raw_type"),
     )
     checks: list[tuple[pl.Expr, str, pl.Expr]] = [

@@ -9,6 +9,7 @@ import polars as pl
 
 from takst_cli.errors import mask_cpr
 from takst_cli.models import Col
+from takst_cli.pipeline.courses import Courses
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,39 @@ def visit_quality(
 
 
 def grant_quality(
-    grants: pl.DataFrame, source: str, segments: int, courses: int
+    invalid_grants: pl.DataFrame, rows: int, source: str, formed: Courses
 ) -> list[QualityLine]:
-    invalid = (
-        grants.filter(pl.col(Col.ERROR).is_not_null()).group_by(Col.ERROR).len().sort(Col.ERROR)
-    )
+    """The grant history: `rows` read, the invalid ones by reason, and how the rows became
+    courses."""
+    invalid = invalid_grants.group_by(Col.ERROR).len().sort(Col.ERROR)
     return [
-        QualityLine(source, "læst", "rækker i alt", grants.height, None),
+        QualityLine(source, "læst", "rækker i alt", rows, None),
         *[QualityLine(source, "ugyldig", r, n, None) for r, n in invalid.iter_rows()],
-        QualityLine(source, "i modellen", "forløb med dage i perioden", courses, None),
-        QualityLine(source, "heraf", "forløbsafsnit (periode 1 / efter / hele)", segments, None),
+        QualityLine(source, "i modellen", "forløb med dage i perioden", formed.courses, None),
+        QualityLine(
+            source,
+            "heraf",
+            "forløbsafsnit (samme fase, team og visiterede minutter)",
+            formed.segments.height,
+            None,
+        ),
+        QualityLine(
+            source,
+            "forløb",
+            "rækker lagt til et forløb, en tidligere række begyndte",
+            formed.joined,
+            None,
+        ),
+        QualityLine(
+            source,
+            "forløb",
+            "rækker der overlapper en anden forløbstype (prioritet)",
+            formed.overlaps,
+            None,
+        ),
+        QualityLine(
+            source, "forløb", "huller lagt sammen (sammenhaeng_dage)", formed.bridged, None
+        ),
     ]
 
 

@@ -19,7 +19,7 @@ from takst_cli.config import ModelConfig
 from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
-from takst_cli.pipeline.courses import P1_END
+from takst_cli.pipeline.courses import P1_END, SEG_START, START_LEVEL
 from takst_cli.pipeline.facts import WINDOW_ID
 from takst_cli.pipeline.hourly_price import HourlyPrice
 
@@ -59,11 +59,14 @@ def window_candidates(
             & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
             & (pl.col(P1_END) < pl.lit(period_end))
         )
+        .sort(Col.COURSE_ID, SEG_START)
+        .group_by(Col.COURSE_ID, maintain_order=True)
+        .agg(pl.col(Col.BORGER, Col.TEAM, Col.START_MINUTES, P1_END).first())
         .select(
             Col.COURSE_ID,
             Col.BORGER,
             Col.TEAM,
-            Col.VISITERET_UGE,
+            pl.col(Col.START_MINUTES).alias(Col.VISITERET_UGE),
             (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
             pl.min_horizontal(
                 pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end)
@@ -76,8 +79,11 @@ def window_candidates(
 def after_windows(candidates: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     """The candidates whose course is still a development course once levels are known (not
     individual), with its start level. Adds niveau."""
-    start = segments.filter(pl.col(Col.PHASE) == Phase.PERIODE_1.value).select(
-        Col.COURSE_ID, Col.LEVEL, Col.TYPE
+    start = (
+        segments.filter(pl.col(Col.PHASE) == Phase.PERIODE_1.value)
+        .sort(Col.COURSE_ID, SEG_START)
+        .group_by(Col.COURSE_ID, maintain_order=True)
+        .agg(pl.col(START_LEVEL).first().alias(Col.LEVEL), pl.col(Col.TYPE).first())
     )
     return (
         candidates.join(start, on=Col.COURSE_ID)

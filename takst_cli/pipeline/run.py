@@ -107,8 +107,7 @@ def _fold_visits(
     cfg: ModelConfig,
     visit_src: SourceTable,
     period: tuple[dt.date, dt.date],
-    seg_slots: pl.DataFrame,
-    win_slots: pl.DataFrame,
+    days: facts_mod.DayMap,
     months: bool,
     cutoff: dt.date | None,
     progress: Callable[[str], None],
@@ -126,7 +125,7 @@ def _fold_visits(
             formats = trimmed(formats) if trim else formats
             parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
             fold = facts_mod.fold_to_facts(
-                parsed.frame, seg_slots, win_slots, months, cutoff, categories=parsed.categories
+                parsed.frame, days, months, cutoff, categories=parsed.categories
             )
             if trim or not untidy(parsed, fold.facts[facts_mod.ERROR_CODE]):
                 break
@@ -138,8 +137,7 @@ def _fold_visits(
             counts = count_visits(parsed.frame).collect(engine="streaming")
             facts = facts_mod.fold_to_facts(
                 split_copies(counts).lazy(),
-                seg_slots,
-                win_slots,
+                days,
                 months,
                 cutoff,
                 count_copies=False,
@@ -147,6 +145,24 @@ def _fold_visits(
             del counts
         decoded = facts_mod.decode_facts(facts, parsed.errors)
         return error_values(visit_src.frame, decoded, parsed.errors), parsed
+
+
+def _read_grants(grant_src: SourceTable) -> pl.DataFrame:
+    """The grant history typed, copies and unended revisions of a service marked invalid."""
+    present = set(grant_src.headers)
+    if Col.VISITERET_UGE not in present and not {Col.GANGE_UGE, Col.MINUTTER_GANG} <= present:
+        raise DataError(
+            f"{grant_src.name}: mangler den visiterede tid — en kolonne med minutter pr. uge "
+            f"('{Col.VISITERET_UGE}'), eller både gange pr. uge ('{Col.GANGE_UGE}') og minutter "
+            f"pr. gang ('{Col.MINUTTER_GANG}'); navngiv dem under kolonner.visitationer"
+        )
+    with reading(grant_src.name):
+        grants = parse_grants(grant_src.frame, present).collect()
+    if grants.height == 0:
+        raise DataError(
+            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
+        )
+    return courses.mark_grant_copies(grants)
 
 
 def run(
@@ -160,26 +176,23 @@ def run(
 ) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs.
 
-    The grants (small) are read first; the visits are then folded to facts in one streaming
-    pass. Only an export with identical visits takes the slower per-visit path, which lists
-    the copies. `months`/`cutoff` add the month and 'on or before the date' to the facts, for
-    the follow-up. `progress` is told each stage as it starts."""
+    The grants (small next to the visits) are read and formed into courses first; the visits
+    are then folded to facts in one streaming pass. Only an export with identical visits takes
+    the slower per-visit path, which lists the copies. `months`/`cutoff` add the month and 'on
+    or before the date' to the facts, for the follow-up. `progress` is told each stage as it
+    starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()
-    if grants.height == 0:
-        raise DataError(
-            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
-        )
-    segments = courses.build_segments(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    grants = _read_grants(grant_src)
+    formed = courses.build_courses(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    # a long history is not kept through the visits' pass: only its invalid rows are listed
+    grant_rows = grants.height
+    grants = grants.filter(pl.col(Col.ERROR).is_not_null())
+    segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
-    seg_slots = facts_mod.segment_slots(segments)
-    win_slots = facts_mod.window_slots(candidates, WIN_START, WIN_END)
+    days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    facts, parsed = _fold_visits(
-        cfg, visit_src, period, seg_slots, win_slots, months, cutoff, progress
-    )
+    facts, parsed = _fold_visits(cfg, visit_src, period, days, months, cutoff, progress)
     progress("Beregner timepriser, forløbstakster og r …")
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
@@ -226,14 +239,12 @@ def run(
         visit_src.name,
         (int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0) / 60),
         (n_type, h_type),
-    ) + quality.grant_quality(
-        grants, grant_src.name, segments.height, segments[Col.COURSE_ID].n_unique()
-    )
+    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
     inputs = [
         InputInfo(
             visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
         ),
-        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grants.height),
+        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grant_rows),
     ]
     cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(

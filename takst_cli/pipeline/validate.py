@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import polars as pl
 
 from takst_cli.config import ModelConfig
@@ -25,8 +27,9 @@ def _values(src: SourceTable, column: str) -> dict[str, int]:
 def data_problems(
     cfg: ModelConfig, visits: SourceTable, grants: SourceTable
 ) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings): teams without a funding model, staff groups without a price;
-    paragraphs outside the model (their visits will be counted as out of scope)."""
+    """(errors, warnings): teams without a funding model, teams in the model missing from the
+    data, staff groups without a price; paragraphs outside the model (their visits will be
+    counted as out of scope)."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     staff = {g.navn for g in cfg.timepris.faggrupper}
@@ -48,6 +51,9 @@ def data_problems(
                     "der er ingen tildeling.standard)",
                 )
             )
+    for i, entry in enumerate(cfg.tildeling.teams):
+        if entry.team is not None and entry.team not in teams:
+            errors.append(Problem(f"tildeling.teams[{i}].team", _missing_team(entry.team, teams)))
     known = set(scope_paragraphs(cfg))
     for paragraph, n in sorted(_values(visits, Col.PARAGRAF).items()):
         if paragraph not in known:
@@ -59,3 +65,18 @@ def data_problems(
                 )
             )
     return errors, warnings
+
+
+def _missing_team(name: str, teams: set[str]) -> str:
+    """A team named in the model but not in the data: misspelled, the real team would silently
+    fall to the default model and this one get a row of zeros. The nearest name is suggested."""
+    by_folded = {t.casefold(): t for t in teams}
+    near = difflib.get_close_matches(name.casefold(), sorted(by_folded), n=1, cutoff=0.6)
+    hint = (
+        f"; mente du '{by_folded[near[0]]}'?"
+        if near
+        else f"; teams i data: {', '.join(sorted(teams)[:10])}"
+        if teams
+        else ""
+    )
+    return f"teamet '{name}' findes ikke i data (leverancer eller visitationer){hint}"

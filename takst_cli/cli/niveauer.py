@@ -1,0 +1,29 @@
+"""`takst niveauer`: the bands the model file generates, to check against the price structure."""
+
+from __future__ import annotations
+
+from takst_cli.cli.common import (
+    ConfigOpt,
+    FormatOpt,
+    OutOpt,
+    OverwriteOpt,
+    QuietOpt,
+    emit,
+    error_boundary,
+)
+
+
+def niveauer(
+    config: ConfigOpt,
+    ud: OutOpt = None,
+    format: FormatOpt = None,
+    overskriv: OverwriteOpt = False,
+    stille: QuietOpt = False,
+) -> None:
+    """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
+    with error_boundary():
+        from takst_cli.config import load_config
+        from takst_cli.report import band_table
+
+        tables = [band_table(load_config(config).niveauer)]
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
