@@ -566,6 +566,42 @@ def test_a_list_longer_than_a_sheet_is_cut_and_written_whole_beside(
     assert leftovers(tmp_path) == []
 
 
+def test_a_list_that_just_fits_is_not_cut(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """28 rows in a sheet of 30 (title, header, rows 3-30): all shown, nothing beside."""
+    monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 30)
+    rows = [[i] for i in range(28)]
+    table = ReportTable("udeladte_raekker", "Datakvalitet", "U", [Column("Nr", "heltal")], rows)
+    target = tmp_path / "r.xlsx"
+    assert writers.write_workbook(target, [table]) == [target]
+    ws = load_workbook(target)["Datakvalitet"]
+    assert ws.max_row == 30 and ws.cell(row=30, column=1).value == 27
+
+
+def test_beregn_with_more_invalid_rows_than_a_sheet_holds(
+    tiny: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.9 through the CLI, with a sheet of 40 rows: 30 rows with a bad date are listed
+    in part in the workbook and all 30 in r_udeladte_raekker.csv (31 lines with the header);
+    the counts by reason in Datakvalitet stay complete (30). (The model file's values, longer
+    than 40 rows too, get their own CSV: the limit is the same for every table.)"""
+    monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 40)
+    visits = tiny.parent / "leverancer.csv"
+    bad = "".join(f"X;3{i % 9 + 2}-01-2025;08:00;30;SEL §83;SSH;Nord;leveret\n" for i in range(30))
+    visits.write_text(visits.read_text(encoding="utf-8") + bad, encoding="utf-8")
+    target = tmp_path / "r.xlsx"
+    res = invoke("beregn", "--config", str(tiny), "--udelad-ugyldige", "--ud", str(target))
+    assert res.exit_code == 0, res.output
+    beside = tmp_path / "r_udeladte_raekker.csv"
+    assert f"Skrev {target}, " in res.stderr and str(beside) in res.stderr
+    lines = beside.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 31 and lines[1].startswith("leverancer.csv,18,ugyldig dato,32-01-2025")
+    ws = load_workbook(target)["Datakvalitet"]
+    cells = [c for r in ws.iter_rows(values_only=True) for c in r if c is not None]
+    assert ws.max_row == 40
+    assert any(str(c).startswith("Tabellen har 30 rækker") for c in cells)
+    assert "ugyldig dato" in cells and 30 in cells  # the count by reason, complete
+
+
 def test_the_workbook_and_its_csv_are_one_unit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A full disk on the second file of the pair leaves neither; and a failure while the pair
     is moved in (the workbook already replaced, the CSV not) puts the old pair back."""

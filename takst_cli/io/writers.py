@@ -288,11 +288,12 @@ def workbook_bytes(
             ws.cell(row=header_row, column=j, value=label).font = Font(bold=True)
         rows = table.rows + ([table.total] if table.total else [])
         notes = [table.note] if table.note else []
-        # the rows below the header, less one line per note and one for the cut line
-        room = EXCEL_MAX_ROWS - header_row - len(notes) - 1
+        # the rows the sheet has left below the header, less one line per note
+        room = EXCEL_MAX_ROWS - header_row - len(notes)
         if len(rows) > room:
-            notes.insert(0, _cut_note(len(rows), max(room, 0), csv_name(table)))
-            rows = rows[: max(room, 0)]
+            shown = max(room - 1, 0)  # one more line: the cut note
+            notes.insert(0, _cut_note(len(rows), shown, csv_name(table)))
+            rows = rows[:shown]
             cut.append(table)
         for i, row in enumerate(rows, start=header_row + 1):
             for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
