@@ -721,14 +721,14 @@ def test_a_stray_os_error_reaches_the_user_in_danish(tiny: Path, monkeypatch) ->
 # --- 10. an XLSX input that opens on a chart ---------------------------------------------------
 
 
-def _grants_workbook(path: Path, chart_only: bool = False) -> None:
+def _grants_workbook(path: Path, chart_only: bool = False, extra: str = "") -> None:
     from openpyxl.chart import BarChart, Reference
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Visitationer"
-    for line in TINY_GRANTS.splitlines():
-        ws.append(line.split(";"))
+    for i, line in enumerate(TINY_GRANTS.splitlines()):
+        ws.append(line.split(";") + ([extra if i == 0 else "x"] if extra else []))
     chart = BarChart()
     chart.add_data(Reference(ws, min_col=6, min_row=1, max_row=7), titles_from_data=True)
     wb.create_chartsheet("Diagram", 0).add_chart(chart)
@@ -749,6 +749,16 @@ def test_an_xlsx_that_opens_on_a_chart_sheet_reads_the_first_worksheet(
     assert res.exit_code == 0, res.output
     assert "not a valid worksheet" not in res.output
     assert res.stdout == from_csv.stdout
+
+
+def test_the_header_checks_read_the_sheet_that_is_read(tiny: Path) -> None:
+    """Behind a chart sheet, a repeated header in the worksheet is still found (the header
+    check once read the first sheet, the chart, and so checked nothing)."""
+    book = tiny.parent / "visitationer.xlsx"
+    _grants_workbook(book, extra="team")
+    res = invoke("takster", "--config", str(tiny), "--visitationer", str(book))
+    assert res.exit_code == 1
+    assert "flere kolonner passer til feltet: 'team', 'team'" in res.stderr
 
 
 def test_an_xlsx_with_only_a_chart_names_its_sheets(tiny: Path) -> None:

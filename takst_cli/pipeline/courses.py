@@ -238,9 +238,11 @@ def build_courses(
     n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
-    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
-    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
-    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
+    categories = {c: pl.Categories.random() for c in texts}
+    kept = rows.select(pl.col(c).cast(pl.Categorical(categories[c])) for c in texts)
+    decode = {c: categories[c].to_series() for c in texts}  # code i → text, while `kept` lives
+    coded = rows.with_columns(kept[c].to_physical().cast(pl.Int64) for c in texts)
+    del kept
     rows = _merge_revisions(
         coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
     )
@@ -282,7 +284,10 @@ def build_courses(
     filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE]
     p = (
         p.with_columns(
-            pl.when(~gap | pl.col("_bridged")).then(pl.col(c).forward_fill().over(by_citizen))
+            # a bridged gap keeps the grant of the day before it; covered pieces keep their own
+            pl.when(pl.col("_bridged"))
+            .then(pl.col(c).forward_fill().over(by_citizen))
+            .otherwise(pl.col(c))
             for c in filled
         )
         .filter(~gap | pl.col("_bridged"))
@@ -312,17 +317,22 @@ def build_courses(
         .otherwise(pl.col("_new_stay") | changed_type | changed_ref)
         .fill_null(True)
     )
+    # a course id of the export is one course wherever its days lie; other courses are runs
+    run = pl.col("_nc").cum_sum()
+    given = pl.col(Col.GIVEN_COURSE).is_not_null()
+    key = pl.struct(
+        pl.col(Col.BORGER).alias("c"),
+        pl.when(given).then(pl.col(Col.GIVEN_COURSE)).cast(pl.Int64).alias("id"),
+        pl.when(~given).then(run).cast(pl.Int64).alias("run"),
+    )
     p = p.with_columns(new_course.alias("_nc")).with_columns(
-        (pl.col("_nc").cum_sum() - 1).alias(Col.COURSE_ID)
+        (key.rank("dense") - 1).cast(pl.Int64).alias(Col.COURSE_ID)
     )
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
     for c in (Col.BORGER, Col.TEAM):
-        segments = (
-            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
-            .with_columns(pl.col("_text").alias(c))
-            .drop("_text")
-        )
+        codes = pl.Series(range(decode[c].len()), dtype=pl.Int64)
+        segments = segments.with_columns(pl.col(c).replace_strict(codes, decode[c]))
     first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
     starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
     # a merged revision's later rows continued its first; its first row may continue a course
