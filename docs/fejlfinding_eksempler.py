@@ -425,6 +425,16 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     (
+        "En udfil med en endelse uden mening (fx en tastefejl)",
+        lambda d: [*beregn(d), "--ud", str(d / "budget2026.xslx")],
+        {},
+    ),
+    (
+        "En fil midt i udstien",
+        lambda d: [*beregn(d), "--ud", str(d / "model.yaml" / "resultat.xlsx")],
+        {},
+    ),
+    (
         "Udfilen skrives af en anden kørsel",
         lambda d: [*beregn(d), "--ud", str(_locked(d))],
         {},
@@ -480,7 +490,10 @@ INTRO = """# Fejlfinding
 
 Hver slags ugyldigt input giver én dansk besked på stderr med fil, række/kolonne eller nøgle og
 årsag — aldrig en fejlsporing (kun med `takst --debug`). Exitkode 1 ved ugyldige data eller
-modelfil, 2 ved forkert brug af kommandoen (de beskeder kommer fra Typer og er på engelsk).
+modelfil, 2 ved forkert brug af kommandoen (Typers egne beskeder er på engelsk). Udfilen
+(`--ud`) kontrolleres, før der regnes: findes den, har den en endelse uden mening, eller kan
+der ikke skrives der, stopper kørslen straks. Lukkes stdout undervejs (`takst … | head -1`),
+fortsætter kørslen uden at vise mere og slutter med exitkode 0.
 Der skrives ingen halve filer: en projektmappe eller en udmappe (`--format csv/json/parquet`)
 skrives helt eller slet ikke — også ved fuld disk, Ctrl-C, SIGTERM eller SIGHUP — og to
 kørsler til samme udfil på samme tid blandes aldrig. En eksisterende udfil røres ikke uden

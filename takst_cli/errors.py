@@ -42,7 +42,9 @@ class Problem:
 
 
 class TakstError(Exception):
-    """A user-facing error; the CLI prints it without a traceback and exits 1."""
+    """A user-facing error; the CLI prints it without a traceback and exits `exit_code`."""
+
+    exit_code = 1
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
@@ -51,6 +53,13 @@ class TakstError(Exception):
 
     def lines(self) -> list[str]:
         return [self.message] + [f"  - {p}" for p in self.problems]
+
+
+class UsageError(TakstError):
+    """The command was used wrongly (an option's value has no meaning): exit 2, as Typer's own
+    usage errors, but with a Danish message."""
+
+    exit_code = 2
 
 
 class ConfigError(TakstError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -26,6 +28,18 @@ class _MaskingConsole(Console):
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return mask_cpr(super()._render_buffer(buffer))
+
+    def on_broken_pipe(self) -> None:
+        """stdout closed early (`takst beregn … | head -1`): the rest of the screen output goes
+        to the null device and the run goes on — a workbook asked for is still written, and
+        the exit code is the run's own (0), not Rich's 1."""
+        self.quiet = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # a stdout without a descriptor
+            pass
 
 
 SCREEN_MAX_ROWS = 1000  # rows of one table shown in the terminal

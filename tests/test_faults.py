@@ -863,3 +863,120 @@ def test_a_planted_cpr_never_leaves_the_program(
     shapes = re.compile(rf"{digits}[-\u2010\u2011\u2013 \u00a0]?{last4}")
     for text in _every_output(res, out):
         assert not shapes.search(text), (cpr, place, text[:2000])
+
+
+# --- issue 12.14-15: a closed stdout, and --ud checked before the calculation -----------------
+
+
+def test_a_closed_stdout_ends_quietly_and_still_writes(tiny: Path, tmp_path: Path) -> None:
+    """`takst beregn … | head -1`: the reader is gone before the first table; the run ends
+    with exit 0 and no message, and the workbook asked for is written."""
+    target = tmp_path / "r.xlsx"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "takst_cli", "beregn", "--config", str(tiny), "--ud", str(target)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # as `head` does once it has its line
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert err == f"Skrev {target}\n"
+    assert target.read_bytes()[:2] == b"PK"
+
+
+@pytest.fixture
+def no_calculation(monkeypatch):  # type: ignore[no-untyped-def]
+    """Loading the model file fails the test: what is checked here comes before it."""
+    import takst_cli.config as config
+
+    def loaded(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("the calculation started before --ud was checked")
+
+    monkeypatch.setattr(config, "load_config", loaded)
+
+
+@pytest.mark.parametrize(
+    ("ud", "why"),
+    [
+        ("budget2026.xslx", "--ud {}: ukendt endelse '.xslx'; brug en projektmappe (.xlsx) eller"),
+        ("r.pdf", "--ud {}: ukendt endelse '.pdf'; brug en projektmappe (.xlsx)"),
+        ("-", "--ud -: takst skriver ikke tabellerne til stdout; brug en projektmappe (.xlsx)"),
+    ],
+)
+def test_an_output_form_that_means_nothing_is_a_usage_error(
+    tiny: Path, tmp_path: Path, monkeypatch, no_calculation: None, ud: str, why: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12.15: no folder of CSV files named r.pdf or '-'; exit 2 before the calculation."""
+    here = tmp_path / "her"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    res = invoke("beregn", "--config", str(tiny), "--ud", ud)
+    assert res.exit_code == 2, res.output
+    assert why.format(ud) in res.stderr
+    assert list(here.iterdir()) == [] and res.stdout == ""
+
+
+def test_an_explicit_format_may_name_a_folder_with_a_dot(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rapport.2025"
+    res = invoke("takster", "--config", str(tiny), "--format", "csv", "--ud", str(out))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["forloebstakster.csv", "reduktion.csv"]
+
+
+@pytest.mark.parametrize("command", ["beregn", "takster", "timepris", "opfoelgning", "niveauer"])
+def test_an_existing_target_is_refused_before_the_calculation(
+    tiny: Path, tmp_path: Path, no_calculation: None, command: str
+) -> None:
+    """Issue 12.15: not after minutes of work and a screen full of tables."""
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"sidste maaneds rapport")
+    extra = ["--dato", "2025-03-31"] if command == "opfoelgning" else []
+    res = invoke(command, "--config", str(tiny), "--ud", str(target), *extra)
+    assert res.exit_code == 1, res.output
+    assert f"Fejl: {target}: findes allerede; brug --overskriv" in res.stderr
+    assert res.stdout == "" and target.read_bytes() == b"sidste maaneds rapport"
+
+
+def test_a_file_in_the_output_path_is_refused_before_the_calculation(
+    tiny: Path, tmp_path: Path, no_calculation: None
+) -> None:
+    (tmp_path / "noter.txt").write_text("x", encoding="utf-8")
+    target = tmp_path / "noter.txt" / "r.xlsx"
+    res = invoke("beregn", "--config", str(tiny), "--ud", str(target))
+    assert res.exit_code == 1
+    assert f"Fejl: {target}: en del af stien er en fil, ikke en mappe." in res.stderr
+
+
+READ_ONLY = """
+set -u
+mkdir -p "$MNT" && mount -t tmpfs -o ro,size=64k tmpfs "$MNT"
+"$PY" -m takst_cli beregn --config "$MODEL" --ud "$MNT/r.xlsx" --stille
+echo "exit=$?"
+"""
+
+
+def test_a_really_read_only_folder(tiny: Path, tmp_path: Path) -> None:
+    """Issue 12.10 on a read-only tmpfs (root may write anywhere else): one Danish line naming
+    the workbook, exit 1, before the calculation."""
+    reason = _can_mount_tmpfs()
+    if reason:
+        print(reason)
+        pytest.skip(reason)
+    env = {**os.environ, "MNT": str(tmp_path / "ro"), "PY": sys.executable, "MODEL": str(tiny)}
+    res = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", READ_ONLY],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert "exit=1" in res.stdout, (res.stdout, res.stderr)
+    target = tmp_path / "ro" / "r.xlsx"
+    assert res.stderr == (
+        f"Fejl: {target}: filsystemet er skrivebeskyttet — vælg en anden placering. "
+        "Intet er skrevet.\n"
+    )

@@ -90,23 +90,28 @@ def set_debug(value: bool) -> None:
 
 
 @contextmanager
-def error_boundary() -> Iterator[None]:
+def error_boundary(
+    out: Path | None = None, fmt: OutFormat | None = None, overwrite: bool = False
+) -> Iterator[None]:
     """User errors (and file-system errors the user can fix: a full disk, no permission, ...):
     one Danish message to stderr, exit 1. Ctrl-C, SIGTERM, SIGHUP: the writers clean up, one
     line says what was written, exit 128 + the signal. Anything else: a short message, exit 1;
-    the traceback (never with locals) only with --debug."""
+    the traceback (never with locals) only with --debug. A command that writes tables passes
+    its --ud/--format/--overskriv: the target is checked first (see `output_form`)."""
     from takst_cli.errors import Interrupted, file_error, is_user_os_error
     from takst_cli.io.interrupts import interrupt_on_signals
     from takst_cli.render import make_console, render_error
 
     try:
+        if out is not None or fmt is not None:
+            output_form(out, fmt, overwrite)  # before the calculation, not after it
         with interrupt_on_signals():
             yield
     except TakstError as exc:
         if _state["debug"]:
             traceback.print_exc()
         render_error(make_console(stderr=True), exc.lines())
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _interrupted(signal.SIGINT)
     except Interrupted as exc:
@@ -215,7 +220,7 @@ def table_command(
         stille: QuietOpt = False,
         streng: StrictOpt = False,
     ) -> None:
-        with error_boundary():
+        with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
             emit(tables, lambda _t: tables, ud, format, overskriv, stille)
@@ -253,27 +258,11 @@ def emit(
     it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
     its way to the screen and to every file: no CPR number leaves the program."""
     from takst_cli.errors import mask_cpr
-    from takst_cli.io.writers import (
-        check_folder_writable,
-        check_writable,
-        write_files,
-        write_workbook,
-    )
+    from takst_cli.io.writers import write_files, write_workbook
     from takst_cli.render import make_console, render_tables, working
     from takst_cli.report import mask_tables
 
-    if fmt is None and out is not None:
-        fmt = OutFormat.xlsx if out.suffix.lower() == ".xlsx" else OutFormat.csv
-    if fmt is not None and out is None:
-        raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
-    if fmt == OutFormat.xlsx and out is not None and out.suffix.lower() != ".xlsx":
-        raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
-    if fmt not in (None, OutFormat.xlsx) and out is not None and out.exists() and not out.is_dir():
-        raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
-    if out is not None and fmt == OutFormat.xlsx:
-        check_writable(out, overwrite)
-    elif out is not None:
-        check_folder_writable(out, overwrite)
+    fmt = output_form(out, fmt, overwrite)  # again: the target may have changed meanwhile
     if not quiet:
         render_tables(make_console(), mask_tables(screen))
     if out is None or fmt is None:
@@ -284,6 +273,46 @@ def emit(
     else:
         written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
     print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
+
+
+_FORMS = (
+    "en projektmappe (.xlsx) eller en mappe (uden endelse, eller med --format csv/json/parquet)"
+)
+
+
+def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> OutFormat | None:
+    """What `--ud`/`--format` ask for, checked before anything is calculated (error_boundary
+    calls this first) and again before writing: a known form, a writable place, and a target
+    that is free or may be replaced. A path whose form means nothing (`r.pdf`, the typo
+    `r.xslx`, `-`) is a usage error (exit 2) naming the forms there are — never silently a
+    folder of CSV files."""
+    from takst_cli.errors import UsageError
+    from takst_cli.io.writers import check_folder_writable, check_parent, check_writable
+
+    if out is None:
+        if fmt is not None:
+            raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
+        return None
+    suffix = out.suffix.lower()
+    if str(out) == "-":
+        raise UsageError(f"--ud -: takst skriver ikke tabellerne til stdout; brug {_FORMS}")
+    if fmt is None:
+        if suffix == ".xlsx":
+            fmt = OutFormat.xlsx
+        elif suffix and not out.is_dir():
+            raise UsageError(f"--ud {out}: ukendt endelse '{out.suffix}'; brug {_FORMS}")
+        else:
+            fmt = OutFormat.csv
+    if fmt == OutFormat.xlsx and suffix != ".xlsx":
+        raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
+    if fmt != OutFormat.xlsx and out.exists() and not out.is_dir():
+        raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
+    check_parent(out)
+    if fmt == OutFormat.xlsx:
+        check_writable(out, overwrite)
+    else:
+        check_folder_writable(out, overwrite)
+    return fmt
 
 
 def now() -> dt.datetime:

@@ -101,6 +101,26 @@ def _stale(lock: Path) -> bool:
     return False
 
 
+def check_parent(target: Path) -> None:
+    """The folder the target goes in (or its nearest existing ancestor, created on the way)
+    is a folder we may write in; else the Danish message for the OSError the write would meet."""
+    parent = target.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise file_error(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)), target)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        code = errno.EROFS if _read_only(parent) else errno.EACCES
+        raise file_error(OSError(code, os.strerror(code)), target)
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
+
+
 def check_writable(target: Path, overwrite: bool) -> None:
     """Before anything is calculated or written: the target is free (or may be replaced) and
     has the right kind — a file for a file, a folder for a folder."""
