@@ -686,6 +686,42 @@ def test_a_read_only_output_folder(tiny: Path, tmp_path: Path, monkeypatch, code
     assert "uventet" not in res.stderr and list(folder.iterdir()) == []
 
 
+def test_an_existing_folder_in_a_closed_parent_is_written(
+    tiny: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A month's folder made for a scheduled run, in a parent the user may not write in: the
+    lock and the temporary files go inside the folder, so the run works."""
+    out = old_set(tmp_path)
+    real_open = os.open
+
+    def closed_parent(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).parent == tmp_path:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", closed_parent)
+    res = invoke(*csv_run(tiny, out, "--overskriv"))
+    assert res.exit_code == 0, res.output
+    assert len(list(out.iterdir())) == 14
+
+
+def test_a_file_system_without_hard_links(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """FAT or a network share (os.link refused): written by rename after a check; an existing
+    target is still refused without --overskriv."""
+
+    def no_link(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    target = tmp_path / "r.xlsx"
+    table = ReportTable("t", "Ark", "T", [Column("Nr", "heltal")], [[1]])
+    assert writers.write_workbook(target, [table], overwrite=False) == [target]
+    assert load_workbook(target)["Ark"].cell(row=3, column=1).value == 1
+    with pytest.raises(TakstError, match="findes allerede"):
+        writers.write_workbook(target, [table], overwrite=False)
+    assert leftovers(tmp_path) == []
+
+
 @pytest.mark.parametrize(
     ("code", "why"),
     [

@@ -64,7 +64,9 @@ def _locked(target: Path) -> Iterator[None]:
     """An exclusive lock file beside the target for the time it is written: a second run to the
     same target stops with a message instead of mixing its files in. A lock left by a run on
     this machine that no longer exists (killed with -9) is taken over."""
-    lock = target.parent / f".{target.name}.laas"
+    # In an existing output folder the lock goes inside it: its parent may be closed to the
+    # user (a month's folder made for a scheduled run); else beside the target.
+    lock = target / ".takst.laas" if target.is_dir() else target.parent / f".{target.name}.laas"
     owner = f"{os.getpid()} {socket.gethostname()}\n"
     for attempt in (1, 2):
         try:
@@ -102,9 +104,10 @@ def _stale(lock: Path) -> bool:
 
 
 def check_parent(target: Path) -> None:
-    """The folder the target goes in (or its nearest existing ancestor, created on the way)
-    is a folder we may write in; else the Danish message for the OSError the write would meet."""
-    parent = target.absolute().parent
+    """The folder written in — an existing output folder itself, else the target's folder (or
+    its nearest existing ancestor, created on the way) — is one we may write in; else the
+    Danish message for the OSError the write would meet."""
+    parent = target.absolute() if target.is_dir() else target.absolute().parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
