@@ -12,13 +12,20 @@ comes as one row or as two hundred revisions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import polars as pl
 
 from takst_cli.config import Band, ModelConfig
-from takst_cli.models import ERR_GRANT_COPY, ERR_GRANT_OVERLAP, Col, CourseType, Phase
+from takst_cli.models import (
+    ERR_GRANT_COPY,
+    ERR_GRANT_OVERLAP,
+    Col,
+    CourseType,
+    Phase,
+    normal_paragraph,
+)
+from takst_cli.pipeline.paragraphs import paragraph_forms
 
 SEG_START = "seg_start"
 SEG_END = "seg_end"
@@ -33,13 +40,6 @@ START_LEVEL = "startniveau"  # a development course's level on its first day (r,
 # individual course, then a stabilising one. 0: the rows say nothing (derived by rule).
 _PRIORITY = {CourseType.UDVIKLENDE: 3, CourseType.INDIVIDUEL: 2, CourseType.FASTHOLDENDE: 1}
 _TYPE_OF = {v: k.value for k, v in _PRIORITY.items()}
-_LAW = re.compile(r"serviceloven|sundhedsloven|\bsel\b|\bsul\b|§|[\s.]")
-
-
-def paragraph_key(text: str) -> str:
-    """A paragraph without its law's name, section sign and spacing: 'SEL §83a', 'SEL 83a',
-    'Serviceloven § 83 a' → '83a'."""
-    return _LAW.sub("", text.casefold())
 
 
 def _marked(grants: pl.DataFrame, bad: pl.DataFrame, why: str, how: str) -> pl.DataFrame:
@@ -183,7 +183,10 @@ def _pieces(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def build_courses(
-    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+    grants: pl.DataFrame,
+    cfg: ModelConfig,
+    period: tuple[dt.date, dt.date],
+    source: str = "visitationer",
 ) -> Courses:
     """Courses from the grant history (valid rows), cut into segments inside the data period.
 
@@ -206,9 +209,9 @@ def build_courses(
     """
     p_start, p_end = period
     fc = cfg.forloeb
-    dev_keys = {paragraph_key(p) for p in fc.udviklende_paragraffer}
-    paragraphs = grants[Col.PARAGRAF].drop_nulls().unique().to_list()
-    dev_spellings = [p for p in paragraphs if paragraph_key(p) in dev_keys]
+    dev_forms = {normal_paragraph(p) for p in fc.udviklende_paragraffer}
+    spelled = paragraph_forms(grants[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, source)
+    dev_spellings = [p for p, form in spelled.items() if form in dev_forms]
     given = pl.col(Col.FORLOEBSTYPE).replace_strict(
         {k.value: v for k, v in _PRIORITY.items()}, default=None, return_dtype=pl.Int8
     )
@@ -238,11 +241,11 @@ def build_courses(
     n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
-    categories = {c: pl.Categories.random() for c in texts}
-    kept = rows.select(pl.col(c).cast(pl.Categorical(categories[c])) for c in texts)
-    decode = {c: categories[c].to_series() for c in texts}  # code i → text, while `kept` lives
-    coded = rows.with_columns(kept[c].to_physical().cast(pl.Int64) for c in texts)
-    del kept
+    decode = {c: rows[c].unique().drop_nulls().sort() for c in texts}  # code i → text i
+    coded = rows
+    for c in texts:
+        numbered = pl.DataFrame({c: decode[c], "_code": pl.int_range(decode[c].len(), eager=True)})
+        coded = coded.join(numbered, on=c, how="left").drop(c).rename({"_code": c})
     rows = _merge_revisions(
         coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
     )

@@ -209,7 +209,9 @@ def run(
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     grants = _read_grants(grant_src)
-    formed = courses.build_courses(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    formed = courses.build_courses(
+        grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
+    )
     # a long history is not kept through the visits' pass: only its invalid rows are listed
     grant_rows = grants.height
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
