@@ -445,6 +445,23 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {"grants": chart_only_workbook(), "grants_name": "visitationer.xlsx"},
     ),
     (
+        "En projektmappe med et tomt ark",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {"grants": workbook_without_the_sheet(), "grants_name": "visitationer.xlsx"},
+    ),
+    (
+        "Et ark, der er et diagram",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {
+            "grants": chart_only_workbook(),
+            "grants_name": "visitationer.xlsx",
+            "model": TINY_MODEL.replace(
+                "  visitationer: visitationer.csv",
+                "  visitationer: visitationer.csv\n  visitationer_ark: Diagram",
+            ),
+        },
+    ),
+    (
         "CPR-nummer i et filnavn",
         lambda d: [*beregn(d), "--leverancer", str(_cpr_named(d))],
         {},
@@ -457,7 +474,18 @@ def writing_faults() -> list[str]:
     """Faults of the machine rather than the input (a full disk, no access, a signal): the
     messages come from the same functions the program uses."""
     target = "resultat.xlsx"
-    codes = [errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EISDIR, errno.ENOTDIR]
+    codes = [
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EFBIG,
+        errno.EACCES,
+        errno.EROFS,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.ENAMETOOLONG,
+        errno.EBUSY,
+        errno.EIO,
+    ]
     lines = [f"Fejl: {file_error(OSError(c, os.strerror(c)), target).message}" for c in codes]
     stops = [
         (sig, interrupted_message(sig, []))
