@@ -111,8 +111,9 @@ _OS_ERRORS = {
 
 def file_error(exc: OSError, path: Path | str | None = None, action: str = "skrive") -> TakstError:
     """The Danish message for an OSError the user can cause (full disk, no permission, a folder
-    where a file belongs, ...), naming `path` (else the error's own file name). Any other errno
-    stays an unexpected error: returns a TakstError only for the kinds above."""
+    where a file belongs, ...), naming `path` (else the error's own file name); another errno
+    gets the system's own text. The writers use it for every OSError they meet; the error
+    boundary only for the kinds above (`is_user_os_error`) — any other is a bug."""
     where = path if path is not None else (exc.filename or "")
     why = _OS_ERRORS.get(exc.errno or 0)
     if why is None:

@@ -475,6 +475,24 @@ def _can_mount_tmpfs() -> str | None:
     return None
 
 
+def on_tmpfs(script: str, model: Path, mount: Path) -> subprocess.CompletedProcess[str]:
+    """Run `script` in a private mount namespace (a tmpfs mounted there is gone afterwards),
+    with $MNT, $PY and $MODEL set; skipped, with the reason printed, where none can be made."""
+    reason = _can_mount_tmpfs()
+    if reason:
+        print(reason)
+        pytest.skip(reason)
+    env = {**os.environ, "MNT": str(mount), "PY": sys.executable, "MODEL": str(model)}
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
 FULL_DISK = """
 set -u
 mkdir -p "$MNT" && mount -t tmpfs -o size=1m tmpfs "$MNT"
@@ -493,19 +511,7 @@ cat "$MNT/ud/forloebstakster.csv"
 def test_a_really_full_disk(tiny: Path, tmp_path: Path) -> None:
     """Issue 12.1 and 12.7 on a real 1 MB tmpfs: both outputs stop with 'disken er fuld', exit 1,
     no 'Exception ignored … ZipFile.__del__', nothing left behind, the old folder whole."""
-    reason = _can_mount_tmpfs()
-    if reason:
-        print(reason)
-        pytest.skip(reason)
-    env = {**os.environ, "MNT": str(tmp_path / "mnt"), "PY": sys.executable, "MODEL": str(tiny)}
-    res = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", FULL_DISK],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    res = on_tmpfs(FULL_DISK, tiny, tmp_path / "mnt")
     assert res.stdout.count("exit=1") == 2, (res.stdout, res.stderr)
     assert res.stderr.count("disken er fuld") == 2, res.stderr
     assert "Exception ignored" not in res.stderr and "Traceback" not in res.stderr
@@ -997,19 +1003,7 @@ echo "exit=$?"
 def test_a_really_read_only_folder(tiny: Path, tmp_path: Path) -> None:
     """Issue 12.10 on a read-only tmpfs (root may write anywhere else): one Danish line naming
     the workbook, exit 1, before the calculation."""
-    reason = _can_mount_tmpfs()
-    if reason:
-        print(reason)
-        pytest.skip(reason)
-    env = {**os.environ, "MNT": str(tmp_path / "ro"), "PY": sys.executable, "MODEL": str(tiny)}
-    res = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", READ_ONLY],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    res = on_tmpfs(READ_ONLY, tiny, tmp_path / "ro")
     assert "exit=1" in res.stdout, (res.stdout, res.stderr)
     target = tmp_path / "ro" / "r.xlsx"
     assert res.stderr == (
