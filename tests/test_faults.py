@@ -193,13 +193,19 @@ def test_a_failure_while_the_set_is_moved_in_puts_the_old_set_back(
 
 
 def test_every_table_key_is_known() -> None:
-    """TABLE_KEYS (the names --overskriv replaces in a folder) holds every table's key."""
-    from takst_cli.report import TABLE_KEYS
+    """TABLE_KEYS and TABLE_FAMILIES (the names --overskriv replaces in a folder) hold every
+    table's key: written as ReportTable's first argument, or as `key = f"family_{…}" if …
+    else "family"`."""
+    from takst_cli.report import TABLE_FAMILIES, TABLE_KEYS, is_table_key
 
-    keys = set()
+    keys, families = set(), set()
     for path in (ROOT / "takst_cli").glob("report*.py"):
-        keys |= set(re.findall(r'ReportTable\(\s*"([a-z_]+)"', path.read_text("utf-8")))
-    assert len(keys) >= 18 and keys == TABLE_KEYS
+        text = path.read_text("utf-8")
+        keys |= set(re.findall(r'ReportTable\(\s*"([a-z_]+)"', text))
+        keys |= set(re.findall(r'key = .* else "([a-z_]+)"', text))
+        families |= set(re.findall(r'key = f"([a-z_]+)_\{', text))
+    assert len(keys) >= 19 and keys == TABLE_KEYS and families == TABLE_FAMILIES
+    assert is_table_key("niveauer_udviklende") and not is_table_key("mine_noter")
 
 
 def test_ctrl_c_leaves_the_folder_as_it_was(tiny: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

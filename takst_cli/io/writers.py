@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.report import TABLE_KEYS, ReportTable
+from takst_cli.report import ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -147,11 +147,13 @@ def check_folder_writable(folder: Path, overwrite: bool) -> None:
 
 def _table_files(folder: Path, also: Iterable[str] = ()) -> list[Path]:
     """The files of an earlier run: a table's key (or one of `also`) with a folder format."""
-    keys = TABLE_KEYS | set(also)
+    extra = set(also)
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix.lstrip(".") in FOLDER_FORMATS and p.stem in keys and p.is_file()
+        if p.suffix.lstrip(".") in FOLDER_FORMATS
+        and (is_table_key(p.stem) or p.stem in extra)
+        and p.is_file()
     )
 
 
