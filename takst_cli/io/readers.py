@@ -102,7 +102,36 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
     return lf, raw_headers
 
 
+def _sheet_kinds(path: Path) -> dict[str, str]:
+    """Sheet name → its kind ('worksheet', 'chartsheet', ...) from the workbook's own index
+    (xl/workbook.xml and its relationships): the reader sees a chart sheet as an empty table,
+    so without this a workbook that opens on a chart would look as if it had no columns."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    kind_of = {r.get("Id"): (r.get("Type") or "").rsplit("/", 1)[-1] for r in rels}
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return {
+        el.get("name", ""): kind_of.get(el.get(rel_id), "worksheet")
+        for el in book.iter()
+        if el.tag.endswith("}sheet")
+    }
+
+
+def _first_worksheet(path: Path) -> str | None:
+    """The sheet read when none is named: the first that is not a chart."""
+    return next((n for n, kind in _sheet_kinds(path).items() if kind == "worksheet"), None)
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
+    """The named sheet, else the first worksheet (a chart sheet in front is passed over); a
+    sheet without data names the sheets the workbook has."""
     import fastexcel  # heavy: imported only when an XLSX is read
 
     try:
@@ -112,10 +141,29 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
     if sheet is not None and sheet not in reader.sheet_names:
         found = ", ".join(f"'{s}'" for s in reader.sheet_names)
         raise DataError(f"{path.name}: arket '{sheet}' findes ikke; arkene er {found}")
+    kinds = _sheet_kinds(path)
+    charts = {n for n, kind in kinds.items() if kind != "worksheet"}
+    shown = ", ".join(f"'{n}'" + (" (diagram)" if n in charts else "") for n in reader.sheet_names)
+    if sheet is not None and sheet in charts:
+        raise DataError(
+            f"{path.name}: arket '{sheet}' er et diagram, ikke data; fundne ark: {shown}"
+        )
+    if sheet is None:
+        worksheets = [n for n in reader.sheet_names if n not in charts]
+        if not worksheets:
+            raise DataError(
+                f"{path.name}: projektmappen har intet ark med data; fundne ark: {shown}"
+            )
+        sheet = worksheets[0]
     try:
-        frame = pl.DataFrame(reader.load_sheet(sheet if sheet is not None else 0, dtypes="string"))
+        frame = pl.DataFrame(reader.load_sheet(sheet, dtypes="string"))
     except Exception as exc:
         raise DataError(f"{path.name}: arket kan ikke læses ({exc.__class__.__name__})") from None
+    if frame.width == 0:
+        raise DataError(
+            f"{path.name}: arket '{sheet}' er tomt; fundne ark: {shown} — angiv arket med "
+            "data i modelfilen (data.leverancer_ark, data.visitationer_ark eller data.budget_ark)"
+        )
     return frame.with_row_index(Col.ROW, offset=2).lazy()
 
 
@@ -311,7 +359,7 @@ def read_table(
         lf, raw = _scan_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         lf = _read_xlsx(path, sheet)
-        raw = _xlsx_headers(path, sheet)
+        raw = _xlsx_headers(path, sheet or _first_worksheet(path))
     elif suffix == ".parquet":
         lf = _scan_parquet(path)
     else:
