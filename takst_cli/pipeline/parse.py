@@ -42,6 +42,7 @@ from takst_cli.models import (
     Shift,
     Status,
 )
+from takst_cli.pipeline.pseudonym import CPR_SEPARATOR
 
 _DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H.%M")
@@ -282,12 +283,13 @@ def given(name: str, present: set[str]) -> pl.Expr:
 
 def normal_ids(name: str, cpr: bool) -> pl.Expr:
     """Citizen ids in one form before any join: trimmed; a number's '.0' (a float cell) gone;
-    a CPR number's dash or space gone (`010101-1234`, `010101 1234` → `0101011234`); and in a
-    column of CPR numbers (`cpr`, see `cpr_column`) a 9-digit one given back its leading 0."""
+    a CPR number's dash or space gone (`010101-1234`, `010101 1234` → `0101011234`; any of
+    `CPR_SEPARATOR`); and in a column of CPR numbers (`cpr`, see `cpr_column`) a 9-digit one
+    given back its leading 0."""
     s = (
         _text(name)
         .str.replace(r"^(\d+)\.0+$", "${1}")
-        .str.replace(r"^(\d{6})[- ](\d{4})$", "${1}${2}")
+        .str.replace(rf"^(\d{{6}}){CPR_SEPARATOR}(\d{{4}})$", "${1}${2}")
     )
     return pl.when(s.str.contains(_CPR_9)).then(pl.lit("0") + s).otherwise(s) if cpr else s
 
