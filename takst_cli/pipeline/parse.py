@@ -203,11 +203,12 @@ def _prepared(name: str, fmt: ColumnFormat) -> pl.Expr:
 def parse_number(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
     """A number by its column's convention (SPEC §3). A value only one convention reads is
     read by it (`22,5`, `22.5`, `1.071,0`, `1.234.567`); one they read apart (`1.071`,
-    `1,071`) by `fmt.reading`, else it is null (invalid). From a plain sample: integers, a
-    decimal comma (with `number_guard`) or a decimal point, each by a plain cast."""
-    fmt = fmt or ColumnFormat(strip=True, whole=True)
+    `1,071`) by `fmt.reading`, else it is null (invalid). Where the values are plain (read off
+    a sample, or off the whole column's distinct values): integers, a decimal comma (from a
+    sample with `number_guard`) or a decimal point, each by a plain cast."""
+    fmt = fmt or ColumnFormat(strip=True, whole=True, ragged=True)
     s = _prepared(name, fmt)
-    if fmt.whole or fmt.ragged:
+    if fmt.ragged:
         danish, international = s.str.contains(_DANISH), s.str.contains(_INTERNATIONAL)
         dk, intl = _danish_value(s), _international_value(s)
         apart = dk if fmt.reading == DANSK else intl if fmt.reading == INTERNATIONAL else None
@@ -241,16 +242,15 @@ def parse_date(name: str, fmt: ColumnFormat | None = None, short: bool = False) 
     spreadsheets give); read whole, a column may mix them (no text reads two ways). A
     two-digit year only with `fmt.century`; else null, or with `short` kept as the year it
     reads (before `FIRST_YEAR`) for the caller to name. An empty text is no date."""
-    fmt = fmt or ColumnFormat(_DATE_FORMATS, strip=True, cut=True, whole=True)
+    fmt = fmt or ColumnFormat(_DATE_FORMATS, strip=True, cut=True, whole=True, ragged=True)
     s = _prepared(name, fmt)
-    if fmt.cut and (fmt.whole or fmt.ragged):
+    if fmt.cut and fmt.ragged:
         s = pl.when(s.str.len_bytes() > 10).then(s.str.replace(_TIME_PART, "")).otherwise(s)
     elif fmt.cut:
         s = s.str.slice(0, 10)
     if fmt.century is not None:
         s = s.str.replace(_SHORT_YEAR, f"${{1}}${{2}}${{3}}${{4}}{fmt.century // 100}${{5}}")
-    formats = _DATE_FORMATS if fmt.whole else fmt.formats
-    parsed = [s.str.strptime(pl.Date, f, strict=False) for f in formats]
+    parsed = [s.str.strptime(pl.Date, f, strict=False) for f in fmt.formats]
     date = parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
     return date if short else pl.when(date >= pl.lit(FIRST_YEAR)).then(date)
 
@@ -260,8 +260,7 @@ def parse_time(name: str, fmt: ColumnFormat | None = None) -> pl.Expr:
     s = _prepared(name, fmt)
     if fmt.cut:  # a spreadsheet may give a full timestamp; keep the clock part
         s = pl.when(s.str.len_chars() > 8).then(s.str.split(" ").list.last()).otherwise(s)
-    formats = _TIME_FORMATS if fmt.whole else fmt.formats
-    parsed = [s.str.strptime(pl.Time, f, strict=False) for f in formats]
+    parsed = [s.str.strptime(pl.Time, f, strict=False) for f in fmt.formats]
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
@@ -307,9 +306,18 @@ def cpr_column(ids: pl.Series) -> bool:
 
 
 def with_normal_ids(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with its citizen ids in normal form (`normal_ids`), decided on its own ids."""
-    cpr = cpr_column(frame[Col.BORGER].drop_nulls().unique())
-    return frame.with_columns(normal_ids(Col.BORGER, cpr).alias(Col.BORGER))
+    """`frame` with its citizen ids in normal form (`normal_ids`), decided on its own ids.
+    Worked on the distinct ids: a long grant history repeats each many times."""
+    ids = frame[Col.BORGER].drop_nulls().unique()
+    cpr = cpr_column(ids)
+    pairs = (
+        pl.DataFrame({Col.BORGER: ids})
+        .with_columns(normal_ids(Col.BORGER, cpr).alias("_normal"))
+        .filter(pl.col(Col.BORGER) != pl.col("_normal"))
+    )
+    if pairs.height == 0:
+        return frame
+    return frame.with_columns(pl.col(Col.BORGER).replace(pairs[Col.BORGER], pairs["_normal"]))
 
 
 def ids_written_otherwise(ids: pl.Series) -> bool | None:
@@ -483,7 +491,9 @@ def sample_paragraphs(raw: pl.LazyFrame) -> list[str]:
 
 def whole_dates(notation: Notation) -> ColumnFormat:
     """Dates read whole: every format, a time part cut, two-digit years by `aarhundrede`."""
-    return ColumnFormat(_DATE_FORMATS, True, True, whole=True, century=notation.aarhundrede)
+    return ColumnFormat(
+        _DATE_FORMATS, True, True, whole=True, ragged=True, century=notation.aarhundrede
+    )
 
 
 def whole_formats(
@@ -493,40 +503,68 @@ def whole_formats(
     source: str,
     headers: Mapping[str, str] | None = None,
 ) -> dict[str, ColumnFormat]:
-    """Formats read off whole columns (kind 'date', 'time' or 'number'): dates and times by
-    every format; numbers by the convention the column shows (one streaming pass over the
-    number columns). A column that shows neither convention, or both, and holds a value they
-    read apart, stops the run naming it, unless `data.talformat` says which: never a guess."""
-    numbers = [c for c, kind in kinds.items() if kind == "number"]
-    found: dict[str, object] = {}
-    if numbers:
-        aggregates = []
-        for c in numbers:
-            danish, international, apart = number_kinds(_text(c))
-            aggregates += [
-                danish.any().alias(f"{c}|d"),
-                international.any().alias(f"{c}|i"),
-                pl.col(Col.ROW).filter(apart).min().alias(f"{c}|r"),
-            ]
-        found = raw.select(aggregates).collect(engine="streaming").row(0, named=True)
+    """Formats read off whole columns (kind 'date', 'time' or 'number'), from each column's
+    distinct values (few: days, minute counts), gathered in one pass: every date and time
+    format the column uses; numbers by the convention the column shows. A column that shows
+    neither convention, or both, and holds a value they read apart, stops the run naming it,
+    unless `data.talformat` says which: never a guess. A key that is no column of `raw` (the
+    parts of a cancellation time) gets every format."""
+    names = raw.collect_schema().names()
+    cols = [c for c in kinds if c in names]
+    found = pl.collect_all([raw.select(_text(c).unique()) for c in cols], engine="streaming")
+    distinct = {c: frame.to_series() for c, frame in zip(cols, found, strict=True)}
     out: dict[str, ColumnFormat] = {}
     for c, kind in kinds.items():
-        if kind == "date":
-            out[c] = whole_dates(notation)
-        elif kind == "time":
-            out[c] = ColumnFormat(_TIME_FORMATS, True, True, whole=True)
+        if c not in distinct:
+            out[c] = (
+                whole_dates(notation)
+                if kind == "date"
+                else ColumnFormat(_TIME_FORMATS, True, True, whole=True, ragged=True)
+            )
+        elif kind == "number":
+            out[c] = _whole_number(raw, c, distinct[c], notation, source, headers or {})
         else:
-            dk_seen, intl_seen = bool(found[f"{c}|d"]), bool(found[f"{c}|i"])
-            row = found[f"{c}|r"]
-            reading: str | None = notation.talformat
-            if dk_seen != intl_seen:  # the column shows one convention: it decides
-                reading = DANSK if dk_seen else INTERNATIONAL
-            if reading is None and isinstance(row, int):
-                value = raw.filter(pl.col(Col.ROW) == row).select(_text(c)).collect().item()
-                header = (headers or {}).get(c, c)
-                raise DataError(_ambiguous(source, header, row, value, dk_seen))
-            out[c] = ColumnFormat(strip=True, whole=True, reading=reading)
+            seen = detect_format(distinct[c].to_list(), kind, notation)
+            out[c] = replace(seen, strip=True, whole=True)
     return out
+
+
+def _whole_number(
+    raw: pl.LazyFrame,
+    c: str,
+    values: pl.Series,
+    notation: Notation,
+    source: str,
+    headers: Mapping[str, str],
+) -> ColumnFormat:
+    """A number column's format from all its distinct values: the convention it shows decides
+    a value the two read apart; the cheapest reading that is exact for every value."""
+    frame = pl.DataFrame({"v": values})
+    only_dk, only_intl, apart = (frame.filter(k)["v"] for k in number_kinds(pl.col("v")))
+    dk_seen, intl_seen = only_dk.len() > 0, only_intl.len() > 0
+    reading = notation.talformat
+    if dk_seen != intl_seen:  # the column shows one convention: it decides
+        reading = DANSK if dk_seen else INTERNATIONAL
+    if reading is None and apart.len():
+        row = raw.filter(_text(c).is_in(apart.implode())).select(pl.col(Col.ROW).min()).collect()
+        first = int(row.item())
+        value = raw.filter(pl.col(Col.ROW) == first).select(_text(c)).collect().item()
+        raise DataError(_ambiguous(source, headers.get(c, c), first, value, dk_seen))
+    texts = values.drop_nulls()
+    point, comma = texts.str.contains(".", literal=True).any(), texts.str.contains(",").any()
+    spaced = texts.str.contains(_SPACE).any()
+    # a plain cast where it reads every value as the column means it; else each value both ways
+    by_comma = comma and not (point or spaced or intl_seen or reading == INTERNATIONAL)
+    by_point = point and not (comma or spaced or dk_seen or reading == DANSK)
+    plain = not (point or comma or spaced)
+    return ColumnFormat(
+        strip=True,
+        whole=True,
+        reading=reading,
+        comma=by_comma,
+        point=by_point,
+        ragged=not (by_comma or by_point or plain),
+    )
 
 
 def _shown(x: float) -> str:
