@@ -1,0 +1,80 @@
+"""`takst efterberegning`: the yearly recalculation of the settlement prices against each
+provider's settled volume, and the amount owed each way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from takst_cli.cli.common import (
+    ConfigOpt,
+    ExcludeOpt,
+    FormatOpt,
+    GrantsOpt,
+    OutOpt,
+    OverwriteOpt,
+    QuietOpt,
+    VisitsOpt,
+    calculate,
+    emit,
+    error_boundary,
+)
+from takst_cli.errors import ConfigError, DataError
+
+
+def efterberegning(
+    config: ConfigOpt,
+    aar: Annotated[
+        int,
+        typer.Option("--aar", min=1901, max=2199, help="Regnskabsåret.", show_default=False),
+    ],
+    leverandoerer: Annotated[
+        Path,
+        typer.Option(
+            "--leverandoerer",
+            help="Leverandørernes afregnede mængder (CSV/XLSX/Parquet): leverandør, ydelse, "
+            "mængde (timer eller borgeruger), betalt pris; kolonner.leverandoerer.",
+            show_default=False,
+        ),
+    ],
+    leverancer: VisitsOpt = None,
+    visitationer: GrantsOpt = None,
+    ud: OutOpt = None,
+    format: FormatOpt = None,
+    overskriv: OverwriteOpt = False,
+    udelad_ugyldige: ExcludeOpt = False,
+    stille: QuietOpt = False,
+) -> None:
+    """Efterberegn afregningspriserne på årets regnskab og opgør mellemregningen pr. leverandør."""
+    with error_boundary():
+        from takst_cli.io.readers import read_table, reading
+        from takst_cli.models import LEVERANDOERER_FIELDS
+        from takst_cli.pipeline.free_choice import (
+            from_run,
+            provider_lines,
+            rate_change_problem,
+            recalculate,
+            year_period_problem,
+        )
+        from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
+
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        cfg = result.cfg
+        if cfg.frit_valg is None:
+            raise ConfigError(f"{config}: modelfilen har ingen frit_valg-sektion")
+        for problem in (year_period_problem(result.period, aar), rate_change_problem(cfg.frit_valg, aar)):
+            if problem:
+                raise DataError(problem)
+        headers = {f: cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
+        src = read_table("leverandoerer", leverandoerer, LEVERANDOERER_FIELDS, headers)
+        with reading(src.name):
+            frame = src.frame.collect()
+        suffix = src.path.suffix.lower()
+        kind = "typet" if suffix == ".parquet" else "regneark" if suffix in (".xlsx", ".xlsm") else "tekst"
+        prices = from_run(result, dt.date(aar, 1, 1))
+        settled = recalculate(prices, provider_lines(frame, src.name, prices, aar, kind), aar)
+        tables = recalculation_tables(settled) + free_choice_tables(prices)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -1,0 +1,76 @@
+"""`takst frit-valg`: settlement prices for free-choice providers and the supporting memo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from takst_cli.cli.common import (
+    ConfigOpt,
+    ExcludeOpt,
+    FormatOpt,
+    GrantsOpt,
+    OutOpt,
+    OverwriteOpt,
+    QuietOpt,
+    VisitsOpt,
+    calculate,
+    emit,
+    error_boundary,
+)
+from takst_cli.errors import TakstError
+
+MemoOpt = Annotated[
+    Path | None,
+    typer.Option("--notat", help="Skriv støttenotatet (Markdown) til denne fil, fx NOTAT.md."),
+]
+
+
+def write_text_file(path: Path, text: str, overwrite: bool) -> None:
+    """Write a text file whole or not at all: a temporary file beside it, then renamed."""
+    if path.exists() and not overwrite:
+        raise TakstError(f"{path}: findes allerede; brug --overskriv for at erstatte den")
+    if path.is_dir():
+        raise TakstError(f"{path}: er en mappe; angiv en fil, fx NOTAT.md")
+    if not path.parent.is_dir():
+        raise TakstError(f"{path.parent}: mappen findes ikke")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TakstError(f"{path}: kan ikke skrives ({exc.strerror})") from None
+
+
+def frit_valg(
+    config: ConfigOpt,
+    notat: MemoOpt = None,
+    leverancer: VisitsOpt = None,
+    visitationer: GrantsOpt = None,
+    ud: OutOpt = None,
+    format: FormatOpt = None,
+    overskriv: OverwriteOpt = False,
+    udelad_ugyldige: ExcludeOpt = False,
+    stille: QuietOpt = False,
+) -> None:
+    """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
+    with error_boundary():
+        from takst_cli.pipeline.free_choice import from_run
+        from takst_cli.report_free_choice import free_choice_tables, support_memo
+
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        prices = from_run(result)
+        tables = free_choice_tables(prices)
+        if notat is not None and notat.exists() and not overskriv:  # before any output
+            raise TakstError(f"{notat}: findes allerede; brug --overskriv for at erstatte den")
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+        if notat is not None:
+            write_text_file(notat, support_memo(prices, result.cfg.navn, dt.date.today()), True)
+            typer.echo(f"Skrev {notat}", err=True)
