@@ -676,9 +676,7 @@ def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Proble
     for i, s in enumerate(fv.ydelser):
         for g in s.faggrupper:
             if g not in staff:
-                out.append(
-                    Problem(f"frit_valg.ydelser[{i}].faggrupper", f"ukendt faggruppe '{g}'")
-                )
+                out.append(Problem(f"frit_valg.ydelser[{i}].faggrupper", f"ukendt faggruppe '{g}'"))
         for j, other in enumerate(fv.ydelser[:i]):
             if _overlap(s, other):
                 out.append(
@@ -757,9 +755,7 @@ def _cost_problems(
             out.append(Problem(f"{path}.{key}", "har ingen virkning med placering: direkte"))
     else:
         if c.noegle is None:
-            out.append(
-                Problem(f"{path}.noegle", "placering fordelt kræver en fordelingsnøgle")
-            )
+            out.append(Problem(f"{path}.noegle", "placering fordelt kræver en fordelingsnøgle"))
         if c.noegle == "andele":
             if not c.andele:
                 out.append(Problem(f"{path}.andele", "noegle andele kræver andele pr. ydelse"))

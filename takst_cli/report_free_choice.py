@@ -111,8 +111,12 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
         None,
     ]
     rates = "; ".join(
-        sorted({f"{r.ydelsestype} {format_share(r.sats)} fra {r.gyldig_fra:%d-%m-%Y} ({r.kilde})"
-                for r in (x.rate for x in s)})
+        sorted(
+            {
+                f"{r.ydelsestype} {format_share(r.sats)} fra {r.gyldig_fra:%d-%m-%Y} ({r.kilde})"
+                for r in (x.rate for x in s)
+            }
+        )
     )
     t.note = (
         "Afregningspris = (direkte + indirekte udgift) / timer × (1 + overheadsats). Direkte "
@@ -152,17 +156,18 @@ def cost_table(result: FreeChoiceResult) -> ReportTable:
     matrix = allocation_matrix(result)
     for line, row in zip(result.costs, matrix, strict=True):
         in_price = line.placement == "timepris"
-        key = (
-            f"post {line.key}"
-            if in_price
-            else KEY_LABEL.get(line.key or "", "") if line.placement == "fordelt" else ""
-        )
+        if in_price:
+            key = f"post {line.key}"
+        elif line.placement == "fordelt":
+            key = KEY_LABEL[line.key or ""]
+        else:
+            key = ", ".join(line.per_service)
         t.rows.append(
             [
                 line.label,
                 PLACEMENT_LABEL[line.placement],
                 key,
-                round_ore(line.amount) if in_price else ZERO,
+                round_ore(line.amount) if in_price and line.amount else None,
                 ZERO if in_price else sum(row, ZERO),
                 *row,
                 line.rationale or "",
@@ -172,7 +177,7 @@ def cost_table(result: FreeChoiceResult) -> ReportTable:
         "I alt",
         None,
         None,
-        *[sum((r[3 + k] for r in t.rows), ZERO) for k in range(2 + len(names))],
+        *[sum((r[3 + k] or ZERO for r in t.rows), ZERO) for k in range(2 + len(names))],
         None,
     ]
     return t
@@ -288,9 +293,7 @@ def recalculation_tables(rc: Recalculation) -> list[ReportTable]:
                 ]
             )
         diff = sum(recalc, ZERO) - sum(paid, ZERO)
-        per.rows.append(
-            [p, sum(paid, ZERO), sum(recalc, ZERO), max(diff, ZERO), max(-diff, ZERO)]
-        )
+        per.rows.append([p, sum(paid, ZERO), sum(recalc, ZERO), max(diff, ZERO), max(-diff, ZERO)])
     rows.total = [
         "I alt",
         *[None] * 7,
@@ -348,10 +351,15 @@ def support_memo(result: FreeChoiceResult, municipality: str, made: dt.date) -> 
     )
     keyed = [c for c in result.costs if c.placement == "fordelt"]
     rates = sorted(
-        {(s.rate.ydelsestype, s.rate.sats, s.rate.gyldig_fra, s.rate.kilde) for s in result.services}
+        {
+            (s.rate.ydelsestype, s.rate.sats, s.rate.gyldig_fra, s.rate.kilde)
+            for s in result.services
+        }
         | (
-            {(w.rate.ydelsestype, w.rate.sats, w.rate.gyldig_fra, w.rate.kilde)
-             for w in result.course_weeks[:1]}
+            {
+                (w.rate.ydelsestype, w.rate.sats, w.rate.gyldig_fra, w.rate.kilde)
+                for w in result.course_weeks[:1]
+            }
         )
     )
     lines = [

@@ -475,6 +475,14 @@ kolonner:
     team: Team
     budget: Budget
     aar: År
+  leverandoerer:
+    leverandoer: Leverandør
+    ydelse: Ydelse
+    maengde: Mængde
+    betalt_pris: Betalt pris
+    forloebstype: Forløbstype
+    fase: Fase
+    niveau: Niveau
 
 timepris:
   faggrupper:
@@ -612,16 +620,19 @@ frit_valg:
   overheadsatser:
     - ydelsestype: helhedspleje
       sats: 0.060
-      gyldig_fra: 2025-07-01
-      kilde: Udkast til bekendtgørelse om beregning af afregningspriser (ældreloven § 19), 2025
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
     - ydelsestype: friplejeboliger
       sats: 0.063
-      gyldig_fra: 2025-07-01
-      kilde: Udkast til bekendtgørelse om beregning af afregningspriser (ældreloven § 19), 2025
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
     - ydelsestype: madlevering
       sats: 0.036
-      gyldig_fra: 2025-07-01
-      kilde: Udkast til bekendtgørelse om beregning af afregningspriser (ældreloven § 19), 2025
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
   ydelser:
     - navn: Helhedspleje, hverdag dag
       paragraffer: [SEL §83, SEL §83a]

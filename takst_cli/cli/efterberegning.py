@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,13 @@ from takst_cli.cli.common import (
     error_boundary,
 )
 from takst_cli.errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    from takst_cli.pipeline.free_choice import SourceKind
+
+# How a file gives its numbers: a workbook's number cells arrive as text with a decimal point,
+# a Parquet file's as its own numbers (see free_choice.read_amounts).
+SOURCE_KIND: dict[str, SourceKind] = {".xlsx": "regneark", ".xlsm": "regneark", ".parquet": "typet"}
 
 
 def efterberegning(
@@ -65,15 +72,17 @@ def efterberegning(
         cfg = result.cfg
         if cfg.frit_valg is None:
             raise ConfigError(f"{config}: modelfilen har ingen frit_valg-sektion")
-        for problem in (year_period_problem(result.period, aar), rate_change_problem(cfg.frit_valg, aar)):
+        for problem in (
+            year_period_problem(result.period, aar),
+            rate_change_problem(cfg.frit_valg, aar),
+        ):
             if problem:
                 raise DataError(problem)
         headers = {f: cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
         src = read_table("leverandoerer", leverandoerer, LEVERANDOERER_FIELDS, headers)
         with reading(src.name):
             frame = src.frame.collect()
-        suffix = src.path.suffix.lower()
-        kind = "typet" if suffix == ".parquet" else "regneark" if suffix in (".xlsx", ".xlsm") else "tekst"
+        kind = SOURCE_KIND.get(src.path.suffix.lower(), "tekst")
         prices = from_run(result, dt.date(aar, 1, 1))
         settled = recalculate(prices, provider_lines(frame, src.name, prices, aar, kind), aar)
         tables = recalculation_tables(settled) + free_choice_tables(prices)

@@ -275,7 +275,9 @@ def compute_free_choice(
         course_name = cw.navn
         covered = cw.ydelser or [s.navn for s in fv.ydelser if s.ydelsestype == cw.ydelsestype]
         covered_direct = sum((direct[n] for n in covered), ZERO)
-        markup = sum((indirect[n] for n in covered), ZERO) / covered_direct if covered_direct else ZERO
+        markup = (
+            sum((indirect[n] for n in covered), ZERO) / covered_direct if covered_direct else ZERO
+        )
         rate = _rate(fv, cw.ydelsestype, on)
         for row in tariffs.rows:
             base = row.normative if row.method == "normativ" else row.direct
