@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from takst_cli.cli.app import app  # noqa: E402
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS  # noqa: E402
+from tests.test_free_choice import FREE_CHOICE  # noqa: E402
 
 BASE = Path(tempfile.mkdtemp(prefix="takst_fejl_"))
 
@@ -59,6 +60,24 @@ def _existing(folder: Path) -> Path:
 def _folder(folder: Path, name: str) -> Path:
     (folder / name).mkdir()
     return folder / name
+
+
+FV_MODEL = TINY_MODEL + FREE_CHOICE
+FV_YEAR = FV_MODEL.replace(
+    "fra: 2025-01-06\n  til: 2025-03-30", "fra: 2025-01-01\n  til: 2025-12-31"
+)
+
+
+def fv(old: str, new: str, model: str = FV_MODEL) -> str:
+    assert old in model, old
+    return model.replace(old, new)
+
+
+def efterberegning(folder: Path, rows: str = "A;Pleje dag;1;1\n") -> list[str]:
+    path = folder / "leverandoerer.csv"
+    path.write_text("Leverandør;ydelse;Timer;Betalt pris\n" + rows, encoding="utf-8")
+    model = str(folder / "model.yaml")
+    return ["efterberegning", "-c", model, "--aar", "2025", "--leverandoerer", str(path)]
 
 
 def v(old: str, new: str) -> bytes:
@@ -267,6 +286,54 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         "Projektmappe uden .xlsx",
         lambda d: [*beregn(d), "--format", "xlsx", "--ud", str(d / "resultat")],
         {},
+    ),
+    (
+        "Frit valg uden frit_valg-sektion",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {},
+    ),
+    (
+        "Frit valg: ydelser, der overlapper, og omkostninger uden gyldig placering",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {
+            "model": fv(
+                "    - navn: Pleje aften og weekend\n      paragraffer: [SEL §83]\n",
+                "    - navn: Pleje aften og weekend\n      paragraffer: [SEL §83, SEL §83a]\n"
+                "    - navn: Alt for SSH\n      faggrupper: [SSH]\n",
+            )
+            .replace("ydelser: [Pleje aften og weekend]", "ydelser: [Pleje nat]")
+            .replace('Pleje dag: "75 %"', 'Pleje dag: "70 %"')
+            .replace("loen: {placering: timepris, post: aarsloen}", "loen: {placering: timepris}")
+        },
+    ),
+    (
+        "Frit valg: en ydelse uden leverede timer",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {"model": fv("vagter: [dag]", "vagter: [nat]")},
+    ),
+    (
+        "Frit valg: kategorier, der mangler, visiterede timer og gammel efterberegning (advarsel)",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {
+            "model": fv("sidste_efterberegning: 2026-04-30", "sidste_efterberegning: 2020-01-31")
+            .replace("frit_valg:\n", "frit_valg:\n  grundlag: visiteret\n")
+            .replace("noedkald: {beloeb: 460", "noedkald: {beloeb: 0")
+        },
+    ),
+    ("Efterberegning uden data for hele året", efterberegning, {"model": FV_MODEL}),
+    (
+        "Efterberegning: overheadsatsen skifter midt i året",
+        efterberegning,
+        {"model": fv("gyldig_fra: 2025-01-01", "gyldig_fra: 2025-07-01", FV_YEAR)},
+    ),
+    (
+        "Efterberegning: ugyldige værdier i leverandørfilen",
+        lambda d: efterberegning(
+            d,
+            "A;Pleje dag;12,5;400\nA;Pleje nat;1;400\nB;Pleje dag;-3;400\n"
+            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\n",
+        ),
+        {"model": FV_YEAR},
     ),
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]

@@ -22,7 +22,8 @@ from takst_cli.cli.common import (
     emit,
     error_boundary,
 )
-from takst_cli.errors import ConfigError, DataError
+from takst_cli.cli.frit_valg import require_free_choice
+from takst_cli.errors import DataError
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.free_choice import SourceKind
@@ -68,10 +69,10 @@ def efterberegning(
         )
         from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
 
+        require_free_choice(config)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige)
         cfg = result.cfg
-        if cfg.frit_valg is None:
-            raise ConfigError(f"{config}: modelfilen har ingen frit_valg-sektion")
+        assert cfg.frit_valg is not None
         for problem in (
             year_period_problem(result.period, aar),
             rate_change_problem(cfg.frit_valg, aar),

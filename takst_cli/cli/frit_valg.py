@@ -23,7 +23,7 @@ from takst_cli.cli.common import (
     emit,
     error_boundary,
 )
-from takst_cli.errors import TakstError
+from takst_cli.errors import ConfigError, TakstError
 
 MemoOpt = Annotated[
     Path | None,
@@ -49,6 +49,17 @@ def write_text_file(path: Path, text: str, overwrite: bool) -> None:
         raise TakstError(f"{path}: kan ikke skrives ({exc.strerror})") from None
 
 
+def require_free_choice(config: Path) -> None:
+    """Stop before the (long) run when the model file has no frit_valg section."""
+    from takst_cli.config import load_config
+
+    if load_config(config).frit_valg is None:
+        raise ConfigError(
+            f"{config}: modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md for, "
+            "hvordan den skrives"
+        )
+
+
 def frit_valg(
     config: ConfigOpt,
     notat: MemoOpt = None,
@@ -65,6 +76,7 @@ def frit_valg(
         from takst_cli.pipeline.free_choice import from_run
         from takst_cli.report_free_choice import free_choice_tables, support_memo
 
+        require_free_choice(config)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige)
         prices = from_run(result)
         tables = free_choice_tables(prices)

@@ -538,7 +538,8 @@ def rate_change_problem(fv: FreeChoiceConfig, year: int) -> str | None:
         if dt.date(year, 1, 1) < r.gyldig_fra <= dt.date(year, 12, 31):
             return (
                 f"frit_valg.overheadsatser: satsen for '{r.ydelsestype}' skifter "
-                f"{r.gyldig_fra:%d-%m-%Y}, midt i {year}; efterberegn hver del af året for sig"
+                f"{r.gyldig_fra:%d-%m-%Y}, midt i {year}; takst kan ikke vide, hvilken sats der "
+                f"gælder for hvilke timer – angiv den sats, der gælder for hele {year}"
             )
     return None
 
