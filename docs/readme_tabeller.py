@@ -192,6 +192,22 @@ def block_effect() -> str:
     )
 
 
+def block_frit_valg() -> str:
+    t = read("frit_valg_priser.csv").filter(pl.col("Ydelse") != "I alt")
+    out = [
+        "| Ydelse | Leverede timer | Direkte pr. time | Indirekte pr. time | Overhead pr. time "
+        "| Afregningspris |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in t.iter_rows(named=True):
+        out.append(
+            f"| {r['Ydelse']} | {kr(r['Leverede timer'])} | {kr(r['Direkte pr. time'])} "
+            f"| {kr(r['Indirekte pr. time'])} | {kr(r['Overhead pr. time'])} "
+            f"({pct(r['Overheadsats'])}) | {kr(r['Afregningspris'])} |"
+        )
+    return "\n".join(out)
+
+
 BLOCKS = {
     "data": block_data,
     "timepriser": block_prices,
@@ -200,6 +216,7 @@ BLOCKS = {
     "budget": block_budget,
     "opfoelgning": block_followup,
     "effekt": block_effect,
+    "frit_valg": block_frit_valg,
 }
 
 

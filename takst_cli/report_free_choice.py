@@ -168,8 +168,8 @@ def cost_table(result: FreeChoiceResult) -> ReportTable:
                 PLACEMENT_LABEL[line.placement],
                 key,
                 round_ore(line.amount) if in_price and line.amount else None,
-                ZERO if in_price else sum(row, ZERO),
-                *row,
+                None if in_price else sum(row, ZERO),
+                *([None] * len(row) if in_price else row),
                 line.rationale or "",
             ]
         )

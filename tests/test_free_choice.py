@@ -367,3 +367,17 @@ def test_sample_prices_and_workbook_sheet(tmp_path: Path) -> None:
 
     wb = load_workbook(out, read_only=True)
     assert "Frit valg" in wb.sheetnames
+
+
+def test_docs_page_is_up_to_date() -> None:
+    """docs/frit_valg.md is written by takst from the sample (python docs/frit_valg_eksempel.py)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("frit", root / "docs" / "frit_valg_eksempel.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.render() == (root / "docs" / "frit_valg.md").read_text(encoding="utf-8"), (
+        "kør: python docs/frit_valg_eksempel.py"
+    )
