@@ -41,6 +41,7 @@ from takst_cli.pipeline.free_choice import (
     from_run,
     provider_lines,
     read_amounts,
+    recalculate,
 )
 from takst_cli.report_free_choice import cost_table, price_table, support_memo
 from tests.conftest import TINY_MODEL
@@ -381,3 +382,39 @@ def test_docs_page_is_up_to_date() -> None:
     assert module.render() == (root / "docs" / "frit_valg.md").read_text(encoding="utf-8"), (
         "kør: python docs/frit_valg_eksempel.py"
     )
+
+
+def test_course_week_rows_in_the_providers_file(year_model: Path) -> None:
+    """A course-week row names its course type, phase and level (any case; the phase may be
+    left out where a course type has only one); a development course row without its phase is
+    refused, and a valid row gets its cell's price."""
+    text = year_model.read_text(encoding="utf-8") + "  forloebsuger:\n    navn: Pleje pr. uge\n"
+    year_model.write_text(text, encoding="utf-8")
+    prices = from_run(run_model(year_model), dt.date(2025, 1, 1))
+    frame = pl.DataFrame(
+        {
+            "raekke": [2, 3, 4],
+            "leverandoer": ["A", "A", "A"],
+            "ydelse": ["pleje pr. uge", "Pleje pr. uge", "Pleje pr. uge"],
+            "maengde": ["10", "2,5", "1"],
+            "betalt_pris": ["150,00", "300", "1"],
+            "forloebstype": ["Fastholdende", "udviklende", "udviklende"],
+            "fase": [None, "Periode 1", None],
+            "niveau": ["3", "3", "3"],
+        }
+    )
+    with pytest.raises(DataError) as exc:
+        provider_lines(frame, "l.csv", prices, 2025, "tekst")
+    assert [str(p) for p in exc.value.problems] == [
+        "l.csv række 4: ugyldig eller manglende fase (''); skriv 'periode 1' eller "
+        "'efter periode 1' for et udviklende forløb, ellers 'hele forløbet'"
+    ]
+    lines = provider_lines(frame[:2], "l.csv", prices, 2025, "tekst")
+    assert [ln.cell for ln in lines] == [
+        ("fastholdende", "hele forløbet", 3),
+        ("udviklende", "periode 1", 3),
+    ]
+    assert [ln.volume for ln in lines] == [Decimal(10), Decimal("2.5")]
+    week = {(w.course_type, w.phase, w.level): w.price for w in prices.course_weeks}
+    settled = recalculate(prices, lines, 2025)
+    assert settled.lines[0].recalculated == week[("fastholdende", "hele forløbet", 3)]
