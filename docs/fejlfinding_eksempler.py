@@ -57,6 +57,29 @@ def _existing(folder: Path) -> Path:
     return path
 
 
+def opfoelgning_med(budget: str) -> Callable[[Path], list[str]]:
+    def args(folder: Path) -> list[str]:
+        (folder / "budget.csv").write_text(budget, encoding="utf-8")
+        return [
+            "opfoelgning",
+            "--config",
+            str(folder / "model.yaml"),
+            "--dato",
+            "2025-03-31",
+            "--budgetfil",
+            str(folder / "budget.csv"),
+        ]
+
+    return args
+
+
+def with_column(header: str, values: dict[int, str]) -> bytes:
+    """The tiny visits with one more column: `values` by data row (1 = first), else empty."""
+    lines = TINY_VISITS.splitlines()
+    rows = [f"{line};{values.get(i, '')}" for i, line in enumerate(lines[1:], start=1)]
+    return ("\n".join([f"{lines[0]};{header}", *rows]) + "\n").encode()
+
+
 def _folder(folder: Path, name: str) -> Path:
     (folder / name).mkdir()
     return folder / name
@@ -280,6 +303,89 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         "Dato uden for budgetåret",
         lambda d: ["opfoelgning", "--config", str(d / "model.yaml"), "--dato", "2026-03-31"],
         {"model": TINY_MODEL + "budget: {aar: 2025}\n"},
+    ),
+    (
+        "To kolonner til samme felt",
+        beregn,
+        {"visits": with_column("Team", dict.fromkeys(range(1, 17), "Øst"))},
+    ),
+    (
+        "Én kolonne sat til to felter",
+        beregn,
+        {"model": TINY_MODEL + "kolonner:\n  leverancer: {paragraf: Team}\n"},
+    ),
+    (
+        "Aflyst af hverken borger eller leverandør",
+        beregn,
+        {"visits": with_column("aflyst_af", {5: "Andet"})},
+    ),
+    (
+        "Paragraf både med og uden for modellen",
+        beregn,
+        {"model": TINY_MODEL + "  uden_for_model: [Serviceloven § 83]\n"},
+    ),
+    (
+        "Paragraf uden lov, som modellen har under to love",
+        beregn,
+        {
+            "model": TINY_MODEL + "  uden_for_model: [SUL §83]\n",
+            "visits": v("SEL §83;SSH;Nord;leveret\nA;07", "§83;SSH;Nord;leveret\nA;07"),
+        },
+    ),
+    (
+        "Paragraf i data, der hverken er med eller med vilje udenfor",
+        lambda d: ["valider", str(d / "model.yaml"), "--data", "--streng"],
+        {},
+    ),
+    (
+        "Forbrugskolonne, der ikke læses",
+        opfoelgning_med("Team;Budget;Forbrug pr. 31-03\nNord;20000;5000\n"),
+        {"model": TINY_MODEL + "budget: {aar: 2025}\n"},
+    ),
+    (
+        "Budgetfil for et andet år",
+        opfoelgning_med("Team;Budget;År\nNord;20000;2024\nSyd;10000;2024\n"),
+        {},
+    ),
+    (
+        "Forbrug opgjort på en anden dag",
+        opfoelgning_med("Team;Budget;Forbrug;Opgjort dato\nNord;20000;5000;28-02-2025\n"),
+        {},
+    ),
+    (
+        "Plausibilitetstjek: mange besøg uden for modellen",
+        beregn,
+        {"model": TINY_MODEL + "advarsel_andel: 0.10\n"},
+    ),
+    (
+        "Plausibilitetstjek med --streng",
+        lambda d: [*beregn(d), "--streng", "--stille"],
+        {
+            "model": TINY_MODEL.replace(
+                "  udviklende: {periode_uger: 2, efterperiode_uger: 2}",
+                "  udviklende: {periode_uger: 2, efterperiode_uger: 2, paragraffer: [SEL §85]}\n"
+                "  fastholdende: {paragraffer: [SEL §85]}\n"
+                "  individuel: {paragraffer: [SEL §85]}",
+            )
+        },
+    ),
+    (
+        "Team på standardmodellen",
+        lambda d: ["fordeling", "--config", str(d / "model.yaml"), "--stille"],
+        {
+            "model": TINY_MODEL
+            + "tildeling:\n  standard: {model: aktivitet}\n  teams:\n"
+            + "    - {team: Nord}\n    - {team: Sydd, model: ramme, ramme: 100000}\n"
+        },
+    ),
+    (
+        "Ugyldige ordlister og advarselsandel i modelfilen",
+        beregn,
+        {
+            "model": TINY_MODEL
+            + "advarsel_andel: 2\ntildeling:\n  aflyst_af: {borger: [borger, Andet], "
+            + "leverandoer: [andet]}\n"
+        },
     ),
     ("Udfil findes allerede", lambda d: [*beregn(d), "--ud", str(_existing(d))], {}),
     (

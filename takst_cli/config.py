@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from takst_cli.errors import ConfigError, Problem
@@ -29,6 +30,7 @@ from takst_cli.models import (
     VISITATIONER_FIELDS,
     CourseType,
     Shift,
+    normal_paragraph,
 )
 
 
@@ -181,6 +183,35 @@ YesNo = Annotated[bool, BeforeValidator(read_yes_no)]
 Date = Annotated[dt.date, BeforeValidator(read_date)]
 
 DEFAULT_PARAGRAPHS = ["SEL §83", "SEL §83a", "SUL §138"]
+# Who cancelled a visit, as exports write it (compared in lower case). A word in neither list
+# makes the row invalid: an unknown canceller is never taken for the provider.
+CITIZEN_WORDS = [
+    "borger",
+    "borgeren",
+    "borger selv",
+    "borgers pårørende",
+    "pårørende",
+    "paaroerende",
+    "borger/pårørende",
+    "borger/paaroerende",
+    "borger eller pårørende",
+]
+PROVIDER_WORDS = [
+    "leverandør",
+    "leverandoer",
+    "leverandøren",
+    "leverandoeren",
+    "medarbejder",
+    "medarbejderen",
+    "hjemmeplejen",
+    "hjemmepleje",
+    "team",
+    "teamet",
+    "udfører",
+    "udfoerer",
+    "personale",
+    "personalet",
+]
 INDIRECT_KEYS = (
     "transport",
     "dokumentation",
@@ -273,11 +304,19 @@ class HourlyPriceConfig(_Model):
     omkostninger_i_takst: dict[str, Amount] = Field(default_factory=dict)
 
 
+def _normal_paragraphs(values: list[str]) -> list[str]:
+    """Paragraphs kept in their normal form ('SEL 83' is 'SEL §83'), so that data written
+    either way compares equal (SPEC §3)."""
+    return [normal_paragraph(v) for v in values]
+
+
 class CourseConfig(_Model):
     """What every course type has: the paragraphs it covers. Each type takes only the options
     the calculation uses for it; any other is an error naming where it belongs."""
 
     paragraffer: list[str] = Field(default_factory=lambda: list(DEFAULT_PARAGRAPHS))
+
+    _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
 
 
 class DevelopmentCourse(CourseConfig):
@@ -320,6 +359,25 @@ class CoursesConfig(_Model):
     ny_borger_dage: Days = 90
     # …or on the days a grant row of one of these paragraphs covers.
     udviklende_paragraffer: list[str] = Field(default_factory=lambda: ["SEL §83a"])
+    # paragraphs deliberately outside the model: counted out of scope without a warning
+    uden_for_model: list[str] = Field(default_factory=list)
+
+    _normal = field_validator("udviklende_paragraffer", "uden_for_model")(_normal_paragraphs)
+
+    @model_validator(mode="after")
+    def _in_or_out(self) -> CoursesConfig:
+        both = sorted(set(self.uden_for_model) & set(self.paragraphs_in))
+        if both:
+            raise ValueError(
+                f"uden_for_model nævner {', '.join(both)}, som også står i en forløbstypes "
+                "paragraffer; en paragraf er enten med eller ikke"
+            )
+        return self
+
+    @property
+    def paragraphs_in(self) -> list[str]:
+        """The paragraphs of every course type, in normal form."""
+        return sorted({p for ct in CourseType for p in self.of(ct).paragraffer})
 
     def of(self, course_type: CourseType) -> CourseConfig:
         return getattr(self, course_type.value)  # type: ignore[no-any-return]
@@ -452,12 +510,37 @@ class DelegatedNursing(_Model):
     paragraf: str = "SUL §138"
     kilde: Literal["sygeplejeramme", "myndighed"] = "sygeplejeramme"
 
+    @field_validator("paragraf")
+    @classmethod
+    def _normal(cls, v: str) -> str:
+        return normal_paragraph(v)
+
+
+class CancelledBy(_Model):
+    """The words an export uses in `aflyst_af` for the citizen and for the provider."""
+
+    borger: list[str] = Field(default_factory=lambda: list(CITIZEN_WORDS))
+    leverandoer: list[str] = Field(default_factory=lambda: list(PROVIDER_WORDS))
+
+    @field_validator("borger", "leverandoer")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [" ".join(w.casefold().split()) for w in v]
+
+    @model_validator(mode="after")
+    def _apart(self) -> CancelledBy:
+        both = sorted(set(self.borger) & set(self.leverandoer))
+        if both:
+            raise ValueError(f"{', '.join(both)} står både under borger og leverandoer")
+        return self
+
 
 class FundingConfig(_Model):
     aflysningsfrist: str = "14:00 dagen før"
     standard: TeamFunding | None = None  # without it, every team must be named in `teams`
     teams: list[TeamFunding] = Field(default_factory=list)
     delegeret_sygepleje: DelegatedNursing = DelegatedNursing()
+    aflyst_af: CancelledBy = CancelledBy()
 
     @field_validator("aflysningsfrist")
     @classmethod
@@ -548,6 +631,8 @@ class FreeChoiceService(_Model):
     vagter: list[Shift] = Field(default_factory=list)
     faggrupper: list[str] = Field(default_factory=list)
 
+    _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
+
 
 class CourseWeekPrices(_Model):
     """Helhedspleje per course-week: the course tariffs' direct part plus the indirect costs of
@@ -597,6 +682,8 @@ class ModelConfig(_Model):
     pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: Minutes = 720.0
     frit_valg: FreeChoiceConfig | None = None
+    # share of the visits (or their minutes) outside the model above which a run warns
+    advarsel_andel: Share = 0.20
 
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)
@@ -673,7 +760,17 @@ def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Proble
     if not fv.ydelser:
         out.append(Problem("frit_valg.ydelser", "angiv mindst én ydelse med timepris"))
     staff = {g.navn for g in cfg.timepris.faggrupper}
+    scope = set(cfg.forloeb.paragraphs_in)
     for i, s in enumerate(fv.ydelser):
+        for p in s.paragraffer:
+            if p not in scope:
+                out.append(
+                    Problem(
+                        f"frit_valg.ydelser[{i}].paragraffer",
+                        f"paragraffen '{p}' er ikke i modellen (forloeb.*.paragraffer); "
+                        "ydelsen får ingen af dens besøg",
+                    )
+                )
         for g in s.faggrupper:
             if g not in staff:
                 out.append(Problem(f"frit_valg.ydelser[{i}].faggrupper", f"ukendt faggruppe '{g}'"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -142,6 +143,68 @@ LEVERANDOERER_FIELDS: dict[str, bool] = {
     Col.LEVEL: False,
     Col.YEAR: False,
 }
+# Other headers a budget file's field may have (regular expressions on the header in lower
+# case, spaces folded), used where `kolonner.budget` names no header for the field. A header
+# like 'Budget 2026' also tells the budget year.
+BUDGET_SYNONYMS: dict[str, tuple[str, ...]] = {
+    Col.TEAM: ("team", "teamnavn", "teams", "distrikt", "distriktsnavn", "område", "enhed"),
+    Col.BUDGET: (
+        "budget",
+        r"budget (?:for )?\d{4}",
+        r"budget (?:i )?kr\.?",
+        "årsbudget",
+        "budget i alt",
+        "korrigeret budget",
+        "oprindeligt budget",
+    ),
+    Col.SPEND: (
+        "forbrug",
+        "forbrug til dato",
+        "forbrug år til dato",
+        "forbrug i år",
+        "faktisk forbrug",
+        "forbrug i kr.",
+        "forbrug kr.",
+    ),
+    Col.SPEND_DATE: ("opgjort dato", "opgjort", "opgørelsesdato", "opgjort pr.", "pr. dato"),
+    Col.YEAR: ("år", "aar", "budgetår", "budgetaar", "regnskabsår"),
+}
+# A budget column whose header holds this word is spend: never left unread (SPEC §3.1).
+BUDGET_LOOKALIKES: dict[str, str] = {Col.SPEND: "forbrug"}
+YEAR_IN_HEADER = re.compile(r"(?<!\d)(19\d{2}|2[01]\d{2})(?!\d)")
+
+# Paragraphs (SPEC §2): the law's names as exports write them, and its short form.
+LAW_NAMES: dict[str, str] = {
+    "sel": "SEL",
+    "serviceloven": "SEL",
+    "servicelov": "SEL",
+    "servicelovens": "SEL",
+    "lov om social service": "SEL",
+    "sul": "SUL",
+    "sundhedsloven": "SUL",
+    "sundhedslov": "SUL",
+    "sundhedslovens": "SUL",
+}
+_PARAGRAPH = re.compile(
+    r"(?:(?P<law>[^\d§]*?)\.?\s*)?(?:§\s*)?(?P<number>\d+)\s*(?P<letter>[a-zæøå])?"
+)
+
+
+def normal_paragraph(text: str) -> str:
+    """One spelling per paragraph: 'SEL §83', 'SEL 83', 'Serviceloven § 83' and 'sel §83' are
+    'SEL §83'; 'SEL 83a' is 'SEL §83a'; a bare '§83' or '83' is '§83' (its law is found from
+    the model's paragraphs). Text that is not a paragraph stays as written (trimmed)."""
+    folded = " ".join(text.casefold().split())
+    m = _PARAGRAPH.fullmatch(folded)
+    if m is None:
+        return text.strip()
+    law = (m.group("law") or "").strip()
+    number = m.group("number") + (m.group("letter") or "")
+    if not law:
+        return f"§{number}"
+    short = LAW_NAMES.get(law)
+    return f"{short} §{number}" if short else text.strip()
+
 
 # Out-of-scope reasons (counted, never dropped silently)
 REASON_CANCELLED = "aflyst"
@@ -168,3 +231,4 @@ ERR_GRANT_COPY = "dublet af en anden visitationsrække"
 ERR_GRANT_OVERLAP = "overlapper en anden række med samme indsats"
 ERR_STAMP = "ugyldigt aflysningstidspunkt"
 ERR_CLINIC = "ugyldig klinik-markering"
+ERR_CANCELLED_BY = "aflyst af hverken borger eller leverandør"

@@ -551,6 +551,8 @@ forloeb:
   individuel:
     taerskel_timer_uge: 25
     paragraffer: [SEL §83, SEL §83a, SUL §138]
+  # med vilje uden for modellen (§85 bostøtte, §86 træning): ingen advarsel om dem
+  uden_for_model: [SEL §85, SEL §86]
 
 niveauer:
   grundlag: visiteret

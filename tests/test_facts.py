@@ -123,9 +123,9 @@ def trims(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     asked: list[bool] = []
     real = run.parse_visits
 
-    def spy(*args: object) -> ParsedVisits:
+    def spy(*args: object, **kwargs: object) -> ParsedVisits:
         asked.append(bool(args[-1]))
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(run, "parse_visits", spy)
     return asked

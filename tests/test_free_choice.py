@@ -418,3 +418,13 @@ def test_course_week_rows_in_the_providers_file(year_model: Path) -> None:
     week = {(w.course_type, w.phase, w.level): w.price for w in prices.course_weeks}
     settled = recalculate(prices, lines, 2025)
     assert settled.lines[0].recalculated == week[("fastholdende", "hele forløbet", 3)]
+
+
+def test_service_paragraphs_in_any_notation_give_the_same_prices(fv_model: Path) -> None:
+    """'SEL §83', 'sel 83' and 'Serviceloven § 83' name one paragraph: the prices are those
+    worked out above (397,70 and 1 016,19)."""
+    text = fv_model.read_text(encoding="utf-8")
+    for written in ("sel 83", "Serviceloven § 83"):
+        fv_model.write_text(text.replace("[SEL §83]", f"[{written}]"), encoding="utf-8")
+        prices = from_run(run_model(fv_model))
+        assert [s.price for s in prices.services] == [Decimal("397.70"), Decimal("1016.19")]

@@ -390,3 +390,35 @@ def _without_grant_mapping(model: str) -> str:
     while lines[end].startswith("    "):
         end += 1
     return "\n".join(lines[:start] + lines[end:]) + "\n"
+
+
+def test_a_course_id_is_one_course_wherever_its_days_lie(tiny: Path) -> None:
+    """C's rows with ids C1 (06-01..19-01), C2 (20-01..02-02) and C1 again (from 03-02): two
+    courses. C1's period 1 is 06-01..19-01; its days from 03-02 are its after-phase (8 weeks);
+    C2 is a course of its own (period 1 20-01..02-02). A row without an id after an id row is
+    not taken into that id's course."""
+    header = HEADER + ";forloeb_id"
+    rows = [f"{r};" for r in _tiny_rows() if not r.startswith(("C;", "A;"))] + [
+        "C;Syd;udviklende;06-01-2025;19-01-2025;600;C1",
+        "C;Syd;udviklende;20-01-2025;02-02-2025;600;C2",
+        "C;Syd;udviklende;03-02-2025;;600;C1",
+        "A;Nord;fastholdende;01-12-2024;31-01-2025;120;A1",
+        "A;Nord;fastholdende;01-02-2025;;120;",
+    ]
+    result = _run(tiny, _grants(*rows, header=header))
+    c = _courses(result, "C")
+    assert c[Col.COURSE_ID].n_unique() == 2
+    by_course = {
+        k[0]: grp.sort("seg_start").select(Col.PHASE, "seg_start", Col.DAYS).rows()
+        for k, grp in c.group_by(Col.COURSE_ID)
+    }
+    assert sorted(by_course.values()) == sorted(
+        [
+            [
+                (Phase.PERIODE_1.value, dt.date(2025, 1, 6), 14),
+                (Phase.EFTER.value, dt.date(2025, 2, 3), 56),
+            ],
+            [(Phase.PERIODE_1.value, dt.date(2025, 1, 20), 14)],
+        ]
+    )
+    assert _courses(result, "A")[Col.COURSE_ID].n_unique() == 2

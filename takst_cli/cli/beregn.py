@@ -14,6 +14,7 @@ from takst_cli.cli.common import (
     OutOpt,
     OverwriteOpt,
     QuietOpt,
+    StrictOpt,
     VisitsOpt,
     calculate,
     emit,
@@ -30,6 +31,7 @@ def beregn(
     overskriv: OverwriteOpt = False,
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
+    streng: StrictOpt = False,
     vis_borger_id: Annotated[
         bool,
         typer.Option(
@@ -42,7 +44,7 @@ def beregn(
         from takst_cli import report, report_followup, report_funding
         from takst_cli.pipeline.run import run_funding
 
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
         funding = run_funding(result)
         source = result.cfg.tildeling.delegeret_sygepleje.kilde
         money = [

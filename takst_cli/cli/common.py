@@ -51,6 +51,14 @@ ExcludeOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--stille", help="Vis ingen tabeller i terminalen.")]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--streng",
+        help="Advarsler fra plausibilitetstjekket (alle takster 0, mange besøg uden for "
+        "modellen, team på standardmodellen) stopper kørslen med exitkode 1; intet skrives.",
+    ),
+]
 
 
 class OutFormat(StrEnum):
@@ -136,14 +144,28 @@ def calculate(
     exclude_invalid: bool,
     months: bool = False,
     cutoff: dt.date | None = None,
+    strict: bool = False,
 ) -> RunResult:
-    """Load the model and its exports and run the calculation, with a spinner on a terminal."""
+    """Load the model and its exports and run the calculation, with a spinner on a terminal.
+    The plausibility gate's warnings go to stderr; with `strict` they stop the run before
+    anything is written."""
+    from takst_cli.errors import Problem
     from takst_cli.pipeline.run import run
-    from takst_cli.render import working
+    from takst_cli.render import make_console, working
 
     cfg, visit_src, grant_src = load(config, visits, grants)
     with working(f"Læser {grant_src.name} …") as stage:
-        return run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stage)
+        result = run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stage)
+    if result.warnings and strict:
+        raise TakstError(
+            f"plausibilitetstjekket gav {len(result.warnings)} advarsel(er), og med --streng "
+            "stopper kørslen; intet er skrevet",
+            [Problem("", w) for w in result.warnings],
+        )
+    console = make_console(stderr=True)
+    for warning in result.warnings:
+        console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
+    return result
 
 
 def table_command(
@@ -161,9 +183,11 @@ def table_command(
         overskriv: OverwriteOpt = False,
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
+        streng: StrictOpt = False,
     ) -> None:
         with error_boundary():
-            tables = tables_of(calculate(config, leverancer, visitationer, udelad_ugyldige))
+            result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+            tables = tables_of(result)
             emit(tables, lambda _t: tables, ud, format, overskriv, stille)
 
     command.__name__ = name
@@ -174,13 +198,17 @@ def table_command(
 def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
     """The budget file from the command line or the model file, if any."""
     from takst_cli.io.readers import read_table
-    from takst_cli.models import BUDGET_FIELDS
+    from takst_cli.models import BUDGET_FIELDS, BUDGET_LOOKALIKES, BUDGET_SYNONYMS
 
     target = path or cfg.data.budget
     if target is None:
         return None
     headers = {f: cfg.kolonner.header("budget", f) for f in BUDGET_FIELDS}
-    return read_table("budget", target, BUDGET_FIELDS, headers, cfg.data.budget_ark)
+    # Danish headers ('Forbrug til dato', 'År', 'Budget 2026') for the fields not mapped
+    synonyms = {f: BUDGET_SYNONYMS[f] for f in BUDGET_FIELDS if f not in cfg.kolonner.budget}
+    return read_table(
+        "budget", target, BUDGET_FIELDS, headers, cfg.data.budget_ark, synonyms, BUDGET_LOOKALIKES
+    )
 
 
 def emit(

@@ -16,6 +16,7 @@ from takst_cli.cli.common import (
     OutOpt,
     OverwriteOpt,
     QuietOpt,
+    StrictOpt,
     VisitsOpt,
     calculate,
     emit,
@@ -67,6 +68,7 @@ def opfoelgning(
     overskriv: OverwriteOpt = False,
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
+    streng: StrictOpt = False,
 ) -> None:
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
@@ -75,7 +77,9 @@ def opfoelgning(
         from takst_cli.pipeline.run import run_followup, run_funding
         from takst_cli.report_followup import followup_tables
 
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige, True, day)
+        result = calculate(
+            config, leverancer, visitationer, udelad_ugyldige, True, day, strict=streng
+        )
         budget_src = read_budget(result.cfg, budgetfil)
         followup = run_followup(
             result, run_funding(result), day, budget_src, saeson, tolerance, udelad_ugyldige

@@ -8,8 +8,12 @@ number in `Col.ROW` (the spreadsheet row, header = row 1).
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
-from collections.abc import Iterator
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from takst_cli.errors import DataError
+from takst_cli.errors import DataError, Problem
 from takst_cli.models import REQUIRED_UNLESS, Col
 
 _CHUNK = 1 << 22
@@ -69,7 +73,9 @@ def _sniff_separator(first_line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
 
 
-def _scan_csv(path: Path) -> pl.LazyFrame:
+def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
+    """The lazy frame and the header line as written: polars renames a repeated header
+    (`x_duplicated_0`), which would hide that two columns claim one name."""
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
@@ -80,8 +86,10 @@ def _scan_csv(path: Path) -> pl.LazyFrame:
     else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
         source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
         text_head = head.decode("cp1252", errors="replace")
-    separator = _sniff_separator(text_head.splitlines()[0] if text_head else "")
-    return pl.scan_csv(
+    first_line = text_head.splitlines()[0] if text_head else ""
+    separator = _sniff_separator(first_line)
+    raw_headers = next(csv.reader([first_line], delimiter=separator), [])
+    lf = pl.scan_csv(
         source,
         separator=separator,
         infer_schema=False,
@@ -89,7 +97,9 @@ def _scan_csv(path: Path) -> pl.LazyFrame:
         row_index_offset=2,
         truncate_ragged_lines=True,
         raise_if_empty=False,
+        glob=False,  # a path is a file name, never a pattern: 'leverancer [2].csv' is literal
     )
+    return lf, raw_headers
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
@@ -109,9 +119,72 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
     return frame.with_row_index(Col.ROW, offset=2).lazy()
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text_of(item: ET.Element) -> str:
+    """The text of a string item (<si> or <is>): its <t>, or the <t> of its runs; phonetic
+    guides left out."""
+    parts: list[str] = []
+    for child in item:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _xlsx_headers(path: Path, sheet: str | None) -> list[str]:
+    """The sheet's first row as written: the sheet reader renames a repeated header (`x_1`).
+    Read from the start of the sheet's XML only — loading the sheet again would cost as much
+    as the read itself. [] when the workbook is laid out otherwise (nothing is checked then)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            entries = [e for e in ET.fromstring(z.read("xl/workbook.xml")).iter()]
+            sheets = [e for e in entries if _local(e.tag) == "sheet"]
+            entry = (
+                sheets[0] if sheet is None else next(e for e in sheets if e.get("name") == sheet)
+            )
+            rid = next(v for k, v in entry.attrib.items() if _local(k) == "id")
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            cells: list[tuple[str | None, str]] = []
+            with z.open(part) as fh:
+                for _, elem in ET.iterparse(fh):
+                    tag = _local(elem.tag)
+                    if tag == "c":
+                        value = next((c.text for c in elem if _local(c.tag) == "v"), None)
+                        inline = next((c for c in elem if _local(c.tag) == "is"), None)
+                        text = _text_of(inline) if inline is not None else (value or "")
+                        cells.append((elem.get("t"), text))
+                    elif tag == "row":
+                        if any(text for _, text in cells):
+                            break
+                        cells = []
+            wanted = {int(text) for kind, text in cells if kind == "s"}
+            shared: dict[int, str] = {}
+            if wanted:
+                with z.open("xl/sharedStrings.xml") as fh:
+                    index = 0
+                    for _, elem in ET.iterparse(fh):
+                        if _local(elem.tag) == "si":
+                            if index in wanted:
+                                shared[index] = _text_of(elem)
+                            index += 1
+                            elem.clear()
+                            if index > max(wanted):
+                                break
+            return [shared[int(text)] if kind == "s" else text for kind, text in cells]
+    except Exception:  # an unreadable workbook is reported by the sheet reader itself
+        return []
+
+
 def _scan_parquet(path: Path) -> pl.LazyFrame:
     try:
-        lf = pl.scan_parquet(path)
+        lf = pl.scan_parquet(path, glob=False)
         schema = lf.collect_schema()
     except Exception:
         raise DataError(f"{path.name}: filen kan ikke læses som Parquet") from None
@@ -124,19 +197,52 @@ def _scan_parquet(path: Path) -> pl.LazyFrame:
     return lf.select(casts).with_row_index(Col.ROW, offset=1)
 
 
+def fold_header(header: str) -> str:
+    """A header as compared: case and surrounding or repeated spaces do not count."""
+    return " ".join(header.casefold().split())
+
+
+def _fits(found: str, header: str, patterns: list[re.Pattern[str]]) -> bool:
+    folded = fold_header(found)
+    return folded == fold_header(header) or any(p.fullmatch(folded) for p in patterns)
+
+
 def _match_headers(
-    found: list[str], fields: dict[str, bool], wanted: dict[str, str], path: Path, sheet: str | None
+    label: str,
+    found: list[str],
+    raw: list[str],
+    fields: dict[str, bool],
+    wanted: dict[str, str],
+    where: str,
+    synonyms: Mapping[str, Sequence[str]],
+    lookalikes: Mapping[str, str],
 ) -> dict[str, str]:
-    """Field → header in the file: exact name first, then ignoring case and spaces."""
-    folded = {h.strip().casefold(): h for h in found}
+    """Field → column of the frame. A field takes the header named for it, compared without
+    case and spaces, or (where given) a synonym pattern. Exactly one column may answer: two
+    columns for one field, one column for two fields, or an unmapped column that looks like a
+    field (`lookalikes`: a word in its header) stop the read, as they would be read wrong."""
+    # the frame's names are unique: the readers rename a repeated header ('x_duplicated_0',
+    # 'x_1'); `raw` is the header row as written, where a repeat still shows
+    names = [h for h in found if h != Col.ROW]
+    problems: list[Problem] = []
     matched: dict[str, str] = {}
     missing: list[str] = []
     for field, required in fields.items():
         header = wanted[field]
-        if header in found:
-            matched[field] = header
-        elif header.strip().casefold() in folded:
-            matched[field] = folded[header.strip().casefold()]
+        patterns = [re.compile(p) for p in synonyms.get(field, ())]
+        hits = [n for n in names if _fits(n, header, patterns)]
+        written = [h for h in raw if _fits(h, header, patterns)]
+        if len(hits) > 1 or len(written) > 1:
+            shown = ", ".join(f"'{h}'" for h in (written if len(written) > 1 else hits))
+            problems.append(
+                Problem(
+                    f"kolonner.{label}.{field}",
+                    f"flere kolonner passer til feltet: {shown}; omdøb eller fjern dem, så "
+                    "kun én passer",
+                )
+            )
+        elif hits:
+            matched[field] = hits[0]
         elif required:
             missing.append(f"'{header}' ({field})" if header != field else f"'{header}'")
     for field, others in REQUIRED_UNLESS.items():
@@ -144,9 +250,34 @@ def _match_headers(
             header = wanted[field]
             named = f"'{header}' ({field})" if header != field else f"'{header}'"
             missing.append(f"{named} eller {' og '.join(repr(wanted[o]) for o in others)}")
+    users: dict[str, list[str]] = {}
+    for field, column in matched.items():
+        users.setdefault(column, []).append(field)
+    for column, claimed in users.items():
+        if len(claimed) > 1:
+            problems.append(
+                Problem(
+                    f"kolonner.{label}",
+                    f"kolonnen '{column}' er sat til både "
+                    f"{' og '.join(claimed)}; hvert felt skal have sin egen kolonne",
+                )
+            )
+    for field, word in lookalikes.items():
+        if field in matched:
+            continue
+        for name in names:
+            if word in fold_header(name) and name not in users:
+                problems.append(
+                    Problem(
+                        f"kolonner.{label}.{field}",
+                        f"kolonnen '{name}' ligner {field}, men læses ikke; angiv den her, "
+                        "eller omdøb den",
+                    )
+                )
+    if problems:
+        raise DataError(f"{where}: kolonnerne kan ikke læses entydigt", problems)
     if missing:
-        where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
-        shown = ", ".join(f"'{h}'" for h in found if h != Col.ROW)
+        shown = ", ".join(f"'{h}'" for h in names)
         raise DataError(
             f"{where}: mangler kolonne{'r' if len(missing) > 1 else ''} {', '.join(missing)}; "
             f"fundne kolonner: {shown or '(ingen)'}"
@@ -160,8 +291,12 @@ def read_table(
     fields: dict[str, bool],
     headers: dict[str, str],
     sheet: str | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    lookalikes: Mapping[str, str] | None = None,
 ) -> SourceTable:
-    """Open one input and map its headers to canonical fields (all String, plus Col.ROW)."""
+    """Open one input and map its headers to canonical fields (all String, plus Col.ROW).
+    `synonyms`: per field, other headers it may have (regular expressions on the folded
+    header); `lookalikes`: per field, a word that marks a column as that field's when unmapped."""
     if path is None:
         raise DataError(
             f"ingen fil angivet for {label} (data.{label} i modelfilen eller --{label})"
@@ -171,10 +306,12 @@ def read_table(
     if path.is_dir():
         raise DataError(f"{path}: er en mappe, ikke en fil ({label})")
     suffix = path.suffix.lower()
+    raw: list[str] = []
     if suffix in (".csv", ".txt"):
-        lf = _scan_csv(path)
+        lf, raw = _scan_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         lf = _read_xlsx(path, sheet)
+        raw = _xlsx_headers(path, sheet)
     elif suffix == ".parquet":
         lf = _scan_parquet(path)
     else:
@@ -183,7 +320,10 @@ def read_table(
         found = lf.collect_schema().names()
     except pl.exceptions.PolarsError:
         raise DataError(f"{path.name}: filen kan ikke læses som CSV") from None
-    matched = _match_headers(found, fields, headers, path, sheet)
+    where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
+    matched = _match_headers(
+        label, found, raw, fields, headers, where, synonyms or {}, lookalikes or {}
+    )
     frame = lf.select(
         pl.col(Col.ROW).cast(pl.Int64),
         *[pl.col(header).alias(field) for field, header in matched.items()],

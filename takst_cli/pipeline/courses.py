@@ -12,13 +12,20 @@ comes as one row or as two hundred revisions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import polars as pl
 
 from takst_cli.config import Band, ModelConfig
-from takst_cli.models import ERR_GRANT_COPY, ERR_GRANT_OVERLAP, Col, CourseType, Phase
+from takst_cli.models import (
+    ERR_GRANT_COPY,
+    ERR_GRANT_OVERLAP,
+    Col,
+    CourseType,
+    Phase,
+    normal_paragraph,
+)
+from takst_cli.pipeline.paragraphs import paragraph_forms
 
 SEG_START = "seg_start"
 SEG_END = "seg_end"
@@ -33,13 +40,6 @@ START_LEVEL = "startniveau"  # a development course's level on its first day (r,
 # individual course, then a stabilising one. 0: the rows say nothing (derived by rule).
 _PRIORITY = {CourseType.UDVIKLENDE: 3, CourseType.INDIVIDUEL: 2, CourseType.FASTHOLDENDE: 1}
 _TYPE_OF = {v: k.value for k, v in _PRIORITY.items()}
-_LAW = re.compile(r"serviceloven|sundhedsloven|\bsel\b|\bsul\b|§|[\s.]")
-
-
-def paragraph_key(text: str) -> str:
-    """A paragraph without its law's name, section sign and spacing: 'SEL §83a', 'SEL 83a',
-    'Serviceloven § 83 a' → '83a'."""
-    return _LAW.sub("", text.casefold())
 
 
 def _marked(grants: pl.DataFrame, bad: pl.DataFrame, why: str, how: str) -> pl.DataFrame:
@@ -183,7 +183,10 @@ def _pieces(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def build_courses(
-    grants: pl.DataFrame, cfg: ModelConfig, period: tuple[dt.date, dt.date]
+    grants: pl.DataFrame,
+    cfg: ModelConfig,
+    period: tuple[dt.date, dt.date],
+    source: str = "visitationer",
 ) -> Courses:
     """Courses from the grant history (valid rows), cut into segments inside the data period.
 
@@ -206,9 +209,9 @@ def build_courses(
     """
     p_start, p_end = period
     fc = cfg.forloeb
-    dev_keys = {paragraph_key(p) for p in fc.udviklende_paragraffer}
-    paragraphs = grants[Col.PARAGRAF].drop_nulls().unique().to_list()
-    dev_spellings = [p for p in paragraphs if paragraph_key(p) in dev_keys]
+    dev_forms = {normal_paragraph(p) for p in fc.udviklende_paragraffer}
+    spelled = paragraph_forms(grants[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, source)
+    dev_spellings = [p for p, form in spelled.items() if form in dev_forms]
     given = pl.col(Col.FORLOEBSTYPE).replace_strict(
         {k.value: v for k, v in _PRIORITY.items()}, default=None, return_dtype=pl.Int8
     )
@@ -238,9 +241,11 @@ def build_courses(
     n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
-    rows = rows.with_columns(pl.col(c).rank("dense").alias(f"_{c}") for c in texts)
-    decode = {c: rows.select(pl.col(f"_{c}").alias("_code"), c).unique() for c in texts}
-    coded = rows.drop(texts).rename({f"_{c}": c for c in texts})
+    decode = {c: rows[c].unique().drop_nulls().sort() for c in texts}  # code i → text i
+    coded = rows
+    for c in texts:
+        numbered = pl.DataFrame({c: decode[c], "_code": pl.int_range(decode[c].len(), eager=True)})
+        coded = coded.join(numbered, on=c, how="left").drop(c).rename({"_code": c})
     rows = _merge_revisions(
         coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
     )
@@ -282,7 +287,10 @@ def build_courses(
     filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE]
     p = (
         p.with_columns(
-            pl.when(~gap | pl.col("_bridged")).then(pl.col(c).forward_fill().over(by_citizen))
+            # a bridged gap keeps the grant of the day before it; covered pieces keep their own
+            pl.when(pl.col("_bridged"))
+            .then(pl.col(c).forward_fill().over(by_citizen))
+            .otherwise(pl.col(c))
             for c in filled
         )
         .filter(~gap | pl.col("_bridged"))
@@ -312,17 +320,22 @@ def build_courses(
         .otherwise(pl.col("_new_stay") | changed_type | changed_ref)
         .fill_null(True)
     )
+    # a course id of the export is one course wherever its days lie; other courses are runs
+    run = pl.col("_nc").cum_sum()
+    given = pl.col(Col.GIVEN_COURSE).is_not_null()
+    key = pl.struct(
+        pl.col(Col.BORGER).alias("c"),
+        pl.when(given).then(pl.col(Col.GIVEN_COURSE)).cast(pl.Int64).alias("id"),
+        pl.when(~given).then(run).cast(pl.Int64).alias("run"),
+    )
     p = p.with_columns(new_course.alias("_nc")).with_columns(
-        (pl.col("_nc").cum_sum() - 1).alias(Col.COURSE_ID)
+        (key.rank("dense") - 1).cast(pl.Int64).alias(Col.COURSE_ID)
     )
     courses = _course_types(p, cfg, p_start)
     segments = _segments(p.join(courses, on=Col.COURSE_ID), cfg, period)
     for c in (Col.BORGER, Col.TEAM):
-        segments = (
-            segments.join(decode[c].rename({c: "_text"}), left_on=c, right_on="_code", how="left")
-            .with_columns(pl.col("_text").alias(c))
-            .drop("_text")
-        )
+        codes = pl.Series(range(decode[c].len()), dtype=pl.Int64)
+        segments = segments.with_columns(pl.col(c).replace_strict(codes, decode[c]))
     first_piece = pairs.group_by(Col.ROW).agg(pl.col(Col.BORGER).first(), pl.col("_k").min())
     starts = first_piece.join(p.select(Col.BORGER, "_k", Col.COURSE_ID), on=[Col.BORGER, "_k"])
     # a merged revision's later rows continued its first; its first row may continue a course

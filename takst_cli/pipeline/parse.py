@@ -7,7 +7,7 @@ keeps its `Col.ROW`, so the run can stop with file:row or exclude and list the r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -15,6 +15,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.models import (
     ERR_ABSURD_MINUTES,
+    ERR_CANCELLED_BY,
     ERR_CLINIC,
     ERR_DATE,
     ERR_END_BEFORE_START,
@@ -61,7 +62,6 @@ _STATUS_WORDS = {
     "aflyst": Status.AFLYST,
     "annulleret": Status.AFLYST,
 }
-_CITIZEN_WORDS = ["borger", "borgeren", "pårørende", "paaroerende", "borger/pårørende"]
 _TRUE = ["ja", "j", "1", "true", "sand", "x", "yes"]
 _FALSE = ["nej", "n", "0", "false", "falsk", "no"]
 
@@ -195,8 +195,8 @@ def _opt(name: str, present: set[str]) -> pl.Expr:
 
 
 def scope_paragraphs(cfg: ModelConfig) -> list[str]:
-    """Paragraphs in the model: the union of the course types' paragraphs."""
-    return sorted({p for ct in CourseType for p in cfg.forloeb.of(ct).paragraffer})
+    """Paragraphs in the model: the union of the course types' paragraphs (normal form)."""
+    return cfg.forloeb.paragraphs_in
 
 
 KEY_TEXTS = (Col.TEAM, Col.PARAGRAF, Col.FAGGRUPPE)  # the text keys of a visit
@@ -293,6 +293,12 @@ def sample_formats(raw: pl.LazyFrame, present: set[str]) -> dict[str, ColumnForm
     return out
 
 
+def sample_paragraphs(raw: pl.LazyFrame) -> list[str]:
+    """The paragraphs the first rows of the file write (each spelling once)."""
+    head = raw.select(Col.PARAGRAF).head(SAMPLE_ROWS).unique().collect()
+    return head[Col.PARAGRAF].drop_nulls().to_list()
+
+
 def _clock_of(fmt: ColumnFormat | None) -> ColumnFormat | None:
     """The clock part of a date-and-time text is always after a space: cut there."""
     return None if fmt is None else ColumnFormat(fmt.formats, True, True)
@@ -305,10 +311,14 @@ def parse_visits(
     period: tuple[dt.date, dt.date] | None,
     formats: Mapping[str, ColumnFormat] | None = None,
     trim: bool = True,
+    paragraphs: Collection[str] | None = None,
 ) -> ParsedVisits:
     """Typed visits; every row gets an error code (0 = valid) and a reason code (0 = inside the
     model, else night / other shift / paragraph / cancelled), both decoded after aggregation.
     `trim=False` leaves the text filled in on every row untrimmed (see `untidy`).
+    `paragraphs`: every spelling in the data of a paragraph in the model ('SEL 83' as well as
+    'SEL §83'); by default the model's own. Compared exactly: normalising each of ten million
+    rows would cost more than the parse (see `run._fold_visits`).
 
     Columns: raekke, borger_id, dato (Date), start (Time), minutter (float, minutes), paragraf,
     faggruppe, team, vagtkode, klinik (bool), statuskode, rettidig_aflysning (bool), aarsagskode,
@@ -337,6 +347,11 @@ def parse_visits(
         .otherwise(_code(opt_text[Col.STATUS], _STATUS_WORDS, STATUS_CODES))
     )
     staff = [g.navn for g in cfg.timepris.faggrupper]
+    # who cancelled: lower case against the model's words; an unknown word is an invalid row,
+    # never taken for the provider (that would pay the team for the citizen's cancellation)
+    cancelled_by = opt_text[Col.AFLYST_AF].str.to_lowercase()
+    by_citizen = cancelled_by.is_in(cfg.tildeling.aflyst_af.borger)
+    by_provider = cancelled_by.is_in(cfg.tildeling.aflyst_af.leverandoer)
     # Text keys become categoricals: the group-by over millions of visits hashes integers.
     # Citizen, team, paragraph and staff group each get categories of their own, fresh for
     # this run: their codes count from 0 (the fold packs them into its keys), and `untidy`
@@ -359,7 +374,8 @@ def parse_visits(
             if Col.AFLYST_TIDSPUNKT in present
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias(Col.AFLYST_TIDSPUNKT),
-        opt_text[Col.AFLYST_AF].alias(Col.AFLYST_AF),
+        by_citizen.alias(Col.AFLYST_AF),
+        ((cancelled_by != "") & ~by_citizen & ~by_provider).alias("_unknown_canceller"),
         # blank or not is the same trimmed or not (an empty cell is read as missing)
         (pl.col(Col.START) if Col.START in present else pl.lit(None, dtype=pl.String)).alias(
             "_raw_start"
@@ -408,6 +424,7 @@ def parse_visits(
                 Col.DATO,
             )
         )
+    checks.append((pl.col("_unknown_canceller"), ERR_CANCELLED_BY, Col.AFLYST_AF))
     in_scope = [SHIFT_CODES.index(s.value) for s in cfg.vagter.i_scope]
     night = SHIFT_CODES.index(Shift.NAT.value)
     # Night and paragraph first: a cancelled visit inside the model's shifts and paragraphs is
@@ -419,7 +436,11 @@ def parse_visits(
             .then(pl.lit(1, dtype=pl.UInt8))
             .otherwise(pl.lit(2, dtype=pl.UInt8))
         )
-        .when(~pl.col(Col.PARAGRAF).is_in(scope_paragraphs(cfg)))
+        .when(
+            ~pl.col(Col.PARAGRAF).is_in(
+                list(paragraphs) if paragraphs is not None else scope_paragraphs(cfg)
+            )
+        )
         .then(pl.lit(3, dtype=pl.UInt8))
         .when(pl.col(STATUS_CODE) == 1)
         .then(pl.lit(4, dtype=pl.UInt8))
@@ -433,9 +454,7 @@ def parse_visits(
     )
     shifted = pl.col(Col.AFLYST_TIDSPUNKT) + pl.lit(dt.timedelta(days=days_before) - clock)
     timely = (
-        (pl.col(STATUS_CODE) == 1)
-        & pl.col(Col.AFLYST_AF).is_in(list(_cases(dict.fromkeys(_CITIZEN_WORDS, True))))
-        & (shifted.dt.date() < pl.col(Col.DATO))
+        (pl.col(STATUS_CODE) == 1) & pl.col(Col.AFLYST_AF) & (shifted.dt.date() < pl.col(Col.DATO))
     ).fill_null(False)
     error = _first_code([c for c, _, _ in checks])
     frame = (

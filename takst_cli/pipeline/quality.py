@@ -10,14 +10,17 @@ import polars as pl
 from takst_cli.errors import mask_cpr
 from takst_cli.models import Col
 from takst_cli.pipeline.courses import Courses
+from takst_cli.pipeline.plausibility import PlausibilityWarning
+
+WARNING = "advarsel"
 
 
 @dataclass(frozen=True)
 class QualityLine:
     source: str  # file name
-    category: str  # "læst", "i modellen", "uden for modellen", "ugyldig", ...
+    category: str  # "læst", "i modellen", "uden for modellen", "ugyldig", "advarsel", ...
     reason: str
-    rows: int
+    rows: int | None
     hours: float | None
 
 
@@ -95,6 +98,11 @@ def grant_quality(
             source, "forløb", "huller lagt sammen (sammenhaeng_dage)", formed.bridged, None
         ),
     ]
+
+
+def warning_lines(warnings: list[PlausibilityWarning], source: str) -> list[QualityLine]:
+    """The plausibility gate's warnings as lines of the data-quality table."""
+    return [QualityLine(source, WARNING, w.message, w.rows, w.hours) for w in warnings]
 
 
 def invalid_rows(frame: pl.DataFrame, source: str, row_col: str) -> list[InvalidRow]:

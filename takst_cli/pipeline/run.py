@@ -12,7 +12,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable, reading
-from takst_cli.models import REASON_CANCELLED, Col
+from takst_cli.models import REASON_CANCELLED, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
@@ -21,6 +21,7 @@ from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
+from takst_cli.pipeline.paragraphs import model_spellings, paragraph_forms
 from takst_cli.pipeline.parse import (
     DENSE_TEXTS,
     ParsedVisits,
@@ -29,9 +30,12 @@ from takst_cli.pipeline.parse import (
     parse_grants,
     parse_visits,
     sample_formats,
+    sample_paragraphs,
+    scope_paragraphs,
     trimmed,
     untidy,
 )
+from takst_cli.pipeline.plausibility import check_plausibility
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
 from takst_cli.pipeline.reduction import (
@@ -71,6 +75,7 @@ class RunResult:
     cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
     cell_visits: pl.DataFrame  # in-course facts with their tariff cell (type, phase, level)
     parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
+    warnings: list[str]  # the plausibility gate's causes for doubt (also in `quality`)
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -119,18 +124,33 @@ def _fold_visits(
     with reading(visit_src.name):
         formats = sample_formats(visit_src.frame, present)
         trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
+        # The model's paragraphs as this export spells them, first as its first rows do
+        spellings = set(scope_paragraphs(cfg)) | model_spellings(
+            sample_paragraphs(visit_src.frame), cfg, visit_src.name
+        )
         megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
         progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
         while True:
             formats = trimmed(formats) if trim else formats
-            parsed = parse_visits(visit_src.frame, cfg, present, period, formats, trim)
+            parsed = parse_visits(
+                visit_src.frame, cfg, present, period, formats, trim, paragraphs=sorted(spellings)
+            )
             fold = facts_mod.fold_to_facts(
                 parsed.frame, days, months, cutoff, categories=parsed.categories
             )
-            if trim or not untidy(parsed, fold.facts[facts_mod.ERROR_CODE]):
+            # a spelling the first rows did not show ('SEL 83' after row 5 000): fold again
+            seen = parsed.categories[Col.PARAGRAF].to_series().drop_nulls().to_list()
+            respelled = model_spellings(seen, cfg, visit_src.name) - spellings
+            retrim = not trim and untidy(parsed, fold.facts[facts_mod.ERROR_CODE])
+            if not respelled and not retrim:
                 break
-            trim = True
-            progress(f"Læser {visit_src.name} igen, med mellemrum omkring værdierne fjernet …")
+            spellings |= respelled
+            trim = trim or retrim
+            progress(
+                f"Læser {visit_src.name} igen, med mellemrum omkring værdierne fjernet …"
+                if retrim
+                else f"Læser {visit_src.name} igen, med paragraffer skrevet på flere måder …"
+            )
         facts = fold.facts
         if fold.may_have_copies:  # identical visits: count and list them
             progress(f"Finder ens besøg i {visit_src.name} …")
@@ -144,6 +164,11 @@ def _fold_visits(
             ).facts
             del counts
         decoded = facts_mod.decode_facts(facts, parsed.errors)
+        # one spelling per paragraph from here on (few distinct values: cheap on the facts)
+        forms = paragraph_forms(
+            decoded[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, visit_src.name
+        )
+        decoded = decoded.with_columns(pl.col(Col.PARAGRAF).replace(forms))
         return error_values(visit_src.frame, decoded, parsed.errors), parsed
 
 
@@ -184,7 +209,9 @@ def run(
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     grants = _read_grants(grant_src)
-    formed = courses.build_courses(grants.filter(pl.col(Col.ERROR).is_null()), cfg, period)
+    formed = courses.build_courses(
+        grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
+    )
     # a long history is not kept through the visits' pass: only its invalid rows are listed
     grant_rows = grants.height
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
@@ -231,15 +258,18 @@ def run(
     outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
     in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
     n_type = int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
-    h_type = (
-        float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
-    ) / 60
+    m_type = float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
+    n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
     lines = quality.visit_quality(
-        facts,
-        visit_src.name,
-        (int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0) / 60),
-        (n_type, h_type),
+        facts, visit_src.name, (n_out, m_out / 60), (n_type, m_type / 60)
     ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
+    # the teams of the visits and of the courses (the grants kept here are the invalid rows)
+    teams = {
+        *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
+        *segments[Col.TEAM].drop_nulls().to_list(),
+    }
+    doubts = check_plausibility(cfg, facts, result.rows, teams, (n_out, m_out), (n_type, m_type))
+    lines += quality.warning_lines(doubts, visit_src.name)
     inputs = [
         InputInfo(
             visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
@@ -262,6 +292,7 @@ def run(
         cancelled,
         cell_visits,
         parsed.frame,
+        [w.message for w in doubts],
     )
 
 
@@ -280,8 +311,11 @@ def run_funding(r: RunResult) -> FundingRun:
     return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
 
 
-def budget_lines(src: SourceTable, exclude_invalid: bool) -> tuple[list[TeamBudgetLine], set[int]]:
-    """Team budgets (and spend to date) from a budget file, and the budget years it names."""
+def budget_lines(src: SourceTable, exclude_invalid: bool, date: dt.date) -> list[TeamBudgetLine]:
+    """Team budgets (and spend to date) from a budget file for the follow-up at `date`. The
+    file must be for the date's year wherever it says a year (an `aar` column, a header like
+    'Budget 2026', the date the spend was taken) and its spend taken on the date itself:
+    spend of another day would be projected as if it were today's."""
     with reading(src.name):
         rows = parse_budgets(src.frame, set(src.headers)).collect()
     if rows.height == 0:
@@ -293,12 +327,39 @@ def budget_lines(src: SourceTable, exclude_invalid: bool) -> tuple[list[TeamBudg
     dupes = valid.group_by(Col.TEAM).len().filter(pl.col("len") > 1)[Col.TEAM].to_list()
     if dupes:
         raise DataError(f"{src.name}: teamet står flere gange: {', '.join(sorted(dupes))}")
-    lines = [
+    years: dict[int, list[Problem]] = {}  # each year other than the date's, and where
+    budget_header = src.headers[Col.BUDGET]
+    in_header = YEAR_IN_HEADER.search(budget_header)
+    if in_header and int(in_header[1]) != date.year:
+        where = Problem(f"{src.name}, kolonne '{budget_header}'", f"budget {in_header[1]}")
+        years.setdefault(int(in_header[1]), []).append(where)
+    taken_on: list[Problem] = []
+    for row, year, taken in valid.select(Col.ROW, Col.YEAR, Col.SPEND_DATE).iter_rows():
+        if year is not None and year != date.year:
+            where = Problem(f"{src.name} række {row}", f"år {year:g}")
+            years.setdefault(int(year), []).append(where)
+        if taken is not None and taken.year != date.year:
+            where = Problem(f"{src.name} række {row}", f"opgjort {taken:%d-%m-%Y}")
+            years.setdefault(taken.year, []).append(where)
+        elif taken is not None and taken != date:
+            taken_on.append(Problem(f"{src.name} række {row}", f"opgjort {taken:%d-%m-%Y}"))
+    if years:
+        raise DataError(
+            f"{src.name}: budgettet gælder {', '.join(map(str, sorted(years)))}, men datoen "
+            f"{date:%d-%m-%Y} ligger i {date.year}; giv budgetfilen for {date.year}",
+            [p for where in years.values() for p in where][:MAX_LISTED],
+        )
+    if taken_on:
+        raise DataError(
+            f"{src.name}: forbruget er opgjort på en anden dag end opfølgningens "
+            f"{date:%d-%m-%Y} og kan ikke fremskrives fra den; kør med --dato for den dag, "
+            "forbruget er opgjort, eller giv forbruget pr. datoen",
+            taken_on[:MAX_LISTED],
+        )
+    return [
         TeamBudgetLine(team, to_decimal(budget), None if spend is None else to_decimal(spend))
         for team, budget, spend in valid.select(Col.TEAM, Col.BUDGET, Col.SPEND).iter_rows()
     ]
-    years = {int(y) for y in valid[Col.YEAR].drop_nulls().to_list()}
-    return lines, years
 
 
 def run_followup(
@@ -312,13 +373,7 @@ def run_followup(
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:
-        lines, years = budget_lines(budget_src, exclude_invalid)
-        wrong = sorted(y for y in years if y != date.year)
-        if wrong:
-            raise DataError(
-                f"{budget_src.name}: budgettet gælder {', '.join(map(str, wrong))}, men datoen "
-                f"{date:%d-%m-%Y} ligger i {date.year}"
-            )
+        lines = budget_lines(budget_src, exclude_invalid, date)
     else:
         year = fr.budget.year
         if date.year != year:

@@ -10,6 +10,7 @@ from takst_cli.config import ModelConfig
 from takst_cli.errors import Problem
 from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import Col
+from takst_cli.pipeline.paragraphs import paragraph_forms
 from takst_cli.pipeline.parse import scope_paragraphs
 
 
@@ -54,14 +55,18 @@ def data_problems(
     for i, entry in enumerate(cfg.tildeling.teams):
         if entry.team is not None and entry.team not in teams:
             errors.append(Problem(f"tildeling.teams[{i}].team", _missing_team(entry.team, teams)))
-    known = set(scope_paragraphs(cfg))
-    for paragraph, n in sorted(_values(visits, Col.PARAGRAF).items()):
-        if paragraph not in known:
+    # compared in normal form ('SEL 83' is 'SEL §83'); a paragraph listed in
+    # forloeb.uden_for_model is outside on purpose and no cause for a warning
+    known = set(scope_paragraphs(cfg)) | set(cfg.forloeb.uden_for_model)
+    counts = _values(visits, Col.PARAGRAF)
+    forms = paragraph_forms(counts, cfg, visits.name)
+    for paragraph, n in sorted(counts.items()):
+        if forms[paragraph] not in known:
             warnings.append(
                 Problem(
                     f"{visits.name}, kolonne {visits.headers[Col.PARAGRAF]}",
-                    f"paragraffen '{paragraph}' ({n} rækker) er ikke med i "
-                    "nogen forløbstype og tælles som uden for modellen",
+                    f"paragraffen '{paragraph}' ({n} rækker) er hverken med i en forløbstype "
+                    "eller i forloeb.uden_for_model og tælles som uden for modellen",
                 )
             )
     return errors, warnings
