@@ -410,6 +410,15 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
             .replace("ydelser: [Pleje aften og weekend]", "ydelser: [Pleje nat]")
             .replace('Pleje dag: "75 %"', 'Pleje dag: "70 %"')
             .replace("loen: {placering: timepris, post: aarsloen}", "loen: {placering: timepris}")
+            .replace(
+                "paragraffer: [SEL §83]\n      vagter: [dag]",
+                "paragraffer: [SEL §86]\n      vagter: [dag]",
+            )
+            .replace(
+                "  omkostninger:\n",
+                "  omkostninger:\n    vikar: {beloeb: 10, placering: direkte, noegle: timer, "
+                "ydelser: [Pleje dag]}\n",
+            )
         },
     ),
     (
@@ -437,7 +446,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         lambda d: efterberegning(
             d,
             "A;Pleje dag;12,5;400\nA;Pleje nat;1;400\nB;Pleje dag;-3;400\n"
-            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\n",
+            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\nD;Pleje dag;1.071;1.071\n",
         ),
         {"model": FV_YEAR},
     ),

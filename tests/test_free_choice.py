@@ -225,7 +225,9 @@ def test_mixed_and_ambiguous_notation_in_one_column() -> None:
         3: "blander decimalkomma og decimalpunktum i samme kolonne",
     }
     _, why = read_amounts(["1.071", "412.5", "3"], rows, "tekst")
-    assert why == {2: "er tvetydigt: tusindtalspunktum eller decimalpunktum?"}
+    assert why == {
+        2: "er tvetydigt (tusindtalspunktum eller decimalpunktum?); skriv 1071 eller 1,071"
+    }
     # a workbook's number cell 1.125 arrives as "1.125": refused without a comma to go by
     _, why = read_amounts(["1.125", "3", "7"], rows, "regneark")
     assert 2 in why

@@ -67,6 +67,7 @@ def efterberegning(
             recalculate,
             year_period_problem,
         )
+        from takst_cli.report import assumption_tables
         from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
@@ -87,4 +88,10 @@ def efterberegning(
         prices = from_run(result, dt.date(aar, 1, 1))
         settled = recalculate(prices, provider_lines(frame, src.name, prices, aar, kind), aar)
         tables = recalculation_tables(settled) + free_choice_tables(prices)
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+        def full(run_time):  # type: ignore[no-untyped-def]
+            facts, files, values = assumption_tables(result, str(config), run_time)
+            files.rows.append([src.label, src.name, src.sha256, frame.height])
+            return [facts, files, values, *tables]
+
+        emit(tables, full, ud, format, overskriv, stille)

@@ -74,6 +74,7 @@ def frit_valg(
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
     with error_boundary():
         from takst_cli.pipeline.free_choice import from_run
+        from takst_cli.report import assumption_tables
         from takst_cli.report_free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
@@ -82,7 +83,11 @@ def frit_valg(
         tables = free_choice_tables(prices)
         if notat is not None and notat.exists() and not overskriv:  # before any output
             raise TakstError(f"{notat}: findes allerede; brug --overskriv for at erstatte den")
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+        def full(run_time):  # type: ignore[no-untyped-def]
+            return assumption_tables(result, str(config), run_time) + tables
+
+        emit(tables, full, ud, format, overskriv, stille)
         if notat is not None:
             write_text_file(notat, support_memo(prices, result.cfg.navn, dt.date.today()), True)
             typer.echo(f"Skrev {notat}", err=True)

@@ -396,7 +396,10 @@ def read_amounts(
             elif style == "thousands" and (
                 "point" in seen or (kind == "regneark" and "comma" not in seen)
             ):
-                why[row] = "er tvetydigt: tusindtalspunktum eller decimalpunktum?"
+                why[row] = (
+                    "er tvetydigt (tusindtalspunktum eller decimalpunktum?); skriv "
+                    f"{digits.replace('.', '')} eller {digits.replace('.', ',')}"
+                )
             else:
                 value = Decimal(digits.replace(".", "") if style == "thousands" else digits)
             value = None if value is None else sign * value
