@@ -29,21 +29,33 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from takst_cli.cli.app import app
-from takst_cli.config import load_config, parse_config
+from takst_cli.config import OverheadRate, load_config, parse_config
 from takst_cli.errors import DataError
+from takst_cli.format import format_number
 from takst_cli.io.readers import read_table
 from takst_cli.models import LEVERANDOERER_FIELDS
+from takst_cli.money import ZERO
 from takst_cli.pipeline.free_choice import (
+    FreeChoiceResult,
+    ProviderLine,
+    ServicePrice,
     free_choice_warnings,
     from_run,
     provider_lines,
     read_amounts,
     recalculate,
 )
-from takst_cli.report_free_choice import cost_table, price_table, support_memo
+from takst_cli.report_free_choice import (
+    cost_table,
+    price_table,
+    recalculation_tables,
+    support_memo,
+)
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
 
@@ -430,3 +442,53 @@ def test_service_paragraphs_in_any_notation_give_the_same_prices(fv_model: Path)
         fv_model.write_text(text.replace("[SEL §83]", f"[{written}]"), encoding="utf-8")
         prices = from_run(run_model(fv_model))
         assert [s.price for s in prices.services] == [Decimal("397.70"), Decimal("1016.19")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_any_amount_written_the_danish_way_reads_back(amount: Decimal) -> None:
+    """1.234.567,89 / 1234567,89 / 1 234 567,89 kr. all read as the amount they show."""
+    danish = format_number(amount)
+    texts = [danish, danish.replace(".", ""), danish.replace(".", " ") + " kr."]
+    values, why = read_amounts(texts, [2, 3, 4], "tekst")
+    assert not why and values == [amount] * 3
+
+
+_rate = OverheadRate(
+    ydelsestype="helhedspleje", sats=0.06, gyldig_fra=dt.date(2025, 1, 1), kilde="x"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["Dag", "Aften"]),
+            st.decimals(min_value=0, max_value=5000, places=3),
+            st.decimals(min_value=0, max_value=2000, places=2),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_recalculation_reconciles_to_the_øre(rows: list[tuple[str, str, Decimal, Decimal]]) -> None:
+    """Rows add up to each provider, providers to the total; paid and owed both ways net to
+    recalculated − paid, for any volumes and prices."""
+    services = [
+        ServicePrice(n, "helhedspleje", Decimal(h), ZERO, 1, Decimal(d), Decimal(i), _rate)
+        for n, h, d, i in (("Dag", 7, "2491.13", "300.5"), ("Aften", 3, "1333.01", "97"))
+    ]
+    prices = FreeChoiceResult(
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), dt.date(2025, 1, 1), "leveret",
+        services, [], None, [], None, [], ZERO,
+    )  # fmt: skip
+    lines = [ProviderLine(i + 2, p, s, v, paid, None) for i, (p, s, v, paid) in enumerate(rows)]
+    per, detail = recalculation_tables(recalculate(prices, lines, 2025))
+    for k in (8, 9, 10):
+        assert sum(r[k] for r in detail.rows) == detail.total[k]
+    for r in per.rows:
+        mine = [d for d in detail.rows if d[0] == r[0]]
+        assert sum(d[8] for d in mine) == r[1] and sum(d[9] for d in mine) == r[2]
+        assert r[2] - r[1] == r[3] - r[4] and min(r[3], r[4]) == 0
+    assert per.total[2] - per.total[1] == per.total[3] - per.total[4] == detail.total[10]
