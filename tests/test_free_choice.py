@@ -492,3 +492,17 @@ def test_recalculation_reconciles_to_the_øre(rows: list[tuple[str, str, Decimal
         assert sum(d[8] for d in mine) == r[1] and sum(d[9] for d in mine) == r[2]
         assert r[2] - r[1] == r[3] - r[4] and min(r[3], r[4]) == 0
     assert per.total[2] - per.total[1] == per.total[3] - per.total[4] == detail.total[10]
+
+
+def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
+    """The workbook carries the assumptions and the data quality beside the prices."""
+    from openpyxl import load_workbook
+
+    out = fv_model.parent / "fv.xlsx"
+    res = invoke("frit-valg", "-c", str(fv_model), "--ud", str(out), "--stille")
+    assert res.exit_code == 0, res.output
+    assert load_workbook(out, read_only=True).sheetnames == [
+        "Forudsætninger",
+        "Frit valg",
+        "Datakvalitet",
+    ]

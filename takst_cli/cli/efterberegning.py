@@ -67,7 +67,7 @@ def efterberegning(
             recalculate,
             year_period_problem,
         )
-        from takst_cli.report import assumption_tables
+        from takst_cli.report import assumption_tables, quality_tables
         from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
@@ -92,6 +92,6 @@ def efterberegning(
         def full(run_time):  # type: ignore[no-untyped-def]
             facts, files, values = assumption_tables(result, str(config), run_time)
             files.rows.append([src.label, src.name, src.sha256, frame.height])
-            return [facts, files, values, *tables]
+            return [facts, files, values, *tables, *quality_tables(result)]
 
         emit(tables, full, ud, format, overskriv, stille)

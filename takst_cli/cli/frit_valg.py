@@ -74,7 +74,7 @@ def frit_valg(
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
     with error_boundary():
         from takst_cli.pipeline.free_choice import from_run
-        from takst_cli.report import assumption_tables
+        from takst_cli.report import assumption_tables, quality_tables
         from takst_cli.report_free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
@@ -85,7 +85,13 @@ def frit_valg(
             raise TakstError(f"{notat}: findes allerede; brug --overskriv for at erstatte den")
 
         def full(run_time):  # type: ignore[no-untyped-def]
-            return assumption_tables(result, str(config), run_time) + tables
+            # the data quality goes with the prices: rows left out with --udelad-ugyldige
+            # are listed, never dropped silently
+            return [
+                *assumption_tables(result, str(config), run_time),
+                *tables,
+                *quality_tables(result),
+            ]
 
         emit(tables, full, ud, format, overskriv, stille)
         if notat is not None:
