@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from takst_cli.cli.common import load  # noqa: E402
 from takst_cli.io.readers import read_table  # noqa: E402
 from takst_cli.models import LEVERANDOERER_FIELDS  # noqa: E402
-from takst_cli.pipeline.free_choice import from_run, provider_lines, recalculate  # noqa: E402
+from takst_cli.pipeline.free_choice import from_run, recalculate_year  # noqa: E402
 from takst_cli.pipeline.run import run  # noqa: E402
 from takst_cli.report_free_choice import (  # noqa: E402
     markdown_table,
@@ -130,15 +130,14 @@ def render() -> str:
     memo = support_memo(prices, cfg.navn, MADE)
     memo = memo.replace("\n# ", "\n### ").replace("\n## ", "\n#### ")
     memo = "### " + memo.removeprefix("# ")
-    year_prices = from_run(result, dt.date(2025, 1, 1))
     src = read_table(
         "leverandoerer",
         PROVIDERS,
         LEVERANDOERER_FIELDS,
         {f: cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS},
     )
-    lines = provider_lines(src.frame.collect(), src.name, year_prices, 2025, "tekst")
-    per, rows = recalculation_tables(recalculate(year_prices, lines, 2025))
+    settled = recalculate_year(result, src.frame.collect(), src.name, 2025, "tekst")
+    per, rows = recalculation_tables(settled)
     recalc = "\n".join(
         [
             "---",

@@ -3,7 +3,6 @@ provider's settled volume, and the amount owed each way."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +22,6 @@ from takst_cli.cli.common import (
     error_boundary,
 )
 from takst_cli.cli.frit_valg import require_free_choice
-from takst_cli.errors import DataError
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.free_choice import SourceKind
@@ -60,34 +58,19 @@ def efterberegning(
     with error_boundary():
         from takst_cli.io.readers import read_table, reading
         from takst_cli.models import LEVERANDOERER_FIELDS
-        from takst_cli.pipeline.free_choice import (
-            from_run,
-            provider_lines,
-            rate_change_problem,
-            recalculate,
-            year_period_problem,
-        )
+        from takst_cli.pipeline.free_choice import recalculate_year
         from takst_cli.report import assumption_tables, quality_tables
         from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige)
-        cfg = result.cfg
-        assert cfg.frit_valg is not None
-        for problem in (
-            year_period_problem(result.period, aar),
-            rate_change_problem(cfg.frit_valg, aar),
-        ):
-            if problem:
-                raise DataError(problem)
-        headers = {f: cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
+        headers = {f: result.cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
         src = read_table("leverandoerer", leverandoerer, LEVERANDOERER_FIELDS, headers)
         with reading(src.name):
             frame = src.frame.collect()
         kind = SOURCE_KIND.get(src.path.suffix.lower(), "tekst")
-        prices = from_run(result, dt.date(aar, 1, 1))
-        settled = recalculate(prices, provider_lines(frame, src.name, prices, aar, kind), aar)
-        tables = recalculation_tables(settled) + free_choice_tables(prices)
+        settled = recalculate_year(result, frame, src.name, aar, kind)
+        tables = recalculation_tables(settled) + free_choice_tables(settled.prices)
 
         def full(run_time):  # type: ignore[no-untyped-def]
             facts, files, values = assumption_tables(result, str(config), run_time)

@@ -625,3 +625,18 @@ def from_run(r: RunResult, price_date: dt.date | None = None) -> FreeChoiceResul
     return compute_free_choice(
         r.cfg, r.period, r.prices, r.visits, r.cancelled, r.tariffs, price_date
     )
+
+
+def recalculate_year(
+    r: RunResult, providers: pl.DataFrame, source: str, year: int, kind: SourceKind
+) -> Recalculation:
+    """`takst efterberegning`: the year's prices on the run (its data must be the whole year,
+    with one overhead rate through it) against the providers' file (raekke + its fields)."""
+    fv = r.cfg.frit_valg
+    if fv is None:
+        raise DataError("modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md")
+    for problem in (year_period_problem(r.period, year), rate_change_problem(fv, year)):
+        if problem:
+            raise DataError(problem)
+    prices = from_run(r, dt.date(year, 1, 1))
+    return recalculate(prices, provider_lines(providers, source, prices, year, kind), year)
