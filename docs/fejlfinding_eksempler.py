@@ -446,7 +446,8 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         lambda d: efterberegning(
             d,
             "A;Pleje dag;12,5;400\nA;Pleje nat;1;400\nB;Pleje dag;-3;400\n"
-            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\nD;Pleje dag;1.071;1.071\n",
+            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\nD;Pleje dag;1.071;1.071\n"
+            "E;Pleje dag;3;400\nE;Pleje dag;3;400\n",
         ),
         {"model": FV_YEAR},
     ),

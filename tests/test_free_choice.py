@@ -506,3 +506,23 @@ def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
         "Frit valg",
         "Datakvalitet",
     ]
+
+
+def test_a_repeated_row_or_a_provider_spelled_two_ways_is_refused(fv_model: Path) -> None:
+    prices = from_run(run_model(fv_model), dt.date(2025, 1, 1))
+    frame = pl.DataFrame(
+        {
+            "raekke": [2, 3, 4, 5],
+            "leverandoer": ["Omsorg A/S", "Omsorg A/S", "OMSORG A/S", "Omsorg A/S"],
+            "ydelse": ["Pleje dag", "pleje dag", "Pleje dag", "Pleje dag"],
+            "maengde": ["10", "10,0", "1", "11"],
+            "betalt_pris": ["400", "400,00", "400", "400"],
+        }
+    )
+    with pytest.raises(DataError) as exc:
+        provider_lines(frame, "l.csv", prices, 2025, "tekst")
+    assert [str(p) for p in exc.value.problems] == [
+        "l.csv række 3: samme leverandør, ydelse, mængde og pris som række 2; slet den ene, "
+        "eller læg mængderne sammen",
+        "l.csv række 4: leverandøren 'OMSORG A/S' står også som 'Omsorg A/S'; skriv navnet ens",
+    ]

@@ -504,12 +504,41 @@ def provider_lines(
             problems += [Problem(where, f) for f in found]
             continue
         out.append(ProviderLine(row, provider, service, volumes[i], paid[i], cell))  # type: ignore[arg-type]
+    problems += _copies_and_spellings(out, source)
     if problems:
         shown = problems[:20]
         more = f"; de første {len(shown)} vises" if len(problems) > len(shown) else ""
         raise DataError(f"{source}: {len(problems)} ugyldige værdier{more}", shown)
     if not out:
         raise DataError(f"{source}: filen har overskrifter, men ingen datarækker (leverandører)")
+    return out
+
+
+def _copies_and_spellings(lines: list[ProviderLine], source: str) -> list[Problem]:
+    """A row repeated word for word would be paid twice, and a provider written two ways
+    would be settled as two: both are refused rather than guessed at."""
+    out: list[Problem] = []
+    first: dict[tuple[object, ...], int] = {}
+    spelling: dict[str, str] = {}
+    for ln in lines:
+        key = (ln.provider, ln.service, ln.cell, ln.volume, ln.paid)
+        if key in first:
+            out.append(
+                Problem(
+                    f"{source} række {ln.row}",
+                    f"samme leverandør, ydelse, mængde og pris som række {first[key]}; slet "
+                    "den ene, eller læg mængderne sammen",
+                )
+            )
+        first.setdefault(key, ln.row)
+        seen = spelling.setdefault(ln.provider.casefold(), ln.provider)
+        if seen != ln.provider:
+            out.append(
+                Problem(
+                    f"{source} række {ln.row}",
+                    f"leverandøren '{ln.provider}' står også som '{seen}'; skriv navnet ens",
+                )
+            )
     return out
 
 
