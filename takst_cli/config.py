@@ -755,7 +755,9 @@ def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Proble
     an overhead rate missing for a service: each would move a settlement price silently."""
     out: list[Problem] = []
     names = [s.navn for s in fv.ydelser]
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    # the providers' file names a service in any case: names must differ beyond case
+    folded = [n.casefold() for n in names]
+    for name in sorted({n for n in names if folded.count(n.casefold()) > 1}):
         out.append(Problem("frit_valg.ydelser", f"ydelsen '{name}' står flere gange"))
     if not fv.ydelser:
         out.append(Problem("frit_valg.ydelser", "angiv mindst én ydelse med timepris"))
@@ -784,11 +786,26 @@ def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Proble
                     )
                 )
     kinds = [(f"frit_valg.ydelser[{i}]", s.ydelsestype) for i, s in enumerate(fv.ydelser)]
-    if fv.forloebsuger is not None:
-        kinds.append(("frit_valg.forloebsuger", fv.forloebsuger.ydelsestype))
-        for name in fv.forloebsuger.ydelser:
+    cw = fv.forloebsuger
+    if cw is not None:
+        kinds.append(("frit_valg.forloebsuger", cw.ydelsestype))
+        for name in cw.ydelser:
             if name not in names:
                 out.append(Problem("frit_valg.forloebsuger.ydelser", f"ukendt ydelse '{name}'"))
+        if cw.navn.casefold() in folded:
+            out.append(
+                Problem("frit_valg.forloebsuger.navn", f"'{cw.navn}' er også en ydelse pr. time")
+            )
+        if not cw.ydelser and not any(s.ydelsestype == cw.ydelsestype for s in fv.ydelser):
+            # without services to take the indirect costs from, the course-week prices would
+            # carry none: a price too low, said nowhere
+            out.append(
+                Problem(
+                    "frit_valg.forloebsuger.ydelser",
+                    f"ingen ydelser med ydelsestype '{cw.ydelsestype}' at tage de indirekte "
+                    "udgifter fra; angiv ydelser",
+                )
+            )
     known_kinds = {r.ydelsestype for r in fv.overheadsatser}
     for path, kind in kinds:
         if kind not in known_kinds:

@@ -354,6 +354,7 @@ def test_model_problems_are_named_by_key(tiny: Path) -> None:
     fv["omkostninger"]["ledelse"]["andele"] = {"Pleje dag": 0.7, "Pleje aften og weekend": 0.2}
     fv["omkostninger"]["vikar"] = {"beloeb": 1, "placering": "fordelt", "noegle": "timer"}
     fv["overheadsatser"][0]["ydelsestype"] = "madlevering"
+    fv["forloebsuger"] = {"navn": "pleje dag", "ydelsestype": "madlevering"}
     with pytest.raises(Exception) as exc:
         parse_config(raw)
     text = "\n".join(str(p) for p in exc.value.problems)  # type: ignore[attr-defined]
@@ -362,6 +363,8 @@ def test_model_problems_are_named_by_key(tiny: Path) -> None:
     assert "frit_valg.omkostninger.ledelse.andele: andelene skal tilsammen være 1, fik 0,9" in text
     assert "frit_valg.omkostninger.vikar: ukendt kategori" in text
     assert "frit_valg.ydelser[0].ydelsestype: ingen overheadsats for 'helhedspleje'" in text
+    assert "frit_valg.forloebsuger.navn: 'pleje dag' er også en ydelse pr. time" in text
+    assert "frit_valg.forloebsuger.ydelser: ingen ydelser med ydelsestype 'madlevering'" in text
 
 
 def test_a_service_without_delivered_hours_stops_the_run(fv_model: Path) -> None:
