@@ -529,3 +529,21 @@ def test_a_repeated_row_or_a_provider_spelled_two_ways_is_refused(fv_model: Path
         "eller læg mængderne sammen",
         "l.csv række 4: leverandøren 'OMSORG A/S' står også som 'Omsorg A/S'; skriv navnet ens",
     ]
+
+
+def test_valider_warns_when_a_cost_may_be_counted_twice(fv_model: Path) -> None:
+    """A per-FTE cost in the hourly price, placed again on the services, would count twice."""
+    text = fv_model.read_text(encoding="utf-8").replace(
+        "indirekte_andele: {transport: 0.25}",
+        "indirekte_andele: {transport: 0.25}\n      omkostninger_pr_aarsvaerk: {it: 3500}",
+    )
+    fv_model.write_text(
+        text + "    it: {beloeb: 900, placering: fordelt, noegle: timer, begrundelse: x}\n",
+        encoding="utf-8",
+    )
+    warnings = {
+        p.where: p.why for p in free_choice_warnings(load_config(fv_model), dt.date(2026, 1, 1))
+    }
+    assert warnings["frit_valg.omkostninger.it"].startswith(
+        "'it' er også en omkostning pr. årsværk i timeprisen (SSH)"
+    )

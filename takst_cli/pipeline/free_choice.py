@@ -612,6 +612,17 @@ def free_choice_warnings(cfg: ModelConfig, today: dt.date) -> list[Problem]:
                     "krævede en dokumenteret fordelingsnøgle",
                 )
             )
+    for key, c in fv.omkostninger.items():
+        in_price = [g.navn for g in cfg.timepris.faggrupper if key in g.omkostninger_pr_aarsvaerk]
+        if c.placering != "timepris" and in_price:
+            out.append(
+                Problem(
+                    f"frit_valg.omkostninger.{key}",
+                    f"'{key}' er også en omkostning pr. årsværk i timeprisen "
+                    f"({', '.join(in_price)}); er det de samme udgifter, tælles de to gange – "
+                    "brug placering: timepris",
+                )
+            )
     if fv.grundlag == "visiteret":
         out.append(
             Problem(
