@@ -31,14 +31,18 @@ MemoOpt = Annotated[
 ]
 
 
-def write_text_file(path: Path, text: str, overwrite: bool) -> None:
-    """Write a text file whole or not at all: a temporary file beside it, then renamed."""
-    if path.exists() and not overwrite:
-        raise TakstError(f"{path}: findes allerede; brug --overskriv for at erstatte den")
+def check_text_target(path: Path, overwrite: bool) -> None:
+    """Refuse a memo path that cannot be written before anything is written."""
     if path.is_dir():
         raise TakstError(f"{path}: er en mappe; angiv en fil, fx NOTAT.md")
+    if path.exists() and not overwrite:
+        raise TakstError(f"{path}: findes allerede; brug --overskriv for at erstatte den")
     if not path.parent.is_dir():
         raise TakstError(f"{path.parent}: mappen findes ikke")
+
+
+def write_text_file(path: Path, text: str) -> None:
+    """Write a text file whole or not at all: a temporary file beside it, then renamed."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -81,8 +85,8 @@ def frit_valg(
         result = calculate(config, leverancer, visitationer, udelad_ugyldige)
         prices = from_run(result)
         tables = free_choice_tables(prices)
-        if notat is not None and notat.exists() and not overskriv:  # before any output
-            raise TakstError(f"{notat}: findes allerede; brug --overskriv for at erstatte den")
+        if notat is not None:  # before any output: no workbook without its memo
+            check_text_target(notat, overskriv)
 
         def full(run_time):  # type: ignore[no-untyped-def]
             # the data quality goes with the prices: rows left out with --udelad-ugyldige
@@ -95,5 +99,5 @@ def frit_valg(
 
         emit(tables, full, ud, format, overskriv, stille)
         if notat is not None:
-            write_text_file(notat, support_memo(prices, result.cfg.navn, dt.date.today()), True)
+            write_text_file(notat, support_memo(prices, result.cfg.navn, dt.date.today()))
             typer.echo(f"Skrev {notat}", err=True)
