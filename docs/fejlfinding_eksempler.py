@@ -201,6 +201,24 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     (
+        "Forløbstyper, der ikke kan forstås",
+        beregn,
+        {
+            "model": TINY_MODEL
+            + "  natpleje: {art: individuel, periode_uger: 4, faggrupper: [Kok]}\n"
+            + "  kompleks: {art: fastholdende, synonymer: [Rehabilitering]}\n"
+        },
+    ),
+    (
+        "Prisstruktur, hvis tal ikke hænger sammen",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {
+            "model": TINY_MODEL
+            + "niveauer:\n  generator: {antal_trin: 10, foerste_fra: 10, foerste_trin: 7,"
+            + " sidste_fra: 71, trin: 6}\n"
+        },
+    ),
+    (
         "Team i tildeling.teams findes ikke i data",
         lambda d: ["valider", str(d / "model.yaml"), "--data"],
         {
@@ -248,6 +266,20 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     ("Ukendt faggruppe", beregn, {"visits": v("45;SUL §138;SPL", "45;SUL §138;Kok")}),
+    (
+        "Funktionsevne, der ikke kan læses",
+        beregn,
+        {
+            "model": TINY_MODEL + "niveauer: {grundlag: funktionsevne}\n",
+            "grants": (
+                TINY_GRANTS.replace("visiterede_minutter_uge", "visiterede_minutter_uge;funktionsevne")
+                .replace("\n", ";2\n")
+                .replace("funktionsevne;2", "funktionsevne")
+                .replace("600;2\nD", "600;meget svær\nD")
+                .replace("1800;2", "1800;")
+            ).encode(),
+        },
+    ),
     (
         "Den samme visitationsrække to gange",
         beregn,

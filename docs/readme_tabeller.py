@@ -208,8 +208,30 @@ def block_frit_valg() -> str:
     return "\n".join(out)
 
 
+def block_structures() -> str:
+    """The seven shipped price structures (configs/prisstruktur_kommune*.yaml): their levels as
+    `takst niveauer -c …` prints them, [fra, til) in hours per week."""
+    from takst_cli.config import load_config
+
+    def h(x: float) -> str:
+        return format_number(Decimal(repr(round(x, 2))), 2).removesuffix(",00")
+
+    lines = [
+        "| kommune | takster | niveauer (fra-til timer pr. uge; sidste åbent opad) |",
+        "|---|---|---|",
+    ]
+    for k in range(1, 8):
+        bands = load_config(ROOT / "configs" / f"prisstruktur_kommune{k}.yaml").niveauer.bands()
+        text = " · ".join(
+            f"{h(b.fra)}-{h(b.til)}" if b.til is not None else f"{h(b.fra)}+" for b in bands
+        )
+        lines.append(f"| {k} | {len(bands)} | {text} |")
+    return "\n".join(lines)
+
+
 BLOCKS = {
     "data": block_data,
+    "prisstrukturer": block_structures,
     "timepriser": block_prices,
     "takster": block_tariffs,
     "modeller": block_comparison,

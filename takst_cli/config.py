@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +26,8 @@ from takst_cli.errors import ConfigError, Problem
 from takst_cli.format import format_number, format_share
 from takst_cli.models import (
     BUDGET_FIELDS,
+    COURSE_TYPE_WORDS,
+    FUNCTION_LEVEL_LABELS,
     LEVERANCER_FIELDS,
     LEVERANDOERER_FIELDS,
     VISITATIONER_FIELDS,
@@ -310,11 +313,222 @@ def _normal_paragraphs(values: list[str]) -> list[str]:
     return [normal_paragraph(v) for v in values]
 
 
+class Band(_Model):
+    niveau: Level
+    fra: HoursWeek
+    til: HoursWeek | None = None
+
+
+class BandGenerator(_Model):
+    """Levels as steps (VIVE step 2), from the figures a municipality quotes: the number of
+    steps (the first and the open top included), the first step, and either the step sizes
+    (`trin`, and for stigende `sidste_trin`) or where the open top starts (`sidste_fra`) — then
+    the sizes are solved. Sizes are in `enhed`.
+
+    The first step covers [0, foerste_fra + foerste_trin): a first step quoted as '2-3 timer pr.
+    uge' is foerste_fra 2, foerste_trin 1. Later steps are `trin` each (lineaer), or grow evenly
+    from `trin` to `sidste_trin` (stigende); `trin` defaults to foerste_trin. With `sidste_fra`
+    the closed steps fill [first step's end, sidste_fra): lineaer solves the one step size;
+    stigende solves the smallest step from the largest (`sidste_trin`) or the largest from the
+    smallest (`trin`). A figure quoted beyond those (both `trin` and `sidste_trin` with
+    stigende, `trin` with lineaer) is checked: `takst valider` says which cannot be met and by
+    how much.
+    """
+
+    antal_trin: Level
+    foerste_trin: Start  # 0 with one level (an average tariff): the step is never used
+    foerste_fra: Start = 0.0
+    trin: StepSize | None = None
+    sidste_trin: StepSize | None = None
+    sidste_fra: StepSize | None = None  # where the open top starts, as quoted
+    spring: Literal["lineaer", "stigende"] = "lineaer"
+    enhed: Literal["timer_uge", "min_uge", "timer_doegn", "min_doegn"] = "timer_uge"
+
+
+LevelBasis = Literal["visiteret", "leveret", "funktionsevne"]
+FunctionLevel = Annotated[int, Field(ge=0, le=4), _NUMBER]  # FSIII: 0 (none) to 4 (total)
+
+
+class LevelsConfig(_Model):
+    """The severity grouping (tyngdeinddeling): bands of weekly hours (granted or delivered), or
+    the grants' FSIII function level (0-4, or the municipality's own labels)."""
+
+    grundlag: LevelBasis = "visiteret"
+    baand: list[Band] | None = None
+    generator: BandGenerator | None = None
+    # the municipality's own labels of the function levels, each mapped to its level 0-4
+    funktionsevne_etiketter: dict[str, FunctionLevel] = Field(default_factory=dict)
+
+    def bands(self) -> list[Band]:
+        """The bands in hours per week, explicit or generated; the default is SPEC's five."""
+        if self.baand:
+            return sorted(self.baand, key=lambda b: b.fra)
+        if self.generator:
+            return generate_bands(self.generator)
+        return [
+            Band(niveau=i + 1, fra=5.0 * i, til=5.0 * (i + 1) if i < 4 else None) for i in range(5)
+        ]
+
+    def function_labels(self) -> dict[str, int]:
+        """Lower-cased label → function level: FSIII's own names and the model file's."""
+        own = {k.strip().casefold(): v for k, v in self.funktionsevne_etiketter.items()}
+        return {**FUNCTION_LEVEL_LABELS, **own}
+
+    def describe(self) -> str:
+        """The grouping in words, for the tariff tables."""
+        if self.grundlag == "funktionsevne":
+            return "funktionsevne (FSIII-niveau 0-4)"
+        basis = "visiterede" if self.grundlag == "visiteret" else "leverede"
+        bands = self.bands()
+
+        def h(x: float) -> str:
+            return format_number(round(x, 2), 2).removesuffix(",00")
+
+        steps = ", ".join(
+            f"{b.niveau}: {h(b.fra)}-{h(b.til)}"
+            if b.til is not None
+            else f"{b.niveau}: over {h(b.fra)}"
+            for b in bands
+        )
+        return f"{basis} timer pr. uge ({steps})"
+
+
+HOURS_PER_WEEK = 168
+UNIT_LABEL = {
+    "timer_uge": "timer pr. uge",
+    "min_uge": "min. pr. uge",
+    "timer_doegn": "timer pr. døgn",
+    "min_doegn": "min. pr. døgn",
+}
+UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0, "min_doegn": 7 / 60}
+_SOLVE_TOLERANCE = 1e-6  # in the generator's unit: a quoted figure that holds, holds to this
+
+
+def _q(value: float, unit: str) -> str:
+    """A figure in the generator's unit, as a Danish reader writes it: 1 time, 6,75 timer."""
+    label = UNIT_LABEL[unit]
+    if value == 1:
+        label = label.replace("timer", "time", 1)
+    return f"{format_number(round(value, 4), 2 if value != round(value) else 0)} {label}"
+
+
+def solve_steps(gen: BandGenerator) -> tuple[list[float], list[tuple[str, str]]]:
+    """The closed steps after the first, in the generator's unit, and the quoted figures that
+    cannot hold: (key, why, with how much it misses)."""
+    middle = max(gen.antal_trin - 2, 0)  # closed steps after the first
+    first_end = gen.foerste_fra + gen.foerste_trin
+    if gen.sidste_fra is None:
+        start = gen.trin if gen.trin is not None else gen.foerste_trin
+        end = gen.sidste_trin if (gen.spring == "stigende" and gen.sidste_trin) else start
+        return [start + (end - start) * (i / max(middle - 1, 1)) for i in range(middle)], []
+    u = gen.enhed
+    span = gen.sidste_fra - first_end
+    problems: list[tuple[str, str]] = []
+    if middle == 0 or span <= 0:
+        if abs(span) > _SOLVE_TOLERANCE or middle > 0:
+            problems.append(
+                (
+                    "sidste_fra",
+                    f"{_q(gen.sidste_fra, u)} kan ikke overholdes: med {gen.antal_trin} trin og "
+                    f"første trin til {_q(first_end, u)} "
+                    + (
+                        "starter toppen dér"
+                        if middle == 0
+                        else "er der ingen plads til trinene imellem"
+                    )
+                    + f" (forskel {_q(abs(span), u)})",
+                )
+            )
+        return [], problems
+    if gen.spring == "lineaer":
+        step = span / middle
+        if gen.trin is not None and abs(step - gen.trin) > _SOLVE_TOLERANCE:
+            problems.append(
+                (
+                    "trin",
+                    f"trin på {_q(gen.trin, u)} kan ikke overholdes: {middle} lige store trin fra "
+                    f"{_q(first_end, u)} til {_q(gen.sidste_fra, u)} er hver {_q(step, u)} "
+                    f"(forskel {_q(abs(step - gen.trin), u)}; med {_q(gen.trin, u)} starter "
+                    f"toppen ved {_q(first_end + middle * gen.trin, u)})",
+                )
+            )
+        return [step] * middle, problems
+    # stigende: steps grow evenly from the smallest a to the largest b; middle × (a + b) / 2 = span
+    if gen.sidste_trin is None and gen.trin is None:
+        return [], [
+            ("sidste_trin", "spring: stigende med sidste_fra kræver sidste_trin eller trin")
+        ]
+    if gen.sidste_trin is not None:
+        b = gen.sidste_trin
+        a = b if middle == 1 else 2 * span / middle - b
+        if gen.trin is not None and abs(a - gen.trin) > _SOLVE_TOLERANCE:
+            problems.append(
+                (
+                    "trin",
+                    f"mindste trin på {_q(gen.trin, u)} kan ikke overholdes: {middle} trin, der "
+                    f"vokser jævnt til {_q(b, u)} fra {_q(first_end, u)} til "
+                    f"{_q(gen.sidste_fra, u)}, starter med {_q(a, u)} "
+                    f"(forskel {_q(abs(a - gen.trin), u)})",
+                )
+            )
+        if middle == 1 and abs(span - b) > _SOLVE_TOLERANCE:
+            problems.append(
+                (
+                    "sidste_trin",
+                    f"{_q(b, u)} kan ikke overholdes: det ene trin imellem er {_q(span, u)} "
+                    f"(forskel {_q(abs(span - b), u)})",
+                )
+            )
+    else:
+        a = gen.trin  # type: ignore[assignment]
+        b = a if middle == 1 else 2 * span / middle - a
+    if a <= 0 or a > b + _SOLVE_TOLERANCE:
+        problems.append(
+            (
+                "sidste_trin" if gen.sidste_trin is not None else "trin",
+                f"stigende trin kan ikke overholdes: {middle} trin fra {_q(first_end, u)} til "
+                f"{_q(gen.sidste_fra, u)} skulle gå fra {_q(a, u)} til {_q(b, u)}",
+            )
+        )
+        return [], problems
+    sizes = [a + (b - a) * (i / max(middle - 1, 1)) for i in range(middle)]
+    return sizes, problems
+
+
+def generate_bands(gen: BandGenerator) -> list[Band]:
+    """antal_trin bands in hours per week: the first step, the middle steps, an open last one."""
+    factor = UNIT_TO_HOURS_WEEK[gen.enhed]
+    sizes = [gen.foerste_fra + gen.foerste_trin] + solve_steps(gen)[0]
+    bands: list[Band] = []
+    lower = 0.0
+    for i, size in enumerate(sizes[: gen.antal_trin - 1]):
+        upper = round(lower + size * factor, 6)
+        # Not validated here: a generator running past 168 h/week is reported by the model check.
+        bands.append(Band.model_construct(niveau=i + 1, fra=lower, til=upper))
+        lower = upper
+    if gen.sidste_fra is not None and len(sizes) == gen.antal_trin - 1:
+        lower = round(gen.sidste_fra * factor, 6)  # the quoted top, not the sum's rounding
+        if bands:
+            bands[-1] = Band.model_construct(niveau=bands[-1].niveau, fra=bands[-1].fra, til=lower)
+    bands.append(Band.model_construct(niveau=len(bands) + 1, fra=lower, til=None))
+    return bands
+
+
+CourseArt = Literal["udviklende", "fastholdende", "individuel"]
+
+
 class CourseConfig(_Model):
-    """What every course type has: the paragraphs it covers. Each type takes only the options
-    the calculation uses for it; any other is an error naming where it belongs."""
+    """What every course type has: the paragraphs and staff groups it covers, its label and the
+    words a grant may use for it, and optionally its own severity grouping. Each type takes only
+    the options the calculation uses for it; any other is an error naming where it belongs."""
 
     paragraffer: list[str] = Field(default_factory=lambda: list(DEFAULT_PARAGRAPHS))
+    # None: every staff group's visits count in the course; else only these groups' visits, the
+    # others' are outside the course's tariff and settled by activity
+    faggrupper: list[str] | None = None
+    betegnelse: str | None = None  # label in tables and the workbook; default the name
+    synonymer: list[str] = Field(default_factory=list)  # a grant's words for the type
+    niveauer: LevelsConfig | None = None  # own grouping; default the model's `niveauer`
 
     _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
 
@@ -328,13 +542,23 @@ class DevelopmentCourse(CourseConfig):
 
 
 class StabilisingCourse(CourseConfig):
-    """Fastholdende: one segment per grant; nothing but its paragraphs."""
+    """Fastholdende: a period tariff; nothing but what every type has."""
 
 
 class IndividualCourse(CourseConfig):
     """Individuel: a grant above the threshold (hours per week) is an individual course."""
 
     taerskel_timer_uge: Threshold = 25.0
+
+
+class NamedCourse(CourseConfig):
+    """A further course type, named by its key under `forloeb:`. Its art is its behaviour:
+    udviklende (period 1, then the reduced after-phase), fastholdende (a period tariff) or
+    individuel (each citizen's own cost per week)."""
+
+    art: CourseArt
+    periode_uger: Weeks | None = None  # art udviklende; default 12
+    efterperiode_uger: Weeks | None = None  # art udviklende; default periode_uger
 
 
 # Where each course-type option has an effect (the pipeline reads it only there).
@@ -344,10 +568,44 @@ COURSE_OPTION_HOME = {
     "efterperiode_uger": "udviklende",
     "taerskel_timer_uge": "individuel",
 }
+# Priority of an art when rows of several course types cover a day (courses.py): a development
+# course takes the days it covers, then an individual one, then a stabilising one.
+ART_RANK = {CourseType.UDVIKLENDE: 3, CourseType.INDIVIDUEL: 2, CourseType.FASTHOLDENDE: 1}
+MAX_COURSE_TYPES = 40
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    """One course type as the pipeline sees it. `code` orders the types when rows of several
+    cover a day: the art's rank first, then the order in the model file (built-ins first)."""
+
+    name: str
+    art: CourseType
+    cfg: CourseConfig
+    code: int
+
+    @property
+    def label(self) -> str:
+        return self.cfg.betegnelse or self.name.replace("_", " ").capitalize()
+
+    @property
+    def weeks(self) -> int:
+        """Period 1 in weeks (development art)."""
+        return getattr(self.cfg, "periode_uger", None) or 12
+
+    @property
+    def window_weeks(self) -> int:
+        """Weeks observed after period 1 for r (development art)."""
+        return getattr(self.cfg, "efterperiode_uger", None) or self.weeks
 
 
 class CoursesConfig(_Model):
-    """The course types, and how courses are formed from the grant history (SPEC §3.1)."""
+    """The course types, and how courses are formed from the grant history (SPEC §3.1). The three
+    built-in types are always there; any further key is a course type of its own (NamedCourse)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, NamedCourse] = Field(init=False)  # type: ignore[assignment]
 
     udviklende: DevelopmentCourse = DevelopmentCourse()
     fastholdende: StabilisingCourse = StabilisingCourse()
@@ -357,7 +615,8 @@ class CoursesConfig(_Model):
     # Without a type column: a course is a development course when the citizen had no grant
     # in this many days before it (a new citizen)…
     ny_borger_dage: Days = 90
-    # …or on the days a grant row of one of these paragraphs covers.
+    # …or on the days a grant row of one of these paragraphs covers. (A further development
+    # type's rows are those of the paragraphs it lists and no other type lists.)
     udviklende_paragraffer: list[str] = Field(default_factory=lambda: ["SEL §83a"])
     # paragraphs deliberately outside the model: counted out of scope without a warning
     uden_for_model: list[str] = Field(default_factory=list)
@@ -377,84 +636,40 @@ class CoursesConfig(_Model):
     @property
     def paragraphs_in(self) -> list[str]:
         """The paragraphs of every course type, in normal form."""
-        return sorted({p for ct in CourseType for p in self.of(ct).paragraffer})
+        return sorted({p for t in self.types() for p in t.cfg.paragraffer})
 
     def of(self, course_type: CourseType) -> CourseConfig:
         return getattr(self, course_type.value)  # type: ignore[no-any-return]
 
+    def types(self) -> list[CourseSpec]:
+        """Every course type: the three built-ins, then the model file's own, in its order."""
+        named: list[tuple[str, CourseType, CourseConfig]] = [
+            (ct.value, ct, self.of(ct)) for ct in CourseType
+        ]
+        named += [(k, CourseType(v.art), v) for k, v in (self.__pydantic_extra__ or {}).items()]
+        return [
+            CourseSpec(name, art, c, ART_RANK[art] * 100 + (99 - i))
+            for i, (name, art, c) in enumerate(named)
+        ]
+
+    def spec(self, name: str) -> CourseSpec:
+        return next(t for t in self.types() if t.name == name)
+
+    def names_of(self, art: CourseType) -> list[str]:
+        return [t.name for t in self.types() if t.art == art]
+
+    def type_words(self) -> dict[str, str]:
+        """A grant's course-type text (lower-cased) → course type: the built-in synonyms, and
+        every type's name, label and synonyms."""
+        words = {k: str(v) for k, v in COURSE_TYPE_WORDS.items()}
+        for t in self.types():
+            for w in [t.name, t.label, *t.cfg.synonymer]:
+                words[w.strip().lower()] = t.name
+        return words
+
     @property
     def individual_threshold(self) -> float:
         return self.individuel.taerskel_timer_uge
-
-
-class Band(_Model):
-    niveau: Level
-    fra: HoursWeek
-    til: HoursWeek | None = None
-
-
-class BandGenerator(_Model):
-    """Levels as steps (VIVE step 2): a first step, then equal (lineaer) or growing (stigende)
-    steps; the last step is open upwards. Sizes are in `enhed`.
-
-    The first step covers [0, foerste_fra + foerste_trin): a first step quoted as '2-3 timer pr.
-    uge' is foerste_fra 2, foerste_trin 1. Later steps are `trin` each (lineaer), or grow evenly
-    from `trin` to `sidste_trin` (stigende); `trin` defaults to foerste_trin.
-    """
-
-    antal_trin: Level
-    foerste_trin: Start  # 0 with one level (an average tariff): the step is never used
-    foerste_fra: Start = 0.0
-    trin: StepSize | None = None
-    sidste_trin: StepSize | None = None
-    spring: Literal["lineaer", "stigende"] = "lineaer"
-    enhed: Literal["timer_uge", "min_uge", "timer_doegn", "min_doegn"] = "timer_uge"
-
-
-class LevelsConfig(_Model):
-    grundlag: Literal["visiteret", "leveret"] = "visiteret"
-    baand: list[Band] | None = None
-    generator: BandGenerator | None = None
-
-    def bands(self) -> list[Band]:
-        """The bands in hours per week, explicit or generated; the default is SPEC's five."""
-        if self.baand:
-            return sorted(self.baand, key=lambda b: b.fra)
-        if self.generator:
-            return generate_bands(self.generator)
-        return [
-            Band(niveau=i + 1, fra=5.0 * i, til=5.0 * (i + 1) if i < 4 else None) for i in range(5)
-        ]
-
-
-HOURS_PER_WEEK = 168
-UNIT_LABEL = {
-    "timer_uge": "timer pr. uge",
-    "min_uge": "min. pr. uge",
-    "timer_doegn": "timer pr. døgn",
-    "min_doegn": "min. pr. døgn",
-}
-UNIT_TO_HOURS_WEEK = {"timer_uge": 1.0, "min_uge": 1 / 60, "timer_doegn": 7.0, "min_doegn": 7 / 60}
-
-
-def generate_bands(gen: BandGenerator) -> list[Band]:
-    """antal_trin bands in hours per week: the first step, the middle steps, an open last one."""
-    factor = UNIT_TO_HOURS_WEEK[gen.enhed]
-    middle = max(gen.antal_trin - 2, 0)  # closed steps after the first
-    start = gen.trin if gen.trin is not None else gen.foerste_trin
-    end = gen.sidste_trin if (gen.spring == "stigende" and gen.sidste_trin) else start
-    sizes = [gen.foerste_fra + gen.foerste_trin] + [
-        start + (end - start) * (i / max(middle - 1, 1)) for i in range(middle)
-    ]
-    bands: list[Band] = []
-    lower = 0.0
-    for i, size in enumerate(sizes[: gen.antal_trin - 1]):
-        upper = round(lower + size * factor, 6)
-        # Not validated here: a generator running past 168 h/week is reported by the model check.
-        bands.append(Band.model_construct(niveau=i + 1, fra=lower, til=upper))
-        lower = upper
-    bands.append(Band.model_construct(niveau=gen.antal_trin, fra=lower, til=None))
-    return bands
 
 
 class ShiftsConfig(_Model):
@@ -640,9 +855,7 @@ class CourseWeekPrices(_Model):
 
     navn: Annotated[str, Field(min_length=1)] = "Helhedspleje pr. forløbsuge"
     ydelsestype: str = "helhedspleje"
-    forloebstyper: list[CourseType] = Field(
-        default_factory=lambda: [CourseType.UDVIKLENDE, CourseType.FASTHOLDENDE]
-    )
+    forloebstyper: list[str] | None = None  # default: every development and stabilising type
     ydelser: list[str] = Field(default_factory=list)  # default: the hourly services of its type
 
 
@@ -688,6 +901,14 @@ class ModelConfig(_Model):
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)
 
+    def levels_of(self, course_type: str) -> LevelsConfig:
+        """The severity grouping of a course type: its own, or the model's."""
+        return self.forloeb.spec(course_type).cfg.niveauer or self.niveauer
+
+    def uses_function_level(self) -> bool:
+        """Whether any course type groups by the grants' function level."""
+        return any(self.levels_of(t.name).grundlag == "funktionsevne" for t in self.forloeb.types())
+
 
 def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     """Problems of meaning that the schema cannot see (SPEC §3.2), all at once. Ranges of single
@@ -725,6 +946,7 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
                     )
                 )
     out.extend(_band_problems(cfg.niveauer))
+    out.extend(_course_problems(cfg))
     if cfg.klinik.andel and cfg.klinik.timepris is None:
         out.append(Problem("klinik.timepris", "klinikandel kræver klinikkens timepris"))
     if cfg.klinik.andel and not any(g.sygepleje for g in cfg.timepris.faggrupper):
@@ -792,6 +1014,15 @@ def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Proble
         for name in cw.ydelser:
             if name not in names:
                 out.append(Problem("frit_valg.forloebsuger.ydelser", f"ukendt ydelse '{name}'"))
+        known_types = {t.name for t in cfg.forloeb.types()}
+        for name in cw.forloebstyper or []:
+            if name not in known_types:
+                out.append(
+                    Problem(
+                        "frit_valg.forloebsuger.forloebstyper",
+                        f"ukendt forløbstype '{name}'; kendte er {', '.join(sorted(known_types))}",
+                    )
+                )
         if cw.navn.casefold() in folded:
             out.append(
                 Problem("frit_valg.forloebsuger.navn", f"'{cw.navn}' er også en ydelse pr. time")
@@ -889,6 +1120,105 @@ def _cost_problems(
     return out
 
 
+def _course_problems(cfg: ModelConfig) -> list[Problem]:
+    """The course types: names, staff groups, the words grants use, art-bound options, and the
+    groupings the after-phase needs."""
+    out: list[Problem] = []
+    fc = cfg.forloeb
+    extra = fc.__pydantic_extra__ or {}
+    if len(extra) > MAX_COURSE_TYPES:
+        out.append(Problem("forloeb", f"højst {MAX_COURSE_TYPES} egne forløbstyper"))
+    staff = [g.navn for g in cfg.timepris.faggrupper]
+    words: dict[str, str] = {}
+    for t in fc.types():
+        at = f"forloeb.{t.name}"
+        if t.name in extra and not _TYPE_NAME.match(t.name):
+            out.append(
+                Problem(
+                    at,
+                    "en forløbstypes navn skrives med små bogstaver a-z, tal og _ (fx "
+                    "kompleks_doegn)",
+                )
+            )
+        if t.cfg.faggrupper is not None:
+            if not t.cfg.faggrupper:
+                out.append(Problem(f"{at}.faggrupper", "er tom; udelad nøglen for alle faggrupper"))
+            for name in t.cfg.faggrupper:
+                if name not in staff:
+                    out.append(
+                        Problem(
+                            f"{at}.faggrupper",
+                            f"ukendt faggruppe '{name}'; kendte er {', '.join(staff)}",
+                        )
+                    )
+        for w in [t.name, t.label, *t.cfg.synonymer]:
+            key = w.strip().lower()
+            builtin = COURSE_TYPE_WORDS.get(key)
+            other = words.get(key) or (builtin if builtin != t.name else None)
+            if other is not None and other != t.name:
+                out.append(
+                    Problem(
+                        f"{at}.synonymer",
+                        f"'{w}' betegner allerede forløbstypen {other}; et ord kan kun "
+                        "betegne én forløbstype",
+                    )
+                )
+            words[key] = t.name
+        if isinstance(t.cfg, NamedCourse) and t.art != CourseType.UDVIKLENDE:
+            for key in sorted(t.cfg.model_fields_set & {"periode_uger", "efterperiode_uger"}):
+                out.append(
+                    Problem(
+                        f"{at}.{key}",
+                        f"har ingen virkning med art: {t.art}; {key} bruges kun med art: "
+                        "udviklende",
+                    )
+                )
+        if t.cfg.niveauer is not None:
+            out.extend(_band_problems(t.cfg.niveauer, f"{at}.niveauer"))
+        if t.art == CourseType.UDVIKLENDE:
+            # after period 1 the citizen gets T(fastholdende, L) × (1 − r): L must mean the same
+            if cfg.levels_of(t.name) != cfg.levels_of(CourseType.FASTHOLDENDE):
+                out.append(
+                    Problem(
+                        f"{at}.niveauer",
+                        "et udviklende forløb skal have samme niveauer som forloeb.fastholdende "
+                        "(efter periode 1 betales fastholdende takst for niveauet × (1 − r))",
+                    )
+                )
+    for p in fc.udviklende_paragraffer:
+        owner = next((t.name for t in fc.types() if p in own_paragraphs(fc, t)), None)
+        if owner is not None:
+            out.append(
+                Problem(
+                    "forloeb.udviklende_paragraffer",
+                    f"'{p}' er også egen paragraf for forloeb.{owner}; en række uden forløbstype "
+                    "kan kun gøre én forløbstype udviklende",
+                )
+            )
+    return out
+
+
+def dev_paragraph_owners(fc: CoursesConfig) -> dict[str, str]:
+    """Paragraph (normal form) → the course type whose grant rows it makes development rows
+    (when a row has no course type): `udviklende_paragraffer` make the built-in udviklende; a
+    further development-art type's own paragraphs (listed by it and by no other type) make that
+    type."""
+    owners = {p: CourseType.UDVIKLENDE.value for p in fc.udviklende_paragraffer}
+    for t in fc.types():
+        for key in own_paragraphs(fc, t):
+            owners.setdefault(key, t.name)
+    return owners
+
+
+def own_paragraphs(fc: CoursesConfig, t: CourseSpec) -> set[str]:
+    """A further development-art type's own paragraphs (normal form): listed by it, by no other
+    type."""
+    if t.art != CourseType.UDVIKLENDE or t.name == CourseType.UDVIKLENDE:
+        return set()
+    others = {p for o in fc.types() if o.name != t.name for p in o.cfg.paragraffer}
+    return set(t.cfg.paragraffer) - others
+
+
 # A staff group's options that only count when its price is computed from wage and hours.
 WAGE_OPTIONS = (
     "aarsloen",
@@ -959,40 +1289,57 @@ def semantic_warnings(cfg: ModelConfig) -> list[Problem]:
     return out
 
 
-def _band_problems(levels: LevelsConfig) -> list[Problem]:
+def _band_problems(levels: LevelsConfig, at: str = "niveauer") -> list[Problem]:
     out: list[Problem] = []
-    if levels.baand and levels.generator:
-        out.append(Problem("niveauer", "angiv enten baand eller generator, ikke begge"))
     gen = levels.generator
+    if levels.grundlag == "funktionsevne":
+        for key in ("baand", "generator"):
+            if key in levels.model_fields_set:
+                out.append(
+                    Problem(
+                        f"{at}.{key}",
+                        "har ingen virkning med grundlag: funktionsevne; niveauet er "
+                        "funktionsevnen (0-4) – fjern enten nøglen eller grundlaget",
+                    )
+                )
+        return out
+    if levels.funktionsevne_etiketter:
+        out.append(
+            Problem(
+                f"{at}.funktionsevne_etiketter",
+                f"har ingen virkning med grundlag: {levels.grundlag}; den bruges kun med "
+                "grundlag: funktionsevne",
+            )
+        )
+    if gen is not None:
+        out += [Problem(f"{at}.generator.{key}", why) for key, why in solve_steps(gen)[1]]
+    if levels.baand and levels.generator:
+        out.append(Problem(at, "angiv enten baand eller generator, ikke begge"))
     if gen and gen.sidste_trin is not None and gen.spring == "lineaer":
         out.append(
             Problem(
-                "niveauer.generator.sidste_trin",
+                f"{at}.generator.sidste_trin",
                 "har ingen virkning med spring: lineaer; den bruges kun med spring: stigende",
             )
         )
     bands = levels.bands()
     if bands[0].fra != 0:
-        out.append(
-            Problem("niveauer.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}")
-        )
+        out.append(Problem(f"{at}.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}"))
     for a, b in zip(bands, bands[1:], strict=False):
         if a.til is None:
-            out.append(
-                Problem("niveauer.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst")
-            )
+            out.append(Problem(f"{at}.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst"))
         elif a.til < b.fra:
-            out.append(Problem("niveauer.baand", f"hul mellem {a.til} og {b.fra} timer pr. uge"))
+            out.append(Problem(f"{at}.baand", f"hul mellem {a.til} og {b.fra} timer pr. uge"))
         elif a.til > b.fra:
-            out.append(Problem("niveauer.baand", f"niveau {a.niveau} og {b.niveau} overlapper"))
+            out.append(Problem(f"{at}.baand", f"niveau {a.niveau} og {b.niveau} overlapper"))
     for band in bands:
         if band.til is not None and band.til <= band.fra:
-            out.append(Problem("niveauer.baand", f"niveau {band.niveau}: til skal være over fra"))
+            out.append(Problem(f"{at}.baand", f"niveau {band.niveau}: til skal være over fra"))
     if bands[-1].til is not None:
-        out.append(Problem("niveauer.baand", "sidste niveau skal være åbent opad (uden til)"))
+        out.append(Problem(f"{at}.baand", "sidste niveau skal være åbent opad (uden til)"))
     levels_seen = [b.niveau for b in bands]
     if len(set(levels_seen)) != len(levels_seen):
-        out.append(Problem("niveauer.baand", "samme niveaunummer står flere gange"))
+        out.append(Problem(f"{at}.baand", "samme niveaunummer står flere gange"))
     return out
 
 

@@ -7,9 +7,37 @@ from enum import StrEnum
 
 
 class CourseType(StrEnum):
+    """The three built-in course types; they are also the three arts (behaviours) a course type
+    configured under `forloeb:` can have (config.CourseSpec)."""
+
     UDVIKLENDE = "udviklende"
     FASTHOLDENDE = "fastholdende"
     INDIVIDUEL = "individuel"
+
+
+# A grant's course-type text (lower-cased) → built-in course type. A configured type is also
+# found by its name, its betegnelse and its synonymer.
+COURSE_TYPE_WORDS: dict[str, str] = {
+    "udviklende": CourseType.UDVIKLENDE,
+    "udvikling": CourseType.UDVIKLENDE,
+    "udviklingsforløb": CourseType.UDVIKLENDE,
+    "rehabilitering": CourseType.UDVIKLENDE,
+    "fastholdende": CourseType.FASTHOLDENDE,
+    "fastholdelse": CourseType.FASTHOLDENDE,
+    "stabiliserende": CourseType.FASTHOLDENDE,
+    "stabilisering": CourseType.FASTHOLDENDE,
+    "individuel": CourseType.INDIVIDUEL,
+    "individuelt": CourseType.INDIVIDUEL,
+}
+
+# FSIII function levels (0-4) by their standard names; a model file may add its own labels.
+FUNCTION_LEVEL_LABELS: dict[str, int] = {
+    "ingen begrænsninger": 0,
+    "lette begrænsninger": 1,
+    "moderate begrænsninger": 2,
+    "svære begrænsninger": 3,
+    "totale begrænsninger": 4,
+}
 
 
 class Phase(StrEnum):
@@ -84,6 +112,7 @@ class Col:
     TYPE = "type"
     DAYS = "dage"
     HOURS_WEEK = "timer_uge"
+    START_FUNCTION = "start_funktionsevne"  # function level on a course's first day
 
 
 # Fields of each input: (name, required). Optional fields may be absent from the export.
@@ -231,4 +260,7 @@ ERR_GRANT_COPY = "dublet af en anden visitationsrække"
 ERR_GRANT_OVERLAP = "overlapper en anden række med samme indsats"
 ERR_STAMP = "ugyldigt aflysningstidspunkt"
 ERR_CLINIC = "ugyldig klinik-markering"
+ERR_FUNCTION = "ugyldig funktionsevne"
+ERR_NO_FUNCTION = "mangler funktionsevne"
+REASON_STAFF = "faggruppe uden for forløbstypen"
 ERR_CANCELLED_BY = "aflyst af hverken borger eller leverandør"

@@ -4,12 +4,19 @@ writer (Rich, Excel, CSV/JSON/Parquet) consumes. Money is rounded here, once, so
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from takst_cli import __version__
-from takst_cli.config import UNIT_LABEL, UNIT_TO_HOURS_WEEK, LevelsConfig
+from takst_cli.config import (
+    UNIT_LABEL,
+    UNIT_TO_HOURS_WEEK,
+    CourseSpec,
+    LevelsConfig,
+    ModelConfig,
+)
 from takst_cli.format import format_kr, format_share
 from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
@@ -95,13 +102,6 @@ def price_table(prices: list[HourlyPrice]) -> ReportTable:
     return t
 
 
-TYPE_LABEL = {
-    CourseType.UDVIKLENDE.value: "Udviklende",
-    CourseType.FASTHOLDENDE.value: "Fastholdende",
-    CourseType.INDIVIDUEL.value: "Individuel",
-}
-
-
 def tariff_table(result: RunResult) -> ReportTable:
     tr = result.tariffs
     t = ReportTable(
@@ -123,6 +123,7 @@ def tariff_table(result: RunResult) -> ReportTable:
             Column("Takst pr. uge", "kr"),
         ],
     )
+    labels = {ct.name: ct.label for ct in result.cfg.forloeb.types()}
     costs = round_parts([r.cost for r in tr.rows])
     bases = round_parts([r.basis for r in tr.rows])
     weeks = round_parts([r.weeks for r in tr.rows])
@@ -131,7 +132,7 @@ def tariff_table(result: RunResult) -> ReportTable:
     for i, r in enumerate(tr.rows):
         t.rows.append(
             [
-                TYPE_LABEL[r.course_type],
+                labels[r.course_type],
                 r.phase,
                 r.level,
                 r.citizens,
@@ -162,15 +163,20 @@ def tariff_table(result: RunResult) -> ReportTable:
     used = tr.reduction_used
     r_txt = format_share(used) if used is not None else "ukendt"
     after = Phase.EFTER.value
+    dev_labels = " og ".join(
+        ct.label for ct in result.cfg.forloeb.types() if ct.art == CourseType.UDVIKLENDE
+    )
     t.note = (
         f"Takst = takstgrundlag / borgeruger + overhead ({_kr(tr.overhead_per_week)} pr. uge). "
-        f"Udviklende '{after}' = fastholdende takst × (1 − r), r = {r_txt} ({tr.reduction_source})."
+        f"{dev_labels} '{after}' = fastholdende takst × (1 − r), r = {r_txt} "
+        f"({tr.reduction_source})."
         + (
             f" Takstgrundlaget regner {cfg_share(result)} af sygeplejen som klinikydelse."
             if result.cfg.klinik.andel is not None
             else ""
         )
         + " Individuel: gennemsnittet vises; hver borger finansieres med sin egen udgift pr. uge."
+        + grouping_note(result.cfg)
         + (
             f" Metode: normativ (basistakst + timer × vægtet timepris {_kr(tr.weighted_price)})."
             if result.cfg.takster.metode == "normativ"
@@ -178,6 +184,31 @@ def tariff_table(result: RunResult) -> ReportTable:
         )
     )
     return t
+
+
+def grouping_note(cfg: ModelConfig) -> str:
+    """The severity grouping behind the levels, per course type where they differ, and the
+    staff groups of a course type that lists them."""
+    types = cfg.forloeb.types()
+    groupings: dict[str, list[str]] = {}
+    for t in types:
+        groupings.setdefault(cfg.levels_of(t.name).describe(), []).append(t.label)
+    if len(groupings) == 1:
+        text = f" Niveauer efter {next(iter(groupings))}."
+    else:
+        text = (
+            " Niveauer: "
+            + "; ".join(f"{', '.join(labels)} efter {g}" for g, labels in groupings.items())
+            + "."
+        )
+    staff = [f"{t.label}: kun {', '.join(t.cfg.faggrupper)}" for t in types if t.cfg.faggrupper]
+    if staff:
+        text += (
+            " Faggrupper i taksten: "
+            + "; ".join(staff)
+            + " (andre faggruppers besøg afregnes som aktivitet)."
+        )
+    return text
 
 
 def cfg_share(result: RunResult) -> str:
@@ -331,9 +362,34 @@ def _level_value(hours: float | None, factor: float = 1.0) -> Decimal | None:
     return None if hours is None else Decimal(repr(round(hours / factor, 4)))
 
 
-def band_table(levels: LevelsConfig) -> ReportTable:
+def level_tables(cfg: ModelConfig) -> list[ReportTable]:
+    """`takst niveauer`: the model's levels, and those of each course type with its own."""
+    return [band_table(cfg.niveauer)] + [
+        band_table(t.cfg.niveauer, t) for t in cfg.forloeb.types() if t.cfg.niveauer is not None
+    ]
+
+
+def band_table(levels: LevelsConfig, course: CourseSpec | None = None) -> ReportTable:
     """`takst niveauer`: the bands the model uses, [fra, til) in hours per week, and in the
-    generator's unit when it has another; the last band is open upwards (til empty)."""
+    generator's unit when it has another; the last band is open upwards (til empty). By
+    function level: the levels 0-4 and the labels read as each. `course`: a course type's own."""
+    key = f"niveauer_{course.name}" if course else "niveauer"
+    title = f"Niveauer – {course.label}" if course else "Niveauer"
+    sheet = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]  # characters a sheet name cannot have
+    if levels.grundlag == "funktionsevne":
+        t = ReportTable(
+            key,
+            sheet,
+            title,
+            [Column("Niveau", "heltal"), Column("Funktionsevne (tal eller betegnelse)")],
+            note="Grundlag: visitationens funktionsevne (FSIII); niveauet er den vindende "
+            "visitationsrækkes funktionsevne dag for dag.",
+        )
+        labels = levels.function_labels()
+        for level in range(5):
+            names = sorted(k for k, v in labels.items() if v == level)
+            t.rows.append([level, ", ".join([str(level), *names])])
+        return t
     gen = levels.generator if not levels.baand else None
     unit = gen.enhed if gen is not None and gen.enhed != "timer_uge" else None
     columns = [
@@ -355,9 +411,9 @@ def band_table(levels: LevelsConfig) -> ReportTable:
     )
     basis = "visiterede" if levels.grundlag == "visiteret" else "leverede"
     t = ReportTable(
-        "niveauer",
-        "Niveauer",
-        "Niveauer",
+        key,
+        sheet,
+        title,
         columns,
         note=f"Kilde: {source}; grundlag: {basis} timer. Et niveau dækker fra og med "
         "'fra' til (men ikke med) 'til'; det sidste er åbent opad.",

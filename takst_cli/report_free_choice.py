@@ -17,7 +17,7 @@ from takst_cli.pipeline.free_choice import (
     FreeChoiceResult,
     Recalculation,
 )
-from takst_cli.report import TYPE_LABEL, Column, ReportTable
+from takst_cli.report import Column, ReportTable
 
 SHEET = "Frit valg"
 RECALC_SHEET = "Efterberegning"
@@ -208,7 +208,7 @@ def course_week_table(result: FreeChoiceResult) -> ReportTable | None:
         parts = round_parts([w.direct, w.indirect, w.overhead])
         t.rows.append(
             [
-                TYPE_LABEL[w.course_type],
+                result.type_labels[w.course_type],
                 w.phase,
                 w.level,
                 n,
@@ -281,7 +281,7 @@ def recalculation_tables(rc: Recalculation) -> list[ReportTable]:
                 [
                     p,
                     s.line.service,
-                    TYPE_LABEL[cell[0]] if cell else None,
+                    rc.prices.type_labels[cell[0]] if cell else None,
                     cell[1] if cell else None,
                     cell[2] if cell else None,
                     s.line.volume,

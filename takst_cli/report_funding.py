@@ -16,7 +16,7 @@ from takst_cli.pipeline.funding import (
     PARTS,
     TeamFundingResult,
 )
-from takst_cli.report import TYPE_LABEL, Column, ReportTable
+from takst_cli.report import Column, ReportTable
 
 ZERO = Decimal(0)
 MODEL_LABEL = {
@@ -78,7 +78,12 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
         note="Resultat = finansiering − faktisk udgift (positivt: overskud til teamet). "
         "Aktivitet på teamets eget grundlag; ramme = rammebeløb × (1 + demografiregulering) for "
         "perioden + delegeret sygepleje ('–' uden rammebeløb); forløb = borgeruger × "
-        "forløbstakster + individuelle takster.",
+        "forløbstakster + individuelle takster"
+        + (
+            " + aktivitet for faggrupper uden for forløbstypen."
+            if any(x.course_activity for x in teams)
+            else "."
+        ),
     )
     cost = _cells([x.cost for x in teams])
     act = _cells([x.activity for x in teams])
@@ -263,7 +268,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     c_weeks = _column([r[4] for r in rows])
     c_amount = _column([r[5] for r in rows])
     for r, w, a in zip(rows, c_weeks, c_amount, strict=True):
-        c.rows.append([r[0], TYPE_LABEL[r[1]], r[2], r[3], w, a])
+        c.rows.append([r[0], budget.type_labels.get(r[1], r[1]), r[2], r[3], w, a])
     c.total = ["I alt", None, None, None, _sum(c_weeks), _sum(c_amount)]
     return [t, m, c]
 

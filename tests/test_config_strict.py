@@ -350,10 +350,10 @@ def test_misspelled_team_is_named_with_the_nearest_team_in_the_data(tiny: Path) 
 
 
 def test_generated_bands_of_price_structure_1() -> None:
-    """Kommune 1: 10 steps in min. per week, first 45, then growing evenly from 45 to 300 over
-    the 8 middle steps: 45 + 255 × i/7 = 45; 81,43; 117,86; 154,29; 190,71; 227,14; 263,57; 300.
-    Cumulative minutes: 45, 90, 171,43, 289,29, 443,57, 634,29, 861,43, 1 125, 1 425 (open).
-    1 125 min = 18,75 h; 1 425 min = 23,75 h."""
+    """Kommune 1: 10 steps in min. per week, first 45, the open top from 25 h = 1 500 min, the
+    8 middle steps growing evenly to 300: 8 × (a + 300) / 2 = 1 455 → a = 63,75, then + 33,75
+    each: 63,75; 97,5; 131,25; 165; 198,75; 232,5; 266,25; 300. Cumulative minutes: 45, 108,75,
+    206,25, 337,5, 502,5, 701,25, 933,75, 1 200, 1 500 (open). 1 200 min = 20 h; 1 500 = 25 h."""
     cfg = load_config(ROOT / "configs" / "prisstruktur_kommune1.yaml")
     table = band_table(cfg.niveauer)
     assert [c.header for c in table.columns] == [
@@ -364,18 +364,18 @@ def test_generated_bands_of_price_structure_1() -> None:
         "Til (min. pr. uge)",
     ]
     assert table.rows[0] == [1, Decimal(0), Decimal("0.75"), Decimal(0), Decimal(45)]
-    assert table.rows[1] == [2, Decimal("0.75"), Decimal("1.5"), Decimal(45), Decimal(90)]
-    assert table.rows[8] == [9, Decimal("18.75"), Decimal("23.75"), Decimal(1125), Decimal(1425)]
-    assert table.rows[9] == [10, Decimal("23.75"), None, Decimal(1425), None]
-    assert table.rows[2][4] == Decimal("171.4286")  # 90 + 45 + 255/7
+    assert table.rows[1] == [2, Decimal("0.75"), Decimal("1.8125"), Decimal(45), Decimal("108.75")]
+    assert table.rows[8] == [9, Decimal(20), Decimal(25), Decimal(1200), Decimal(1500)]
+    assert table.rows[9] == [10, Decimal(25), None, Decimal(1500), None]
+    assert table.rows[2][4] == Decimal("206.25")  # 108,75 + 97,5
 
     res = invoke("niveauer", "-c", str(ROOT / "configs" / "prisstruktur_kommune1.yaml"))
     assert res.exit_code == 0, res.output
-    assert "│      9 │               18,75 │               23,75 │           1.125,00 │" in (
+    assert "│      9 │               20,00 │               25,00 │           1.200,00 │" in (
         res.stdout
     )
     res = invoke("valider", str(ROOT / "configs" / "prisstruktur_kommune1.yaml"))
-    assert res.exit_code == 0 and "18,75" in res.stdout and "Niveauer" in res.stdout
+    assert res.exit_code == 0 and "108,75" in res.stdout and "Niveauer" in res.stdout
 
 
 def test_default_bands_are_shown_in_hours(tiny: Path) -> None:
@@ -486,7 +486,8 @@ def test_every_kind_of_schema_error_is_in_danish(tiny: Path) -> None:
         "timepris.tillaeg: skal være en tabel af nøgler og værdier",
         "forloeb.udviklende.periode_uger: skal være et heltal, fik 2.5",
         "data.leverancer: skal være en sti",
-        "niveauer.grundlag: ugyldig værdi 'bevilget'; forventet 'visiteret' eller 'leveret'",
+        "niveauer.grundlag: ugyldig værdi 'bevilget'; forventet 'visiteret', 'leveret' eller "
+        "'funktionsevne'",
         "niveauer.baand: skal være en liste",
         "vagter.i_scope: skal være en liste",
         "budget.aar: skal være et heltal",

@@ -489,7 +489,7 @@ def test_recalculation_reconciles_to_the_øre(rows: list[tuple[str, str, Decimal
     ]
     prices = FreeChoiceResult(
         (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), dt.date(2025, 1, 1), "leveret",
-        services, [], None, [], None, [], ZERO,
+        services, [], None, [], None, [], ZERO, {}, {}, frozenset(),
     )  # fmt: skip
     lines = [ProviderLine(i + 2, p, s, v, paid, None) for i, (p, s, v, paid) in enumerate(rows)]
     per, detail = recalculation_tables(recalculate(prices, lines, 2025))

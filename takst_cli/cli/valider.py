@@ -29,7 +29,7 @@ def valider(
     with error_boundary():
         from takst_cli.config import load_config, semantic_warnings
         from takst_cli.render import make_console, render_tables
-        from takst_cli.report import band_table
+        from takst_cli.report import level_tables
 
         errors: list[Problem] = []
         if data:  # the model file and its exports, read once
@@ -58,7 +58,7 @@ def valider(
             markup=False,
         )
         out.print()
-        render_tables(out, [band_table(cfg.niveauer)])
+        render_tables(out, level_tables(cfg))
 
 
 def model_schema() -> str:

@@ -318,7 +318,7 @@ def read_table(
         raise DataError(f"{path.name}: ukendt filtype '{suffix}'; brug .csv, .xlsx eller .parquet")
     try:
         found = lf.collect_schema().names()
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, OSError):  # OSError: bytes that look compressed (x\x01)
         raise DataError(f"{path.name}: filen kan ikke læses som CSV") from None
     where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
     matched = _match_headers(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
@@ -37,6 +37,7 @@ class BudgetResult:
     scale: Decimal  # budget-year days / period days × (1 + growth)
     teams: list[TeamBudget]
     caseload: pl.DataFrame  # team, type, fase, niveau, forventede_uger (float), takst, budget
+    type_labels: dict[str, str] = field(default_factory=dict)  # course type → its label
 
 
 def budget_year(cfg: ModelConfig, period: tuple[dt.date, dt.date]) -> int:
@@ -96,7 +97,14 @@ def compute_budget(
         activity_ex = (f.activity - f.delegated) * scale
         frame = rule.ramme * (1 + to_decimal(rule.demografiregulering)) if rule.ramme else None
         parts = own_parts(
-            rule, frame, rule.fast_ramme or ZERO, activity_ex, f.delegated * scale, course
+            rule,
+            frame,
+            rule.fast_ramme or ZERO,
+            activity_ex,
+            f.delegated * scale,
+            course,
+            f.course_activity * scale,
         )
         teams.append(TeamBudget(f.team, rule.model, weeks, {k: parts[k] for k in PARTS}))
-    return BudgetResult(year, scale, teams, caseload)
+    labels = {t.name: t.label for t in cfg.forloeb.types()}
+    return BudgetResult(year, scale, teams, caseload, labels)

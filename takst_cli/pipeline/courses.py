@@ -12,18 +12,20 @@ comes as one row or as two hundred revisions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
-from takst_cli.config import Band, ModelConfig
+from takst_cli.config import Band, LevelsConfig, ModelConfig, dev_paragraph_owners
 from takst_cli.models import (
+    ERR_FUNCTION,
     ERR_GRANT_COPY,
     ERR_GRANT_OVERLAP,
+    ERR_NO_FUNCTION,
     Col,
     CourseType,
     Phase,
-    normal_paragraph,
 )
 from takst_cli.pipeline.paragraphs import paragraph_forms
 
@@ -35,11 +37,54 @@ SEGMENT_ID = "segment_id"
 
 START_LEVEL = "startniveau"  # a development course's level on its first day (r, effect)
 
-# Which course a day belongs to when rows of several types cover it: a development course
-# takes the days it covers (the citizen's other services on those days count in it), then an
-# individual course, then a stabilising one. 0: the rows say nothing (derived by rule).
-_PRIORITY = {CourseType.UDVIKLENDE: 3, CourseType.INDIVIDUEL: 2, CourseType.FASTHOLDENDE: 1}
-_TYPE_OF = {v: k.value for k, v in _PRIORITY.items()}
+# Which course a day belongs to when rows of several types cover it follows the types' arts: a
+# development course takes the days it covers (the citizen's other services on those days count
+# in it), then an individual course, then a stabilising one; between types of one art, the
+# first in the model file (config.CourseSpec.code). Code 0: the rows say nothing (by rule).
+_CODE = pl.Int16
+
+
+def _codes(cfg: ModelConfig) -> dict[str, int]:
+    return {t.name: t.code for t in cfg.forloeb.types()}
+
+
+def read_function_levels(grants: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
+    """The grants' function level (funktionsevne) as its level 0-4 — written as a number (3,
+    "3,0") or a label (FSIII's names, or the model file's funktionsevne_etiketter) — where a
+    course type groups by it; a row without a readable level is then invalid. Otherwise the
+    column is left empty (null): it is not read."""
+    if not cfg.uses_function_level():
+        return grants.with_columns(pl.lit(None, dtype=pl.Int64).alias(Col.FUNKTIONSEVNE))
+    labels: dict[str, int] = {}
+    for t in cfg.forloeb.types():
+        labels.update(cfg.levels_of(t.name).function_labels())
+    text = pl.col(Col.FUNKTIONSEVNE).str.strip_chars()
+    number = text.str.replace(r"^([0-4])(?:[.,]0+)?$", "$1")
+    level = (
+        pl.when(number.str.contains(r"^[0-4]$"))
+        .then(number.cast(pl.Int64, strict=False))
+        .otherwise(
+            text.str.to_lowercase().replace_strict(labels, default=None, return_dtype=pl.Int64)
+        )
+    )
+    ok = pl.col(Col.ERROR).is_null()
+    missing = ok & (text.is_null() | (text == ""))
+    unreadable = ok & ~missing & level.is_null()
+    return grants.with_columns(
+        pl.when(missing)
+        .then(pl.lit(ERR_NO_FUNCTION))
+        .when(unreadable)
+        .then(pl.lit(ERR_FUNCTION))
+        .otherwise(pl.col(Col.ERROR))
+        .alias(Col.ERROR),
+        pl.when(missing)
+        .then(pl.lit(Col.FUNKTIONSEVNE))
+        .when(unreadable)
+        .then(pl.col(Col.FUNKTIONSEVNE))
+        .otherwise(pl.col(Col.ERROR_VALUE))
+        .alias(Col.ERROR_VALUE),
+        level.alias(Col.FUNKTIONSEVNE),
+    )
 
 
 def _marked(grants: pl.DataFrame, bad: pl.DataFrame, why: str, how: str) -> pl.DataFrame:
@@ -128,7 +173,7 @@ def _merge_revisions(rows: pl.DataFrame) -> pl.DataFrame:
     strictly consecutive rows are joined (two concurrent equal services stay two), so every
     day's sum is unchanged — and the rest of the work is done on a history of the size of its
     changes, not of its reviews. Adds _n: the rows joined (the first keeps its row number)."""
-    same = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE, "_prio", Col.VISITERET_UGE]
+    same = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE, "_prio", Col.VISITERET_UGE, Col.FUNKTIONSEVNE]
     ordered = rows.sort([*same, Col.START_DATO, "_end", Col.ROW], nulls_last=True)
     follows = pl.all_horizontal(
         *[pl.col(c).eq_missing(pl.col(c).shift(1)) for c in same],
@@ -205,25 +250,25 @@ def build_courses(
     after-phase. Columns: forloeb_nr, segment_id, borger_id, team, forloebstype, fase,
     start_dato (course start), periode1_slut, seg_start, seg_end (Date, both included), dage,
     visiterede_minutter_uge (granted minutes/week on the segment), start_minutter_uge (on the
-    course's first day).
+    course's first day), funktionsevne and start_funktionsevne (the function level 0-4 of the
+    winning row, on the segment and on the course's first day; null unless a course type
+    groups by it — read_function_levels).
     """
     p_start, p_end = period
     fc = cfg.forloeb
-    dev_forms = {normal_paragraph(p) for p in fc.udviklende_paragraffer}
+    type_codes = _codes(cfg)
+    owners = dev_paragraph_owners(fc)
+    # the export's spellings of each development paragraph → the code of the type it makes
     spelled = paragraph_forms(grants[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, source)
-    dev_spellings = [p for p, form in spelled.items() if form in dev_forms]
-    given = pl.col(Col.FORLOEBSTYPE).replace_strict(
-        {k.value: v for k, v in _PRIORITY.items()}, default=None, return_dtype=pl.Int8
-    )
+    dev_rows = {p: type_codes[owners[form]] for p, form in spelled.items() if form in owners}
+    given = pl.col(Col.FORLOEBSTYPE).replace_strict(type_codes, default=None, return_dtype=_CODE)
     rows = (
         grants.with_columns(
             pl.min_horizontal(pl.col(Col.SLUT_DATO).fill_null(p_end), pl.lit(p_end)).alias("_end"),
             pl.coalesce(
                 given,
-                pl.when(pl.col(Col.PARAGRAF).is_in(dev_spellings)).then(
-                    pl.lit(_PRIORITY[CourseType.UDVIKLENDE], dtype=pl.Int8)
-                ),
-                pl.lit(0, dtype=pl.Int8),
+                pl.col(Col.PARAGRAF).replace_strict(dev_rows, default=None, return_dtype=_CODE),
+                pl.lit(0, dtype=_CODE),
             ).alias("_prio"),
         )
         .filter(pl.col("_end") >= pl.col(Col.START_DATO))
@@ -236,6 +281,7 @@ def build_courses(
             "_end",
             "_prio",
             Col.VISITERET_UGE,
+            Col.FUNKTIONSEVNE,
         )
     )
     n_rows = rows.height
@@ -247,10 +293,13 @@ def build_courses(
         numbered = pl.DataFrame({c: decode[c], "_code": pl.int_range(decode[c].len(), eager=True)})
         coded = coded.join(numbered, on=c, how="left").drop(c).rename({"_code": c})
     rows = _merge_revisions(
-        coded.select(Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE)
+        coded.select(
+            Col.ROW, *texts, Col.START_DATO, "_end", "_prio", Col.VISITERET_UGE, Col.FUNKTIONSEVNE
+        )
     )
     pieces, pairs = _pieces(rows)
-    # Per piece: the summed minutes; type, team and course id of the row that wins the day
+    # Per piece: the summed minutes; type, team, course id and function level of the row that
+    # wins the day
     # (highest priority, then the latest start, then the first row).
     covered = (
         pairs.sort(
@@ -263,6 +312,7 @@ def build_courses(
             pl.col("_prio").first(),
             pl.col(Col.TEAM).first(),
             pl.col(Col.GIVEN_COURSE).first(),
+            pl.col(Col.FUNKTIONSEVNE).first(),
             pl.col("_prio").n_unique().alias("_kinds"),
         )
     )
@@ -284,7 +334,7 @@ def build_courses(
         )
     )
     bridged = int(p["_bridged"].sum())
-    filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE]
+    filled = [Col.VISITERET_UGE, "_prio", Col.TEAM, Col.GIVEN_COURSE, Col.FUNKTIONSEVNE]
     p = (
         p.with_columns(
             # a bridged gap keeps the grant of the day before it; covered pieces keep their own
@@ -377,6 +427,7 @@ def _course_types(pieces: pl.DataFrame, cfg: ModelConfig, p_start: dt.date) -> p
         pl.col("_a").first().alias("_cstart"),
         pl.col("_b").last().alias("_cend"),
         pl.col(Col.VISITERET_UGE).first().alias(Col.START_MINUTES),
+        pl.col(Col.FUNKTIONSEVNE).first().alias(Col.START_FUNCTION),
         pl.col("_t").max(),
     )
     prev_end = pl.col("_cend").shift(1).over(Col.BORGER)
@@ -390,12 +441,14 @@ def _course_types(pieces: pl.DataFrame, cfg: ModelConfig, p_start: dt.date) -> p
         .then(pl.lit(CourseType.UDVIKLENDE.value))
         .otherwise(pl.lit(CourseType.FASTHOLDENDE.value))
     )
+    type_of = {code: name for name, code in _codes(cfg).items()}
     return c.select(
         Col.COURSE_ID,
         "_cstart",
         Col.START_MINUTES,
+        Col.START_FUNCTION,
         pl.when(pl.col("_t") > 0)
-        .then(pl.col("_t").replace_strict(_TYPE_OF, return_dtype=pl.String))
+        .then(pl.col("_t").replace_strict(type_of, default=None, return_dtype=pl.String))
         .otherwise(derived)
         .alias(Col.FORLOEBSTYPE),
     )
@@ -407,11 +460,12 @@ def _segments(
     """Pieces cut at the end of period 1, runs of equal phase, team and minutes joined, clipped
     to the data period."""
     p_start, p_end = period
-    weeks = cfg.forloeb.udviklende.periode_uger
-    pieces = pieces.with_columns(
-        (pl.col("_cstart") + pl.duration(days=7 * weeks - 1)).alias(P1_END)
+    dev_types = [t for t in cfg.forloeb.types() if t.art == CourseType.UDVIKLENDE]
+    p1_days = pl.col(Col.FORLOEBSTYPE).replace_strict(
+        {t.name: 7 * t.weeks - 1 for t in dev_types}, default=0, return_dtype=pl.Int64
     )
-    dev = pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value
+    pieces = pieces.with_columns((pl.col("_cstart") + pl.duration(days=p1_days)).alias(P1_END))
+    dev = pl.col(Col.FORLOEBSTYPE).is_in([t.name for t in dev_types])
     p1 = pieces.filter(dev & (pl.col("_a") <= pl.col(P1_END))).with_columns(
         pl.min_horizontal("_b", P1_END).alias("_b"), pl.lit(Phase.PERIODE_1.value).alias(Col.PHASE)
     )
@@ -421,7 +475,7 @@ def _segments(
     )
     whole = pieces.filter(~dev).with_columns(pl.lit(Phase.HELE.value).alias(Col.PHASE))
     cut = pl.concat([p1, after, whole]).sort(Col.COURSE_ID, "_a")
-    same = [Col.COURSE_ID, Col.PHASE, Col.TEAM, Col.VISITERET_UGE]
+    same = [Col.COURSE_ID, Col.PHASE, Col.TEAM, Col.VISITERET_UGE, Col.FUNKTIONSEVNE]
     run_break = pl.any_horizontal(
         *[pl.col(c).ne_missing(pl.col(c).shift(1)) for c in same],
         pl.col("_a") != pl.col("_b").shift(1) + pl.duration(days=1),
@@ -435,7 +489,9 @@ def _segments(
             pl.col(P1_END).first(),
             pl.col("_a").first().alias(SEG_START),
             pl.col("_b").last().alias(SEG_END),
-            pl.col(Col.VISITERET_UGE, Col.START_MINUTES).first(),
+            pl.col(
+                Col.VISITERET_UGE, Col.START_MINUTES, Col.FUNKTIONSEVNE, Col.START_FUNCTION
+            ).first(),
         )
         .with_columns(
             pl.max_horizontal(SEG_START, pl.lit(p_start)).alias(SEG_START),
@@ -461,6 +517,8 @@ def _segments(
             Col.DAYS,
             Col.VISITERET_UGE,
             Col.START_MINUTES,
+            Col.FUNKTIONSEVNE,
+            Col.START_FUNCTION,
         )
     )
 
@@ -483,57 +541,102 @@ def level_expr(hours: pl.Expr, bands: list[Band]) -> pl.Expr:
     return expr
 
 
+def _hours(levels: LevelsConfig) -> tuple[pl.Expr, pl.Expr]:
+    """Weekly hours of a segment and of its course's start under a grouping: granted (the
+    segment's grant; function-level groupings keep the granted hours for the threshold and the
+    normative method), or delivered per course week (the start: period 1's)."""
+    if levels.grundlag != "leveret":
+        return pl.col(Col.VISITERET_UGE) / 60, pl.col(Col.START_MINUTES) / 60
+    p1 = pl.col(Col.PHASE) != Phase.EFTER.value
+    p1_days = pl.col(Col.DAYS).filter(p1).sum().over(Col.COURSE_ID)
+    p1_minutes = pl.col(Col.MINUTTER).filter(p1).sum().over(Col.COURSE_ID)
+    return (
+        pl.col(Col.MINUTTER) / 60 / (pl.col(Col.DAYS) / 7),
+        pl.when(p1_days > 0).then(p1_minutes / 60 / (p1_days / 7)),
+    )
+
+
+def _level(levels: LevelsConfig, hours: pl.Expr, function: pl.Expr) -> pl.Expr:
+    if levels.grundlag == "funktionsevne":
+        return function
+    return level_expr(hours, levels.bands())
+
+
+def _by_type(
+    cfg: ModelConfig, expr: Callable[[LevelsConfig], pl.Expr], by: str = Col.FORLOEBSTYPE
+) -> pl.Expr:
+    """`expr` of each course type's grouping, chosen by the segment's course type (column
+    `by`); one expression when every type groups alike (the common case)."""
+    types = cfg.forloeb.types()
+    groupings = [cfg.levels_of(t.name) for t in types]
+    if all(g == groupings[0] for g in groupings):
+        return expr(groupings[0])
+    out: pl.Expr = pl.lit(None)
+    for t, g in zip(reversed(types), reversed(groupings), strict=True):
+        out = pl.when(pl.col(by) == t.name).then(expr(g)).otherwise(out)
+    return out
+
+
 def assign_levels(
     segments: pl.DataFrame, delivered_minutes: pl.DataFrame, cfg: ModelConfig
 ) -> pl.DataFrame:
-    """Weekly hours, level and effective course type per segment.
+    """Weekly hours, level and effective course type per segment, by the grouping of the
+    segment's course type (its own `niveauer`, or the model's).
 
     Granted basis: the segment's granted minutes per week / 60 (levels follow the grant day by
     day). Delivered basis: the in-scope delivered minutes of the segment per course week / 60.
-    A development course's start level is the level of its first day (granted basis) or of its
-    period 1 (delivered basis); its after-phase keeps it. Above the individual threshold a
-    segment is individuel whatever its course type. `delivered_minutes` has segment_id,
-    minutter. Adds timer_uge (hours/week), niveau, startniveau, type.
+    Function-level basis: the level is the function level (0-4) of the segment (the winning
+    row's, day by day); hours are the granted ones. A development course's start level is the
+    level of its first day (granted basis, function level) or of its period 1 (delivered
+    basis); its after-phase keeps it. Above the individual threshold a segment of a
+    non-individual-art type is individuel whatever its course type. `delivered_minutes` has
+    segment_id, minutter. Adds timer_uge (hours/week), niveau, startniveau, type.
     """
     seg = segments.join(delivered_minutes, on=SEGMENT_ID, how="left").with_columns(
         pl.col(Col.MINUTTER).fill_null(0.0)
     )
     p1 = pl.col(Col.PHASE) != Phase.EFTER.value
-    if cfg.niveauer.grundlag == "visiteret":
-        hours = pl.col(Col.VISITERET_UGE) / 60
-        start_hours = pl.col(Col.START_MINUTES) / 60
-    else:
-        hours = pl.col(Col.MINUTTER) / 60 / (pl.col(Col.DAYS) / 7)
-        p1_days = pl.col(Col.DAYS).filter(p1).sum().over(Col.COURSE_ID)
-        p1_minutes = pl.col(Col.MINUTTER).filter(p1).sum().over(Col.COURSE_ID)
-        start_hours = pl.when(p1_days > 0).then(p1_minutes / 60 / (p1_days / 7))
-    seg = seg.with_columns(hours.alias(Col.HOURS_WEEK), start_hours.alias("_start_hours"))
+    seg = seg.with_columns(
+        _by_type(cfg, lambda g: _hours(g)[0]).alias(Col.HOURS_WEEK),
+        _by_type(cfg, lambda g: _hours(g)[1]).alias("_start_hours"),
+    )
     seg = seg.with_columns(
         pl.when(p1)
         .then(pl.col(Col.HOURS_WEEK))
         .otherwise(pl.coalesce("_start_hours", Col.HOURS_WEEK))
         .alias(Col.HOURS_WEEK)
     )
-    bands = cfg.niveauer.bands()
-    individual = pl.col(Col.HOURS_WEEK) > cfg.forloeb.individual_threshold
+    fc = cfg.forloeb
+    individual = (pl.col(Col.HOURS_WEEK) > fc.individual_threshold) & ~pl.col(
+        Col.FORLOEBSTYPE
+    ).is_in(fc.names_of(CourseType.INDIVIDUEL))
+    start_hours = pl.coalesce("_start_hours", Col.HOURS_WEEK)
+    start_function = pl.coalesce(Col.START_FUNCTION, Col.FUNKTIONSEVNE)
+    # the after-phase keeps the start level, by hours as by function level
+    function = pl.when(p1).then(pl.col(Col.FUNKTIONSEVNE)).otherwise(start_function)
     return (
         seg.with_columns(
-            level_expr(pl.col(Col.HOURS_WEEK), bands).alias(Col.LEVEL),
-            level_expr(pl.coalesce("_start_hours", Col.HOURS_WEEK), bands).alias(START_LEVEL),
             pl.when(individual)
             .then(pl.lit(CourseType.INDIVIDUEL.value))
             .otherwise(pl.col(Col.FORLOEBSTYPE))
             .alias(Col.TYPE),
+            # the start level is the course's own (r compares it with stabilising tariffs)
+            _by_type(cfg, lambda g: _level(g, start_hours, start_function)).alias(START_LEVEL),
         )
         .with_columns(
+            # the level by the grouping of the tariff the segment is paid: a course above the
+            # threshold is grouped as individual courses are
+            _by_type(cfg, lambda g: _level(g, pl.col(Col.HOURS_WEEK), function), Col.TYPE).alias(
+                Col.LEVEL
+            ),
             # An individual course has no after-phase: its whole span is one segment's worth.
             pl.when(
-                (pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
-                & (pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value)
+                pl.col(Col.TYPE).is_in(fc.names_of(CourseType.INDIVIDUEL))
+                & pl.col(Col.FORLOEBSTYPE).is_in(fc.names_of(CourseType.UDVIKLENDE))
             )
             .then(pl.lit(Phase.HELE.value))
             .otherwise(pl.col(Col.PHASE))
-            .alias(Col.PHASE)
+            .alias(Col.PHASE),
         )
         .drop("_start_hours", Col.MINUTTER)
     )

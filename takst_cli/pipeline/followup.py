@@ -68,6 +68,7 @@ class SpendSource:
     visits: pl.DataFrame  # facts with maaned and til_dato (run with months and a cutoff)
     cancelled: pl.DataFrame
     citizens: pl.DataFrame  # team, maaned, borgere: citizens with delivered visits
+    staff_outside: pl.DataFrame | None = None  # in-course visits of staff outside the type
 
 
 def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, Decimal]:
@@ -89,6 +90,7 @@ def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, De
         seg,
         src.visits.filter(in_window),
         src.cancelled.filter(in_window),
+        None if src.staff_outside is None else src.staff_outside.filter(in_window),
     )
     return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
 

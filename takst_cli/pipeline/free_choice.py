@@ -138,6 +138,9 @@ class FreeChoiceResult:
     course_markup: Decimal | None  # indirect / direct of the covered services
     course_weeks: list[CourseWeekPrice]
     outside_hours: Decimal  # delivered in-scope hours in no service
+    type_labels: dict[str, str]  # course type name → its label
+    type_words: dict[str, str]  # a course-type text (lower-cased) → course type name
+    development: frozenset[str]  # the course types with a period 1 and an after-phase
 
 
 def service_of(services: Sequence[FreeChoiceService]) -> pl.Expr:
@@ -279,17 +282,33 @@ def compute_free_choice(
             sum((indirect[n] for n in covered), ZERO) / covered_direct if covered_direct else ZERO
         )
         rate = _rate(fv, cw.ydelsestype, on)
+        chosen = cw.forloebstyper or [
+            t.name for t in cfg.forloeb.types() if t.art != CourseType.INDIVIDUEL
+        ]
         for row in tariffs.rows:
             base = row.normative if row.method == "normativ" else row.direct
-            if CourseType(row.course_type) not in cw.forloebstyper or base is None:
+            if row.course_type not in chosen or base is None:
                 continue
             weeks.append(
                 CourseWeekPrice(
                     row.course_type, row.phase, row.level, row.weeks, base, base * markup, rate
                 )
             )
+    types = cfg.forloeb.types()
     return FreeChoiceResult(
-        period, on, fv.grundlag, services, lines, course_name, covered, markup, weeks, outside
+        period,
+        on,
+        fv.grundlag,
+        services,
+        lines,
+        course_name,
+        covered,
+        markup,
+        weeks,
+        outside,
+        {t.name: t.label for t in types},
+        cfg.forloeb.type_words(),
+        frozenset(t.name for t in types if t.art == CourseType.UDVIKLENDE),
     )
 
 
@@ -329,14 +348,6 @@ class Recalculation:
     prices: FreeChoiceResult
     lines: list[SettledLine]
 
-
-_TYPE_WORDS = {
-    **{ct.value: ct.value for ct in CourseType},
-    "udvikling": CourseType.UDVIKLENDE.value,
-    "fastholdelse": CourseType.FASTHOLDENDE.value,
-    "stabiliserende": CourseType.FASTHOLDENDE.value,
-    "individuelt": CourseType.INDIVIDUEL.value,
-}
 
 # Danish notation of an amount: point = thousands, comma = decimal; a currency word around it.
 _CURRENCY = re.compile(r"^(?:kr\.?|dkk)\s*|\s*(?:kr\.?|dkk)$", re.IGNORECASE)
@@ -418,23 +429,25 @@ _PHASES = {
 
 
 def _cell_of(
-    service: str, fields: dict[str, str | None], course_name: str | None
+    service: str, fields: dict[str, str | None], prices: FreeChoiceResult
 ) -> tuple[tuple[str, str, int] | None, str | None]:
-    """The tariff cell a course-week row names, or why it names none."""
+    """The tariff cell a course-week row names, or why it names none. The course type is
+    found as the grants' is: by name, label or synonym."""
+    course_name = prices.course_name
     ctype, phase, level = (fields.get(c) for c in (Col.FORLOEBSTYPE, Col.PHASE, Col.LEVEL))
     if service != course_name:
         given = [c for c in (Col.FORLOEBSTYPE, Col.PHASE, Col.LEVEL) if fields.get(c)]
         if given:
             return None, f"{given[0]} er udfyldt, men ydelsen '{service}' afregnes pr. time"
         return None, None
-    if not ctype or ctype.strip().lower() not in _TYPE_WORDS:
+    if not ctype or ctype.strip().lower() not in prices.type_words:
         return None, f"ukendt eller manglende forløbstype ('{ctype or ''}')"
-    ct = _TYPE_WORDS[ctype.strip().lower()]
+    ct = prices.type_words[ctype.strip().lower()]
     if not level or not level.strip().isdigit():
         return None, f"ugyldigt eller manglende niveau ('{level or ''}')"
     written = " ".join((phase or "").lower().split())
     ph = _PHASES.get(written) if written else None
-    if ph is None and not written and ct != CourseType.UDVIKLENDE:
+    if ph is None and not written and ct not in prices.development:
         ph = Phase.HELE.value  # only a development course has more than one phase
     if ph is None:
         return None, (
@@ -493,7 +506,7 @@ def provider_lines(
             found.append(f"året er ikke {year} ('{raw[Col.YEAR][i]}')")
         cell = None
         if service is not None:
-            cell, why = _cell_of(service, {c: v[i] for c, v in extra.items()}, prices.course_name)
+            cell, why = _cell_of(service, {c: v[i] for c, v in extra.items()}, prices)
             if why:
                 found.append(why)
             elif cell is not None and cell not in cells:

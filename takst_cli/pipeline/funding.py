@@ -39,12 +39,16 @@ class TeamFundingResult:
     cost: Decimal  # delivered in-scope visits priced
     activity: Decimal  # pure activity on the team's basis, delegated nursing included
     frame: Decimal | None  # pure frame for the period + delegated line; None without an amount
-    course: Decimal  # pure course funding: citizen-weeks × tariffs, individual tariffs
+    course: Decimal  # pure course funding: citizen-weeks × tariffs, individual tariffs, and
+    # the activity line for staff groups outside their course type
     delegated: Decimal  # delegated nursing, activity-settled on delivered hours
     delegated_hours: Decimal
     parts: dict[str, Decimal]  # the team's own model: ramme, aktivitet, forloeb, delegeret
     weeks: Decimal  # citizen-weeks of the team's courses
     untariffed_weeks: Decimal  # course weeks whose cell has no tariff (paid 0)
+    # in-course visits by staff groups outside their course type (faggrupper), priced: the
+    # activity line of a course-funded team; part of `course`
+    course_activity: Decimal = ZERO
 
     @property
     def funding(self) -> Decimal:
@@ -88,13 +92,14 @@ def segment_tariffs(
     individual course its own cost per week (clinic rule applied) + overhead, rounded to øre.
     Columns: segment_id, team, type, fase, niveau, dage, takst (Decimal kr/week or None)."""
     cell_tariff = {(r.course_type, r.phase, r.level): r.tariff for r in tariffs.rows}
-    individual = cell_visits.filter(pl.col(Col.TYPE) == CourseType.INDIVIDUEL.value)
+    per_citizen = cfg.forloeb.names_of(CourseType.INDIVIDUEL)
+    individual = cell_visits.filter(pl.col(Col.TYPE).is_in(per_citizen))
     own = pricer.price(sum_minutes(individual, [SEGMENT_ID]), [SEGMENT_ID])
     rows = []
     for seg_id, team, ctype, phase, level, days in column_rows(
         segments, SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
     ):
-        if ctype == CourseType.INDIVIDUEL.value:
+        if ctype in per_citizen:
             c = own.get((seg_id,), Cost())
             basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
             tariff: Decimal | None = round_ore(basis * 7 / days + tariffs.overhead_per_week)
@@ -141,9 +146,12 @@ def own_parts(
     activity_ex: Decimal,
     delegated: Decimal,
     course: Decimal,
+    course_activity: Decimal = ZERO,
 ) -> dict[str, Decimal]:
     """The parts the team's own model pays. Delegated nursing is its own activity-settled line,
-    except where a course tariff pays the team: the tariffs already contain SUL §138."""
+    except where a course tariff pays the team: the tariffs already contain SUL §138. A
+    course-funded team is paid the visits of staff groups outside their course type by
+    activity (`course_activity`)."""
     parts = dict.fromkeys(PARTS, ZERO)
     variable = rule.variabel if rule.model == "kombination" else rule.model
     if rule.model == "ramme":
@@ -154,6 +162,7 @@ def own_parts(
         parts[PART_ACTIVITY] = activity_ex
     if variable == "forloeb":
         parts[PART_COURSE] = course
+        parts[PART_ACTIVITY] = course_activity
     else:
         parts[PART_DELEGATED] = delegated
     return parts
@@ -166,15 +175,19 @@ def compute_funding(
     seg_tariffs: pl.DataFrame,
     visits: pl.DataFrame,
     cancelled: pl.DataFrame,
+    staff_outside: pl.DataFrame | None = None,
 ) -> list[TeamFundingResult]:
     """Every team's funding under each pure model and under its own, for the data period.
 
     Activity on the delivered basis = delivered in-scope hours × price (= the actual cost); on
     the granted basis planned visits count, less cancellations the citizen made before the
     deadline. Frames: amount per year × (1 + demographic regulation) × the period in years.
+    `staff_outside`: in-course visits by staff groups outside their course type
+    (tariffs.staff_outside), paid by activity where the team is paid by course.
     """
     pricer = Pricer(prices, cfg.klinik.timepris)
     delegated = delegated_expr(cfg, prices)
+    outside = _priced_by_team(pricer, staff_outside, delegated) if staff_outside is not None else {}
     delivered = _priced_by_team(pricer, visits, delegated)
     paid_cancelled = _priced_by_team(pricer, cancelled.filter(~pl.col(Col.TIMELY)), delegated)
     courses = course_funding(seg_tariffs)
@@ -208,6 +221,7 @@ def compute_funding(
         )
         fixed = (rule.fast_ramme or ZERO) * years
         course, weeks, missing = courses.get(team, (ZERO, ZERO, ZERO))
+        course_activity = _get(outside, team, False).cost + _get(outside, team, True).cost
         out.append(
             TeamFundingResult(
                 team=team,
@@ -216,12 +230,15 @@ def compute_funding(
                 activity=activity_all,
                 # a frame team is paid the delegated nursing line on top of its frame
                 frame=None if frame is None else frame + deleg.cost,
-                course=course,
+                course=course + course_activity,
                 delegated=deleg.cost,
                 delegated_hours=deleg.hours,
-                parts=own_parts(rule, frame, fixed, activity_ex, deleg.cost, course),
+                parts=own_parts(
+                    rule, frame, fixed, activity_ex, deleg.cost, course, course_activity
+                ),
                 weeks=weeks,
                 untariffed_weeks=missing,
+                course_activity=course_activity,
             )
         )
     return out

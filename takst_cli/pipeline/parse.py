@@ -14,6 +14,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.models import (
+    COURSE_TYPE_WORDS,
     ERR_ABSURD_MINUTES,
     ERR_CANCELLED_BY,
     ERR_CLINIC,
@@ -35,7 +36,6 @@ from takst_cli.models import (
     REASON_NIGHT,
     REASON_PARAGRAPH,
     Col,
-    CourseType,
     Shift,
     Status,
 )
@@ -544,27 +544,18 @@ def parse_budgets(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
     )
 
 
-_TYPE_WORDS = {
-    "udviklende": CourseType.UDVIKLENDE,
-    "udvikling": CourseType.UDVIKLENDE,
-    "udviklingsforløb": CourseType.UDVIKLENDE,
-    "rehabilitering": CourseType.UDVIKLENDE,
-    "fastholdende": CourseType.FASTHOLDENDE,
-    "fastholdelse": CourseType.FASTHOLDENDE,
-    "stabiliserende": CourseType.FASTHOLDENDE,
-    "stabilisering": CourseType.FASTHOLDENDE,
-    "individuel": CourseType.INDIVIDUEL,
-    "individuelt": CourseType.INDIVIDUEL,
-}
+_TYPE_WORDS = COURSE_TYPE_WORDS
 
 
-def parse_grants(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
+def parse_grants(
+    raw: pl.LazyFrame, present: set[str], type_words: Mapping[str, str] | None = None
+) -> pl.LazyFrame:
     """Typed grant rows — the grant history: one row per service (indsats) and revision, invalid
     rows marked. Granted time is minutes per week, or times per week × minutes per time.
 
     Columns: raekke, borger_id, team, forloebstype (None = derive), indsats, paragraf,
     forloeb_id (the export's own course id, None when not mapped), start_dato, slut_dato (Date,
-    None = open), visiterede_minutter_uge (float, minutes per week), funktionsevne (float),
+    None = open), visiterede_minutter_uge (float, minutes per week), funktionsevne (text),
     fejl, fejlvaerdi.
     """
 
@@ -584,7 +575,7 @@ def parse_grants(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
         _text(Col.BORGER).alias(Col.BORGER),
         _text(Col.TEAM).alias(Col.TEAM),
         (
-            _word(Col.FORLOEBSTYPE, _TYPE_WORDS)
+            _word(Col.FORLOEBSTYPE, type_words or _TYPE_WORDS)
             if Col.FORLOEBSTYPE in present
             else pl.lit(None, dtype=pl.String)
         ).alias(Col.FORLOEBSTYPE),
@@ -596,7 +587,8 @@ def parse_grants(raw: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
             parse_date(Col.SLUT_DATO) if Col.SLUT_DATO in present else pl.lit(None, dtype=pl.Date)
         ).alias(Col.SLUT_DATO),
         minutes.alias(Col.VISITERET_UGE),
-        opt_number(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
+        # as written: a level (0-4) or the municipality's label, read in courses.py
+        opt_text(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
         pl.col(Col.START_DATO).alias("_raw_start"),
         _opt(Col.SLUT_DATO, present).alias("_raw_slut"),
         (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from takst_cli.errors import mask_cpr
-from takst_cli.models import Col
+from takst_cli.models import REASON_STAFF, Col
 from takst_cli.pipeline.courses import Courses
 from takst_cli.pipeline.plausibility import PlausibilityWarning
 
@@ -38,8 +38,11 @@ def visit_quality(
     source: str,
     outside_courses: tuple[int, float],
     outside_type: tuple[int, float],
+    outside_staff: tuple[int, float] | None = None,
 ) -> list[QualityLine]:
-    """Counts of the visit file: read, invalid by reason, out of scope by reason, in scope."""
+    """Counts of the visit file: read, invalid by reason, out of scope by reason, in scope; of
+    those in scope, the visits outside every course, of a paragraph outside the course type,
+    and (when a course type lists its faggrupper) of a staff group outside it."""
 
     def lines(frame: pl.DataFrame, category: str, by: str) -> list[QualityLine]:
         grouped = (
@@ -60,6 +63,11 @@ def visit_quality(
         QualityLine(source, "i modellen", "leverede besøg i modellen", n_in, h_in),
         QualityLine(source, "heraf", "uden for ethvert forløb (kun aktivitet)", *outside_courses),
         QualityLine(source, "heraf", "paragraf uden for forløbstypen", *outside_type),
+        *(
+            [QualityLine(source, "heraf", f"{REASON_STAFF} (aktivitet)", *outside_staff)]
+            if outside_staff is not None
+            else []
+        ),
     ]
 
 

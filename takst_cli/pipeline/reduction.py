@@ -1,7 +1,8 @@
 """The reduction r after a development course, estimated against the counterfactual (SPEC §4.3).
 
-For development courses whose period 1 ended inside the data, the citizen's in-scope cost in
-the weeks observed after period 1 (at most efterperiode_uger, default the course's period) is
+For development courses (of every development-art course type) whose period 1 ended inside the
+data, the citizen's in-scope cost in
+the weeks observed after period 1 (at most the type's efterperiode_uger, default its period) is
 compared with what the stabilising tariff of the start level would have paid over those weeks:
 r = 1 − Σ cost after / Σ (T(fastholdende, start level) × weeks observed after).
 Weeks without any help count as cost 0.
@@ -52,16 +53,19 @@ def window_candidates(
     """The observation window after period 1 of each development course that ended in the data,
     known from the grants before any visit is read. Columns: forloeb_id, borger_id, team,
     visiterede_minutter_uge, efter_start, efter_slut, dage."""
-    weeks = cfg.forloeb.udviklende.efterperiode_uger or cfg.forloeb.udviklende.periode_uger
+    dev = [t for t in cfg.forloeb.types() if t.art == CourseType.UDVIKLENDE]
+    window_days = pl.col(Col.FORLOEBSTYPE).replace_strict(
+        {t.name: 7 * t.window_weeks for t in dev}, default=0, return_dtype=pl.Int64
+    )
     return (
         segments.filter(
-            (pl.col(Col.FORLOEBSTYPE) == CourseType.UDVIKLENDE.value)
+            pl.col(Col.FORLOEBSTYPE).is_in([t.name for t in dev])
             & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
             & (pl.col(P1_END) < pl.lit(period_end))
         )
         .sort(Col.COURSE_ID, SEG_START)
         .group_by(Col.COURSE_ID, maintain_order=True)
-        .agg(pl.col(Col.BORGER, Col.TEAM, Col.START_MINUTES, P1_END).first())
+        .agg(pl.col(Col.BORGER, Col.TEAM, Col.START_MINUTES, P1_END, Col.FORLOEBSTYPE).first())
         .select(
             Col.COURSE_ID,
             Col.BORGER,
@@ -69,14 +73,16 @@ def window_candidates(
             pl.col(Col.START_MINUTES).alias(Col.VISITERET_UGE),
             (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
             pl.min_horizontal(
-                pl.col(P1_END) + pl.duration(days=7 * weeks), pl.lit(period_end)
+                pl.col(P1_END) + pl.duration(days=window_days), pl.lit(period_end)
             ).alias(WIN_END),
         )
         .with_columns(((pl.col(WIN_END) - pl.col(WIN_START)).dt.total_days() + 1).alias(Col.DAYS))
     )
 
 
-def after_windows(candidates: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+def after_windows(
+    candidates: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig
+) -> pl.DataFrame:
     """The candidates whose course is still a development course once levels are known (not
     individual), with its start level. Adds niveau."""
     start = (
@@ -87,7 +93,7 @@ def after_windows(candidates: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFr
     )
     return (
         candidates.join(start, on=Col.COURSE_ID)
-        .filter(pl.col(Col.TYPE) == CourseType.UDVIKLENDE.value)
+        .filter(pl.col(Col.TYPE).is_in(cfg.forloeb.names_of(CourseType.UDVIKLENDE)))
         .drop(Col.TYPE)
     )
 

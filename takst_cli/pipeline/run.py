@@ -76,6 +76,8 @@ class RunResult:
     cell_visits: pl.DataFrame  # in-course facts with their tariff cell (type, phase, level)
     parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
     warnings: list[str]  # the plausibility gate's causes for doubt (also in `quality`)
+    # in-course facts by staff groups outside their course type (forloeb.<type>.faggrupper)
+    staff_outside: pl.DataFrame | None = None
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -172,8 +174,9 @@ def _fold_visits(
         return error_values(visit_src.frame, decoded, parsed.errors), parsed
 
 
-def _read_grants(grant_src: SourceTable) -> pl.DataFrame:
-    """The grant history typed, copies and unended revisions of a service marked invalid."""
+def _read_grants(grant_src: SourceTable, cfg: ModelConfig) -> pl.DataFrame:
+    """The grant history typed (course types by the model's names and synonyms, function levels
+    where a type groups by them), copies and unended revisions of a service marked invalid."""
     present = set(grant_src.headers)
     if Col.VISITERET_UGE not in present and not {Col.GANGE_UGE, Col.MINUTTER_GANG} <= present:
         raise DataError(
@@ -182,12 +185,12 @@ def _read_grants(grant_src: SourceTable) -> pl.DataFrame:
             f"pr. gang ('{Col.MINUTTER_GANG}'); navngiv dem under kolonner.visitationer"
         )
     with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, present).collect()
+        grants = parse_grants(grant_src.frame, present, cfg.forloeb.type_words()).collect()
     if grants.height == 0:
         raise DataError(
             f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
         )
-    return courses.mark_grant_copies(grants)
+    return courses.read_function_levels(courses.mark_grant_copies(grants), cfg)
 
 
 def run(
@@ -208,7 +211,7 @@ def run(
     starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    grants = _read_grants(grant_src)
+    grants = _read_grants(grant_src, cfg)
     formed = courses.build_courses(
         grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
     )
@@ -242,10 +245,11 @@ def run(
     )
     segments = courses.assign_levels(segments, delivered, cfg)
     cell_visits = tariffs.cell_visits(in_scope, segments, cfg)
+    staff_out = tariffs.staff_outside(in_scope, segments, cfg)
 
     result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
     estimate = estimate_reduction(
-        after_windows(candidates, segments),
+        after_windows(candidates, segments, cfg),
         in_scope,
         prices,
         result.stabilising_direct(),
@@ -257,11 +261,22 @@ def run(
 
     outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
     in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
-    n_type = int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
-    m_type = float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
+    n_staff = int(staff_out[Col.N_VISITS].sum() or 0)
+    m_staff = float(staff_out[Col.MINUTTER].sum() or 0)
+    # in a course, of a paragraph the course type does not cover (staff groups apart)
+    n_type = (
+        int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
+    ) - n_staff
+    m_type = (
+        float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
+    ) - m_staff
     n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
     lines = quality.visit_quality(
-        facts, visit_src.name, (n_out, m_out / 60), (n_type, m_type / 60)
+        facts,
+        visit_src.name,
+        (n_out, m_out / 60),
+        (n_type, m_type / 60),
+        (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
     ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
     # the teams of the visits and of the courses (the grants kept here are the invalid rows)
     teams = {
@@ -293,6 +308,7 @@ def run(
         cell_visits,
         parsed.frame,
         [w.message for w in doubts],
+        staff_out,
     )
 
 
@@ -307,7 +323,7 @@ def run_funding(r: RunResult) -> FundingRun:
     """Funding per team under each model (§4.4) and the budget year (§4.5)."""
     pricer = Pricer(r.prices, r.cfg.klinik.timepris)
     seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
-    teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled)
+    teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled, r.staff_outside)
     return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
 
 
@@ -392,6 +408,7 @@ def run_followup(
         r.visits,
         r.cancelled,
         facts_mod.citizens_by_month(r.parsed_visits, date),
+        r.staff_outside,
     )
     if seasonal:
         prev = (dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31))

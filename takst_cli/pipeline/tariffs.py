@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import LevelsConfig, ModelConfig
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
@@ -66,18 +66,37 @@ class TariffResult:
         }
 
 
-def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
-    """Visits inside a course with their cell, kept only where the paragraph is in the course
-    type's scope. Adds type, fase, niveau."""
+def _scope(cfg: ModelConfig) -> tuple[pl.Expr, pl.Expr]:
+    """Whether a visit in a course is of a paragraph its course type covers, and whether it is
+    of a staff group the type covers (every group, unless the type lists its faggrupper)."""
+    paragraph: pl.Expr = pl.lit(False)
+    staff: pl.Expr = pl.lit(False)
+    for t in cfg.forloeb.types():
+        is_type = pl.col(Col.TYPE) == t.name
+        paragraph = paragraph | (is_type & pl.col(Col.PARAGRAF).is_in(t.cfg.paragraffer))
+        groups = t.cfg.faggrupper
+        staff = staff | (is_type & (pl.col(Col.FAGGRUPPE).is_in(groups) if groups else True))
+    return paragraph, staff
+
+
+def _in_course(assigned: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     seg = segments.select(SEGMENT_ID, *CELL)
-    joined = assigned.filter(pl.col(SEGMENT_ID).is_not_null()).join(seg, on=SEGMENT_ID)
-    in_type = pl.lit(False)
-    for ct in CourseType:
-        in_type = in_type | (
-            (pl.col(Col.TYPE) == ct.value)
-            & pl.col(Col.PARAGRAF).is_in(cfg.forloeb.of(ct).paragraffer)
-        )
-    return joined.filter(in_type)
+    return assigned.filter(pl.col(SEGMENT_ID).is_not_null()).join(seg, on=SEGMENT_ID)
+
+
+def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
+    """Visits inside a course with their cell, kept only where the paragraph and the staff group
+    are in the course type's scope. Adds type, fase, niveau."""
+    paragraph, staff = _scope(cfg)
+    return _in_course(assigned, segments).filter(paragraph & staff)
+
+
+def staff_outside(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
+    """Visits inside a course, of a paragraph the course type covers, by a staff group it does
+    not cover (forloeb.<type>.faggrupper): outside the tariff, settled by activity (a
+    therapist's training in a stabilising course, say). Adds type, fase, niveau."""
+    paragraph, staff = _scope(cfg)
+    return _in_course(assigned, segments).filter(paragraph & ~staff)
 
 
 def _weeks(days: int) -> Decimal:
@@ -118,7 +137,10 @@ def compute_tariffs(
         if all_minutes.minutes
         else Decimal(0)
     )
-    band_hours = _band_hours(cfg, segments)
+    band_hours = {
+        t.name: _band_hours(cfg.levels_of(t.name), segments.filter(pl.col(Col.TYPE) == t.name))
+        for t in cfg.forloeb.types()
+    }
     base = cfg.takster.basistakst
 
     rows: list[TariffRow] = []
@@ -127,7 +149,7 @@ def compute_tariffs(
         basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
         weeks = _weeks(days)
         is_after = phase == Phase.EFTER.value
-        hours_l = band_hours.get(level)
+        hours_l = band_hours.get(t, {}).get(level)
         rows.append(
             TariffRow(
                 course_type=t,
@@ -157,12 +179,19 @@ def apply_reduction(
     return replace(result, rows=rows, reduction_used=r, reduction_source=source)
 
 
-def _band_hours(cfg: ModelConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
-    """Hours per week of each level for the normative method: the band's midpoint, or the mean
-    observed hours in an open-ended top band."""
+def _band_hours(levels: LevelsConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
+    """Hours per week of each level of one course type for the normative method: the band's
+    midpoint, or the mean observed hours in an open-ended top band — and in every level of a
+    grouping by function level, which has no hours of its own."""
     out: dict[int, Decimal] = {}
     observed = dict(segments.group_by(Col.LEVEL).agg(pl.col(Col.HOURS_WEEK).mean()).iter_rows())
-    for band in cfg.niveauer.bands():
+    if levels.grundlag == "funktionsevne":
+        return {
+            int(level): to_decimal(round(hours, 6))
+            for level, hours in observed.items()
+            if hours is not None
+        }
+    for band in levels.bands():
         if band.til is not None:
             out[band.niveau] = (to_decimal(band.fra) + to_decimal(band.til)) / 2
         elif observed.get(band.niveau) is not None:
@@ -173,39 +202,45 @@ def _band_hours(cfg: ModelConfig, segments: pl.DataFrame) -> dict[int, Decimal]:
 def _with_after_phase(
     rows: list[TariffRow], r: float | None, overhead: Decimal, cfg: ModelConfig
 ) -> list[TariffRow]:
-    """Give each development after-phase level the reduced tariff T(fastholdende, L) × (1 − r);
-    levels with a stabilising tariff but no observed after-phase get a row too."""
+    """Give each development-art type's after-phase level the reduced tariff
+    T(fastholdende, L) × (1 − r); levels with a stabilising tariff but no observed after-phase
+    get a row too (for the built-in type always, for a further type when it has courses)."""
     fast = {x.level: x for x in rows if x.course_type == CourseType.FASTHOLDENDE}
     k = Decimal(1) - to_decimal(r if r is not None else 0.0)
+    types = cfg.forloeb.types()
+    dev = {t.name for t in types if t.art == CourseType.UDVIKLENDE}
+    observed = {x.course_type for x in rows}
     out: list[TariffRow] = []
-    seen: set[int] = set()
+    seen: set[tuple[str, int]] = set()
     for x in rows:
-        if x.course_type == CourseType.UDVIKLENDE and x.phase == Phase.EFTER.value:
-            seen.add(x.level)
-            f = fast.get(x.level)
-            out.append(_reduced(x, f, k, r))
+        if x.course_type in dev and x.phase == Phase.EFTER.value:
+            seen.add((x.course_type, x.level))
+            out.append(_reduced(x, fast.get(x.level), k, r))
         else:
             out.append(x)
-    for level, f in sorted(fast.items()):
-        if level not in seen:
-            empty = TariffRow(
-                CourseType.UDVIKLENDE.value,
-                Phase.EFTER.value,
-                level,
-                0,
-                0,
-                Decimal(0),
-                Decimal(0),
-                Decimal(0),
-                Decimal(0),
-                Decimal(0),
-                None,
-                overhead,
-                None,
-                cfg.takster.metode,
-            )
-            out.append(_reduced(empty, f, k, r))
-    order = {ct.value: i for i, ct in enumerate(CourseType)}
+    for name in sorted(dev):
+        if name != CourseType.UDVIKLENDE and name not in observed:
+            continue
+        for level, f in sorted(fast.items()):
+            if (name, level) not in seen:
+                empty = TariffRow(
+                    name,
+                    Phase.EFTER.value,
+                    level,
+                    0,
+                    0,
+                    Decimal(0),
+                    Decimal(0),
+                    Decimal(0),
+                    Decimal(0),
+                    Decimal(0),
+                    None,
+                    overhead,
+                    None,
+                    cfg.takster.metode,
+                )
+                out.append(_reduced(empty, f, k, r))
+    order = {t.name: i for i, t in enumerate(types)}
     phases = {p.value: i for i, p in enumerate(Phase)}
     return sorted(out, key=lambda x: (order[x.course_type], phases[x.phase], x.level))
 
