@@ -52,11 +52,12 @@ from takst_cli.pipeline.free_choice import (
 )
 from takst_cli.report_free_choice import (
     cost_table,
+    course_week_table,
     price_table,
     recalculation_tables,
     support_memo,
 )
-from tests.conftest import TINY_MODEL
+from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 
 runner = CliRunner()
@@ -552,3 +553,37 @@ def test_valider_warns_when_a_cost_may_be_counted_twice(fv_model: Path) -> None:
     assert warnings["frit_valg.omkostninger.it"].startswith(
         "'it' er også en omkostning pr. årsværk i timeprisen (SSH)"
     )
+
+
+def test_course_week_prices_for_a_course_type_of_the_model_file(tiny: Path) -> None:
+    """A fourth course type ('kompleks', art fastholdende, test_course_types.py) gets its
+    course-week price by default: direct = T(kompleks, 4)'s direct part 978,36 / 12 = 81,53;
+    the providers' file may name it by its label 'Kompleks døgn'."""
+    from tests.test_course_types import H_VISITS, KOMPLEKS
+
+    (tiny.parent / "leverancer.csv").write_text(TINY_VISITS + H_VISITS, encoding="utf-8")
+    (tiny.parent / "visitationer.csv").write_text(
+        TINY_GRANTS + "H;Syd;Kompleks døgntilrettelæggelse;06-01-2025;;900\n", encoding="utf-8"
+    )
+    tiny.write_text(
+        TINY_MODEL + KOMPLEKS + FREE_CHOICE + "  forloebsuger:\n    navn: Pleje pr. uge\n",
+        encoding="utf-8",
+    )
+    prices = from_run(run_model(tiny))
+    cell = next(w for w in prices.course_weeks if w.course_type == "kompleks")
+    assert (cell.level, cell.direct) == (4, Decimal("978.36") / 12)
+    frame = pl.DataFrame(
+        {
+            "raekke": [2],
+            "leverandoer": ["A"],
+            "ydelse": ["Pleje pr. uge"],
+            "maengde": ["4"],
+            "betalt_pris": ["100,00"],
+            "forloebstype": ["Kompleks døgn"],
+            "niveau": ["4"],
+        }
+    )
+    (line,) = provider_lines(frame, "l.csv", prices, 2025, "tekst")
+    assert line.cell == ("kompleks", "hele forløbet", 4)
+    rows = course_week_table(prices).rows
+    assert ["Kompleks døgn", "hele forløbet", 4] == rows[-1][:3]
