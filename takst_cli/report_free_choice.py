@@ -75,6 +75,10 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
     s = result.services
     delivered = _hours([x.delivered_hours for x in s])
     late = _hours([x.late_cancelled_hours for x in s])
+    # the hours in the price as the shown parts: delivered, plus late cancellations if counted
+    priced = [
+        d + (c if x.counts_cancelled else ZERO) for x, d, c in zip(s, delivered, late, strict=True)
+    ]
     direct = round_parts([x.direct for x in s])
     indirect = _indirect_shown(result)
     for i, x in enumerate(s):
@@ -85,7 +89,7 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
                 x.kind,
                 delivered[i],
                 late[i],
-                delivered[i] + late[i],
+                priced[i],
                 x.visits,
                 direct[i],
                 indirect[i],
@@ -100,7 +104,7 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
         None,
         sum(delivered, ZERO),
         sum(late, ZERO),
-        sum(delivered, ZERO) + sum(late, ZERO),
+        sum(priced, ZERO),
         sum(x.visits for x in s),
         sum(direct, ZERO),
         sum(indirect, ZERO),
@@ -122,7 +126,7 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
         "Afregningspris = (direkte + indirekte udgift) / timer × (1 + overheadsats). Direkte "
         "udgift = leverede besøg × faggruppens timepris i vagten. "
         + (
-            "Priserne hviler på leverede timer. "
+            "Priserne hviler på leverede timer; sent aflyste besøg vises, men tælles ikke med. "
             if result.basis == "leveret"
             else "Priserne hviler på visiterede timer (leverede + sent aflyste), ikke på "
             "leverede timer. "

@@ -485,7 +485,7 @@ def test_recalculation_reconciles_to_the_øre(rows: list[tuple[str, str, Decimal
     """Rows add up to each provider, providers to the total; paid and owed both ways net to
     recalculated − paid, for any volumes and prices."""
     services = [
-        ServicePrice(n, "helhedspleje", Decimal(h), ZERO, 1, Decimal(d), Decimal(i), _rate)
+        ServicePrice(n, "helhedspleje", Decimal(h), ZERO, False, 1, Decimal(d), Decimal(i), _rate)
         for n, h, d, i in (("Dag", 7, "2491.13", "300.5"), ("Aften", 3, "1333.01", "97"))
     ]
     prices = FreeChoiceResult(

@@ -72,7 +72,8 @@ class ServicePrice:
     name: str
     kind: str
     delivered_hours: Decimal
-    late_cancelled_hours: Decimal  # counted as hours only with grundlag: visiteret
+    late_cancelled_hours: Decimal  # cancelled after the deadline: shown always, counted only
+    counts_cancelled: bool  # with grundlag: visiteret
     visits: int
     direct: Decimal  # delivered visits at the hourly prices, kr
     indirect: Decimal  # categories placed directly or by key, kr
@@ -81,7 +82,7 @@ class ServicePrice:
     @property
     def hours(self) -> Decimal:
         """The hours the price rests on."""
-        return self.delivered_hours + self.late_cancelled_hours
+        return self.delivered_hours + (self.late_cancelled_hours if self.counts_cancelled else 0)
 
     @property
     def direct_per_hour(self) -> Decimal:
@@ -226,12 +227,11 @@ def compute_free_choice(
         .agg(pl.col(Col.MINUTTER).sum())
         .iter_rows()  # type: ignore[arg-type]
     )
-    late_hours = {
-        n: (to_decimal(float(late.get(n, 0.0))) / 60 if fv.grundlag == "visiteret" else ZERO)
-        for n in names
-    }
+    counted = fv.grundlag == "visiteret"
+    late_hours = {n: to_decimal(float(late.get(n, 0.0))) / 60 for n in names}
     direct = {n: costs[(n,)].cost if (n,) in costs else ZERO for n in names}
-    hours = {n: (costs[(n,)].hours if (n,) in costs else ZERO) + late_hours[n] for n in names}
+    delivered = {n: costs[(n,)].hours if (n,) in costs else ZERO for n in names}
+    hours = {n: delivered[n] + (late_hours[n] if counted else ZERO) for n in names}
     empty = [n for n in names if not hours[n]]
     if empty:
         raise DataError(
@@ -262,8 +262,9 @@ def compute_free_choice(
         ServicePrice(
             s.navn,
             s.ydelsestype,
-            hours[s.navn] - late_hours[s.navn],
+            delivered[s.navn],
             late_hours[s.navn],
+            counted,
             int(counts.get(s.navn, 0)),
             direct[s.navn],
             indirect[s.navn],
