@@ -132,6 +132,8 @@ def test_cost_base_to_hourly_price_to_settlement_price(fv_model: Path) -> None:
         Decimal("693.005"),
     )
     assert (day.indirect, evening.indirect) == (Decimal(1055), Decimal(745))
+    # A's cancelled 30 min (09-01, no cancellation time: not in time) is shown, not counted
+    assert (day.late_cancelled_hours, day.hours) == (Decimal("0.5"), Decimal("21.5"))
     assert evening.cost_per_hour == Decimal("958.67")
     assert (day.price, evening.price) == (Decimal("397.70"), Decimal("1016.19"))
     assert prices.outside_hours == Decimal("1.75")  # SUL §138, in no service
