@@ -259,6 +259,12 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ),
     ("Tom fil", beregn, {"visits": b""}),
     (
+        "UTF-8-mærke over Windows-1252-tegn",
+        beregn,
+        {"visits": b"\xef\xbb\xbf" + TINY_VISITS.replace("Nord", "Nørd").encode("cp1252")},
+    ),
+    ("UTF-16 uden byte-ordensmærke", beregn, {"visits": TINY_VISITS.encode("utf-16-le")}),
+    (
         "Kun overskrifter, ingen rækker",
         beregn,
         {"visits": (TINY_VISITS.splitlines()[0] + "\n").encode()},
