@@ -5,7 +5,11 @@ Run from the repository root after a change to a message: python docs/fejlfindin
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -18,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from takst_cli.cli.app import app  # noqa: E402
+from takst_cli.errors import file_error, interrupted_message  # noqa: E402
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS  # noqa: E402
 from tests.test_free_choice import FREE_CHOICE  # noqa: E402
 
@@ -54,6 +59,41 @@ def workbook_without_the_sheet() -> bytes:
 def _existing(folder: Path) -> Path:
     path = folder / "resultat.xlsx"
     path.write_bytes(b"sidste maaneds rapport")
+    return path
+
+
+def chart_only_workbook() -> bytes:
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=2))
+    wb.create_chartsheet("Diagram").add_chart(chart)
+    wb.remove(ws)
+    path = BASE / "diagram.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _old_folder(folder: Path) -> Path:
+    path = folder / "resultater"
+    path.mkdir()
+    (path / "forloebstakster.csv").write_text("sidste maaneds takster\n", encoding="utf-8")
+    return path
+
+
+def _locked(folder: Path) -> Path:
+    """A target another run is writing right now: its lock file, with this (live) process."""
+    (folder / ".resultat.xlsx.laas").write_text(
+        f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8"
+    )
+    return folder / "resultat.xlsx"
+
+
+def _cpr_named(folder: Path) -> Path:
+    path = folder / "leverancer_0101011234.csv"
+    path.write_text(TINY_VISITS.splitlines()[0] + "\n", encoding="utf-8")
     return path
 
 
@@ -238,6 +278,12 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ),
     ("Tom fil", beregn, {"visits": b""}),
     (
+        "UTF-8-mærke over Windows-1252-tegn",
+        beregn,
+        {"visits": b"\xef\xbb\xbf" + TINY_VISITS.replace("Nord", "Nørd").encode("cp1252")},
+    ),
+    ("UTF-16 uden byte-ordensmærke", beregn, {"visits": TINY_VISITS.encode("utf-16-le")}),
+    (
         "Kun overskrifter, ingen rækker",
         beregn,
         {"visits": (TINY_VISITS.splitlines()[0] + "\n").encode()},
@@ -272,7 +318,9 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {
             "model": TINY_MODEL + "niveauer: {grundlag: funktionsevne}\n",
             "grants": (
-                TINY_GRANTS.replace("visiterede_minutter_uge", "visiterede_minutter_uge;funktionsevne")
+                TINY_GRANTS.replace(
+                    "visiterede_minutter_uge", "visiterede_minutter_uge;funktionsevne"
+                )
                 .replace("\n", ";2\n")
                 .replace("funktionsevne;2", "funktionsevne")
                 .replace("600;2\nD", "600;meget svær\nD")
@@ -426,6 +474,58 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     (
+        "Udmappe findes allerede",
+        lambda d: [*beregn(d), "--format", "csv", "--ud", str(_old_folder(d))],
+        {},
+    ),
+    (
+        "En mappe, der hedder .xlsx",
+        lambda d: [*beregn(d), "--ud", str(_folder(d, "resultat.xlsx")), "--overskriv"],
+        {},
+    ),
+    (
+        "En udfil med en endelse uden mening (fx en tastefejl)",
+        lambda d: [*beregn(d), "--ud", str(d / "budget2026.xslx")],
+        {},
+    ),
+    (
+        "En fil midt i udstien",
+        lambda d: [*beregn(d), "--ud", str(d / "model.yaml" / "resultat.xlsx")],
+        {},
+    ),
+    (
+        "Udfilen skrives af en anden kørsel",
+        lambda d: [*beregn(d), "--ud", str(_locked(d))],
+        {},
+    ),
+    (
+        "Projektmappe med kun et diagram",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {"grants": chart_only_workbook(), "grants_name": "visitationer.xlsx"},
+    ),
+    (
+        "En projektmappe med et tomt ark",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {"grants": workbook_without_the_sheet(), "grants_name": "visitationer.xlsx"},
+    ),
+    (
+        "Et ark, der er et diagram",
+        lambda d: [*beregn(d), "--visitationer", str(d / "visitationer.xlsx")],
+        {
+            "grants": chart_only_workbook(),
+            "grants_name": "visitationer.xlsx",
+            "model": TINY_MODEL.replace(
+                "  visitationer: visitationer.csv",
+                "  visitationer: visitationer.csv\n  visitationer_ark: Diagram",
+            ),
+        },
+    ),
+    (
+        "CPR-nummer i et filnavn",
+        lambda d: [*beregn(d), "--leverancer", str(_cpr_named(d))],
+        {},
+    ),
+    (
         "Frit valg uden frit_valg-sektion",
         lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
         {},
@@ -486,16 +586,71 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]
 
+
+def writing_faults() -> list[str]:
+    """Faults of the machine rather than the input (a full disk, no access, a signal): the
+    messages come from the same functions the program uses."""
+    target = "resultat.xlsx"
+    codes = [
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EFBIG,
+        errno.EACCES,
+        errno.EROFS,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.ENAMETOOLONG,
+        errno.EBUSY,
+        errno.EIO,
+    ]
+    lines = [f"Fejl: {file_error(OSError(c, os.strerror(c)), target).message}" for c in codes]
+    stops = [
+        (sig, interrupted_message(sig, []))
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    ]
+    return [
+        "## Fuld disk, ingen adgang, skrivebeskyttet, en mappe i vejen",
+        "",
+        f"`takst beregn --config model.yaml --ud {target}` → exitkode 1. Udfilen (eller",
+        "udmappen) er som før kørslen, og der efterlades ingen midlertidige filer.",
+        "",
+        "```",
+        *lines,
+        "```",
+        "",
+        "## Afbrudt (Ctrl-C, SIGTERM, SIGHUP)",
+        "",
+        "`takst beregn --config model.yaml --ud resultat.xlsx` → exitkode",
+        " / ".join(f"{128 + sig} ({sig.name})" for sig, _ in stops)
+        + ". Intet er skrevet, og udfilen er som før.",
+        "",
+        "```",
+        *(text for _, text in stops),
+        "```",
+        "",
+    ]
+
+
 INTRO = """# Fejlfinding
 
 Hver slags ugyldigt input giver én dansk besked på stderr med fil, række/kolonne eller nøgle og
 årsag — aldrig en fejlsporing (kun med `takst --debug`). Exitkode 1 ved ugyldige data eller
-modelfil, 2 ved forkert brug af kommandoen (de beskeder kommer fra Typer og er på engelsk).
-Der skrives ingen halve filer, en eksisterende udfil røres ikke uden `--overskriv`, og
-inputfiler ændres aldrig. Ugyldige rækker stopper kørslen; med `--udelad-ugyldige` udelades de
-og listes (fil og række) i arket Datakvalitet. CPR-lignende borger-id'er pseudonymiseres ved
-indlæsning (HMAC-SHA256 med nøglen i `TAKST_PSEUDONYM_NOEGLE` eller
-`pseudonymisering.noegle`), og CPR-lignende tal maskeres i alle beskeder.
+modelfil, 2 ved forkert brug af kommandoen (Typers egne beskeder er på engelsk). Udfilen
+(`--ud`) kontrolleres, før der regnes: findes den, har den en endelse uden mening, eller kan
+der ikke skrives der, stopper kørslen straks. Lukkes stdout undervejs (`takst … | head -1`),
+fortsætter kørslen uden at vise mere og slutter med exitkode 0.
+Der skrives ingen halve filer: en projektmappe eller en udmappe (`--format csv/json/parquet`)
+skrives helt eller slet ikke — også ved fuld disk, Ctrl-C, SIGTERM eller SIGHUP — og to
+kørsler til samme udfil på samme tid blandes aldrig. En eksisterende udfil røres ikke uden
+`--overskriv`; i en udmappe erstatter det alle takst-filer fra en tidligere kørsel (også i et
+andet format), mens andre filer og mapper i den røres ikke. Inputfiler ændres aldrig.
+Ugyldige rækker stopper kørslen; med `--udelad-ugyldige` udelades de og listes (fil og række)
+i arket Datakvalitet (er listen længere end et Excel-ark, står den hele i en CSV-fil ved siden
+af projektmappen).
+CPR-lignende borger-id'er pseudonymiseres ved indlæsning (HMAC-SHA256 med nøglen i
+`TAKST_PSEUDONYM_NOEGLE` eller `pseudonymisering.noegle`), og CPR-numre — skrevet
+`ddmmåå-xxxx`, `ddmmåå xxxx` eller `ddmmååxxxx` — maskeres i alle beskeder, tabeller og filer,
+også i filnavne.
 
 Beskederne nedenfor er skrevet af `python docs/fejlfinding_eksempler.py` på en lille
 testkommune (tests/conftest.py).
@@ -521,7 +676,7 @@ def render() -> str:
             "",
         ]
     shutil.rmtree(BASE, ignore_errors=True)
-    return "\n".join(out)
+    return "\n".join(out + writing_faults())
 
 
 def main() -> None:

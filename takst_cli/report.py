@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,11 +17,45 @@ from takst_cli.config import (
     LevelsConfig,
     ModelConfig,
 )
+from takst_cli.errors import mask_cpr
 from takst_cli.format import format_kr, format_share
 from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
+
+# Every table's key: its file name in --format mode. An earlier run's files with these names
+# (or a family's name, '_' and more: niveauer_<course type>) are the set that --overskriv
+# replaces in a folder; tests/test_faults.py keeps both complete.
+TABLE_FAMILIES = frozenset({"niveauer"})
+TABLE_KEYS = frozenset(
+    {
+        "timepriser",
+        "forloebstakster",
+        "reduktion",
+        "datakvalitet",
+        "udeladte_raekker",
+        "forudsaetninger",
+        "inputfiler",
+        "modelfil",
+        "budgetopfoelgning",
+        "forbrug_pr_maaned",
+        "aktivitet_pr_maaned",
+        "effekt",
+        "modelsammenligning",
+        "finansiering",
+        "delegeret_sygepleje",
+        "teambudgetter",
+        "budget_pr_maaned",
+        "forventede_borgeruger",
+        "niveauer",
+        "frit_valg_priser",
+        "frit_valg_omkostninger",
+        "frit_valg_forloebsuger",
+        "efterberegning",
+        "efterberegning_leverandoerer",
+    }
+)
 
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
@@ -58,6 +92,43 @@ class ReportTable:
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])
         return [dict(zip((c.header for c in self.columns), r, strict=True)) for r in rows]
+
+
+def is_table_key(name: str) -> bool:
+    """A file stem takst writes: a table's key, or a family's key with a suffix."""
+    return name in TABLE_KEYS or name.split("_", 1)[0] in TABLE_FAMILIES
+
+
+def mask_tables(tables: list[ReportTable]) -> list[ReportTable]:
+    """Copies with every CPR-shaped text masked — titles, notes, headers and text cells (a file
+    name, a team, a citizen id, a listed value). Every table passes here on its way to the
+    screen or a file, so a CPR number written any way (`ddmmyy-xxxx`, `ddmmyy xxxx`,
+    `ddmmyyxxxx`) is never shown, whichever input or option brought it in."""
+
+    seen: dict[str, str] = {}  # a file name or a reason repeats on every listed row
+
+    def masked(text: str) -> str:
+        hit = seen.get(text)
+        if hit is None:
+            hit = mask_cpr(text)
+            if len(seen) < 10_000:
+                seen[text] = hit
+        return hit
+
+    def cells(row: list[Any]) -> list[Any]:
+        return [masked(v) if isinstance(v, str) else v for v in row]
+
+    return [
+        replace(
+            t,
+            title=mask_cpr(t.title),
+            note=mask_cpr(t.note),
+            columns=[replace(c, header=mask_cpr(c.header)) for c in t.columns],
+            rows=[cells(r) for r in t.rows],
+            total=None if t.total is None else cells(t.total),
+        )
+        for t in tables
+    ]
 
 
 def _hours(x: Decimal) -> Decimal:

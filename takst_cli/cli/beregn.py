@@ -40,7 +40,7 @@ def beregn(
     ] = False,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli import report, report_followup, report_funding
         from takst_cli.pipeline.run import run_funding
 

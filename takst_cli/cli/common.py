@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -42,7 +43,13 @@ OutOpt = Annotated[
     Path | None,
     typer.Option("--ud", help="Projektmappe (.xlsx) eller mappe til --format csv/json/parquet."),
 ]
-OverwriteOpt = Annotated[bool, typer.Option("--overskriv", help="Erstat eksisterende filer.")]
+OverwriteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--overskriv",
+        help="Erstat en eksisterende projektmappe eller takst-filerne i en udmappe.",
+    ),
+]
 ExcludeOpt = Annotated[
     bool,
     typer.Option(
@@ -83,23 +90,42 @@ def set_debug(value: bool) -> None:
 
 
 @contextmanager
-def error_boundary() -> Iterator[None]:
-    """User errors: one Danish message to stderr, exit 1. Anything else: a short message, exit 1;
-    the traceback (never with locals) only with --debug."""
+def error_boundary(
+    out: Path | None = None, fmt: OutFormat | None = None, overwrite: bool = False
+) -> Iterator[None]:
+    """User errors (and file-system errors the user can fix: a full disk, no permission, ...):
+    one Danish message to stderr, exit 1. Ctrl-C, SIGTERM, SIGHUP: the writers clean up, one
+    line says what was written, exit 128 + the signal. Anything else: a short message, exit 1;
+    the traceback (never with locals) only with --debug. A command that writes tables passes
+    its --ud/--format/--overskriv: the target is checked first (see `output_form`)."""
+    from takst_cli.errors import Interrupted, file_error, is_user_os_error
+    from takst_cli.io.interrupts import interrupt_on_signals
     from takst_cli.render import make_console, render_error
 
     try:
-        yield
+        if out is not None or fmt is not None:
+            output_form(out, fmt, overwrite)  # before the calculation, not after it
+        with interrupt_on_signals():
+            yield
     except TakstError as exc:
         if _state["debug"]:
             traceback.print_exc()
         render_error(make_console(stderr=True), exc.lines())
-        raise typer.Exit(1) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _interrupted(signal.SIGINT)
+    except Interrupted as exc:
+        _interrupted(exc.signum)
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # the boundary: never a raw traceback with personal data
         if _state["debug"]:
             traceback.print_exc()
+        if isinstance(exc, OSError) and is_user_os_error(exc):
+            render_error(
+                make_console(stderr=True), file_error(exc, action="læse eller skrive").lines()
+            )
+            raise typer.Exit(1) from None
         render_error(
             make_console(stderr=True),
             [
@@ -108,6 +134,15 @@ def error_boundary() -> Iterator[None]:
             ],
         )
         raise typer.Exit(1) from None
+
+
+def _interrupted(signum: int) -> NoReturn:
+    """The one line after Ctrl-C or a kill signal, then exit 128 + signum as shells expect."""
+    from takst_cli.errors import interrupted_message, mask_cpr
+    from takst_cli.io.interrupts import committed
+
+    print(mask_cpr(interrupted_message(signum, committed())), file=sys.stderr)
+    raise typer.Exit(128 + signum)
 
 
 def load(
@@ -185,7 +220,7 @@ def table_command(
         stille: QuietOpt = False,
         streng: StrictOpt = False,
     ) -> None:
-        with error_boundary():
+        with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
             emit(tables, lambda _t: tables, ud, format, overskriv, stille)
@@ -220,30 +255,64 @@ def emit(
     quiet: bool,
 ) -> None:
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
-    it, so the same inputs give byte-identical files)."""
-    from takst_cli.io.writers import check_writable, write_files, write_workbook
+    it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
+    its way to the screen and to every file: no CPR number leaves the program."""
+    from takst_cli.errors import mask_cpr
+    from takst_cli.io.writers import write_files, write_workbook
     from takst_cli.render import make_console, render_tables, working
+    from takst_cli.report import mask_tables
 
-    if fmt is None and out is not None:
-        fmt = OutFormat.xlsx if out.suffix.lower() == ".xlsx" else OutFormat.csv
-    if fmt is not None and out is None:
-        raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
-    if fmt == OutFormat.xlsx and out is not None and out.suffix.lower() != ".xlsx":
-        raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
-    if fmt not in (None, OutFormat.xlsx) and out is not None and out.exists() and not out.is_dir():
-        raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
+    fmt = output_form(out, fmt, overwrite)  # again: the target may have changed meanwhile
     if not quiet:
-        render_tables(make_console(), screen)
+        render_tables(make_console(), mask_tables(screen))
     if out is None or fmt is None:
         return
     if fmt == OutFormat.xlsx:
-        check_writable(out, overwrite)
         with working(f"Skriver {out.name} …"):
-            write_workbook(out, full(now()))
-        written = [out]
+            written = write_workbook(out, mask_tables(full(now())), overwrite)
     else:
-        written = write_files(out, full(None), fmt.value, overwrite)
-    print(f"Skrev {', '.join(str(p) for p in written)}", file=sys.stderr)
+        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
+    print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
+
+
+_FORMS = (
+    "en projektmappe (.xlsx) eller en mappe (uden endelse, eller med --format csv/json/parquet)"
+)
+
+
+def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> OutFormat | None:
+    """What `--ud`/`--format` ask for, checked before anything is calculated (error_boundary
+    calls this first) and again before writing: a known form, a writable place, and a target
+    that is free or may be replaced. A path whose form means nothing (`r.pdf`, the typo
+    `r.xslx`, `-`) is a usage error (exit 2) naming the forms there are — never silently a
+    folder of CSV files."""
+    from takst_cli.errors import UsageError
+    from takst_cli.io.writers import check_folder_writable, check_parent, check_writable
+
+    if out is None:
+        if fmt is not None:
+            raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
+        return None
+    suffix = out.suffix.lower()
+    if str(out) == "-":
+        raise UsageError(f"--ud -: takst skriver ikke tabellerne til stdout; brug {_FORMS}")
+    if fmt is None:
+        if suffix == ".xlsx":
+            fmt = OutFormat.xlsx
+        elif suffix and not out.is_dir():
+            raise UsageError(f"--ud {out}: ukendt endelse '{out.suffix}'; brug {_FORMS}")
+        else:
+            fmt = OutFormat.csv
+    if fmt == OutFormat.xlsx and suffix != ".xlsx":
+        raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
+    if fmt != OutFormat.xlsx and out.exists() and not out.is_dir():
+        raise TakstError(f"{out}: er en fil; --format {fmt} skriver i en mappe")
+    check_parent(out)
+    if fmt == OutFormat.xlsx:
+        check_writable(out, overwrite)
+    else:
+        check_folder_writable(out, overwrite)
+    return fmt
 
 
 def now() -> dt.datetime:

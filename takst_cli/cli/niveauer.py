@@ -21,7 +21,7 @@ def niveauer(
     stille: QuietOpt = False,
 ) -> None:
     """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli.config import load_config
         from takst_cli.report import level_tables
 

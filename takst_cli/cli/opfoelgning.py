@@ -72,7 +72,7 @@ def opfoelgning(
 ) -> None:
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli.cli.common import read_budget
         from takst_cli.pipeline.run import run_followup, run_funding
         from takst_cli.report_followup import followup_tables

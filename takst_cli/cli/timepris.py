@@ -21,7 +21,7 @@ def timepris(
     stille: QuietOpt = False,
 ) -> None:
     """Vis timepriser pr. faggruppe (fremmødetimer, BTP, direkte timer, vagttillæg)."""
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli.config import load_config
         from takst_cli.pipeline.hourly_price import compute_hourly_prices
         from takst_cli.report import price_table

@@ -56,16 +56,60 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _is_utf8(path: Path) -> bool:
+def _utf8_error(path: Path) -> tuple[int, int] | None:
+    """Where the file stops being UTF-8: (byte offset, line number), or None when it is."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
     with path.open("rb") as fh:
-        try:
-            while chunk := fh.read(_CHUNK):
+        while chunk := fh.read(_CHUNK):
+            try:
                 decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start, lines + chunk.count(b"\n", 0, exc.start)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+        try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return False
-    return True
+            return offset, lines
+    return None
+
+
+def _text_source(path: Path, head: bytes) -> tuple[Path | bytes, str]:
+    """The file as UTF-8 for polars (the path itself when it already is) and its first text.
+    UTF-8 with or without BOM, UTF-16 with a BOM and Windows-1252 are read as written; old
+    Mac line ends (CR alone) become line ends. A file that mixes encodings, or UTF-16 without
+    its BOM, stops the run: which characters were meant cannot be known."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = path.read_bytes().decode("utf-16")
+        return _line_ends(text.encode("utf-8")), text[:65536]
+    if b"\x00" in head:
+        raise DataError(
+            f"{path.name}: filen indeholder NUL-tegn — den ser ud til at være gemt som UTF-16 "
+            "uden byte-ordensmærke; gem den igen som CSV i UTF-8 eller Windows-1252"
+        )
+    bad = _utf8_error(path)
+    if bad is None:
+        source: Path | bytes = path
+        text_head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    elif head.startswith(codecs.BOM_UTF8):
+        offset, line = bad
+        raise DataError(
+            f"{path.name}: filen begynder med et UTF-8-mærke (BOM), men linje {line} (byte "
+            f"{offset}) er ikke UTF-8 — filen blander tegnsæt; gem den igen som CSV i UTF-8"
+        )
+    else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
+        source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
+        text_head = head.decode("cp1252", errors="replace")
+    if b"\r" in head and b"\n" not in head:
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        return _line_ends(data), text_head.replace("\r", "\n")
+    return source, text_head
+
+
+def _line_ends(data: bytes) -> bytes:
+    """CR LF and CR alone as LF."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _sniff_separator(first_line: str) -> str:
@@ -80,12 +124,7 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
         head = fh.read(65536)
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataError(f"{path.name}: filen er tom")
-    source: Path | bytes = path
-    if head.startswith(codecs.BOM_UTF8) or _is_utf8(path):
-        text_head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
-        source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
-        text_head = head.decode("cp1252", errors="replace")
+    source, text_head = _text_source(path, head)
     first_line = text_head.splitlines()[0] if text_head else ""
     separator = _sniff_separator(first_line)
     raw_headers = next(csv.reader([first_line], delimiter=separator), [])
@@ -102,7 +141,36 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
     return lf, raw_headers
 
 
+def _sheet_kinds(path: Path) -> dict[str, str]:
+    """Sheet name → its kind ('worksheet', 'chartsheet', ...) from the workbook's own index
+    (xl/workbook.xml and its relationships): the reader sees a chart sheet as an empty table,
+    so without this a workbook that opens on a chart would look as if it had no columns."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    kind_of = {r.get("Id"): (r.get("Type") or "").rsplit("/", 1)[-1] for r in rels}
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return {
+        el.get("name", ""): kind_of.get(el.get(rel_id), "worksheet")
+        for el in book.iter()
+        if el.tag.endswith("}sheet")
+    }
+
+
+def _first_worksheet(path: Path) -> str | None:
+    """The sheet read when none is named: the first that is not a chart."""
+    return next((n for n, kind in _sheet_kinds(path).items() if kind == "worksheet"), None)
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
+    """The named sheet, else the first worksheet (a chart sheet in front is passed over); a
+    sheet without data names the sheets the workbook has."""
     import fastexcel  # heavy: imported only when an XLSX is read
 
     try:
@@ -112,10 +180,29 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.LazyFrame:
     if sheet is not None and sheet not in reader.sheet_names:
         found = ", ".join(f"'{s}'" for s in reader.sheet_names)
         raise DataError(f"{path.name}: arket '{sheet}' findes ikke; arkene er {found}")
+    kinds = _sheet_kinds(path)
+    charts = {n for n, kind in kinds.items() if kind != "worksheet"}
+    shown = ", ".join(f"'{n}'" + (" (diagram)" if n in charts else "") for n in reader.sheet_names)
+    if sheet is not None and sheet in charts:
+        raise DataError(
+            f"{path.name}: arket '{sheet}' er et diagram, ikke data; fundne ark: {shown}"
+        )
+    if sheet is None:
+        worksheets = [n for n in reader.sheet_names if n not in charts]
+        if not worksheets:
+            raise DataError(
+                f"{path.name}: projektmappen har intet ark med data; fundne ark: {shown}"
+            )
+        sheet = worksheets[0]
     try:
-        frame = pl.DataFrame(reader.load_sheet(sheet if sheet is not None else 0, dtypes="string"))
+        frame = pl.DataFrame(reader.load_sheet(sheet, dtypes="string"))
     except Exception as exc:
         raise DataError(f"{path.name}: arket kan ikke læses ({exc.__class__.__name__})") from None
+    if frame.width == 0:
+        raise DataError(
+            f"{path.name}: arket '{sheet}' er tomt; fundne ark: {shown} — angiv arket med "
+            "data i modelfilen (data.leverancer_ark, data.visitationer_ark eller data.budget_ark)"
+        )
     return frame.with_row_index(Col.ROW, offset=2).lazy()
 
 
@@ -311,7 +398,7 @@ def read_table(
         lf, raw = _scan_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         lf = _read_xlsx(path, sheet)
-        raw = _xlsx_headers(path, sheet)
+        raw = _xlsx_headers(path, sheet or _first_worksheet(path))
     elif suffix == ".parquet":
         lf = _scan_parquet(path)
     else:

@@ -1,23 +1,30 @@
-"""Writers: the Excel workbook, CSV/JSON/Parquet files and the sample export — all atomic:
-written to a temporary file beside the target and renamed, so a failure leaves nothing half
-written and an existing output untouched."""
+"""Writers: the Excel workbook, CSV/JSON/Parquet files and the sample export — all or nothing.
+Each output is built in full (in memory, then in a temporary file or folder beside the target)
+and moved into place by rename under a lock file, so a full disk, a signal or a second run at
+the same time leaves the target as it was: never half written, never a mix of two runs."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import re
+import shutil
+import socket
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from takst_cli.errors import TakstError
-from takst_cli.report import ReportTable
+from takst_cli.errors import Problem, TakstError, file_error
+from takst_cli.format import format_number
+from takst_cli.io.interrupts import mark_committed, uninterrupted
+from takst_cli.report import ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -28,29 +35,233 @@ _EXCEL_FORMATS = {
     "andel": "0.0%",
 }
 _FORMULA_START = ("=", "+", "-", "@")
+EXCEL_MAX_ROWS = 1_048_576  # rows a sheet holds (Excel's limit; openpyxl raises beyond it)
+FOLDER_FORMATS = ("csv", "json", "parquet")
+# os.link cannot make a hard link here (FAT, some network shares): rename after a check instead
+_NO_LINK = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def _exists_error(target: Path) -> TakstError:
+    return TakstError(f"{target}: findes allerede; brug --overskriv for at erstatte den")
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Every output byte goes to disk here (so a full disk is met, and tested, in one place)."""
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path in the target's folder, renamed onto the target if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+def _locked(target: Path) -> Iterator[None]:
+    """An exclusive lock file beside the target for the time it is written: a second run to the
+    same target stops with a message instead of mixing its files in. A lock left by a run on
+    this machine that no longer exists (killed with -9) is taken over."""
+    # In an existing output folder the lock goes inside it: its parent may be closed to the
+    # user (a month's folder made for a scheduled run); else beside the target.
+    lock = target / ".takst.laas" if target.is_dir() else target.parent / f".{target.name}.laas"
+    owner = f"{os.getpid()} {socket.gethostname()}\n"
+    for attempt in (1, 2):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            if attempt == 1 and _stale(lock):
+                lock.unlink(missing_ok=True)
+                continue
+            raise TakstError(
+                f"{target}: skrives af en anden kørsel lige nu; kør igen, når den er færdig",
+                [Problem("", f"er der ingen anden kørsel, så slet låsefilen {lock.name}")],
+            ) from None
+        except OSError as exc:  # no permission, read-only, a file where the folder should be
+            raise file_error(exc, target) from None
     try:
-        yield tmp_path
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
+        os.write(fd, owner.encode())
+        os.close(fd)
+        yield
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        lock.unlink(missing_ok=True)
+
+
+def _stale(lock: Path) -> bool:
+    """The lock's run was on this machine and is gone."""
+    try:
+        pid, host = lock.read_text(encoding="utf-8").split()
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return host == socket.gethostname()
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def check_parent(target: Path) -> None:
+    """The folder written in — an existing output folder itself, else the target's folder (or
+    its nearest existing ancestor, created on the way) — is one we may write in; else the
+    Danish message for the OSError the write would meet."""
+    parent = target.absolute() if target.is_dir() else target.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise file_error(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)), target)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        code = errno.EROFS if _read_only(parent) else errno.EACCES
+        raise file_error(OSError(code, os.strerror(code)), target)
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
 
 
 def check_writable(target: Path, overwrite: bool) -> None:
+    """Before anything is calculated or written: the target is free (or may be replaced) and
+    has the right kind — a file for a file, a folder for a folder."""
+    if target.is_dir():
+        raise TakstError(f"{target}: er en mappe; her skal skrives en fil")
     if target.exists() and not overwrite:
-        raise TakstError(f"{target}: findes allerede; brug --overskriv for at erstatte den")
+        raise _exists_error(target)
+
+
+def check_folder_writable(folder: Path, overwrite: bool) -> None:
+    """A folder output is the set of takst's table files in it (any format): without
+    --overskriv there must be none yet; other files and folders in it are never touched."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise TakstError(f"{folder}: er en fil; --format csv/json/parquet skriver i en mappe")
+    if not overwrite and (present := _table_files(folder)):
+        shown = ", ".join(p.name for p in present[:2]) + (" …" if len(present) > 2 else "")
+        raise TakstError(f"{folder}: findes allerede med takst-filer ({shown}); brug --overskriv")
+
+
+def _table_files(folder: Path, also: Iterable[str] = ()) -> list[Path]:
+    """The files of an earlier run: a table's key (or one of `also`) with a folder format."""
+    extra = set(also)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lstrip(".") in FOLDER_FORMATS
+        and (is_table_key(p.stem) or p.stem in extra)
+        and p.is_file()
+    )
+
+
+@contextmanager
+def atomic_path(target: Path, overwrite: bool = True) -> Iterator[Path]:
+    """A temporary path in the target's folder, moved onto the target if the block succeeds;
+    without `overwrite` the move fails if the target has appeared meanwhile (a hard link does
+    not replace). The temporary file is gone afterwards, whatever happens (signals included);
+    an OSError the user can fix becomes a Danish message naming the target."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _temporary(target) as tmp:
+            yield tmp
+            _commit([(tmp, target)], overwrite)
+    except OSError as exc:
+        raise file_error(exc, target) from None
+
+
+@contextmanager
+def _temporary(target: Path) -> Iterator[Path]:
+    """A new temporary file beside `target`, removed on the way out (moved or not)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _commit(moves: list[tuple[Path, Path]], overwrite: bool, remove: Sequence[Path] = ()) -> None:
+    """Move temporary files onto their targets, and take `remove` away, as one unit: a signal
+    waits until all is done (see `uninterrupted`), and if one step fails, those before it are
+    undone — each old version, set aside first, is put back."""
+    umask = _umask()
+    for tmp, _ in moves:
+        os.chmod(tmp, 0o666 & ~umask)
+    several = len(moves) + len(remove) > 1
+    done: list[tuple[Path, Path | None]] = []  # a path changed, and its old version set aside
+    with uninterrupted():
+        try:
+            for tmp, target in moves:
+                aside = _set_aside(target) if overwrite and several else None
+                try:
+                    _move_file(tmp, target, overwrite)
+                except BaseException:
+                    if aside is not None:
+                        os.replace(aside, target)
+                    raise
+                done.append((target, aside))
+            for path in remove:
+                done.append((path, _set_aside(path)))
+        except BaseException:
+            for target, aside in reversed(done):
+                if aside is not None:
+                    os.replace(aside, target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        for _, aside in done:
+            if aside is not None:
+                aside.unlink(missing_ok=True)
+        for _, target in moves:
+            mark_committed(target)
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename an existing file to a hidden name beside it (to put back or delete later)."""
+    if not os.path.lexists(path):
+        return None
+    aside = path.with_name(f".{path.name}.{os.getpid()}.gammel")
+    os.replace(path, aside)
+    return aside
+
+
+def _move_file(tmp: Path, target: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists_error(target) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        if target.exists():
+            raise _exists_error(target) from None
+        os.rename(tmp, target)
+
+
+def _write_set(files: dict[Path, bytes], overwrite: bool) -> None:
+    """Files that belong together (a workbook and the CSV of a table too long for it) as one
+    unit, under the lock of the first: each written beside its target, then all moved in."""
+    primary = next(iter(files))
+    with _locked(primary):
+        try:
+            with ExitStack() as stack:
+                moves = []
+                for target, data in files.items():
+                    if not overwrite and os.path.lexists(target):
+                        raise _exists_error(target)
+                    tmp = stack.enter_context(_temporary(target))
+                    _put(tmp, data)
+                    moves.append((tmp, target))
+                _commit(moves, overwrite)
+        except OSError as exc:
+            raise file_error(exc, primary) from None
 
 
 def _cell(value: Any) -> Any:
@@ -61,8 +272,25 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_workbook(target: Path, tables: list[ReportTable]) -> None:
-    """One sheet per table group; titles, bold frozen headers, number formats, column widths."""
+def write_workbook(target: Path, tables: list[ReportTable], overwrite: bool = True) -> list[Path]:
+    """One sheet per table group; titles, bold frozen headers, number formats, column widths.
+    A table longer than a sheet holds is also written whole, as CSV, beside the workbook
+    ('<workbook>_<table>.csv'); the two are written as one unit."""
+
+    def beside(table: ReportTable) -> Path:
+        return target.with_name(f"{target.stem}_{table.key}.csv")
+
+    data, cut = workbook_bytes(tables, lambda t: beside(t).name)
+    files = {target: data, **{beside(t): encode_table(t, "csv") for t in cut}}
+    _write_set(files, overwrite)
+    return list(files)
+
+
+def workbook_bytes(
+    tables: list[ReportTable], csv_name: Callable[[ReportTable], str]
+) -> tuple[bytes, list[ReportTable]]:
+    """The workbook as .xlsx bytes, and the tables too long for a sheet: each shows its first
+    rows and a line saying how many are left out and that all are in `csv_name(table)`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -70,6 +298,7 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     sheets: dict[str, Any] = {}
+    cut: list[ReportTable] = []
     for table in tables:
         ws = sheets.get(table.sheet)
         if ws is None:
@@ -83,6 +312,14 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
             label = f"{column.header} (kr.)" if column.kind == "kr" else column.header
             ws.cell(row=header_row, column=j, value=label).font = Font(bold=True)
         rows = table.rows + ([table.total] if table.total else [])
+        notes = [table.note] if table.note else []
+        # the rows the sheet has left below the header, less one line per note
+        room = EXCEL_MAX_ROWS - header_row - len(notes)
+        if len(rows) > room:
+            shown = max(room - 1, 0)  # one more line: the cut note
+            notes.insert(0, _cut_note(len(rows), shown, csv_name(table)))
+            rows = rows[:shown]
+            cut.append(table)
         for i, row in enumerate(rows, start=header_row + 1):
             for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
                 cell = ws.cell(row=i, column=j, value=_cell(value))
@@ -90,12 +327,10 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
                     cell.data_type = "s"
                 if column.kind in _EXCEL_FORMATS:
                     cell.number_format = _EXCEL_FORMATS[column.kind]
-                if table.total is not None and i == header_row + len(rows):
+                if table.total is not None and row is table.total:
                     cell.font = Font(bold=True)
-        if table.note:
-            ws.cell(row=header_row + len(rows) + 1, column=1, value=table.note).font = Font(
-                italic=True
-            )
+        for k, note in enumerate(notes, start=header_row + len(rows) + 1):
+            ws.cell(row=k, column=1, value=note).font = Font(italic=True)
         if table.chart is not None and rows:
             _add_chart(ws, table, header_row, len(rows))
         if start == 1:
@@ -113,8 +348,20 @@ def write_workbook(target: Path, tables: list[ReportTable]) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    # In memory first: a full disk then meets one plain write, not a half-closed ZipFile
+    # whose clean-up at exit prints a traceback.
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), cut
+
+
+def _cut_note(n_rows: int, shown: int, csv_name: str) -> str:
+    return (
+        f"Tabellen har {format_number(n_rows, 0)} rækker, men et Excel-ark rummer kun "
+        f"{format_number(EXCEL_MAX_ROWS, 0)}: de første {format_number(shown, 0)} vises her, "
+        f"{format_number(n_rows - shown, 0)} er udeladt. Hele tabellen står i {csv_name} ved "
+        "siden af projektmappen."
+    )
 
 
 def _add_chart(ws: Any, table: ReportTable, header_row: int, n_rows: int) -> None:
@@ -171,37 +418,72 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def encode_table(table: ReportTable, fmt: str) -> bytes:
+    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals; json: records with amounts
+    as exact strings; parquet: Decimal columns)."""
+    if fmt == "csv":
+        return _frame(table).write_csv().encode("utf-8")
+    if fmt == "json":
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
+        text = json.dumps({"titel": table.title, "raekker": rows}, ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    _frame(table).write_parquet(buf)
+    return buf.getvalue()
+
+
 def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool) -> list[Path]:
-    """One file per table in `folder` (csv: UTF-8, ',' and '.' decimals; json: records with
-    amounts as exact strings; parquet: Decimal columns)."""
-    written = []
-    targets = [(t, folder / f"{t.key}.{fmt}") for t in tables]
-    for _, target in targets:
-        check_writable(target, overwrite)
-    for table, target in targets:
-        writer: Callable[[Path], None]
-        if fmt == "csv":
-
-            def writer(p: Path, t: ReportTable = table) -> None:
-                _frame(t).write_csv(p)
-        elif fmt == "json":
-
-            def writer(p: Path, t: ReportTable = table) -> None:
-                rows = [{k: _json_value(v) for k, v in r.items()} for r in t.records()]
-                p.write_text(
-                    json.dumps({"titel": t.title, "raekker": rows}, ensure_ascii=False, indent=2)
-                    + "\n",
-                    encoding="utf-8",
-                )
+    """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
+    beside it and renamed into place. In an existing folder (with `overwrite`) every file is
+    first written as a hidden temporary file in it, then the new files and the removal of the
+    earlier run's table files (any format) are done together (see `_commit`). A failure or a
+    signal leaves the folder as it was; other files and folders in it are left alone."""
+    contents = {f"{t.key}.{fmt}": encode_table(t, fmt) for t in tables}
+    check_folder_writable(folder, overwrite)
+    with _locked(folder):
+        check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
+        if folder.is_dir():
+            _replace_in_folder(folder, contents)
         else:
+            _new_folder(folder, contents)
+    return [folder / name for name in contents]
 
-            def writer(p: Path, t: ReportTable = table) -> None:
-                _frame(t).write_parquet(p)
 
-        with atomic_path(target) as tmp:
-            writer(tmp)
-        written.append(target)
-    return written
+def _replace_in_folder(folder: Path, contents: dict[str, bytes]) -> None:
+    try:
+        with ExitStack() as stack:
+            moves = []
+            for name, data in contents.items():
+                tmp = stack.enter_context(_temporary(folder / name))
+                _put(tmp, data)
+                moves.append((tmp, folder / name))
+            earlier = [p for p in _table_files(folder, contents) if p.name not in contents]
+            _commit(moves, overwrite=True, remove=earlier)
+    except OSError as exc:
+        raise file_error(exc, folder) from None
+
+
+def _new_folder(folder: Path, contents: dict[str, bytes]) -> None:
+    tmp: Path | None = None
+    moved = False
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        umask = _umask()
+        for name, data in contents.items():
+            _put(tmp / name, data)
+            os.chmod(tmp / name, 0o666 & ~umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        with uninterrupted():
+            os.rename(tmp, folder)  # fails if the folder has appeared meanwhile
+            moved = True
+            mark_committed(folder)
+    except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+            raise _exists_error(folder) from None
+        raise file_error(exc, folder) from None
+    finally:
+        if tmp is not None and not moved:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_csv_export(target: Path, frames: Iterable[pl.DataFrame], encoding: str) -> None:
@@ -249,20 +531,23 @@ def write_xlsx_export(target: Path, frame: pl.DataFrame, sheet: str) -> None:
     ws.append(frame.columns)
     for row in frame.iter_rows():
         ws.append(list(row))
+    saved = io.BytesIO()
+    wb.save(saved)
+    with zipfile.ZipFile(saved) as src:
+        members = [(info, src.read(info)) for info in src.infolist()]
+    fixed_zip = io.BytesIO()
+    with zipfile.ZipFile(fixed_zip, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            info.date_time = fixed.timetuple()[:6]
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
+                )
+            out.writestr(info, data)
     with atomic_path(target) as tmp:
-        wb.save(tmp)
-        with zipfile.ZipFile(tmp) as src:
-            members = [(info, src.read(info)) for info in src.infolist()]
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-            for info, data in members:
-                info.date_time = fixed.timetuple()[:6]
-                if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                    data = re.sub(
-                        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
-                    )
-                out.writestr(info, data)
+        _put(tmp, fixed_zip.getvalue())
 
 
 def write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        _put(tmp, text.encode("utf-8"))
