@@ -307,9 +307,10 @@ def test_frit_valg_command_and_memo(fv_model: Path) -> None:
     again = invoke("frit-valg", "-c", str(fv_model), "--notat", str(memo), "--ud", str(out))
     assert again.exit_code == 1 and "--overskriv" in again.stderr
     assert not out.exists()  # nothing written when the memo cannot be
-    nowhere = fv_model.parent / "mangler" / "NOTAT.md"
-    res = invoke("frit-valg", "-c", str(fv_model), "--notat", str(nowhere), "--ud", str(out))
-    assert res.exit_code == 1 and "mappen findes ikke" in res.stderr and not out.exists()
+    folder = fv_model.parent / "notater"
+    folder.mkdir()
+    res = invoke("frit-valg", "-c", str(fv_model), "--notat", str(folder), "--ud", str(out))
+    assert res.exit_code == 1 and "er en mappe" in res.stderr and not out.exists()
 
 
 def test_memo_says_when_prices_rest_on_granted_hours(fv_model: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -23,34 +21,12 @@ from takst_cli.cli.common import (
     emit,
     error_boundary,
 )
-from takst_cli.errors import ConfigError, TakstError
+from takst_cli.errors import ConfigError
 
 MemoOpt = Annotated[
     Path | None,
     typer.Option("--notat", help="Skriv støttenotatet (Markdown) til denne fil, fx NOTAT.md."),
 ]
-
-
-def check_text_target(path: Path, overwrite: bool) -> None:
-    """Refuse a memo path that cannot be written before anything is written."""
-    if path.is_dir():
-        raise TakstError(f"{path}: er en mappe; angiv en fil, fx NOTAT.md")
-    if path.exists() and not overwrite:
-        raise TakstError(f"{path}: findes allerede; brug --overskriv for at erstatte den")
-    if not path.parent.is_dir():
-        raise TakstError(f"{path.parent}: mappen findes ikke")
-
-
-def write_text_file(path: Path, text: str) -> None:
-    """Write a text file whole or not at all: a temporary file beside it, then renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise TakstError(f"{path}: kan ikke skrives ({exc.strerror})") from None
 
 
 def require_free_choice(config: Path) -> None:
@@ -77,6 +53,7 @@ def frit_valg(
 ) -> None:
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
     with error_boundary():
+        from takst_cli.io.writers import atomic_path, check_parent, check_writable
         from takst_cli.pipeline.free_choice import from_run
         from takst_cli.report import assumption_tables, quality_tables
         from takst_cli.report_free_choice import free_choice_tables, support_memo
@@ -86,7 +63,8 @@ def frit_valg(
         prices = from_run(result)
         tables = free_choice_tables(prices)
         if notat is not None:  # before any output: no workbook without its memo
-            check_text_target(notat, overskriv)
+            check_writable(notat, overskriv)
+            check_parent(notat)
 
         def full(run_time):  # type: ignore[no-untyped-def]
             # the data quality goes with the prices: rows left out with --udelad-ugyldige
@@ -99,5 +77,7 @@ def frit_valg(
 
         emit(tables, full, ud, format, overskriv, stille)
         if notat is not None:
-            write_text_file(notat, support_memo(prices, result.cfg.navn, dt.date.today()))
+            memo = support_memo(prices, result.cfg.navn, dt.date.today())
+            with atomic_path(notat) as tmp:  # whole or not at all
+                tmp.write_text(memo, encoding="utf-8", newline="\n")
             typer.echo(f"Skrev {notat}", err=True)
