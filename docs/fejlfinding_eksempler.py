@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from takst_cli.cli.app import app  # noqa: E402
 from takst_cli.errors import file_error, interrupted_message  # noqa: E402
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS  # noqa: E402
+from tests.test_free_choice import FREE_CHOICE  # noqa: E402
 
 BASE = Path(tempfile.mkdtemp(prefix="takst_fejl_"))
 
@@ -122,6 +123,24 @@ def with_column(header: str, values: dict[int, str]) -> bytes:
 def _folder(folder: Path, name: str) -> Path:
     (folder / name).mkdir()
     return folder / name
+
+
+FV_MODEL = TINY_MODEL + FREE_CHOICE
+FV_YEAR = FV_MODEL.replace(
+    "fra: 2025-01-06\n  til: 2025-03-30", "fra: 2025-01-01\n  til: 2025-12-31"
+)
+
+
+def fv(old: str, new: str, model: str = FV_MODEL) -> str:
+    assert old in model, old
+    return model.replace(old, new)
+
+
+def efterberegning(folder: Path, rows: str = "A;Pleje dag;1;1\n") -> list[str]:
+    path = folder / "leverandoerer.csv"
+    path.write_text("Leverandør;ydelse;Timer;Betalt pris\n" + rows, encoding="utf-8")
+    model = str(folder / "model.yaml")
+    return ["efterberegning", "-c", model, "--aar", "2025", "--leverandoerer", str(path)]
 
 
 def v(old: str, new: str) -> bytes:
@@ -259,6 +278,12 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ),
     ("Tom fil", beregn, {"visits": b""}),
     (
+        "UTF-8-mærke over Windows-1252-tegn",
+        beregn,
+        {"visits": b"\xef\xbb\xbf" + TINY_VISITS.replace("Nord", "Nørd").encode("cp1252")},
+    ),
+    ("UTF-16 uden byte-ordensmærke", beregn, {"visits": TINY_VISITS.encode("utf-16-le")}),
+    (
         "Kun overskrifter, ingen rækker",
         beregn,
         {"visits": (TINY_VISITS.splitlines()[0] + "\n").encode()},
@@ -314,7 +339,9 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {
             "model": TINY_MODEL + "niveauer: {grundlag: funktionsevne}\n",
             "grants": (
-                TINY_GRANTS.replace("visiterede_minutter_uge", "visiterede_minutter_uge;funktionsevne")
+                TINY_GRANTS.replace(
+                    "visiterede_minutter_uge", "visiterede_minutter_uge;funktionsevne"
+                )
                 .replace("\n", ";2\n")
                 .replace("funktionsevne;2", "funktionsevne")
                 .replace("600;2\nD", "600;meget svær\nD")
@@ -518,6 +545,64 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         "CPR-nummer i et filnavn",
         lambda d: [*beregn(d), "--leverancer", str(_cpr_named(d))],
         {},
+    ),
+    (
+        "Frit valg uden frit_valg-sektion",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {},
+    ),
+    (
+        "Frit valg: ydelser, der overlapper, og omkostninger uden gyldig placering",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {
+            "model": fv(
+                "    - navn: Pleje aften og weekend\n      paragraffer: [SEL §83]\n",
+                "    - navn: Pleje aften og weekend\n      paragraffer: [SEL §83, SEL §83a]\n"
+                "    - navn: Alt for SSH\n      faggrupper: [SSH]\n",
+            )
+            .replace("ydelser: [Pleje aften og weekend]", "ydelser: [Pleje nat]")
+            .replace('Pleje dag: "75 %"', 'Pleje dag: "70 %"')
+            .replace("loen: {placering: timepris, post: aarsloen}", "loen: {placering: timepris}")
+            .replace(
+                "paragraffer: [SEL §83]\n      vagter: [dag]",
+                "paragraffer: [SEL §86]\n      vagter: [dag]",
+            )
+            .replace(
+                "  omkostninger:\n",
+                "  omkostninger:\n    vikar: {beloeb: 10, placering: direkte, noegle: timer, "
+                "ydelser: [Pleje dag]}\n",
+            )
+        },
+    ),
+    (
+        "Frit valg: en ydelse uden leverede timer",
+        lambda d: ["frit-valg", "-c", str(d / "model.yaml")],
+        {"model": fv("vagter: [dag]", "vagter: [nat]")},
+    ),
+    (
+        "Frit valg: kategorier, der mangler, visiterede timer og gammel efterberegning (advarsel)",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {
+            "model": fv("sidste_efterberegning: 2026-04-30", "sidste_efterberegning: 2020-01-31")
+            .replace("frit_valg:\n", "frit_valg:\n  grundlag: visiteret\n")
+            .replace("noedkald: {beloeb: 460", "noedkald: {beloeb: 0")
+        },
+    ),
+    ("Efterberegning uden data for hele året", efterberegning, {"model": FV_MODEL}),
+    (
+        "Efterberegning: overheadsatsen skifter midt i året",
+        efterberegning,
+        {"model": fv("gyldig_fra: 2025-01-01", "gyldig_fra: 2025-07-01", FV_YEAR)},
+    ),
+    (
+        "Efterberegning: ugyldige værdier i leverandørfilen",
+        lambda d: efterberegning(
+            d,
+            "A;Pleje dag;12,5;400\nA;Pleje nat;1;400\nB;Pleje dag;-3;400\n"
+            ";Pleje dag;2;fire hundrede\nC;Pleje dag;2.5;412.50\nD;Pleje dag;1.071;1.071\n"
+            "E;Pleje dag;3;400\nE;Pleje dag;3;400\n",
+        ),
+        {"model": FV_YEAR},
     ),
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]

@@ -192,6 +192,22 @@ def block_effect() -> str:
     )
 
 
+def block_frit_valg() -> str:
+    t = read("frit_valg_priser.csv").filter(pl.col("Ydelse") != "I alt")
+    out = [
+        "| Ydelse | Leverede timer | Direkte pr. time | Indirekte pr. time | Overhead pr. time "
+        "| Afregningspris |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in t.iter_rows(named=True):
+        out.append(
+            f"| {r['Ydelse']} | {kr(r['Leverede timer'])} | {kr(r['Direkte pr. time'])} "
+            f"| {kr(r['Indirekte pr. time'])} | {kr(r['Overhead pr. time'])} "
+            f"({pct(r['Overheadsats'])}) | {kr(r['Afregningspris'])} |"
+        )
+    return "\n".join(out)
+
+
 def block_structures() -> str:
     """The seven shipped price structures (configs/prisstruktur_kommune*.yaml): their levels as
     `takst niveauer -c …` prints them, [fra, til) in hours per week."""
@@ -200,7 +216,10 @@ def block_structures() -> str:
     def h(x: float) -> str:
         return format_number(Decimal(repr(round(x, 2))), 2).removesuffix(",00")
 
-    lines = ["| kommune | takster | niveauer (fra-til timer pr. uge; sidste åbent opad) |", "|---|---|---|"]
+    lines = [
+        "| kommune | takster | niveauer (fra-til timer pr. uge; sidste åbent opad) |",
+        "|---|---|---|",
+    ]
     for k in range(1, 8):
         bands = load_config(ROOT / "configs" / f"prisstruktur_kommune{k}.yaml").niveauer.bands()
         text = " · ".join(
@@ -219,6 +238,7 @@ BLOCKS = {
     "budget": block_budget,
     "opfoelgning": block_followup,
     "effekt": block_effect,
+    "frit_valg": block_frit_valg,
 }
 
 

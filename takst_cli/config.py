@@ -29,6 +29,7 @@ from takst_cli.models import (
     COURSE_TYPE_WORDS,
     FUNCTION_LEVEL_LABELS,
     LEVERANCER_FIELDS,
+    LEVERANDOERER_FIELDS,
     VISITATIONER_FIELDS,
     CourseType,
     Shift,
@@ -263,6 +264,12 @@ class Columns(_Model):
     leverancer: dict[str, str] = Field(default_factory=dict)
     visitationer: dict[str, str] = Field(default_factory=dict)
     budget: dict[str, str] = Field(default_factory=dict)
+    leverandoerer: dict[str, str] = Field(default_factory=dict)  # takst efterberegning
+
+    @field_validator("leverandoerer")
+    @classmethod
+    def _known_provider_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_fields(v, LEVERANDOERER_FIELDS)
 
     @field_validator("leverancer")
     @classmethod
@@ -797,6 +804,91 @@ class BudgetConfig(_Model):
     demografi: Growth = 0.0  # expected growth of the caseload, fraction
 
 
+# The KL/BDO checklist for settlement prices (ældreloven § 19): every category a municipality's
+# cost base must account for. The first three are the costs the Supreme Court (Brønderslev,
+# 2022) found missing from a price; `takst valider` warns when they are missing or zero.
+CHECKLIST = {
+    "loen": "Løn inkl. pension og feriepenge",
+    "vikarer": "Vikarer og afløsning",
+    "elever": "Elever (løn i praktiktiden)",
+    "transport": "Transport",
+    "materialer": "Materialer og hjælpemidler",
+    "it": "IT og telefoni",
+    "noedkald": "Nødkald",
+    "klippekort": "Klippekort",
+    "ledelse": "Ledelse",
+    "administration": "Administration (decentral)",
+    "bygninger": "Bygninger og lokaler",
+}
+BRONDERSLEV_CATEGORIES = ("noedkald", "klippekort", "elever")
+WAGE_POST = "aarsloen"  # a cost placed in the hourly price through the staff groups' wage
+
+
+class FreeChoiceCost(_Model):
+    """One checklist category of the cost base, for the data period, and where it goes: already
+    in the hourly price (`post` names the wage or per-FTE item that holds it), to one service
+    (direkte), or over services by a documented key (fordelt)."""
+
+    beloeb: Amount = Decimal(0)  # kr for the data period; informative under placering timepris
+    placering: Literal["timepris", "direkte", "fordelt"]
+    post: str | None = None  # timepris: "aarsloen" or a key of omkostninger_pr_aarsvaerk
+    ydelser: list[str] = Field(default_factory=list)  # direkte: one; fordelt: default all
+    noegle: Literal["timer", "besoeg", "udgift", "andele"] | None = None
+    andele: dict[str, Share] = Field(default_factory=dict)  # noegle andele: per service, sum 1
+    begrundelse: str | None = None  # why this key (the documented allocation key)
+
+
+class OverheadRate(_Model):
+    """The ministry's fixed overhead rate for one kind of service, from a date, with its source
+    (the draft orders of 2025 name 6,0 % helhedspleje, 6,3 % friplejeboliger, 3,6 % madlevering)."""
+
+    ydelsestype: str
+    sats: Share
+    gyldig_fra: Date
+    kilde: Annotated[str, Field(min_length=1)]
+
+
+class FreeChoiceService(_Model):
+    """A service priced per delivered hour: the in-scope visits of its paragraphs, shifts and
+    staff groups (an empty list: all)."""
+
+    navn: Annotated[str, Field(min_length=1)]
+    ydelsestype: str = "helhedspleje"
+    paragraffer: list[str] = Field(default_factory=list)
+    vagter: list[Shift] = Field(default_factory=list)
+    faggrupper: list[str] = Field(default_factory=list)
+
+    _paragraphs = field_validator("paragraffer")(_normal_paragraphs)
+
+
+class CourseWeekPrices(_Model):
+    """Helhedspleje per course-week: the course tariffs' direct part plus the indirect costs of
+    the hourly services it covers, as a share of their direct cost."""
+
+    navn: Annotated[str, Field(min_length=1)] = "Helhedspleje pr. forløbsuge"
+    ydelsestype: str = "helhedspleje"
+    forloebstyper: list[str] | None = None  # default: every development and stabilising type
+    ydelser: list[str] = Field(default_factory=list)  # default: the hourly services of its type
+
+
+class FreeChoiceConfig(_Model):
+    """Settlement prices for free-choice providers (ældreloven § 19): the cost base in the KL/BDO
+    checklist's categories, the services, the dated overhead rates and the recalculation."""
+
+    grundlag: Literal["leveret", "visiteret"] = "leveret"
+    gaelder_fra: Date | None = None  # the prices apply from; default the day after the period
+    sidste_efterberegning: Date | None = None
+    overheadsatser: list[OverheadRate] = Field(default_factory=list)
+    omkostninger: dict[str, FreeChoiceCost] = Field(default_factory=dict)
+    ydelser: list[FreeChoiceService] = Field(default_factory=list)
+    forloebsuger: CourseWeekPrices | None = None
+
+    def rate(self, kind: str, on: dt.date) -> OverheadRate | None:
+        """The overhead rate for a kind of service in force on a date: the latest from before."""
+        valid = [r for r in self.overheadsatser if r.ydelsestype == kind and r.gyldig_fra <= on]
+        return max(valid, key=lambda r: r.gyldig_fra, default=None)
+
+
 class ModelConfig(_Model):
     """A municipality's whole model (SPEC §3.2)."""
 
@@ -814,6 +906,7 @@ class ModelConfig(_Model):
     budget: BudgetConfig = BudgetConfig()
     pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: Minutes = 720.0
+    frit_valg: FreeChoiceConfig | None = None
     # share of the visits (or their minutes) outside the model above which a run warns
     advarsel_andel: Share = 0.20
 
@@ -886,6 +979,156 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     if p.fra and p.til and p.til < p.fra:
         out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))
     out.extend(_funding_problems(cfg.tildeling))
+    if cfg.frit_valg is not None:
+        out.extend(_free_choice_problems(cfg.frit_valg, cfg))
+    return out
+
+
+def _free_choice_problems(fv: FreeChoiceConfig, cfg: ModelConfig) -> list[Problem]:
+    """A cost placed nowhere or twice, a key naming no service, services that share visits,
+    an overhead rate missing for a service: each would move a settlement price silently."""
+    out: list[Problem] = []
+    names = [s.navn for s in fv.ydelser]
+    # the providers' file names a service in any case: names must differ beyond case
+    folded = [n.casefold() for n in names]
+    for name in sorted({n for n in names if folded.count(n.casefold()) > 1}):
+        out.append(Problem("frit_valg.ydelser", f"ydelsen '{name}' står flere gange"))
+    if not fv.ydelser:
+        out.append(Problem("frit_valg.ydelser", "angiv mindst én ydelse med timepris"))
+    staff = {g.navn for g in cfg.timepris.faggrupper}
+    scope = set(cfg.forloeb.paragraphs_in)
+    for i, s in enumerate(fv.ydelser):
+        for p in s.paragraffer:
+            if p not in scope:
+                out.append(
+                    Problem(
+                        f"frit_valg.ydelser[{i}].paragraffer",
+                        f"paragraffen '{p}' er ikke i modellen (forloeb.*.paragraffer); "
+                        "ydelsen får ingen af dens besøg",
+                    )
+                )
+        for g in s.faggrupper:
+            if g not in staff:
+                out.append(Problem(f"frit_valg.ydelser[{i}].faggrupper", f"ukendt faggruppe '{g}'"))
+        for j, other in enumerate(fv.ydelser[:i]):
+            if _overlap(s, other):
+                out.append(
+                    Problem(
+                        f"frit_valg.ydelser[{i}]",
+                        f"'{s.navn}' og '{other.navn}' (ydelser[{j}]) dækker de samme besøg; "
+                        "adskil dem med paragraffer, vagter eller faggrupper",
+                    )
+                )
+    kinds = [(f"frit_valg.ydelser[{i}]", s.ydelsestype) for i, s in enumerate(fv.ydelser)]
+    cw = fv.forloebsuger
+    if cw is not None:
+        kinds.append(("frit_valg.forloebsuger", cw.ydelsestype))
+        for name in cw.ydelser:
+            if name not in names:
+                out.append(Problem("frit_valg.forloebsuger.ydelser", f"ukendt ydelse '{name}'"))
+        known_types = {t.name for t in cfg.forloeb.types()}
+        for name in cw.forloebstyper or []:
+            if name not in known_types:
+                out.append(
+                    Problem(
+                        "frit_valg.forloebsuger.forloebstyper",
+                        f"ukendt forløbstype '{name}'; kendte er {', '.join(sorted(known_types))}",
+                    )
+                )
+        if cw.navn.casefold() in folded:
+            out.append(
+                Problem("frit_valg.forloebsuger.navn", f"'{cw.navn}' er også en ydelse pr. time")
+            )
+        if not cw.ydelser and not any(s.ydelsestype == cw.ydelsestype for s in fv.ydelser):
+            # without services to take the indirect costs from, the course-week prices would
+            # carry none: a price too low, said nowhere
+            out.append(
+                Problem(
+                    "frit_valg.forloebsuger.ydelser",
+                    f"ingen ydelser med ydelsestype '{cw.ydelsestype}' at tage de indirekte "
+                    "udgifter fra; angiv ydelser",
+                )
+            )
+    known_kinds = {r.ydelsestype for r in fv.overheadsatser}
+    for path, kind in kinds:
+        if kind not in known_kinds:
+            out.append(
+                Problem(
+                    f"{path}.ydelsestype",
+                    f"ingen overheadsats for '{kind}' under frit_valg.overheadsatser",
+                )
+            )
+    dated = [(r.ydelsestype, r.gyldig_fra) for r in fv.overheadsatser]
+    for kind, day in sorted({d for d in dated if dated.count(d) > 1}):
+        out.append(
+            Problem(
+                "frit_valg.overheadsatser",
+                f"to satser for '{kind}' gælder fra samme dag ({day:%d-%m-%Y})",
+            )
+        )
+    posts = {WAGE_POST} | {k for g in cfg.timepris.faggrupper for k in g.omkostninger_pr_aarsvaerk}
+    for key, c in fv.omkostninger.items():
+        path = f"frit_valg.omkostninger.{key}"
+        if key not in CHECKLIST:
+            out.append(Problem(path, f"ukendt kategori; kendte er {', '.join(CHECKLIST)}"))
+        out.extend(_cost_problems(path, c, names, posts))
+    return out
+
+
+def _overlap(a: FreeChoiceService, b: FreeChoiceService) -> bool:
+    """Two services share visits when each of their filters meets (an empty filter is all)."""
+    return all(
+        not x or not y or bool(set(x) & set(y))
+        for x, y in (
+            (a.paragraffer, b.paragraffer),
+            (a.vagter, b.vagter),
+            (a.faggrupper, b.faggrupper),
+        )
+    )
+
+
+def _cost_problems(
+    path: str, c: FreeChoiceCost, services: list[str], posts: set[str]
+) -> list[Problem]:
+    out: list[Problem] = []
+    for name in c.ydelser + list(c.andele):
+        if name not in services:
+            out.append(Problem(f"{path}.ydelser", f"ukendt ydelse '{name}'"))
+    if c.placering == "timepris":
+        if c.post is None or c.post not in posts:
+            out.append(
+                Problem(
+                    f"{path}.post",
+                    "placering timepris kræver post: aarsloen eller en nøgle under "
+                    f"omkostninger_pr_aarsvaerk ({', '.join(sorted(posts))})",
+                )
+            )
+        for key in sorted(c.model_fields_set & {"ydelser", "noegle", "andele"}):
+            out.append(Problem(f"{path}.{key}", "har ingen virkning med placering: timepris"))
+    elif c.placering == "direkte":
+        if len(c.ydelser) != 1:
+            out.append(Problem(f"{path}.ydelser", "placering direkte kræver præcis én ydelse"))
+        for key in sorted(c.model_fields_set & {"noegle", "andele", "post"}):
+            out.append(Problem(f"{path}.{key}", "har ingen virkning med placering: direkte"))
+    else:
+        if c.noegle is None:
+            out.append(Problem(f"{path}.noegle", "placering fordelt kræver en fordelingsnøgle"))
+        if c.noegle == "andele":
+            if not c.andele:
+                out.append(Problem(f"{path}.andele", "noegle andele kræver andele pr. ydelse"))
+            elif (total := sum((Decimal(repr(v)) for v in c.andele.values()), Decimal(0))) != 1:
+                out.append(
+                    Problem(
+                        f"{path}.andele",
+                        f"andelene skal tilsammen være 1, fik {danish_number(total)}",
+                    )
+                )
+            if c.ydelser:
+                out.append(Problem(f"{path}.ydelser", "med noegle andele står ydelserne i andele"))
+        elif c.andele:
+            out.append(Problem(f"{path}.andele", "bruges kun med noegle: andele"))
+        if "post" in c.model_fields_set:
+            out.append(Problem(f"{path}.post", "har ingen virkning med placering: fordelt"))
     return out
 
 

@@ -91,6 +91,12 @@ class Col:
     SPEND_DATE = "opgjort_dato"
     YEAR = "aar"
 
+    # The free-choice providers' settled volumes (frit valg, ældreloven § 19)
+    PROVIDER = "leverandoer"
+    SERVICE = "ydelse"
+    VOLUME = "maengde"  # hours, or course-weeks for a course-week price
+    PAID_PRICE = "betalt_pris"  # kr per hour or per course-week
+
     # Derived columns
     ROW = "raekke"
     TIMELY = "rettidig_aflysning"  # cancelled by the citizen before the deadline
@@ -154,6 +160,18 @@ BUDGET_FIELDS: dict[str, bool] = {
     Col.YEAR: False,
 }
 
+# The providers' file for `takst efterberegning`: one row per provider and service (and course
+# type, phase and level for a course-week price).
+LEVERANDOERER_FIELDS: dict[str, bool] = {
+    Col.PROVIDER: True,
+    Col.SERVICE: True,
+    Col.VOLUME: True,
+    Col.PAID_PRICE: True,
+    Col.FORLOEBSTYPE: False,
+    Col.PHASE: False,
+    Col.LEVEL: False,
+    Col.YEAR: False,
+}
 # Other headers a budget file's field may have (regular expressions on the header in lower
 # case, spaces folded), used where `kolonner.budget` names no header for the field. A header
 # like 'Budget 2026' also tells the budget year.

@@ -49,6 +49,11 @@ TABLE_KEYS = frozenset(
         "budget_pr_maaned",
         "forventede_borgeruger",
         "niveauer",
+        "frit_valg_priser",
+        "frit_valg_omkostninger",
+        "frit_valg_forloebsuger",
+        "efterberegning",
+        "efterberegning_leverandoerer",
     }
 )
 

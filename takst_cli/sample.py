@@ -475,6 +475,14 @@ kolonner:
     team: Team
     budget: Budget
     aar: År
+  leverandoerer:
+    leverandoer: Leverandør
+    ydelse: Ydelse
+    maengde: Mængde
+    betalt_pris: Betalt pris
+    forloebstype: Forløbstype
+    fase: Fase
+    niveau: Niveau
 
 timepris:
   faggrupper:
@@ -604,4 +612,96 @@ tildeling:
 budget:
   aar: {budget_year}
   demografi: 0.02
+
+# Afregningspriser for frit valg (ældreloven § 19): takst frit-valg og takst efterberegning.
+# Omkostninger er beløb for dataperioden, i KL/BDO-tjeklistens kategorier; se docs/frit_valg.md.
+frit_valg:
+  grundlag: leveret
+  gaelder_fra: 2026-01-01
+  sidste_efterberegning: 2026-04-30
+  overheadsatser:
+    - ydelsestype: helhedspleje
+      sats: 0.060
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
+    - ydelsestype: friplejeboliger
+      sats: 0.063
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
+    - ydelsestype: madlevering
+      sats: 0.036
+      gyldig_fra: 2025-01-01
+      kilde: Udkast til bekendtgørelse om afregningspriser (ældreloven § 19), 2025; eksemplet
+        anvender satsen for hele regnskabsåret 2025
+  ydelser:
+    - navn: Helhedspleje, hverdag dag
+      paragraffer: [SEL §83, SEL §83a]
+      vagter: [dag]
+    - navn: Helhedspleje, aften
+      paragraffer: [SEL §83, SEL §83a]
+      vagter: [aften]
+    - navn: Helhedspleje, weekend
+      paragraffer: [SEL §83, SEL §83a]
+      vagter: [weekend]
+  forloebsuger:
+    navn: Helhedspleje pr. forløbsuge
+    forloebstyper: [udviklende, fastholdende]
+  omkostninger:
+    loen:
+      placering: timepris
+      post: aarsloen
+    vikarer:
+      beloeb: 1450000
+      placering: fordelt
+      noegle: timer
+      begrundelse: Vikarer dækker fravær i alle vagter i forhold til de leverede timer
+    elever:
+      beloeb: 620000
+      placering: fordelt
+      noegle: timer
+      begrundelse: Elevernes løn i praktiktiden; eleverne går med i alle vagter
+    transport:
+      beloeb: 980000
+      placering: fordelt
+      noegle: besoeg
+      begrundelse: Kørslen følger antallet af besøg
+    materialer:
+      beloeb: 210000
+      placering: fordelt
+      noegle: timer
+      begrundelse: Forbrug af materialer følger tiden hos borgeren
+    it:
+      placering: timepris
+      post: it
+    noedkald:
+      beloeb: 540000
+      placering: fordelt
+      noegle: andele
+      andele:
+        Helhedspleje, hverdag dag: 0.40
+        Helhedspleje, aften: 0.35
+        Helhedspleje, weekend: 0.25
+      begrundelse: Nødkaldsudkald 2025 pr. vagt efter vagtplanens registrering
+    klippekort:
+      beloeb: 310000
+      placering: direkte
+      ydelser:
+        - Helhedspleje, hverdag dag
+    ledelse:
+      beloeb: 1600000
+      placering: fordelt
+      noegle: udgift
+      begrundelse: Hjemmeplejens ledelse vedrørende SEL §83, efter lønsum
+    administration:
+      beloeb: 600000
+      placering: fordelt
+      noegle: udgift
+      begrundelse: Decentral administration efter lønsum; central overhead ligger i overheadsatsen
+    bygninger:
+      beloeb: 250000
+      placering: fordelt
+      noegle: timer
+      begrundelse: Lokaler til hjemmeplejens grupper efter leverede timer
 """

@@ -28,6 +28,8 @@ def test_every_command_has_danish_help() -> None:
         "budget",
         "opfoelgning",
         "effekt",
+        "frit-valg",
+        "efterberegning",
         "eksempel",
     ):
         res = invoke(name, "--help")

@@ -148,3 +148,55 @@ def test_missing_file_and_missing_sheet(tmp_path: Path) -> None:
         read_table(
             "visitationer", tmp_path / "v.xlsx", VISITATIONER_FIELDS, HEADERS, "Visitationer"
         )
+
+
+def _tiny_tariffs(tiny: Path, visits: bytes) -> list[tuple[str, str, int, object]]:
+    from tests.helpers import run_model
+
+    (tiny.parent / "leverancer.csv").write_bytes(visits)
+    result = run_model(tiny)
+    return [(r.course_type, r.phase, r.level, r.tariff) for r in result.tariffs.rows]
+
+
+def test_line_ends_and_utf16_read_as_written(tiny: Path) -> None:
+    """The tiny visits with CR LF, with old Mac CR-only line ends and as UTF-16 with its BOM:
+    the hand-worked tariffs of test_tiny (111,20 / 159,62 / 342,03 / 97,44 / 69,97 / 831,21)."""
+    from tests.conftest import TINY_VISITS
+
+    plain = _tiny_tariffs(tiny, TINY_VISITS.encode())
+    assert {str(t[3]) for t in plain} >= {"111.20", "159.62", "342.03", "831.21"}
+    for data in (
+        TINY_VISITS.replace("\n", "\r\n").encode(),
+        TINY_VISITS.replace("\n", "\r").encode(),
+        TINY_VISITS.encode("utf-16"),
+    ):
+        assert _tiny_tariffs(tiny, data) == plain
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\xef\xbb\xbf" + "borger_id;dato\nA;Ærø\n".encode("cp1252"),
+            "begynder med et UTF-8-mærke (BOM), men linje 2",
+        ),
+        ("borger_id;dato\n".encode("utf-16-le"), "UTF-16 uden byte-ordensmærke"),
+    ],
+)
+def test_a_file_of_mixed_or_unmarked_encoding_stops(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "v.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError) as err:
+        read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS)
+    assert message in str(err.value)
+
+
+def test_a_no_break_space_in_a_header_is_a_space(tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "Borger\xa0ID;Team;Startdato;Minutter pr. uge\nB1;Nord;01-01-2025;60\n", encoding="utf-8"
+    )
+    src = read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS)
+    assert src.headers["borger_id"] == "Borger\xa0ID"

@@ -11,8 +11,10 @@ from takst_cli.cli.beregn import beregn
 from takst_cli.cli.budget import budget
 from takst_cli.cli.common import set_debug
 from takst_cli.cli.effekt import effekt
+from takst_cli.cli.efterberegning import efterberegning
 from takst_cli.cli.eksempel import eksempel
 from takst_cli.cli.fordeling import fordeling
+from takst_cli.cli.frit_valg import frit_valg
 from takst_cli.cli.niveauer import niveauer
 from takst_cli.cli.opfoelgning import opfoelgning
 from takst_cli.cli.takster import takster
@@ -52,6 +54,8 @@ app.command()(budget)
 app.command()(opfoelgning)
 app.command()(effekt)
 app.command()(niveauer)
+app.command("frit-valg")(frit_valg)
+app.command()(efterberegning)
 app.command()(valider)
 app.command()(skema)
 app.command()(eksempel)

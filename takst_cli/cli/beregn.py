@@ -52,6 +52,11 @@ def beregn(
             *report_funding.budget_tables(funding.budget),
             *report_followup.effect_tables(result),
         ]
+        if result.cfg.frit_valg is not None:  # the workbook's Frit valg sheet
+            from takst_cli.pipeline.free_choice import from_run
+            from takst_cli.report_free_choice import free_choice_tables
+
+            money += free_choice_tables(from_run(result))
         screen = [
             report.price_table(result.prices),
             *report.tariff_tables(result),

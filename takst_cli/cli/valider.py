@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +39,9 @@ def valider(
             errors, warnings = data_problems(cfg, visits, grants)
         else:
             cfg, warnings = load_config(modelfil), []
-        warnings = semantic_warnings(cfg) + warnings
+        from takst_cli.pipeline.free_choice import free_choice_warnings
+
+        warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, dt.date.today()) + warnings
         if streng and warnings:
             errors += warnings
             warnings = []

@@ -56,16 +56,60 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _is_utf8(path: Path) -> bool:
+def _utf8_error(path: Path) -> tuple[int, int] | None:
+    """Where the file stops being UTF-8: (byte offset, line number), or None when it is."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
     with path.open("rb") as fh:
-        try:
-            while chunk := fh.read(_CHUNK):
+        while chunk := fh.read(_CHUNK):
+            try:
                 decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start, lines + chunk.count(b"\n", 0, exc.start)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+        try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return False
-    return True
+            return offset, lines
+    return None
+
+
+def _text_source(path: Path, head: bytes) -> tuple[Path | bytes, str]:
+    """The file as UTF-8 for polars (the path itself when it already is) and its first text.
+    UTF-8 with or without BOM, UTF-16 with a BOM and Windows-1252 are read as written; old
+    Mac line ends (CR alone) become line ends. A file that mixes encodings, or UTF-16 without
+    its BOM, stops the run: which characters were meant cannot be known."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = path.read_bytes().decode("utf-16")
+        return _line_ends(text.encode("utf-8")), text[:65536]
+    if b"\x00" in head:
+        raise DataError(
+            f"{path.name}: filen indeholder NUL-tegn — den ser ud til at være gemt som UTF-16 "
+            "uden byte-ordensmærke; gem den igen som CSV i UTF-8 eller Windows-1252"
+        )
+    bad = _utf8_error(path)
+    if bad is None:
+        source: Path | bytes = path
+        text_head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    elif head.startswith(codecs.BOM_UTF8):
+        offset, line = bad
+        raise DataError(
+            f"{path.name}: filen begynder med et UTF-8-mærke (BOM), men linje {line} (byte "
+            f"{offset}) er ikke UTF-8 — filen blander tegnsæt; gem den igen som CSV i UTF-8"
+        )
+    else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
+        source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
+        text_head = head.decode("cp1252", errors="replace")
+    if b"\r" in head and b"\n" not in head:
+        data = source if isinstance(source, bytes) else path.read_bytes()
+        return _line_ends(data), text_head.replace("\r", "\n")
+    return source, text_head
+
+
+def _line_ends(data: bytes) -> bytes:
+    """CR LF and CR alone as LF."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _sniff_separator(first_line: str) -> str:
@@ -80,12 +124,7 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, list[str]]:
         head = fh.read(65536)
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataError(f"{path.name}: filen er tom")
-    source: Path | bytes = path
-    if head.startswith(codecs.BOM_UTF8) or _is_utf8(path):
-        text_head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
-        source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
-        text_head = head.decode("cp1252", errors="replace")
+    source, text_head = _text_source(path, head)
     first_line = text_head.splitlines()[0] if text_head else ""
     separator = _sniff_separator(first_line)
     raw_headers = next(csv.reader([first_line], delimiter=separator), [])
@@ -366,7 +405,7 @@ def read_table(
         raise DataError(f"{path.name}: ukendt filtype '{suffix}'; brug .csv, .xlsx eller .parquet")
     try:
         found = lf.collect_schema().names()
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, OSError):  # OSError: bytes that look compressed (x\x01)
         raise DataError(f"{path.name}: filen kan ikke læses som CSV") from None
     where = f"{path.name}" + (f", ark '{sheet}'" if sheet else "")
     matched = _match_headers(
