@@ -434,9 +434,9 @@ def test_notations_after_the_sample_read_like_the_clean_file(
 def test_a_decimal_comma_after_whole_minutes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """'22,5' after a sample of whole minutes is 22,5 minutes, not an invalid row: G's 30
-    minutes written '22,5' + B's... G is outside every course, so only its hours change:
-    the quality line 'uden for ethvert forløb' holds 22,5 / 60 = 0,375 hours."""
+    """'22,5' after a sample of whole minutes is 22,5 minutes, not an invalid row. G's 30
+    minutes written '22,5': G is outside every course, so only its hours change; the quality
+    line 'uden for ethvert forløb' holds 22,5 / 60 = 0,375 hours."""
     visits = TINY_VISITS.replace("G;20-01-2025;10:00;30;", "G;20-01-2025;10:00;22,5;")
     monkeypatch.setattr(parse, "SAMPLE_ROWS", 3)
     res = run_model(_model(tmp_path, visits, TINY_GRANTS))
