@@ -119,16 +119,16 @@ def _spaced(visits: str) -> str:
 @pytest.fixture
 def trims(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """How each parse of the visits in a run was asked to trim (False = untrimmed first)."""
-    from takst_cli.pipeline import run
+    from takst_cli.pipeline import ingest
 
     asked: list[bool] = []
-    real = run.parse_visits
+    real = ingest.parse_visits
 
     def spy(*args: object, **kwargs: object) -> ParsedVisits:
         asked.append(bool(args[-1]))
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run, "parse_visits", spy)
+    monkeypatch.setattr(ingest, "parse_visits", spy)
     return asked
 
 

@@ -178,16 +178,16 @@ def test_which_columns_are_cpr_columns() -> None:
 
 def test_ids_like_b000123_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ids already in normal form cost no second read of the visits."""
-    from takst_cli.pipeline import run
+    from takst_cli.pipeline import ingest
 
     calls: list[object] = []
-    real = run.parse_visits
+    real = ingest.parse_visits
 
     def spy(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         calls.append(kwargs.get("ids"))
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run, "parse_visits", spy)
+    monkeypatch.setattr(ingest, "parse_visits", spy)
     run_model(_model(tmp_path / "a", TINY_VISITS, TINY_GRANTS))
     assert calls == [None]
     calls.clear()

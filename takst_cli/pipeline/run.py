@@ -21,30 +21,15 @@ from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
-from takst_cli.pipeline.paragraphs import model_spellings, paragraph_forms
+from takst_cli.pipeline.ingest import Export, ingest_grants, ingest_visits
 from takst_cli.pipeline.parse import (
     BUDGET_KINDS,
-    DENSE_TEXTS,
-    GRANT_KINDS,
     Notation,
-    ParsedVisits,
-    columns_to_read_whole,
-    cpr_column,
     ids_apart,
-    ids_written_otherwise,
-    normal_ids,
     parse_budgets,
     parse_date,
-    parse_grants,
-    parse_visits,
-    sample_formats,
-    sample_paragraphs,
-    scope_paragraphs,
-    trimmed,
-    untidy,
     whole_dates,
     whole_formats,
-    with_normal_ids,
 )
 from takst_cli.pipeline.plausibility import check_plausibility
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
@@ -57,7 +42,7 @@ from takst_cli.pipeline.reduction import (
     estimate_reduction,
     window_candidates,
 )
-from takst_cli.pipeline.visits import count_visits, error_values, split_copies, valid_in_scope
+from takst_cli.pipeline.visits import valid_in_scope
 
 MAX_LISTED = 20
 
@@ -122,122 +107,8 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     )
 
 
-def _fold_visits(
-    cfg: ModelConfig,
-    visit_src: SourceTable,
-    period: tuple[dt.date, dt.date],
-    days: facts_mod.DayMap,
-    months: bool,
-    cutoff: dt.date | None,
-    progress: Callable[[str], None],
-) -> tuple[pl.DataFrame, ParsedVisits]:
-    """The visits folded to decoded facts (with the offending text of invalid rows), and the
-    parse they came from. Untrimmed first where the sample allows, trimmed where that was not
-    enough; the per-visit path only where identical visits must be listed."""
-    present = set(visit_src.headers)
-    notation = Notation.of(cfg)
-    with reading(visit_src.name):
-        formats = sample_formats(visit_src.frame, present, notation)
-        trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
-        ids: bool | None = None  # citizen ids as written, until some are seen written otherwise
-        # The model's paragraphs as this export spells them, first as its first rows do
-        spellings = set(scope_paragraphs(cfg)) | model_spellings(
-            sample_paragraphs(visit_src.frame), cfg, visit_src.name
-        )
-        megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
-        progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
-        while True:
-            formats = trimmed(formats) if trim else formats
-            parsed = parse_visits(
-                visit_src.frame,
-                cfg,
-                present,
-                period,
-                formats,
-                trim,
-                paragraphs=sorted(spellings),
-                ids=ids,
-            )
-            fold = facts_mod.fold_to_facts(
-                parsed.frame, days, months, cutoff, categories=parsed.categories
-            )
-            # Read again where the first read may have misread: values with spaces around them;
-            # a spelling of a paragraph the first rows did not show ('SEL 83' after row 5 000);
-            # ids written otherwise (`normal_ids`); a sampled format that failed on some row
-            # (re-checked against the whole column). Each cause at most once.
-            codes = fold.facts[facts_mod.ERROR_CODE]
-            again: list[str] = []
-            if not trim and untidy(parsed, codes):
-                trim = True
-                again.append("mellemrum omkring værdierne fjernet")
-            seen = parsed.categories[Col.PARAGRAF].to_series().drop_nulls().to_list()
-            respelled = model_spellings(seen, cfg, visit_src.name) - spellings
-            if respelled:
-                spellings |= respelled
-                again.append("paragraffer skrevet på flere måder")
-            citizens = parsed.categories[Col.BORGER].to_series()
-            if ids is None and (cpr := ids_written_otherwise(citizens)) is not None:
-                ids = cpr
-                again.append("borger-id'er skrevet ens")
-            whole = columns_to_read_whole(parsed, codes, formats, notation)
-            if whole:
-                formats = {
-                    **formats,
-                    **whole_formats(
-                        visit_src.frame, whole, notation, visit_src.name, visit_src.headers
-                    ),
-                }
-                again.append("datoer, tal og klokkeslæt læst ud fra hele kolonnen")
-            if not again:
-                break
-            progress(f"Læser {visit_src.name} igen, med {' og '.join(again)} …")
-        facts = fold.facts
-        if fold.may_have_copies:  # identical visits: count and list them
-            progress(f"Finder ens besøg i {visit_src.name} …")
-            counts = count_visits(parsed.frame).collect(engine="streaming")
-            facts = facts_mod.fold_to_facts(
-                split_copies(counts).lazy(),
-                days,
-                months,
-                cutoff,
-                count_copies=False,
-            ).facts
-            del counts
-        decoded = facts_mod.decode_facts(facts, parsed.errors)
-        # one spelling per paragraph from here on (few distinct values: cheap on the facts)
-        forms = paragraph_forms(
-            decoded[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, visit_src.name
-        )
-        decoded = decoded.with_columns(pl.col(Col.PARAGRAF).replace(forms))
-        listed = error_values(visit_src.frame, decoded, parsed.errors)
-        # the citizens of invalid rows come from the export as written: the same form as the rest
-        cpr = cpr_column(citizens) if ids is None else ids
-        return listed.with_columns(normal_ids(Col.BORGER, cpr).alias(Col.BORGER)), parsed
-
-
-def _read_grants(grant_src: SourceTable, cfg: ModelConfig) -> pl.DataFrame:
-    """The grant history typed (course types by the model's names and synonyms, function levels
-    where a type groups by them, numbers and dates by their whole column, citizen ids in normal
-    form), copies and unended revisions of a service marked invalid."""
-    present = set(grant_src.headers)
-    if Col.VISITERET_UGE not in present and not {Col.GANGE_UGE, Col.MINUTTER_GANG} <= present:
-        raise DataError(
-            f"{grant_src.name}: mangler den visiterede tid — en kolonne med minutter pr. uge "
-            f"('{Col.VISITERET_UGE}'), eller både gange pr. uge ('{Col.GANGE_UGE}') og minutter "
-            f"pr. gang ('{Col.MINUTTER_GANG}'); navngiv dem under kolonner.visitationer"
-        )
-    with reading(grant_src.name):
-        kinds = {c: k for c, k in GRANT_KINDS.items() if c in present}
-        formats = whole_formats(
-            grant_src.frame, kinds, Notation.of(cfg), grant_src.name, grant_src.headers
-        )
-        typed = parse_grants(grant_src.frame, present, cfg.forloeb.type_words(), formats)
-        grants = with_normal_ids(typed.collect())
-    if grants.height == 0:
-        raise DataError(
-            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
-        )
-    return courses.read_function_levels(courses.mark_grant_copies(grants), cfg)
+def _export(src: SourceTable) -> Export:
+    return Export(src.frame, src.headers, src.name, src.path.stat().st_size)
 
 
 def run(
@@ -258,7 +129,8 @@ def run(
     starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    grants = _read_grants(grant_src, cfg)
+    with reading(grant_src.name):
+        grants = ingest_grants(_export(grant_src), cfg)
     formed = courses.build_courses(
         grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
     )
@@ -270,7 +142,10 @@ def run(
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    facts, parsed = _fold_visits(cfg, visit_src, period, days, months, cutoff, progress)
+    with reading(visit_src.name):
+        facts, parsed = ingest_visits(
+            _export(visit_src), cfg, period, days, months, cutoff, progress
+        )
     apart = ids_apart(parsed.categories[Col.BORGER].to_series(), grant_ids)
     if apart:  # each file's column decided alone; a citizen written both ways must not be lost
         raise DataError(
