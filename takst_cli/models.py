@@ -237,6 +237,7 @@ def normal_paragraph(text: str) -> str:
 
 # Out-of-scope reasons (counted, never dropped silently)
 REASON_CANCELLED = "aflyst"
+REASON_EMPTY = "tom række (sprunget over)"  # nothing but separators, or an empty sheet row
 REASON_NIGHT = "nat"
 REASON_PARAGRAPH = "paragraf uden for modellen"
 

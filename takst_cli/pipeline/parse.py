@@ -36,6 +36,7 @@ from takst_cli.models import (
     ERR_TIME,
     ERR_TYPE,
     REASON_CANCELLED,
+    REASON_EMPTY,
     REASON_NIGHT,
     REASON_PARAGRAPH,
     Col,
@@ -384,6 +385,13 @@ def _opt(name: str, present: set[str]) -> pl.Expr:
     return pl.col(name) if name in present else pl.lit(None, dtype=pl.String)
 
 
+def empty_row(present: set[str]) -> pl.Expr:
+    """Every mapped field of the row missing: a line of nothing but separators, or an empty
+    (formatted) sheet row. On the raw text, before a column is replaced by its parsed value;
+    null tests only, so it costs nothing next to the parse."""
+    return pl.all_horizontal(pl.col(c).is_null() for c in sorted(present))
+
+
 def scope_paragraphs(cfg: ModelConfig) -> list[str]:
     """Paragraphs in the model: the union of the course types' paragraphs (normal form)."""
     return cfg.forloeb.paragraphs_in
@@ -401,6 +409,7 @@ REASON_CODES: list[str | None] = [
     "vagt uden for modellen",
     REASON_PARAGRAPH,
     REASON_CANCELLED,
+    REASON_EMPTY,
 ]
 ERROR_CODE = "fejlkode"
 DUPLICATE_CODE = 250  # error code of an extra copy of a visit
@@ -686,6 +695,7 @@ def parse_visits(
         start.alias(Col.START),
         parse_number(Col.MINUTTER, formats.get(Col.MINUTTER)).alias(Col.MINUTTER),
         (pl.lit(False) if guard is None else guard).alias("_not_as_sampled"),
+        empty_row(present).alias("_empty"),
         given_shift.alias("_given_shift"),
         (_bool(opt_text[Col.KLINIK]) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
         status.alias(STATUS_CODE),
@@ -792,11 +802,19 @@ def parse_visits(
     timely = (
         (pl.col(STATUS_CODE) == 1) & pl.col(Col.AFLYST_AF) & (shifted.dt.date() < pl.col(Col.DATO))
     ).fill_null(False)
-    error = _first_code([c for c, _, _ in checks])
+    # A row of nothing but separators (or an empty, formatted sheet row) is no visit: skipped
+    # and counted, not a row without a citizen
+    error = (
+        pl.when(pl.col("_empty"))
+        .then(pl.lit(0, dtype=pl.UInt8))
+        .otherwise(_first_code([c for c, _, _ in checks]))
+    )
     frame = (
         typed.with_columns(error.alias(ERROR_CODE))
         .with_columns(
-            pl.when(pl.col(ERROR_CODE) == 0)
+            pl.when(pl.col("_empty"))
+            .then(pl.lit(REASON_CODES.index(REASON_EMPTY), dtype=pl.UInt8))
+            .when(pl.col(ERROR_CODE) == 0)
             .then(reason)
             .otherwise(pl.lit(0, dtype=pl.UInt8))
             .alias(REASON_CODE),
@@ -887,9 +905,11 @@ def parse_budgets(
         (pl.col(Col.SPEND_DATE) < pl.lit(FIRST_YEAR), ERR_SHORT_YEAR, pl.col("_raw_date")),
     ]
     error, value = _first_error(checks)
-    return typed.with_columns(error.alias(Col.ERROR), value.alias(Col.ERROR_VALUE)).drop(
-        pl.selectors.starts_with("_")
-    )
+    # an empty row is marked as such (skipped by the caller), not as invalid
+    return typed.with_columns(
+        pl.when(empty_row(present)).then(pl.lit(REASON_EMPTY)).otherwise(error).alias(Col.ERROR),
+        value.alias(Col.ERROR_VALUE),
+    ).drop(pl.selectors.starts_with("_"))
 
 
 _TYPE_WORDS = COURSE_TYPE_WORDS
@@ -996,6 +1016,8 @@ def parse_grants(
         ),
     ]
     error, value = _first_error(checks)
-    return typed.with_columns(error.alias(Col.ERROR), value.alias(Col.ERROR_VALUE)).drop(
-        pl.selectors.starts_with("_")
-    )
+    # an empty row is marked as such (skipped and counted by the caller), not as invalid
+    return typed.with_columns(
+        pl.when(empty_row(present)).then(pl.lit(REASON_EMPTY)).otherwise(error).alias(Col.ERROR),
+        value.alias(Col.ERROR_VALUE),
+    ).drop(pl.selectors.starts_with("_"))

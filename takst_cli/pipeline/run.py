@@ -12,7 +12,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable, reading
-from takst_cli.models import REASON_CANCELLED, YEAR_IN_HEADER, Col
+from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
@@ -131,11 +131,14 @@ def run(
     period = data_period(cfg, visit_src)
     with reading(grant_src.name):
         grants = ingest_grants(_export(grant_src), cfg)
+    grant_rows = grants.height
+    empty = pl.col(Col.ERROR).eq_missing(REASON_EMPTY)
+    skipped = grants.filter(empty).height  # lines of nothing but separators
+    grants = grants.filter(~empty)
     formed = courses.build_courses(
         grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
     )
     # a long history is not kept through the visits' pass: only its invalid rows are listed
-    grant_rows = grants.height
     grant_ids = grants[Col.BORGER].unique()
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
     segments = formed.segments
@@ -208,7 +211,7 @@ def run(
         (n_out, m_out / 60),
         (n_type, m_type / 60),
         (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
-    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
+    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed, skipped)
     # the teams of the visits and of the courses (the grants kept here are the invalid rows)
     teams = {
         *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
@@ -270,6 +273,7 @@ def budget_lines(
         kinds = {c: k for c, k in BUDGET_KINDS.items() if c in src.headers}
         formats = whole_formats(src.frame, kinds, notation or Notation(), src.name, src.headers)
         rows = parse_budgets(src.frame, set(src.headers), formats).collect()
+    rows = rows.filter(pl.col(Col.ERROR).ne_missing(REASON_EMPTY))  # lines of separators only
     if rows.height == 0:
         raise DataError(f"{src.name}: filen har overskrifter, men ingen datarækker (budget)")
     invalid = quality.invalid_rows(rows, src.name, Col.ROW)
