@@ -266,9 +266,10 @@ def render_tables(console: Console, tables: list[ReportTable]) -> None:
 def render_error(console: Console, lines: list[str]) -> None:
     """The error boundary's output; CPR-shaped numbers never reach the screen or a log."""
     lines = [mask_cpr(line) for line in lines]
-    console.print(f"Fejl: {lines[0]}", style="bold red", markup=False, emoji=False)
+    whole = not console.is_terminal  # in a log or a CI job, one message is one line
+    console.print(f"Fejl: {lines[0]}", style="bold red", markup=False, emoji=False, soft_wrap=whole)
     for line in lines[1:]:
-        console.print(line, markup=False, emoji=False)
+        console.print(line, markup=False, emoji=False, soft_wrap=whole)
 
 
 @contextmanager

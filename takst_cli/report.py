@@ -30,6 +30,7 @@ from takst_cli.pipeline.run import RunResult
 TABLE_FAMILIES = frozenset({"niveauer"})
 TABLE_KEYS = frozenset(
     {
+        "resume",  # takst beregn's screen summary; not written, but a name takst owns
         "timepriser",
         "forloebstakster",
         "reduktion",

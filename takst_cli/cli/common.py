@@ -64,8 +64,8 @@ QuietOpt = Annotated[
     bool,
     typer.Option(
         "--stille",
-        help="Skriv intet ved succes (hverken tabeller, advarsler eller 'Skrev …'); "
-        "fejl skrives altid på stderr. Til cron.",
+        help="Skriv intet ved succes (hverken tabeller eller 'Skrev …'); fejl og "
+        "plausibilitetsadvarsler skrives altid på stderr. Til cron.",
     ),
 ]
 StrictOpt = Annotated[
@@ -125,15 +125,6 @@ def set_debug(value: bool) -> None:
     _state["debug"] = value
 
 
-def _quiet() -> bool:
-    """The running command's --stille, read from its context: a warning is silent with it too
-    (the log file still has it), without every command passing the flag along."""
-    from typer._click.globals import get_current_context
-
-    ctx = get_current_context(silent=True)
-    return bool(ctx is not None and ctx.params.get("stille"))
-
-
 def set_logging(verbose: bool, log_file: Path | None) -> None:
     """-v/--verbose: one line per stage on stderr; --log-fil: the same lines appended to a
     file. Standard `logging` on the 'takst' logger, so an operator's own setup works too."""
@@ -142,6 +133,7 @@ def set_logging(verbose: bool, log_file: Path | None) -> None:
         handler.close()
     log.setLevel(logging.INFO if verbose or log_file else logging.WARNING)
     log.propagate = False
+    log.addHandler(logging.NullHandler())  # without -v/--log-fil: no line anywhere
     form = logging.Formatter("%(asctime)s takst %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
@@ -302,8 +294,7 @@ def calculate(
     console = make_console(stderr=True)
     for warning in result.warnings:
         log.warning("%s", warning)
-        if not _quiet():
-            console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
+        console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
     return result
 
 

@@ -27,6 +27,7 @@ _FEJL: list[tuple[re.Pattern[str], str]] = [
         (r"Got unexpected extra arguments? \((.+)\)", r"Uventet ekstra argument (\1)"),
         (r"Invalid value for (.+?): ", r"Ugyldig værdi for \1: "),
         (r"Invalid value: ", "Ugyldig værdi: "),
+        (r"Value error, ", ""),
         (r"Option (.+?) requires an argument\.", r"Tilvalget \1 kræver en værdi."),
         (r"Option (.+?) requires (\d+) arguments\.", r"Tilvalget \1 kræver \2 værdier."),
         (r"Option (.+?) does not take a value\.", r"Tilvalget \1 tager ingen værdi."),
@@ -76,13 +77,15 @@ def _format_error(self: _click.ClickException) -> None:
     console = rich_utils._get_rich_console(stderr=True)
     ctx: _click.Context | None = getattr(self, "ctx", None)
     if ctx is not None:
-        console.print(_usage(ctx.get_usage()), markup=False, highlight=False)
+        console.print(_usage(ctx.get_usage()), markup=False, highlight=False, soft_wrap=True)
         console.print(
             f"Se '{ctx.command_path} {ctx.help_option_names[0]}' for hjælp.",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
-    console.print(f"Fejl: {dansk_fejl(self.format_message())}", markup=False, highlight=False)
+    message = f"Fejl: {dansk_fejl(self.format_message())}"
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _display_type(self: core.TyperOption, ctx: _click.Context) -> str | None:
