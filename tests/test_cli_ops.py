@@ -428,3 +428,22 @@ def test_readme_cron_line_runs_as_written_on_the_sample(tmp_path: Path) -> None:
     assert done.stdout == "" and done.stderr == ""
     written = sorted(p.name for p in (home / "opfoelgning").iterdir())
     assert "budgetopfoelgning.csv" in written
+
+
+def test_skema_describes_every_key_in_danish_with_its_bounds() -> None:
+    """Every property (about 140) has a Danish description; a share carries minimum 0 and
+    maximum 1, so an editor flags fravaer_andel: 1.5; a choice carries its enum."""
+    res = invoke("skema")
+    assert res.exit_code == 0
+    schema = json.loads(res.stdout)
+    nodes = [("ModelConfig", schema), *schema["$defs"].items()]
+    props = [(n, k, p) for n, node in nodes for k, p in node.get("properties", {}).items()]
+    assert len(props) > 100
+    assert [(n, k) for n, k, p in props if not p.get("description")] == []
+    share = schema["$defs"]["StaffGroup"]["properties"]["fravaer_andel"]
+    assert share["minimum"] == 0 and share["maximum"] == 1 and "andel 0-1" in share["description"]
+    assert schema["$defs"]["BandGenerator"]["properties"]["spring"]["enum"] == [
+        "lineaer",
+        "stigende",
+    ]
+    assert (ROOT / "docs" / "modelfil.schema.json").read_text("utf-8") == res.stdout

@@ -440,6 +440,7 @@ def test_cpr_in_a_file_name_is_masked_in_every_table(tiny: Path, tmp_path: Path)
         "json",
         "--ud",
         str(out),
+        "--detaljer",
     )
     assert res.exit_code == 0, res.output
     assert "leverancer_XXXXXX-XXXX.csv" in (out / "inputfiler.json").read_text(encoding="utf-8")

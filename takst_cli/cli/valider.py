@@ -182,11 +182,16 @@ def valider(
 
 def model_schema() -> str:
     """The JSON Schema of the model file, as shipped in docs/modelfil.schema.json."""
+    from takst_cli.cli.skema_tekster import describe
     from takst_cli.config import ModelConfig
 
-    schema = ModelConfig.model_json_schema()
+    schema = describe(ModelConfig.model_json_schema())  # a Danish text for every key
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "takst modelfil"
+    schema["description"] = (
+        "Modelfilen til takst: kommunens timepriser, forløbstyper, niveauer, finansiering og "
+        "budget. Andele skrives som 0-1 (0.15 = 15 %), beløb i kr., tid i timer pr. uge."
+    )
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
