@@ -44,7 +44,7 @@ def eksempel(
     ] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Frø: samme frø giver samme data.")] = 2025,
     tegnsaet: Annotated[
-        Encoding, typer.Option("--tegnsaet", help="Tegnsæt for leverance-CSV'en.")
+        Encoding, typer.Option("--tegnsaet", "--tegnsæt", help="Tegnsæt for leverance-CSV'en.")
     ] = Encoding.utf8,
     leverance_format: Annotated[
         VisitFormat, typer.Option("--leveranceformat", help="csv (dansk eksport) eller parquet.")

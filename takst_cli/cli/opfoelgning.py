@@ -50,6 +50,7 @@ def opfoelgning(
         bool,
         typer.Option(
             "--saeson",
+            "--sæson",
             help="Forventet forbrug efter sidste års månedsprofil i stedet for "
             "løbende gennemsnit pr. dag.",
         ),
