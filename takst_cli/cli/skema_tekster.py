@@ -30,6 +30,10 @@ BY_NAME: dict[str, str] = {
     "leverancer_ark": "Arket i leverancefilen, hvis den er en projektmappe (.xlsx).",
     "visitationer_ark": "Arket i visitationsfilen, hvis den er en projektmappe (.xlsx).",
     "budget_ark": "Arket i budgetfilen, hvis den er en projektmappe (.xlsx).",
+    "talformat": "Talformat i eksporterne, når et tal kan læses begge veje: dansk (1.234,5) "
+    "eller international (1,234.5). Uden: et tvetydigt tal stopper kørslen.",
+    "aarhundrede": "Århundredet for et tocifret årstal (1900 eller 2000; 2000: 25 er 2025). "
+    "Uden: et tocifret årstal stopper kørslen.",
     "leverandoerer": "Leverandørfilens kolonneoverskrifter pr. felt (takst efterberegning).",
     # timepris
     "faggrupper": "Faggrupperne (navne som i leverancefilen).",
