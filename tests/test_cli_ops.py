@@ -447,3 +447,15 @@ def test_skema_describes_every_key_in_danish_with_its_bounds() -> None:
         "stigende",
     ]
     assert (ROOT / "docs" / "modelfil.schema.json").read_text("utf-8") == res.stdout
+
+
+def test_options_spelled_with_ae_oe_aa_take_the_danish_letters_too(tiny: Path) -> None:
+    """--sæson is --saeson: the same follow-up (its month profile from the data)."""
+    _followup_model(tiny)
+    base = ["--config", str(tiny), "--dato", "31-03-2025"]
+    ascii_ = invoke("opfoelgning", *base, "--saeson")
+    danish = invoke("opfølgning", *base, "--sæson")
+    assert ascii_.exit_code == danish.exit_code
+    assert ascii_.stdout == danish.stdout and ascii_.stderr == danish.stderr
+    helptext = invoke("efterberegning", "--help", columns=120).stdout
+    assert "--år" in helptext and "--leverandører" in helptext
