@@ -54,6 +54,9 @@ TABLE_KEYS = frozenset(
         "frit_valg_forloebsuger",
         "efterberegning",
         "efterberegning_leverandoerer",
+        "fremskrivning",
+        "afregning",
+        "afvigelse",
     }
 )
 

@@ -17,6 +17,7 @@ from takst_cli.cli.fordeling import fordeling
 from takst_cli.cli.frit_valg import frit_valg
 from takst_cli.cli.niveauer import niveauer
 from takst_cli.cli.opfoelgning import opfoelgning
+from takst_cli.cli.takstblad import takstblad
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 from takst_cli.cli.valider import skema, valider
@@ -49,6 +50,7 @@ def _global(
 app.command()(beregn)
 app.command()(timepris)
 app.command()(takster)
+app.command()(takstblad)
 app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)

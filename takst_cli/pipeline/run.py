@@ -5,22 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
-from takst_cli.errors import DataError, Problem
+from takst_cli.config import MISSING_PRICES, ModelConfig
+from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
-from takst_cli.pipeline.budget import BudgetResult, compute_budget
+from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
 from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
+from takst_cli.pipeline.indexation import (
+    IndexFactors,
+    index_factors,
+    index_prices,
+    indexed_overhead,
+)
 from takst_cli.pipeline.paragraphs import model_spellings, paragraph_forms
 from takst_cli.pipeline.parse import (
     DENSE_TEXTS,
@@ -209,6 +217,8 @@ def run(
     the slower per-visit path, which lists the copies. `months`/`cutoff` add the month and 'on
     or before the date' to the facts, for the follow-up. `progress` is told each stage as it
     starts."""
+    if not cfg.timepris.faggrupper:
+        raise ConfigError(f"timepris: {MISSING_PRICES}")
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     grants = _read_grants(grant_src, cfg)
@@ -324,7 +334,43 @@ def run_funding(r: RunResult) -> FundingRun:
     pricer = Pricer(r.prices, r.cfg.klinik.timepris)
     seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
     teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled, r.staff_outside)
-    return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
+    ix = indexed(r)
+    if ix is None:
+        return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
+    # the budget year's prices: the same caseload, priced with the brought-forward tariffs
+    seg_i = segment_tariffs(
+        r.segments, r.cell_visits, ix.tariffs, Pricer(ix.prices, r.cfg.klinik.timepris), r.cfg
+    )
+    teams_i = compute_funding(
+        r.cfg, r.period, ix.prices, seg_i, r.visits, r.cancelled, r.staff_outside
+    )
+    budget = compute_budget(r.cfg, r.period, teams_i, seg_i)
+    return FundingRun(teams, replace(budget, factors=ix.factors), seg)
+
+
+@dataclass(frozen=True)
+class IndexedTariffs:
+    factors: IndexFactors
+    prices: list[HourlyPrice]
+    tariffs: tariffs.TariffResult
+
+
+def indexed(r: RunResult) -> IndexedTariffs | None:
+    """Hourly prices and tariffs brought forward to the budget year (fremskrivning), or None
+    when the model file has no indices. The same visits and weeks, priced at the budget year's
+    prices; the overhead's items each by their own wage share; the same r."""
+    ix = r.cfg.fremskrivning
+    if ix is None:
+        return None
+    f = index_factors(ix, r.period, budget_year(r.cfg, r.period))
+    prices = index_prices(r.prices, r.cfg, f)
+    base = tariffs.compute_tariffs(
+        r.segments, r.cell_visits, prices, r.cfg, indexed_overhead(r.cfg, f)
+    )
+    res = tariffs.apply_reduction(
+        base, r.tariffs.reduction_used, r.tariffs.reduction_source, r.cfg
+    )
+    return IndexedTariffs(f, prices, res)
 
 
 def budget_lines(src: SourceTable, exclude_invalid: bool, date: dt.date) -> list[TeamBudgetLine]:
@@ -418,3 +464,39 @@ def run_followup(
                 f"{r.period[0]:%d-%m-%Y} til {r.period[1]:%d-%m-%Y}"
             )
     return compute_followup(src, date, lines, seasonal, tolerance)
+
+
+def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
+    """The takstblad of a run: the budget year's prices and tariffs (brought forward when the
+    model file has indices), with the model file's and the inputs' SHA-256."""
+    from takst_cli.io.takstblad import takstblad_document
+
+    ix = indexed(r)
+    prices, result = (r.prices, r.tariffs) if ix is None else (ix.prices, ix.tariffs)
+    factors = None
+    if ix is not None:
+        f = ix.factors
+        factors = {
+            "fra_aar": f.from_year,
+            "til_aar": f.to_year,
+            "loenfaktor": str(f.wage),
+            "prisfaktor": str(f.price),
+            "kilde": f.source,
+            "dato": f.published.isoformat(),
+            "loenandele": dict(sorted(f.wage_shares.items())),
+        }
+    return takstblad_document(
+        municipality=r.cfg.navn,
+        budget_year=budget_year(r.cfg, r.period),
+        period=r.period,
+        model=model,
+        inputs=[(i.label, i.name, i.sha256, i.rows) for i in r.inputs],
+        factors=factors,
+        prices=prices,
+        clinic_price=r.cfg.klinik.timepris,
+        tariffs=[(t.course_type, t.phase, t.level, t.tariff) for t in result.rows],
+        overhead_per_week=result.overhead_per_week,
+        reduction=result.reduction_used,
+        reduction_source=result.reduction_source,
+        threshold=r.cfg.forloeb.individual_threshold,
+    )

@@ -1,0 +1,75 @@
+"""The year's cycle as report tables: the index factors beside the prices they bring forward,
+the month's settlement, and the deviation split into volume, need mix and price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from takst_cli.pipeline.hourly_price import HourlyPrice
+from takst_cli.pipeline.indexation import IndexFactors
+from takst_cli.report import Column, ReportTable
+
+
+def index_table(before: list[HourlyPrice], after: list[HourlyPrice], f: IndexFactors) -> ReportTable:
+    """Each staff group's hourly price in the data year and the budget year, and the factor
+    between them (the blend of wage and price index its cost base makes)."""
+    t = ReportTable(
+        "fremskrivning",
+        "Fremskrivning",
+        f"Timepriser fremskrevet fra {f.from_year} til {f.to_year}",
+        [
+            Column("Faggruppe"),
+            Column(f"Timepris {f.from_year}", "kr"),
+            Column("Faktor", "tal"),
+            Column(f"Timepris {f.to_year}", "kr"),
+        ],
+        note=f"Lønfaktor {_fmt(f.wage)}, prisfaktor {_fmt(f.price)} ({f.source}, "
+        f"{f.published:%d-%m-%Y}). Lønandelen af en omkostning følger lønindekset, resten "
+        "prisindekset; takster og budget er regnet med timepriserne for budgetåret.",
+    )
+    for b, a in zip(before, after, strict=True):
+        t.rows.append([b.staff_group, b.price, a.price / b.price if b.price else None, a.price])
+    return t
+
+
+def _fmt(x: Decimal) -> str:
+    return f"{x:.4f}".replace(".", ",")
+
+
+def takstblad_tables(doc: dict[str, Any]) -> list[ReportTable]:
+    """The takstblad on the screen: prices and tariffs of the budget year, factors in the note."""
+    year = doc["budgetaar"]
+    f = doc["fremskrivning"]
+    note = (
+        f"Fremskrevet fra {f['fra_aar']} til {f['til_aar']}: lønfaktor "
+        f"{_fmt(Decimal(f['loenfaktor']))}, prisfaktor {_fmt(Decimal(f['prisfaktor']))} "
+        f"({f['kilde']})."
+        if f
+        else "Ikke fremskrevet: modelfilen har ingen fremskrivning; priserne er dataårets."
+    )
+    prices = ReportTable(
+        "timepriser",
+        "Takstblad",
+        f"Takstblad {year}: timepriser",
+        [Column("Faggruppe"), Column("Timepris", "kr")],
+        note=note,
+    )
+    for p in doc["timepriser"]:
+        prices.rows.append([p["faggruppe"], Decimal(p["timepris"])])
+    tariffs = ReportTable(
+        "forloebstakster",
+        "Takstblad",
+        f"Takstblad {year}: forløbstakster pr. borgeruge",
+        [Column("Forløbstype"), Column("Fase"), Column("Niveau", "heltal"), Column("Takst", "kr")],
+        note=f"Overhead pr. borgeruge {doc['overhead_pr_uge'].replace('.', ',')} kr. indeholdt; "
+        f"r = {_pct(doc['reduktion_r'])} ({doc['reduktion_kilde']}).",
+    )
+    for t in doc["takster"]:
+        value = None if t["takst"] is None else Decimal(t["takst"])
+        tariffs.rows.append([t["forloebstype"], t["fase"], t["niveau"], value])
+    return [prices, tariffs]
+
+
+def _pct(r: float | None) -> str:
+    return "ingen" if r is None else f"{r * 100:.1f} %".replace(".", ",")
