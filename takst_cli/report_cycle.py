@@ -6,12 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
+
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.report import Column, ReportTable
 
 
-def index_table(before: list[HourlyPrice], after: list[HourlyPrice], f: IndexFactors) -> ReportTable:
+def index_table(
+    before: list[HourlyPrice], after: list[HourlyPrice], f: IndexFactors
+) -> ReportTable:
     """Each staff group's hourly price in the data year and the budget year, and the factor
     between them (the blend of wage and price index its cost base makes)."""
     t = ReportTable(
@@ -73,3 +77,30 @@ def takstblad_tables(doc: dict[str, Any]) -> list[ReportTable]:
 
 def _pct(r: float | None) -> str:
     return "ingen" if r is None else f"{r * 100:.1f} %".replace(".", ",")
+
+
+def settlement_table(settled: pl.DataFrame) -> ReportTable:
+    """The months just settled: per team and month the four parts and their total."""
+    from takst_cli.pipeline.funding import PARTS
+
+    t = ReportTable(
+        "afregning",
+        "Afregning",
+        "Afregning med takstbladets takster",
+        [
+            Column("Måned"),
+            Column("Team"),
+            Column("Ramme", "kr"),
+            Column("Aktivitet", "kr"),
+            Column("Forløb", "kr"),
+            Column("Delegeret sygepleje", "kr"),
+            Column("I alt", "kr"),
+        ],
+        note="Hvert team under sin egen finansieringsmodel; delene summer til i alt.",
+    )
+    for (month, team), grp in settled.group_by(["maaned", "team"], maintain_order=True):
+        amounts = dict(zip(grp["del"].to_list(), grp["beloeb"].to_list(), strict=True))
+        parts = [Decimal(amounts[p]) for p in PARTS]
+        t.rows.append([month, team, *parts, sum(parts, Decimal(0))])
+    t.total = ["I alt", None, *[sum((r[2 + i] for r in t.rows), Decimal(0)) for i in range(5)]]
+    return t

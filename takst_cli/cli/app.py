@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from takst_cli import __version__
+from takst_cli.cli.afregn import afregn
 from takst_cli.cli.beregn import beregn
 from takst_cli.cli.budget import budget
 from takst_cli.cli.common import set_debug
@@ -51,6 +52,7 @@ app.command()(beregn)
 app.command()(timepris)
 app.command()(takster)
 app.command()(takstblad)
+app.command()(afregn)
 app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)

@@ -45,7 +45,9 @@ def takstblad(
         from takst_cli.report_cycle import takstblad_tables
 
         if ud.suffix.lower() != ".json":
-            raise TakstError(f"--ud {ud}: takstbladet skrives som JSON; giv en fil med endelsen .json")
+            raise TakstError(
+                f"--ud {ud}: takstbladet skrives som JSON; giv en fil med endelsen .json"
+            )
         check_parent(ud)
         check_writable(ud, overskriv)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)

@@ -14,8 +14,8 @@ from takst_cli.config import ModelConfig
 from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col
 from takst_cli.money import to_decimal
-from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.pipeline.funding import PARTS, TeamFundingResult, own_parts, year_share
+from takst_cli.pipeline.indexation import IndexFactors
 
 ZERO = Decimal(0)
 

@@ -71,9 +71,7 @@ def indexed_overhead(cfg: ModelConfig, f: IndexFactors) -> Decimal:
     )
 
 
-def index_prices(
-    prices: list[HourlyPrice], cfg: ModelConfig, f: IndexFactors
-) -> list[HourlyPrice]:
+def index_prices(prices: list[HourlyPrice], cfg: ModelConfig, f: IndexFactors) -> list[HourlyPrice]:
     """Hourly prices of the budget year: (årsløn × løn + Σ omkostning × blandet faktor) / D,
     rounded to øre once; a price given directly × its own blended factor. Shift prices follow
     as in hourly_price: price × (1 + tillæg)."""

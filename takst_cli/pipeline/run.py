@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ from takst_cli.pipeline.reduction import (
     estimate_reduction,
     window_candidates,
 )
+from takst_cli.pipeline.settlement import check_cells, frozen_tariffs, settle_months
 from takst_cli.pipeline.visits import count_visits, error_values, split_copies, valid_in_scope
 
 MAX_LISTED = 20
@@ -367,9 +369,7 @@ def indexed(r: RunResult) -> IndexedTariffs | None:
     base = tariffs.compute_tariffs(
         r.segments, r.cell_visits, prices, r.cfg, indexed_overhead(r.cfg, f)
     )
-    res = tariffs.apply_reduction(
-        base, r.tariffs.reduction_used, r.tariffs.reduction_source, r.cfg
-    )
+    res = tariffs.apply_reduction(base, r.tariffs.reduction_used, r.tariffs.reduction_source, r.cfg)
     return IndexedTariffs(f, prices, res)
 
 
@@ -432,6 +432,7 @@ def run_followup(
     seasonal: bool = False,
     tolerance: float = 0.0,
     exclude_invalid: bool = False,
+    ledger: dict[str, Decimal] | None = None,
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:
@@ -463,7 +464,7 @@ def run_followup(
                 f"sæsonprofilen kræver data for hele {date.year - 1}; dataperioden er "
                 f"{r.period[0]:%d-%m-%Y} til {r.period[1]:%d-%m-%Y}"
             )
-    return compute_followup(src, date, lines, seasonal, tolerance)
+    return compute_followup(src, date, lines, seasonal, tolerance, ledger)
 
 
 def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
@@ -500,3 +501,26 @@ def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
         reduction_source=result.reduction_source,
         threshold=r.cfg.forloeb.individual_threshold,
     )
+
+
+def run_settlement(
+    r: RunResult,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    months: list[str],
+    sheet: str,
+    sheet_sha: str,
+) -> pl.DataFrame:
+    """The months settled with the takstblad's frozen prices and tariffs (not the run's own):
+    ledger rows per team, month and part (pipeline.settlement)."""
+    if facts_mod.MONTH not in r.visits.columns:
+        raise ValueError("run() must be called with months=True and the last day as cutoff")
+    check_cells(r.segments, cells, r.cfg, sheet)
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    src = SpendSource(
+        r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+    )
+    return settle_months(src, months, sheet_sha)
