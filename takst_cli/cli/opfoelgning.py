@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +22,9 @@ from takst_cli.cli.common import (
     emit,
     error_boundary,
 )
+
+if TYPE_CHECKING:
+    from takst_cli.pipeline.followup import LedgerSpend
 
 
 def _date(text: str) -> dt.date:
@@ -120,7 +122,7 @@ def opfoelgning(
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)
 
 
-def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> dict[str, Decimal] | None:
+def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend | None:
     """Spend per team from the settlement ledger: --regnskab (which must exist), else
     afregning.parquet beside the model file if there is one, else None."""
     from takst_cli.errors import DataError

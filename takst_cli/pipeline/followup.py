@@ -51,11 +51,20 @@ class Followup:
     rows: list[FollowupRow]
     monthly: list[tuple[int, Decimal]]  # (month, derived spend in the month), all teams
     activity: pl.DataFrame  # team, maaned, borgere, visiterede_timer_dag, leverede_timer_dag
+    monthly_source: str = "leverancer"  # or "regnskab": the settled months
 
     @property
     def allowed(self) -> Decimal:
         """Forbrugs% bør max være: elapsed days / days in the year."""
         return Decimal(self.elapsed_days) / self.year_days
+
+
+@dataclass(frozen=True)
+class LedgerSpend:
+    """Spend to date from the settlement ledger: per team, and per month for all teams."""
+
+    teams: dict[str, Decimal]
+    months: list[tuple[int, Decimal]]
 
 
 @dataclass(frozen=True)
@@ -184,7 +193,7 @@ def compute_followup(
     budgets: list[TeamBudgetLine],
     seasonal: bool,
     tolerance: float,
-    ledger: dict[str, Decimal] | None = None,
+    ledger: LedgerSpend | None = None,
 ) -> Followup:
     """Follow-up at `date` for its year. Spend comes from the settlement ledger when there is
     one, else from the budget file where it has it, else from the deliveries (`src`; None for
@@ -196,7 +205,11 @@ def compute_followup(
     elapsed = (date - start).days + 1
     remaining = year_days - elapsed
     if src is None:
-        lacking = [b.team for b in budgets if b.spend is None and b.team not in (ledger or {})]
+        lacking = [
+            b.team
+            for b in budgets
+            if b.spend is None and b.team not in (ledger.teams if ledger else {})
+        ]
         if lacking:
             raise DataError(
                 f"forbruget til dato mangler for {', '.join(sorted(lacking))}: uden leverancer "
@@ -218,7 +231,7 @@ def compute_followup(
                 profiles.setdefault(team, [ZERO] * 12)[m - 1] += amount
     given = {b.team: b for b in budgets}
     rows = []
-    for team in sorted(set(given) | set(derived) | set(ledger or {})):
+    for team in sorted(set(given) | set(derived) | set(ledger.teams if ledger else {})):
         line = given.get(team)
         from_file = line is not None and line.spend is not None
         spend = (
@@ -228,12 +241,12 @@ def compute_followup(
         )
         source = "budgetfil" if from_file else "leverancer"
         if ledger is not None:  # settled with the frozen tariffs: the accounts' own figure
-            if team not in ledger:
+            if team not in ledger.teams:
                 raise DataError(
                     f"teamet {team} har budget, men står ikke i regnskabet; afregn månederne "
                     "igen med en modelfil, der finansierer teamet"
                 )
-            spend, source = ledger[team], "regnskab"
+            spend, source = ledger.teams[team], "regnskab"
         share = _elapsed_share(profiles.get(team, []), date) if seasonal else ZERO
         if seasonal and share > 0:
             expected = spend * (1 - share) / share
@@ -249,6 +262,8 @@ def compute_followup(
             )
         )
     total_by_month = [(m, sum(v.values(), ZERO)) for m, v in months.items()]
+    if ledger is not None:
+        total_by_month = ledger.months
     return Followup(
         date,
         year,
@@ -259,6 +274,7 @@ def compute_followup(
         rows,
         total_by_month,
         activity_by_month(src, year, date) if src is not None else _no_activity(),
+        "regnskab" if ledger is not None else "leverancer",
     )
 
 

@@ -21,7 +21,13 @@ from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
 from takst_cli.pipeline.costing import Pricer
-from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
+from takst_cli.pipeline.followup import (
+    Followup,
+    LedgerSpend,
+    SpendSource,
+    TeamBudgetLine,
+    compute_followup,
+)
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.indexation import (
@@ -432,7 +438,7 @@ def run_followup(
     seasonal: bool = False,
     tolerance: float = 0.0,
     exclude_invalid: bool = False,
-    ledger: dict[str, Decimal] | None = None,
+    ledger: LedgerSpend | None = None,
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:

@@ -14,7 +14,7 @@ from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.models import Col, CourseType
 from takst_cli.money import round_parts
-from takst_cli.pipeline.followup import SpendSource, window_funding
+from takst_cli.pipeline.followup import LedgerSpend, SpendSource, window_funding
 from takst_cli.pipeline.funding import PARTS
 from takst_cli.pipeline.tariffs import TariffResult, TariffRow
 
@@ -106,7 +106,7 @@ def replace_months(ledger: pl.DataFrame | None, settled: pl.DataFrame) -> pl.Dat
     )
 
 
-def ledger_spend(ledger: pl.DataFrame, date: dt.date, source: str) -> dict[str, Decimal]:
+def ledger_spend(ledger: pl.DataFrame, date: dt.date, source: str) -> LedgerSpend:
     """Spend per team from January to `date` from the ledger. `date` must be the last day of a
     settled month and every month of the year up to it settled: a month missing or a month
     cut in two would be projected as if it were the year's pace."""
@@ -124,5 +124,10 @@ def ledger_spend(ledger: pl.DataFrame, date: dt.date, source: str) -> dict[str, 
             f"{source}: måned(er) {', '.join(missing)} er ikke afregnet; kør takst afregn for "
             "dem før opfølgningen"
         )
-    sums = ledger.filter(pl.col(L_MONTH).is_in(wanted)).group_by(L_TEAM).agg(pl.col(L_AMOUNT).sum())
-    return {team: Decimal(amount) for team, amount in sums.iter_rows()}
+    rows = ledger.filter(pl.col(L_MONTH).is_in(wanted))
+    teams = rows.group_by(L_TEAM).agg(pl.col(L_AMOUNT).sum())
+    months = rows.group_by(L_MONTH).agg(pl.col(L_AMOUNT).sum()).sort(L_MONTH)
+    return LedgerSpend(
+        {team: Decimal(amount) for team, amount in teams.iter_rows()},
+        [(int(month[5:7]), Decimal(amount)) for month, amount in months.iter_rows()],
+    )
