@@ -3,11 +3,15 @@ the month's settlement, and the deviation split into volume, need mix and price.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
+from takst_cli.format import format_kr
+from takst_cli.money import round_ore, round_parts
+from takst_cli.pipeline.deviation import Decomposition
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.report import Column, ReportTable
@@ -103,4 +107,71 @@ def settlement_table(settled: pl.DataFrame) -> ReportTable:
         parts = [Decimal(amounts[p]) for p in PARTS]
         t.rows.append([month, team, *parts, sum(parts, Decimal(0))])
     t.total = ["I alt", None, *[sum((r[2 + i] for r in t.rows), Decimal(0)) for i in range(5)]]
+    return t
+
+
+_WHY = {
+    ("volumen", True): "flere borgeruger end budgetteret",
+    ("volumen", False): "færre borgeruger end budgetteret",
+    ("mix", True): "borgerne ligger i dyrere forløbstyper og niveauer end i budgettets grundlag",
+    (
+        "mix",
+        False,
+    ): "borgerne ligger i billigere forløbstyper og niveauer end i budgettets grundlag",
+    ("pris", True): "højere udgift pr. borgeruge inden for samme forløbstype og niveau",
+    ("pris", False): "lavere udgift pr. borgeruge inden for samme forløbstype og niveau",
+}
+
+
+def explain(team: str, deviation: Decimal, parts: dict[str, Decimal], driver: str) -> str:
+    """One sentence naming the team's largest driver, with its sign read out."""
+    if not deviation and not any(parts.values()):
+        return f"{team}: ingen afvigelse i forløbscellerne."
+    part = parts[driver]
+    return (
+        f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {driver} "
+        f"({format_kr(part)}): {_WHY[(driver, part < 0)]}."
+    )
+
+
+def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
+    """Budget and spend of the course cells to the date, the deviation and its three parts
+    rounded so that they add up to it exactly (largest remainder), and the sentence."""
+    t = ReportTable(
+        "afvigelse",
+        "Budgetopfølgning",
+        f"Hvorfor afvigelsen: volumen, mix og pris pr. {date:%d-%m-%Y}",
+        [
+            Column("Team"),
+            Column("Budget pr. dato (forløbsceller)", "kr"),
+            Column("Forbrug pr. dato (forløbsceller)", "kr"),
+            Column("Afvigelse", "kr"),
+            Column("Heraf volumen", "kr"),
+            Column("Heraf mix", "kr"),
+            Column("Heraf pris", "kr"),
+            Column("Forklaring"),
+        ],
+        note="Afvigelse = budget − forbrug for teamets borgere i forløb, fra 1. januar til "
+        "datoen (negativ: overskridelse). Volumen: flere eller færre borgeruger; mix: "
+        "fordelingen på forløbstyper og niveauer mod takstbladets budgetgrundlag; pris: "
+        "udgift pr. borgeruge inden for samme type og niveau. Budgettet er takstbladets "
+        "forventede borgeruger × den forløbne del af året.",
+    )
+    for d in rows:
+        budget, spend = round_ore(d.budget), round_ore(d.spend)
+        deviation = budget - spend
+        volume, mix, price = round_parts([d.volume, d.mix, d.price], deviation)
+        parts = {"volumen": volume, "mix": mix, "pris": price}
+        t.rows.append(
+            [
+                d.team,
+                budget,
+                spend,
+                deviation,
+                volume,
+                mix,
+                price,
+                explain(d.team, deviation, parts, d.largest()),
+            ]
+        )
     return t

@@ -25,6 +25,8 @@ from takst_cli.cli.common import (
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.followup import LedgerSpend
+    from takst_cli.pipeline.run import RunResult
+    from takst_cli.report import ReportTable
 
 
 def _date(text: str) -> dt.date:
@@ -72,6 +74,14 @@ def opfoelgning(
             "afregning.parquet ved siden af modelfilen, hvis den findes.",
         ),
     ] = None,
+    takstblad: Annotated[
+        Path | None,
+        typer.Option(
+            "--takstblad",
+            help="Takstbladet (.json), budgettet blev lagt med: afvigelsen forklares som "
+            "volumen, mix og pris mod dets borgeruger og takster.",
+        ),
+    ] = None,
     leverancer: VisitsOpt = None,
     visitationer: GrantsOpt = None,
     ud: OutOpt = None,
@@ -93,6 +103,7 @@ def opfoelgning(
 
         cfg = load_config(config)
         ledger = _ledger_spend(config, regnskab, day)
+        result: RunResult | None = None
         if leverancer is None and cfg.data.leverancer is None:
             # a follow-up from a budget file alone: no visits, grants or hourly prices
             budget_src = read_budget(cfg, budgetfil)
@@ -119,6 +130,8 @@ def opfoelgning(
                 ledger,
             )
         tables = followup_tables(followup)
+        if takstblad is not None:
+            tables.append(_deviation(takstblad, day, result))
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)
 
 
@@ -136,3 +149,33 @@ def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend
             raise DataError(f"{given}: regnskabet findes ikke; lav det med takst afregn")
         return None
     return ledger_spend(ledger, day, str(path))
+
+
+def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTable:
+    """The deviation of the course cells split into volume, mix and price."""
+    from takst_cli.errors import ConfigError
+    from takst_cli.io.takstblad import read_takstblad
+    from takst_cli.pipeline.run import run_deviation
+    from takst_cli.report_cycle import deviation_table
+
+    if result is None:
+        raise ConfigError(
+            f"--takstblad {path}: afvigelsen forklares ud fra årets borgeruger; angiv "
+            "leverancer og visitationer (data.leverancer, data.visitationer)"
+        )
+    sheet = read_takstblad(path)
+    if sheet.budget_year != day.year:
+        raise ConfigError(
+            f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
+            f"{day:%d-%m-%Y} ligger i {day.year}"
+        )
+    rows = run_deviation(
+        result,
+        day,
+        sheet.prices,
+        sheet.clinic_price,
+        sheet.tariffs,
+        sheet.overhead_per_week,
+        sheet.caseload,
+    )
+    return deviation_table(rows, day)

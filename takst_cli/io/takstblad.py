@@ -34,6 +34,8 @@ class Takstblad:
     tariffs: dict[tuple[str, str, int], Decimal | None]  # (type, fase, niveau) → kr per week
     overhead_per_week: Decimal
     reduction: float | None
+    # the budget's weeks and kr per team and cell (type, fase, niveau), for the year
+    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]]
 
 
 def _money(x: Decimal | None) -> str | None:
@@ -56,6 +58,7 @@ def takstblad_document(
     reduction: float | None,
     reduction_source: str,
     threshold: float,
+    caseload: list[tuple[str, str, str, int, Decimal, Decimal]],
 ) -> dict[str, Any]:
     """The takstblad as a JSON document (keys in Danish, ASCII; money as strings in kr)."""
     return {
@@ -90,6 +93,18 @@ def takstblad_document(
         "reduktion_r": reduction,
         "reduktion_kilde": reduction_source,
         "individuel_taerskel_timer_uge": threshold,
+        # the budget's expected citizen-weeks per team and cell: the base of the need mix
+        "budget": [
+            {
+                "team": team,
+                "forloebstype": t,
+                "fase": f,
+                "niveau": n,
+                "borgeruger": f"{weeks:.6f}",
+                "beloeb": _money(amount),
+            }
+            for team, t, f, n, weeks, amount in caseload
+        ],
     }
 
 
@@ -174,6 +189,18 @@ def read_takstblad(path: Path) -> Takstblad:
         value = amount(t, "takst", at, optional=True)
         if None not in cell:
             tariffs[cell] = value  # type: ignore[index]
+    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]] = {}
+    for i, b in enumerate(get(doc, "budget", "", list) or []):
+        at = f"budget[{i}]."
+        team = get(b, "team", at, str)
+        cell = (get(b, "forloebstype", at, str), get(b, "fase", at, str), get(b, "niveau", at, int))
+        weeks = _number(b, "borgeruger")
+        kr = amount(b, "beloeb", at)
+        if weeks is None:
+            problems.append(Problem(f"{path}: {at}borgeruger", f"ugyldig: {b.get('borgeruger')!r}"))
+        if team is None or None in cell or weeks is None or kr is None:
+            continue
+        caseload.setdefault(team, {})[cell] = (weeks, kr)  # type: ignore[index]
     overhead = amount(doc, "overhead_pr_uge", "")
     clinic = amount(doc, "klinik_timepris", "", optional=True)
     r = doc.get("reduktion_r")
@@ -182,4 +209,14 @@ def read_takstblad(path: Path) -> Takstblad:
     if problems:
         raise DataError(f"{path}: takstbladet kan ikke læses", problems)
     assert year is not None and name is not None and model is not None and overhead is not None
-    return Takstblad(path, year, name, model, prices, clinic, tariffs, overhead, r)
+    return Takstblad(path, year, name, model, prices, clinic, tariffs, overhead, r, caseload)
+
+
+def _number(obj: Any, key: str) -> Decimal | None:
+    """A non-negative decimal written as a string ('12.500000'), or None."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    try:
+        out = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        return None
+    return out if out is not None and out.is_finite() and out >= 0 else None

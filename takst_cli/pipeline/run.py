@@ -14,13 +14,15 @@ import polars as pl
 
 from takst_cli.config import MISSING_PRICES, ModelConfig
 from takst_cli.errors import ConfigError, DataError, Problem
+from takst_cli.frames import column_rows
 from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
-from takst_cli.pipeline.costing import Pricer
+from takst_cli.pipeline.costing import Pricer, sum_minutes
+from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose
 from takst_cli.pipeline.followup import (
     Followup,
     LedgerSpend,
@@ -480,6 +482,7 @@ def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
 
     ix = indexed(r)
     prices, result = (r.prices, r.tariffs) if ix is None else (ix.prices, ix.tariffs)
+    caseload = run_funding(r).budget.caseload  # the budget year's weeks, at these tariffs
     factors = None
     if ix is not None:
         f = ix.factors
@@ -506,6 +509,12 @@ def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
         reduction=result.reduction_used,
         reduction_source=result.reduction_source,
         threshold=r.cfg.forloeb.individual_threshold,
+        caseload=[
+            (team, t, f, n, weeks, amount)
+            for team, t, f, n, weeks, amount in caseload.select(
+                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, "uger", "budget"
+            ).iter_rows()
+        ],
     )
 
 
@@ -530,3 +539,69 @@ def run_settlement(
         r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
     )
     return settle_months(src, months, sheet_sha)
+
+
+def run_deviation(
+    r: RunResult,
+    date: dt.date,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]],
+) -> list[Decomposition]:
+    """Per course- or activity-funded team, the deviation of its course cells from 1 January
+    to `date`: the budget's weeks and kr per cell (the takstblad's, × the share of the year
+    elapsed) against the weeks in the data and what they cost — settled with the frozen tariffs
+    for a course-funded team; its visits at the frozen hourly prices for an activity-funded
+    one, whose budget per week is then the tariff without overhead."""
+    start = dt.date(date.year, 1, 1)
+    year_days = (dt.date(date.year + 1, 1, 1) - start).days
+    share = Decimal((date - start).days + 1) / year_days
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
+    weeks = (
+        seg.drop(Col.DAYS)
+        .join(bounds, on=courses.SEGMENT_ID)
+        .with_columns(courses.overlap_days(start, date).alias(Col.DAYS))
+        .filter(pl.col(Col.DAYS) > 0)
+    )
+    key = [Col.TEAM, *tariffs.CELL]
+    in_year = r.cell_visits.filter(
+        (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
+    )
+    visit_cost = pricer.price(sum_minutes(in_year, key), key)
+    out = []
+    for team in sorted(set(weeks[Col.TEAM].unique().to_list()) | set(caseload)):
+        rule = r.cfg.tildeling.of(team)
+        by_course = (rule.variabel if rule.model == "kombination" else rule.model) == "forloeb"
+        if rule.model == "ramme":
+            continue
+        actual: dict[tuple[str, str, int], CellAmount] = {}
+        for _, t, f, n, days, tariff in column_rows(
+            weeks.filter(pl.col(Col.TEAM) == team),
+            Col.TEAM,
+            Col.TYPE,
+            Col.PHASE,
+            Col.LEVEL,
+            Col.DAYS,
+            "takst",
+        ):
+            c = actual.get((t, f, n), CellAmount(Decimal(0), Decimal(0)))
+            w = Decimal(days) / 7
+            paid = w * tariff if by_course and tariff is not None else Decimal(0)
+            actual[(t, f, n)] = CellAmount(c.weeks + w, c.amount + paid)
+        if not by_course:
+            actual = {
+                k: CellAmount(
+                    c.weeks, visit_cost[(team, *k)].cost if (team, *k) in visit_cost else Decimal(0)
+                )
+                for k, c in actual.items()
+            }
+        budget = {
+            k: CellAmount(w * share, a * share if by_course else (a - w * overhead) * share)
+            for k, (w, a) in caseload.get(team, {}).items()
+        }
+        out.append(decompose(team, budget, actual))
+    return out
