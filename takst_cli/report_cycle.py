@@ -174,4 +174,6 @@ def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
                 explain(d.team, deviation, parts, d.largest()),
             ]
         )
+    # the sentences in the note as well: a narrow terminal cuts a table's last column
+    t.note = " ".join([t.note, *(row[-1] for row in t.rows)])
     return t
