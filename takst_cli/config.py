@@ -991,7 +991,8 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     if p.fra and p.til and p.til < p.fra:
         out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))
     out.extend(_funding_problems(cfg.tildeling))
-    if not cfg.timepris.faggrupper and (cfg.data.leverancer or cfg.data.visitationer):
+    budget_alone = cfg.data.budget and not (cfg.data.leverancer or cfg.data.visitationer)
+    if not cfg.timepris.faggrupper and not budget_alone:
         out.append(Problem("timepris", MISSING_PRICES))
     if cfg.fremskrivning is not None:
         out.extend(_indexation_problems(cfg.fremskrivning, cfg))
@@ -1001,8 +1002,9 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
 
 
 MISSING_PRICES = (
-    "modelfilen har ingen timepriser (timepris.faggrupper); de kræves, når der regnes på "
-    "leverancer og visitationer. Kun en opfølgning fra en budgetfil alene klarer sig uden"
+    "mangler (timepris.faggrupper): timepriserne kræves, når der regnes på leverancer og "
+    "visitationer; kun en opfølgning fra en budgetfil alene (data.budget uden leverancer) "
+    "klarer sig uden"
 )
 
 

@@ -29,7 +29,7 @@ def index_table(
         [
             Column("Faggruppe"),
             Column(f"Timepris {f.from_year}", "kr"),
-            Column("Faktor", "tal"),
+            Column("Faktor"),  # four decimals: the shared number kinds show two
             Column(f"Timepris {f.to_year}", "kr"),
         ],
         note=f"Lønfaktor {_fmt(f.wage)}, prisfaktor {_fmt(f.price)} ({f.source}, "
@@ -37,7 +37,8 @@ def index_table(
         "prisindekset; takster og budget er regnet med timepriserne for budgetåret.",
     )
     for b, a in zip(before, after, strict=True):
-        t.rows.append([b.staff_group, b.price, a.price / b.price if b.price else None, a.price])
+        factor = _fmt(a.price / b.price) if b.price else None
+        t.rows.append([b.staff_group, b.price, factor, a.price])
     return t
 
 

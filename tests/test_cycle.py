@@ -185,6 +185,16 @@ def test_takstblad_written_and_read_back(indexed_tiny: Path) -> None:
     assert doc["modelfil"]["sha256"] == model_sha
     assert doc["inputfiler"][0]["sha256"] == visits_sha and doc["inputfiler"][0]["raekker"] == 16
     assert doc["fremskrivning"]["loenfaktor"] == "1.04" and doc["budgetaar"] == 2026
+    # the published schema names every key written, and requires what the reader needs
+    schema = json.loads(
+        (Path(__file__).parent.parent / "docs" / "takstblad.schema.json").read_text()
+    )
+    assert set(schema["required"]) <= set(doc) <= set(schema["properties"])
+    for key in ("timepriser", "takster", "budget", "inputfiler"):
+        item = schema["properties"][key]["items"]
+        for row in doc[key]:
+            assert set(item["required"]) == set(row), key
+    assert doc["budget"] and all(r["borgeruger"].count(".") == 1 for r in doc["budget"])
     sheet = read_takstblad(out)
     assert sheet.model_sha256 == model_sha and sheet.budget_year == 2026
     assert {p.staff_group: p.price for p in sheet.prices} == {

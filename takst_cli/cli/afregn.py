@@ -152,7 +152,7 @@ def _calculate(
     if span[0] > first or span[1] < last:
         raise DataError(
             f"{visit_src.name}: leverancerne går fra {span[0]:%d-%m-%Y} til {span[1]:%d-%m-%Y} "
-            f"og dækker ikke hele {months[0]} til {months[-1]} ({first:%d-%m-%Y} til "
+            f"og dækker ikke hele {_span(months)} ({first:%d-%m-%Y} til "
             f"{last:%d-%m-%Y}); en måned afregnes kun fra en eksport, der rummer hele måneden"
         )
     cfg = cfg.model_copy(update={"periode": Period(fra=span[0], til=span[1])})
@@ -168,3 +168,7 @@ def _calculate(
     for warning in result.warnings:
         console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
     return result
+
+
+def _span(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]} til {months[-1]}"
