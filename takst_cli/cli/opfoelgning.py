@@ -98,6 +98,7 @@ def opfoelgning(
         from takst_cli.config import load_config
         from takst_cli.errors import ConfigError
         from takst_cli.pipeline.followup import compute_followup
+        from takst_cli.pipeline.parse import Notation
         from takst_cli.pipeline.run import budget_lines, run_followup, run_funding
         from takst_cli.report_followup import followup_tables
 
@@ -112,7 +113,7 @@ def opfoelgning(
                     f"{config}: uden leverancer bygger opfølgningen på en budgetfil; angiv "
                     "data.budget i modelfilen eller --budgetfil"
                 )
-            lines = budget_lines(budget_src, udelad_ugyldige, day)
+            lines = budget_lines(budget_src, udelad_ugyldige, day, Notation.of(cfg))
             followup = compute_followup(None, day, lines, saeson, tolerance, ledger)
         else:
             result = calculate(
