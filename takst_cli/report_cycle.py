@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from takst_cli.format import format_kr
+from takst_cli.format import format_kr, format_number
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.deviation import Decomposition
 from takst_cli.pipeline.hourly_price import HourlyPrice
@@ -43,7 +43,7 @@ def index_table(
 
 
 def _fmt(x: Decimal) -> str:
-    return f"{x:.4f}".replace(".", ",")
+    return format_number(x, 4)
 
 
 def takstblad_tables(doc: dict[str, Any]) -> list[ReportTable]:

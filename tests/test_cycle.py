@@ -157,6 +157,10 @@ def test_budget_shows_the_factors_beside_the_prices(indexed_tiny: Path) -> None:
     assert "Lønfaktor 1,0400, prisfaktor 1,0100" in res.stdout
     assert "Timepris 2025" in res.stdout and "Timepris 2026" in res.stdout
     assert "339,16" in res.stdout and "426,72" in res.stdout
+    # SSH 339,16 / 326,12 = 1,03998…; the budget sheet says it is in 2026 prices
+    assert "1,0400" in res.stdout
+    text = " ".join(res.stdout.split())  # notes wrap at the terminal's width
+    assert "fremskrevet fra 2025 til 2026: lønfaktor 1,0400, prisfaktor 1,0100" in text
 
 
 def test_a_cost_without_its_wage_share_is_refused(tiny: Path) -> None:
