@@ -190,6 +190,13 @@ def from_ledger(date: str) -> Callable[[Path], list[str]]:
     return args
 
 
+def not_a_ledger(folder: Path) -> list[str]:
+    import polars as pl
+
+    pl.DataFrame({"team": ["Nord"], "beloeb": [1.5]}).write_parquet(folder / "regnskab.parquet")
+    return [*afregn("2025-02")(folder), "--regnskab", str(folder / "regnskab.parquet")]
+
+
 def budget_alone(folder: Path) -> list[str]:
     (folder / "budget.csv").write_text("team;budget;aar\nNord;20000;2025\n", encoding="utf-8")
     (folder / "alene.yaml").write_text("data:\n  budget: budget.csv\n", encoding="utf-8")
@@ -676,6 +683,25 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         "Takstblad med et beløb, der ikke er skrevet som takst skriver det",
         afregn("2025-02", {**SHEET, "overhead_pr_uge": "16,50"}),
         {},
+    ),
+    (
+        "Takstbladet findes ikke",
+        lambda d: [
+            "afregn",
+            "-c",
+            str(d / "model.yaml"),
+            "--takstblad",
+            "takstblad_2026.json",
+            "--maaned",
+            "2026-01",
+        ],
+        {},
+    ),
+    ("Regnskabet er ikke et takst-regnskab", not_a_ledger, {}),
+    (
+        "Fremskrivning: en lønandel for en omkostning, modellen ikke har",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {"model": TINY_MODEL + INDEXATION.replace("ledelse: 0.9}", "ledelse: 0.9, husleje: 0.1}")},
     ),
     ("Afregning af en måned, eksporten ikke dækker helt", afregn("2025-01"), {}),
     ("Afregning med et takstblad for et andet år", afregn("2026-02"), {}),

@@ -87,11 +87,10 @@ def afregn(
         import sys
 
         from takst_cli.errors import TakstError
-        from takst_cli.io.ledger import read_ledger, write_ledger
+        from takst_cli.io.ledger import read_ledger, update_ledger
         from takst_cli.io.readers import file_digest
         from takst_cli.io.takstblad import read_takstblad
         from takst_cli.pipeline.run import run_settlement
-        from takst_cli.pipeline.settlement import replace_months
         from takst_cli.render import make_console, render_tables
         from takst_cli.report_cycle import settlement_table
 
@@ -103,7 +102,7 @@ def afregn(
                 f"i {', '.join(map(str, years))}; lav takstbladet for det år"
             )
         target = regnskab or config.resolve().parent / "afregning.parquet"
-        ledger = read_ledger(target)  # a wrong file stops the run before the calculation
+        read_ledger(target)  # a file that is not a ledger stops the run before the calculation
         result = _calculate(config, leverancer, visitationer, udelad_ugyldige, months, streng)
         if file_digest(config) != sheet.model_sha256:
             print(
@@ -121,7 +120,7 @@ def afregn(
             takstblad.name,
             file_digest(takstblad),
         )
-        write_ledger(target, replace_months(ledger, settled))
+        update_ledger(target, settled)
         if not stille:
             render_tables(make_console(), [settlement_table(settled)])
         print(f"Skrev {target} ({', '.join(months)})", file=sys.stderr)

@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 
 from takst_cli.errors import DataError
-from takst_cli.io.writers import atomic_path, check_parent
-from takst_cli.pipeline.settlement import LEDGER_SCHEMA
+from takst_cli.io.writers import _locked, atomic_path, check_parent
+from takst_cli.pipeline.settlement import LEDGER_SCHEMA, replace_months
 
 
 def read_ledger(path: Path) -> pl.DataFrame | None:
@@ -32,8 +32,12 @@ def read_ledger(path: Path) -> pl.DataFrame | None:
     return frame
 
 
-def write_ledger(path: Path, ledger: pl.DataFrame) -> None:
-    """Replace the ledger in one move: a reader sees the old file or the new, never half."""
+def update_ledger(path: Path, settled: pl.DataFrame) -> None:
+    """Replace the settled months in the ledger in one move, under a lock: two runs settling
+    different months at once each keep the other's month; a reader sees the old file or the
+    new, never half."""
     check_parent(path)
-    with atomic_path(path, overwrite=True) as tmp:
-        ledger.write_parquet(tmp)
+    with _locked(path):
+        ledger = replace_months(read_ledger(path), settled)
+        with atomic_path(path, overwrite=True) as tmp:
+            ledger.write_parquet(tmp)
