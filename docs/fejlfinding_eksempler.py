@@ -6,6 +6,7 @@ Run from the repository root after a change to a message: python docs/fejlfindin
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from takst_cli.cli.app import app  # noqa: E402
 from takst_cli.errors import file_error, interrupted_message  # noqa: E402
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS  # noqa: E402
+from tests.test_cycle import INDEXATION, SHEET  # noqa: E402
 from tests.test_free_choice import FREE_CHOICE  # noqa: E402
 
 BASE = Path(tempfile.mkdtemp(prefix="takst_fejl_"))
@@ -141,6 +144,63 @@ def efterberegning(folder: Path, rows: str = "A;Pleje dag;1;1\n") -> list[str]:
     path.write_text("Leverandør;ydelse;Timer;Betalt pris\n" + rows, encoding="utf-8")
     model = str(folder / "model.yaml")
     return ["efterberegning", "-c", model, "--aar", "2025", "--leverandoerer", str(path)]
+
+
+def afregn(month: str, sheet: dict[str, object] = SHEET) -> Callable[[Path], list[str]]:
+    """takst afregn on the tiny municipality with a takstblad written by hand."""
+
+    def args(folder: Path) -> list[str]:
+        (folder / "takstblad.json").write_text(json.dumps(sheet), encoding="utf-8")
+        return [
+            "afregn",
+            "-c",
+            str(folder / "model.yaml"),
+            "--takstblad",
+            str(folder / "takstblad.json"),
+            "--maaned",
+            month,
+        ]
+
+    return args
+
+
+def from_ledger(date: str) -> Callable[[Path], list[str]]:
+    """takst opfoelgning from a ledger that holds February 2025 only."""
+
+    def args(folder: Path) -> list[str]:
+        import polars as pl
+
+        from takst_cli.pipeline.settlement import LEDGER_SCHEMA
+
+        rows = [("Nord", "2025-02", "aktivitet", Decimal("100.00"), "0")]
+        pl.DataFrame(rows, schema=LEDGER_SCHEMA, orient="row").write_parquet(
+            folder / "afregning.parquet"
+        )
+        (folder / "budget.csv").write_text("team;budget;aar\nNord;20000;2025\n", encoding="utf-8")
+        return [
+            "opfoelgning",
+            "-c",
+            str(folder / "model.yaml"),
+            "--dato",
+            date,
+            "--budgetfil",
+            str(folder / "budget.csv"),
+        ]
+
+    return args
+
+
+def not_a_ledger(folder: Path) -> list[str]:
+    import polars as pl
+
+    pl.DataFrame({"team": ["Nord"], "beloeb": [1.5]}).write_parquet(folder / "regnskab.parquet")
+    return [*afregn("2025-02")(folder), "--regnskab", str(folder / "regnskab.parquet")]
+
+
+def budget_alone(folder: Path) -> list[str]:
+    (folder / "budget.csv").write_text("team;budget;aar\nNord;20000;2025\n", encoding="utf-8")
+    (folder / "alene.yaml").write_text("data:\n  budget: budget.csv\n", encoding="utf-8")
+    return ["opfoelgning", "-c", str(folder / "alene.yaml"), "--dato", "2025-03-31"]
 
 
 def v(old: str, new: str) -> bytes:
@@ -622,6 +682,51 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         ),
         {"model": FV_YEAR},
     ),
+    (
+        "Fremskrivning: en omkostning uden lønandel",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {"model": TINY_MODEL + INDEXATION.replace("SPL: 0.2, ", "")},
+    ),
+    (
+        "Fremskrivning: intet indeks for budgetåret",
+        lambda d: ["budget", "-c", str(d / "model.yaml")],
+        {"model": TINY_MODEL + INDEXATION.replace('    2026: {loen: "104,0", pris: 101}\n', "")},
+    ),
+    (
+        "Modelfil uden timepriser, der læser leverancer",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {"model": "data:\n  leverancer: leverancer.csv\n  visitationer: visitationer.csv\n"},
+    ),
+    (
+        "Takstblad med et beløb, der ikke er skrevet som takst skriver det",
+        afregn("2025-02", {**SHEET, "overhead_pr_uge": "16,50"}),
+        {},
+    ),
+    (
+        "Takstbladet findes ikke",
+        lambda d: [
+            "afregn",
+            "-c",
+            str(d / "model.yaml"),
+            "--takstblad",
+            "takstblad_2026.json",
+            "--maaned",
+            "2026-01",
+        ],
+        {},
+    ),
+    ("Regnskabet er ikke et takst-regnskab", not_a_ledger, {}),
+    (
+        "Fremskrivning: en lønandel for en omkostning, modellen ikke har",
+        lambda d: ["valider", str(d / "model.yaml")],
+        {"model": TINY_MODEL + INDEXATION.replace("ledelse: 0.9}", "ledelse: 0.9, husleje: 0.1}")},
+    ),
+    ("Afregning af en måned, eksporten ikke dækker helt", afregn("2025-01"), {}),
+    ("Afregning med et takstblad for et andet år", afregn("2026-02"), {}),
+    ("Afregning, hvor takstbladet mangler takster for månedens forløb", afregn("2025-02"), {}),
+    ("Opfølgning fra regnskabet midt i en måned", from_ledger("2025-02-14"), {}),
+    ("Opfølgning fra regnskabet med en måned, der ikke er afregnet", from_ledger("2025-02-28"), {}),
+    ("Opfølgning fra en budgetfil alene uden forbrug", budget_alone, {}),
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]
 

@@ -804,6 +804,28 @@ class BudgetConfig(_Model):
     demografi: Growth = 0.0  # expected growth of the caseload, fraction
 
 
+IndexValue = Annotated[Decimal, Field(gt=0, le=10_000, allow_inf_nan=False), _NUMBER]
+
+
+class IndexYear(_Model):
+    """One year's wage and price index, as KL publishes its pris- og lønskøn."""
+
+    loen: IndexValue
+    pris: IndexValue
+
+
+class Indexation(_Model):
+    """Dated indices that bring tariffs from the data year to the budget year: the wage part of
+    a cost follows the wage index, the rest the price index (`loenandele`: each cost's wage
+    share; årslønnen is all wage)."""
+
+    kilde: Annotated[str, Field(min_length=1)]  # e.g. "KL pris- og lønskøn, juni 2025"
+    dato: Date  # when the indices were published
+    indeks: dict[Year, IndexYear]
+    fra_aar: Year | None = None  # default: the data period's year
+    loenandele: dict[str, Share] = Field(default_factory=dict)
+
+
 # The KL/BDO checklist for settlement prices (ældreloven § 19): every category a municipality's
 # cost base must account for. The first three are the costs the Supreme Court (Brønderslev,
 # 2022) found missing from a price; `takst valider` warns when they are missing or zero.
@@ -896,7 +918,8 @@ class ModelConfig(_Model):
     data: DataFiles = DataFiles()
     periode: Period = Period()
     kolonner: Columns = Columns()
-    timepris: HourlyPriceConfig
+    # absent only in a model for the follow-up from a budget file alone (see `needs_prices`)
+    timepris: HourlyPriceConfig = Field(default_factory=lambda: HourlyPriceConfig(faggrupper=[]))
     forloeb: CoursesConfig = CoursesConfig()
     niveauer: LevelsConfig = LevelsConfig()
     vagter: ShiftsConfig = ShiftsConfig()
@@ -904,6 +927,7 @@ class ModelConfig(_Model):
     takster: TariffConfig = TariffConfig()
     tildeling: FundingConfig = FundingConfig()
     budget: BudgetConfig = BudgetConfig()
+    fremskrivning: Indexation | None = None
     pseudonymisering: PseudonymConfig = PseudonymConfig()
     maks_minutter_pr_besoeg: Minutes = 720.0
     frit_valg: FreeChoiceConfig | None = None
@@ -979,8 +1003,47 @@ def semantic_problems(cfg: ModelConfig) -> list[Problem]:
     if p.fra and p.til and p.til < p.fra:
         out.append(Problem("periode.til", "periodens slutdato ligger før startdatoen"))
     out.extend(_funding_problems(cfg.tildeling))
+    budget_alone = cfg.data.budget and not (cfg.data.leverancer or cfg.data.visitationer)
+    if not cfg.timepris.faggrupper and not budget_alone:
+        out.append(Problem("timepris", MISSING_PRICES))
+    if cfg.fremskrivning is not None:
+        out.extend(_indexation_problems(cfg.fremskrivning, cfg))
     if cfg.frit_valg is not None:
         out.extend(_free_choice_problems(cfg.frit_valg, cfg))
+    return out
+
+
+MISSING_PRICES = (
+    "mangler (timepris.faggrupper): timepriserne kræves, når der regnes på leverancer og "
+    "visitationer; kun en opfølgning fra en budgetfil alene (data.budget uden leverancer) "
+    "klarer sig uden"
+)
+
+
+def _indexation_problems(ix: Indexation, cfg: ModelConfig) -> list[Problem]:
+    """Every cost needs its wage share: a missing one would silently be all price or all wage."""
+    out: list[Problem] = []
+    costs = {k for g in cfg.timepris.faggrupper for k in g.omkostninger_pr_aarsvaerk}
+    costs |= set(cfg.timepris.omkostninger_i_takst)
+    costs |= {g.navn for g in cfg.timepris.faggrupper if g.timepris is not None}
+    for key in sorted(costs - set(ix.loenandele)):
+        out.append(
+            Problem(
+                f"fremskrivning.loenandele.{key}",
+                "mangler lønandelen (0-1) for denne omkostning; uden den vides ikke, om den "
+                "følger løn- eller prisindekset",
+            )
+        )
+    for key in sorted(set(ix.loenandele) - costs - {WAGE_POST}):
+        out.append(
+            Problem(
+                f"fremskrivning.loenandele.{key}",
+                "ukendt omkostning; lønandele gælder omkostningerne under timepris "
+                "(omkostninger_pr_aarsvaerk, omkostninger_i_takst) og faggrupper med timepris",
+            )
+        )
+    if WAGE_POST in ix.loenandele and ix.loenandele[WAGE_POST] != 1:
+        out.append(Problem(f"fremskrivning.loenandele.{WAGE_POST}", "årslønnen er løn: andel 1"))
     return out
 
 

@@ -55,6 +55,9 @@ TABLE_KEYS = frozenset(
         "frit_valg_forloebsuger",
         "efterberegning",
         "efterberegning_leverandoerer",
+        "fremskrivning",
+        "afregning",
+        "afvigelse",
     }
 )
 

@@ -101,7 +101,7 @@ def _monthly_table(f: Followup, budget: Decimal) -> ReportTable:
     t = ReportTable(
         "forbrug_pr_maaned",
         "Budgetopfølgning",
-        "Forbrug pr. måned (alle teams, fra leverancer)",
+        f"Forbrug pr. måned (alle teams, fra {f.monthly_source})",
         [
             Column("Måned"),
             Column("Forbrug", "kr"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from takst_cli.format import format_number
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.budget import BudgetResult, month_shares
 from takst_cli.pipeline.funding import (
@@ -221,7 +222,8 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
             Column("Budget i alt", "kr"),
         ],
         note=f"Observeret aktivitet og borgeruger skaleret til {year} × (1 + demografi): "
-        f"faktor {_fmt(budget.scale)}. Rammer for hele året × (1 + demografiregulering).",
+        f"faktor {_fmt(budget.scale)}. Rammer for hele året × (1 + demografiregulering)."
+        + _indexed_note(budget),
     )
     m = ReportTable(
         "budget_pr_maaned",
@@ -271,6 +273,17 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         c.rows.append([r[0], budget.type_labels.get(r[1], r[1]), r[2], r[3], w, a])
     c.total = ["I alt", None, None, None, _sum(c_weeks), _sum(c_amount)]
     return [t, m, c]
+
+
+def _indexed_note(budget: BudgetResult) -> str:
+    """Where the budget is in the budget year's prices, say so and with which factors."""
+    f = budget.factors
+    if f is None:
+        return ""
+    return (
+        f" Timepriser og takster fremskrevet fra {f.from_year} til {f.to_year}: lønfaktor "
+        f"{format_number(f.wage, 4)}, prisfaktor {format_number(f.price, 4)} ({f.source})."
+    )
 
 
 def _fmt(x: Decimal) -> str:

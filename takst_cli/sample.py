@@ -311,6 +311,19 @@ def make_budgets(rng: np.random.Generator, grants: pl.DataFrame) -> pl.DataFrame
     ).select("team", "budget", "aar")
 
 
+def moved_to_year(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The sample's dates (and budget year) moved from YEAR to `year` by whole days, so the
+    same municipality gives the following year's months for the settlement: 2025 has 365 days,
+    so 2026 gets the same calendar dates (weekdays one later)."""
+    shift = dt.date(year, 1, 1) - PERIOD[0]
+    dates = [c for c in ("dato", "start_dato", "slut_dato") if c in frame.columns]
+    return frame.with_columns(
+        *[pl.col(c) + shift for c in dates],
+        *([pl.col("aflyst_tidspunkt") + shift] if "aflyst_tidspunkt" in frame.columns else []),
+        *([pl.col("aar") + (year - YEAR)] if "aar" in frame.columns else []),
+    )
+
+
 def visits_export(visits: pl.DataFrame) -> pl.DataFrame:
     """The visits as a Danish export shows them: Danish headers, dd-mm-yyyy dates."""
     return visits.with_columns(
@@ -433,6 +446,7 @@ def model_yaml(
     budget_path: str,
     name: str = "Eksempel Kommune",
     schema_path: str | None = None,
+    year: int = YEAR,
 ) -> str:
     """A commented model file for the sample municipality, pointing at its data files."""
     vis = "\n".join(f"    {k}: {v}" for k, v in VISIT_HEADERS.items())
@@ -445,8 +459,8 @@ def model_yaml(
         budget=budget_path,
         vis=vis,
         gra=gra,
-        year=YEAR,
-        budget_year=YEAR + 1,
+        year=year,
+        budget_year=year + 1,
     )
 
 

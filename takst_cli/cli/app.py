@@ -9,6 +9,7 @@ import typer
 
 from takst_cli import __version__
 from takst_cli.cli import dansk
+from takst_cli.cli.afregn import afregn
 from takst_cli.cli.beregn import beregn
 from takst_cli.cli.budget import budget
 from takst_cli.cli.common import set_debug, set_logging
@@ -19,6 +20,7 @@ from takst_cli.cli.fordeling import fordeling
 from takst_cli.cli.frit_valg import frit_valg
 from takst_cli.cli.niveauer import niveauer
 from takst_cli.cli.opfoelgning import opfoelgning
+from takst_cli.cli.takstblad import takstblad
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 from takst_cli.cli.valider import skema, valider
@@ -66,6 +68,8 @@ def _global(
 app.command()(beregn)
 app.command()(timepris)
 app.command()(takster)
+app.command()(takstblad)
+app.command()(afregn)
 app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)

@@ -12,10 +12,13 @@ if TYPE_CHECKING:
 
 
 def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.pipeline.run import run_funding
+    from takst_cli.pipeline.run import indexed, run_funding
+    from takst_cli.report_cycle import index_table
     from takst_cli.report_funding import budget_tables
 
-    return budget_tables(run_funding(result).budget)
+    tables = budget_tables(run_funding(result).budget)
+    ix = indexed(result)
+    return tables if ix is None else [index_table(result.prices, ix.prices, ix.factors), *tables]
 
 
 budget = table_command(

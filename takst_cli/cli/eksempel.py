@@ -66,6 +66,15 @@ def eksempel(
     visitationsformat: Annotated[
         GrantFormat, typer.Option("--visitationsformat", help="xlsx eller csv.")
     ] = GrantFormat.xlsx,
+    aar: Annotated[
+        int,
+        typer.Option(
+            "--aar",
+            min=2025,
+            max=2035,
+            help="Dataåret: 2026 giver samme kommune året efter (til takst afregn).",
+        ),
+    ] = 2025,
     overskriv: OverwriteOpt = False,
 ) -> None:
     """Skriv en modelfil og syntetiske eksporter (leverancer, visitationer) for en kommune."""
@@ -83,6 +92,7 @@ def eksempel(
             budgets_export,
             grants_export,
             model_yaml,
+            moved_to_year,
             sample_batches,
             system_grants,
             visits_export,
@@ -90,7 +100,7 @@ def eksempel(
 
         visits_name = f"leverancer.{leverance_format.value}"
         grants_name = f"visitationer.{visitationsformat.value}"
-        budget_name = "budget_2025.csv"
+        budget_name = f"budget_{aar}.csv"
         targets = [ud / visits_name, ud / grants_name, ud / "model.yaml", ud / budget_name]
         for target in targets:
             check_writable(target, overskriv)
@@ -102,7 +112,7 @@ def eksempel(
                 grants.append(sample.grants)
                 budgets = sample.budgets
                 n_visits += sample.visits.height
-                yield visits_export(sample.visits)
+                yield visits_export(moved_to_year(sample.visits, aar))
 
         if leverance_format == VisitFormat.csv:
             write_csv_export(targets[0], exports(), tegnsaet.value)
@@ -111,7 +121,12 @@ def eksempel(
         assert budgets is not None
         tidy = pl.concat(grants)
         grant_rows = grants_export(
-            tidy if visitationsform == GrantForm.ryddelig else system_grants(tidy, revision_dage)
+            moved_to_year(
+                tidy
+                if visitationsform == GrantForm.ryddelig
+                else system_grants(tidy, revision_dage),
+                aar,
+            )
         )
         if visitationsformat == GrantFormat.xlsx:
             if grant_rows.height >= 1_048_576:
@@ -122,8 +137,8 @@ def eksempel(
             write_xlsx_export(targets[1], grant_rows, "Visitationer")
         else:
             write_csv_export(targets[1], [grant_rows], tegnsaet.value)
-        write_csv_export(targets[3], [budgets_export(budgets)], tegnsaet.value)
-        write_text(targets[2], model_yaml(visits_name, grants_name, budget_name))
+        write_csv_export(targets[3], [budgets_export(moved_to_year(budgets, aar))], tegnsaet.value)
+        write_text(targets[2], model_yaml(visits_name, grants_name, budget_name, year=aar))
         print(
             f"Skrev {format_number(n_visits, 0)} besøg og "
             f"{format_number(grant_rows.height, 0)} visitationsrækker for "

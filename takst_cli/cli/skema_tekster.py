@@ -135,8 +135,19 @@ BY_NAME: dict[str, str] = {
 
 BY_CLASS: dict[str, str] = {
     "ModelConfig.navn": "Kommunens navn (tekst), vist i rapporterne.",
+    "ModelConfig.fremskrivning": "Pris- og lønfremskrivning fra dataåret til budgetåret: "
+    "daterede indeks med kilde, og lønandelen af hver omkostning.",
+    "ModelConfig.timepris": "Timepriser pr. faggruppe (VIVE-metoden). Påkrævet, undtagen i "
+    "en modelfil, der kun har en budgetfil (budgetopfølgning).",
+    "Indexation.kilde": "Indeksenes kilde (tekst), fx 'KL pris- og lønskøn, juni 2025'.",
+    "Indexation.dato": "Datoen indeksene blev offentliggjort (dato).",
+    "Indexation.indeks": "Løn- og prisindeks pr. år (år: {loen, pris}).",
+    "Indexation.fra_aar": "Året taksterne fremskrives fra (år). Uden: dataperiodens år.",
+    "Indexation.loenandele": "Lønandelen af hver omkostning (andel 0-1 pr. omkostning); "
+    "resten følger prisindekset. Årslønnen er løn (1).",
+    "IndexYear.loen": "Lønindeks for året (over 0).",
+    "IndexYear.pris": "Prisindeks for året (over 0).",
     "ModelConfig.budget": "Budgetåret og den forventede vækst i borgeruger.",
-    "ModelConfig.timepris": "Timepriser pr. faggruppe (VIVE-metoden). Påkrævet.",
     "DataFiles.leverancer": "Leverancefilen (besøgene): CSV, XLSX eller Parquet.",
     "DataFiles.visitationer": "Visitationsfilen: CSV, XLSX eller Parquet.",
     "DataFiles.budget": "Budgetfilen pr. team (budget og evt. forbrug til dato): CSV eller XLSX.",

@@ -15,6 +15,7 @@ from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline.funding import PARTS, TeamFundingResult, own_parts, year_share
+from takst_cli.pipeline.indexation import IndexFactors
 
 ZERO = Decimal(0)
 
@@ -38,6 +39,7 @@ class BudgetResult:
     teams: list[TeamBudget]
     caseload: pl.DataFrame  # team, type, fase, niveau, forventede_uger (float), takst, budget
     type_labels: dict[str, str] = field(default_factory=dict)  # course type → its label
+    factors: IndexFactors | None = None  # prices brought forward to the budget year, if so
 
 
 def budget_year(cfg: ModelConfig, period: tuple[dt.date, dt.date]) -> int:

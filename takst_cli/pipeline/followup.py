@@ -11,11 +11,12 @@ from decimal import Decimal
 import polars as pl
 
 from takst_cli.config import ModelConfig
+from takst_cli.errors import DataError
 from takst_cli.frames import rows_frame
 from takst_cli.models import Col
 from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
 from takst_cli.pipeline.facts import MONTH, UP_TO_DATE
-from takst_cli.pipeline.funding import compute_funding
+from takst_cli.pipeline.funding import TeamFundingResult, compute_funding
 from takst_cli.pipeline.hourly_price import HourlyPrice
 
 ZERO = Decimal(0)
@@ -50,11 +51,20 @@ class Followup:
     rows: list[FollowupRow]
     monthly: list[tuple[int, Decimal]]  # (month, derived spend in the month), all teams
     activity: pl.DataFrame  # team, maaned, borgere, visiterede_timer_dag, leverede_timer_dag
+    monthly_source: str = "leverancer"  # or "regnskab": the settled months
 
     @property
     def allowed(self) -> Decimal:
         """Forbrugs% bør max være: elapsed days / days in the year."""
         return Decimal(self.elapsed_days) / self.year_days
+
+
+@dataclass(frozen=True)
+class LedgerSpend:
+    """Spend to date from the settlement ledger: per team, and per month for all teams."""
+
+    teams: dict[str, Decimal]
+    months: list[tuple[int, Decimal]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,13 @@ def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, De
     """Spend per team in [start, end] under its own model: what the model settles (activity,
     course weeks × tariffs, the fixed frame pro rata); a frame team's spend is its cost.
     The window is a month, or a month up to the follow-up date (the facts carry both)."""
+    teams = window_funding(src, start, end)
+    return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
+
+
+def window_funding(src: SpendSource, start: dt.date, end: dt.date) -> list[TeamFundingResult]:
+    """Every team's funding in [start, end] (a month, or a month up to the follow-up date):
+    the segments' days inside the window, the window's visits, frames pro rata."""
     in_window = _month_window(start, end)
     bounds = src.segments.select(SEGMENT_ID, SEG_START, SEG_END)
     seg = (
@@ -83,7 +100,7 @@ def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, De
         .with_columns(overlap_days(start, end).alias(Col.DAYS))
         .filter(pl.col(Col.DAYS) > 0)
     )
-    teams = compute_funding(
+    return compute_funding(
         src.cfg,
         (start, end),
         src.prices,
@@ -92,7 +109,6 @@ def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, De
         src.cancelled.filter(in_window),
         None if src.staff_outside is None else src.staff_outside.filter(in_window),
     )
-    return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
 
 
 def _month_window(first: dt.date, last: dt.date) -> pl.Expr:
@@ -172,33 +188,50 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
 
 
 def compute_followup(
-    src: SpendSource,
+    src: SpendSource | None,
     date: dt.date,
     budgets: list[TeamBudgetLine],
     seasonal: bool,
     tolerance: float,
+    ledger: LedgerSpend | None = None,
 ) -> Followup:
-    """Follow-up at `date` for its year. Spend comes from the budget file where it has it, else
-    from the deliveries; the forecast is the run rate by days or last year's monthly profile."""
+    """Follow-up at `date` for its year. Spend comes from the settlement ledger when there is
+    one, else from the budget file where it has it, else from the deliveries (`src`; None for
+    a follow-up from a budget file alone, which must then hold every team's spend); the
+    forecast is the run rate by days or last year's monthly profile."""
     year = date.year
     start = dt.date(year, 1, 1)
     year_days = 366 if calendar.isleap(year) else 365
     elapsed = (date - start).days + 1
     remaining = year_days - elapsed
-    months = monthly_spend(src, year, date)
+    if src is None:
+        lacking = [
+            b.team
+            for b in budgets
+            if b.spend is None and b.team not in (ledger.teams if ledger else {})
+        ]
+        if lacking:
+            raise DataError(
+                f"forbruget til dato mangler for {', '.join(sorted(lacking))}: uden leverancer "
+                "kan det ikke udledes; giv det i budgetfilens kolonne forbrug_til_dato, "
+                "afregn månederne med takst afregn, eller angiv data.leverancer"
+            )
+        if seasonal:
+            raise DataError("--saeson kræver sidste års leverancer; angiv data.leverancer")
+    months = monthly_spend(src, year, date) if src is not None else {}
     derived: dict[str, Decimal] = {}
     for by_team in months.values():
         for team, amount in by_team.items():
             derived[team] = derived.get(team, ZERO) + amount
     profiles: dict[str, list[Decimal]] = {}
-    if seasonal:
+    if seasonal and src is not None:
         last_year = monthly_spend(src, year - 1, dt.date(year - 1, 12, 31))
         for m in range(1, 13):
             for team, amount in last_year.get(m, {}).items():
                 profiles.setdefault(team, [ZERO] * 12)[m - 1] += amount
     given = {b.team: b for b in budgets}
     rows = []
-    for team in sorted(set(given) | set(derived)):
+    for team in sorted(set(given) | set(derived) | set(ledger.teams if ledger else {})):
         line = given.get(team)
         from_file = line is not None and line.spend is not None
         spend = (
@@ -206,6 +239,14 @@ def compute_followup(
             if from_file and line is not None and line.spend is not None
             else (derived.get(team, ZERO))
         )
+        source = "budgetfil" if from_file else "leverancer"
+        if ledger is not None:  # settled with the frozen tariffs: the accounts' own figure
+            if team not in ledger.teams:
+                raise DataError(
+                    f"teamet {team} har budget, men står ikke i regnskabet; afregn månederne "
+                    "igen med en modelfil, der finansierer teamet"
+                )
+            spend, source = ledger.teams[team], "regnskab"
         share = _elapsed_share(profiles.get(team, []), date) if seasonal else ZERO
         if seasonal and share > 0:
             expected = spend * (1 - share) / share
@@ -217,10 +258,12 @@ def compute_followup(
                 line.budget if line else None,
                 spend,
                 expected,
-                "budgetfil" if from_file else "leverancer",
+                source,
             )
         )
     total_by_month = [(m, sum(v.values(), ZERO)) for m, v in months.items()]
+    if ledger is not None:
+        total_by_month = ledger.months
     return Followup(
         date,
         year,
@@ -230,5 +273,20 @@ def compute_followup(
         tolerance,
         rows,
         total_by_month,
-        activity_by_month(src, year, date),
+        activity_by_month(src, year, date) if src is not None else _no_activity(),
+        "regnskab" if ledger is not None else "leverancer",
+    )
+
+
+def _no_activity() -> pl.DataFrame:
+    """The activity table of a follow-up without deliveries: its columns, no rows."""
+    return rows_frame(
+        [],
+        {
+            Col.TEAM: pl.String,
+            "maaned": pl.Int64,
+            "borgere": pl.Int64,
+            "visiterede_timer_dag": pl.Float64,
+            "leverede_timer_dag": pl.Float64,
+        },
     )

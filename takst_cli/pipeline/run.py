@@ -5,23 +5,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
-from takst_cli.errors import DataError, Problem
+from takst_cli.config import MISSING_PRICES, ModelConfig
+from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.format import format_number
+from takst_cli.frames import column_rows
 from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
-from takst_cli.pipeline.budget import BudgetResult, compute_budget
-from takst_cli.pipeline.costing import Pricer
-from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
+from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
+from takst_cli.pipeline.costing import Pricer, sum_minutes
+from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose
+from takst_cli.pipeline.followup import (
+    Followup,
+    LedgerSpend,
+    SpendSource,
+    TeamBudgetLine,
+    compute_followup,
+)
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
+from takst_cli.pipeline.indexation import (
+    IndexFactors,
+    index_factors,
+    index_prices,
+    indexed_overhead,
+)
 from takst_cli.pipeline.ingest import Export, ingest_grants, ingest_visits
 from takst_cli.pipeline.parse import (
     BUDGET_KINDS,
@@ -43,6 +60,7 @@ from takst_cli.pipeline.reduction import (
     estimate_reduction,
     window_candidates,
 )
+from takst_cli.pipeline.settlement import check_cells, frozen_tariffs, settle_months
 from takst_cli.pipeline.visits import valid_in_scope
 
 MAX_LISTED = 20
@@ -128,6 +146,8 @@ def run(
     the slower per-visit path, which lists the copies. `months`/`cutoff` add the month and 'on
     or before the date' to the facts, for the follow-up. `progress` is told each stage as it
     starts."""
+    if not cfg.timepris.faggrupper:
+        raise ConfigError(f"timepris: {MISSING_PRICES}")
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
     with reading(grant_src.name):
@@ -259,7 +279,41 @@ def run_funding(r: RunResult) -> FundingRun:
     pricer = Pricer(r.prices, r.cfg.klinik.timepris)
     seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
     teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled, r.staff_outside)
-    return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
+    ix = indexed(r)
+    if ix is None:
+        return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
+    # the budget year's prices: the same caseload, priced with the brought-forward tariffs
+    seg_i = segment_tariffs(
+        r.segments, r.cell_visits, ix.tariffs, Pricer(ix.prices, r.cfg.klinik.timepris), r.cfg
+    )
+    teams_i = compute_funding(
+        r.cfg, r.period, ix.prices, seg_i, r.visits, r.cancelled, r.staff_outside
+    )
+    budget = compute_budget(r.cfg, r.period, teams_i, seg_i)
+    return FundingRun(teams, replace(budget, factors=ix.factors), seg)
+
+
+@dataclass(frozen=True)
+class IndexedTariffs:
+    factors: IndexFactors
+    prices: list[HourlyPrice]
+    tariffs: tariffs.TariffResult
+
+
+def indexed(r: RunResult) -> IndexedTariffs | None:
+    """Hourly prices and tariffs brought forward to the budget year (fremskrivning), or None
+    when the model file has no indices. The same visits and weeks, priced at the budget year's
+    prices; the overhead's items each by their own wage share; the same r."""
+    ix = r.cfg.fremskrivning
+    if ix is None:
+        return None
+    f = index_factors(ix, r.period, budget_year(r.cfg, r.period))
+    prices = index_prices(r.prices, r.cfg, f)
+    base = tariffs.compute_tariffs(
+        r.segments, r.cell_visits, prices, r.cfg, indexed_overhead(r.cfg, f)
+    )
+    res = tariffs.apply_reduction(base, r.tariffs.reduction_used, r.tariffs.reduction_source, r.cfg)
+    return IndexedTariffs(f, prices, res)
 
 
 def budget_lines(
@@ -327,6 +381,7 @@ def run_followup(
     seasonal: bool = False,
     tolerance: float = 0.0,
     exclude_invalid: bool = False,
+    ledger: LedgerSpend | None = None,
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:
@@ -358,4 +413,136 @@ def run_followup(
                 f"sæsonprofilen kræver data for hele {date.year - 1}; dataperioden er "
                 f"{r.period[0]:%d-%m-%Y} til {r.period[1]:%d-%m-%Y}"
             )
-    return compute_followup(src, date, lines, seasonal, tolerance)
+    return compute_followup(src, date, lines, seasonal, tolerance, ledger)
+
+
+def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
+    """The takstblad of a run: the budget year's prices and tariffs (brought forward when the
+    model file has indices), with the model file's and the inputs' SHA-256."""
+    from takst_cli.io.takstblad import takstblad_document
+
+    ix = indexed(r)
+    prices, result = (r.prices, r.tariffs) if ix is None else (ix.prices, ix.tariffs)
+    caseload = run_funding(r).budget.caseload  # the budget year's weeks, at these tariffs
+    factors = None
+    if ix is not None:
+        f = ix.factors
+        factors = {
+            "fra_aar": f.from_year,
+            "til_aar": f.to_year,
+            "loenfaktor": str(f.wage),
+            "prisfaktor": str(f.price),
+            "kilde": f.source,
+            "dato": f.published.isoformat(),
+            "loenandele": dict(sorted(f.wage_shares.items())),
+        }
+    return takstblad_document(
+        municipality=r.cfg.navn,
+        budget_year=budget_year(r.cfg, r.period),
+        period=r.period,
+        model=model,
+        inputs=[(i.label, i.name, i.sha256, i.rows) for i in r.inputs],
+        factors=factors,
+        prices=prices,
+        clinic_price=r.cfg.klinik.timepris,
+        tariffs=[(t.course_type, t.phase, t.level, t.tariff) for t in result.rows],
+        overhead_per_week=result.overhead_per_week,
+        reduction=result.reduction_used,
+        reduction_source=result.reduction_source,
+        threshold=r.cfg.forloeb.individual_threshold,
+        caseload=[
+            (team, t, f, n, weeks, amount)
+            for team, t, f, n, weeks, amount in caseload.select(
+                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, "uger", "budget"
+            ).iter_rows()
+        ],
+    )
+
+
+def run_settlement(
+    r: RunResult,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    months: list[str],
+    sheet: str,
+    sheet_sha: str,
+) -> pl.DataFrame:
+    """The months settled with the takstblad's frozen prices and tariffs (not the run's own):
+    ledger rows per team, month and part (pipeline.settlement)."""
+    if facts_mod.MONTH not in r.visits.columns:
+        raise ValueError("run() must be called with months=True and the last day as cutoff")
+    check_cells(r.segments, cells, r.cfg, sheet)
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    src = SpendSource(
+        r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+    )
+    return settle_months(src, months, sheet_sha)
+
+
+def run_deviation(
+    r: RunResult,
+    date: dt.date,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]],
+) -> list[Decomposition]:
+    """Per course- or activity-funded team, the deviation of its course cells from 1 January
+    to `date`: the budget's weeks and kr per cell (the takstblad's, × the share of the year
+    elapsed) against the weeks in the data and what they cost — settled with the frozen tariffs
+    for a course-funded team; its visits at the frozen hourly prices for an activity-funded
+    one, whose budget per week is then the tariff without overhead."""
+    start = dt.date(date.year, 1, 1)
+    year_days = (dt.date(date.year + 1, 1, 1) - start).days
+    share = Decimal((date - start).days + 1) / year_days
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
+    weeks = (
+        seg.drop(Col.DAYS)
+        .join(bounds, on=courses.SEGMENT_ID)
+        .with_columns(courses.overlap_days(start, date).alias(Col.DAYS))
+        .filter(pl.col(Col.DAYS) > 0)
+    )
+    key = [Col.TEAM, *tariffs.CELL]
+    in_year = r.cell_visits.filter(
+        (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
+    )
+    visit_cost = pricer.price(sum_minutes(in_year, key), key)
+    out = []
+    for team in sorted(set(weeks[Col.TEAM].unique().to_list()) | set(caseload)):
+        rule = r.cfg.tildeling.of(team)
+        by_course = (rule.variabel if rule.model == "kombination" else rule.model) == "forloeb"
+        if rule.model == "ramme":
+            continue
+        actual: dict[tuple[str, str, int], CellAmount] = {}
+        for _, t, f, n, days, tariff in column_rows(
+            weeks.filter(pl.col(Col.TEAM) == team),
+            Col.TEAM,
+            Col.TYPE,
+            Col.PHASE,
+            Col.LEVEL,
+            Col.DAYS,
+            "takst",
+        ):
+            c = actual.get((t, f, n), CellAmount(Decimal(0), Decimal(0)))
+            w = Decimal(days) / 7
+            paid = w * tariff if by_course and tariff is not None else Decimal(0)
+            actual[(t, f, n)] = CellAmount(c.weeks + w, c.amount + paid)
+        if not by_course:
+            actual = {
+                k: CellAmount(
+                    c.weeks, visit_cost[(team, *k)].cost if (team, *k) in visit_cost else Decimal(0)
+                )
+                for k, c in actual.items()
+            }
+        budget = {
+            k: CellAmount(w * share, a * share if by_course else (a - w * overhead) * share)
+            for k, (w, a) in caseload.get(team, {}).items()
+        }
+        out.append(decompose(team, budget, actual))
+    return out

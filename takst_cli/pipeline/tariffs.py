@@ -108,6 +108,7 @@ def compute_tariffs(
     visits: pl.DataFrame,
     prices: list[HourlyPrice],
     cfg: ModelConfig,
+    overhead_total: Decimal | None = None,
 ) -> TariffResult:
     """Tariff rows per (type, phase, level), from segments (with type, fase, niveau, dage) and
     cell visits (cell_visits). After-phase rows get their tariff from `apply_reduction`."""
@@ -124,7 +125,8 @@ def compute_tariffs(
         .sort(CELL)
     )
     total_weeks = _weeks(int(segments[Col.DAYS].sum() or 0))
-    overhead_total = sum(cfg.timepris.omkostninger_i_takst.values(), Decimal(0))
+    if overhead_total is None:  # else brought forward to the budget year (indexation)
+        overhead_total = sum(cfg.timepris.omkostninger_i_takst.values(), Decimal(0))
     overhead = overhead_total / total_weeks if total_weeks else Decimal(0)
 
     all_minutes = Cost()

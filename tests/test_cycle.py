@@ -1,0 +1,481 @@
+"""The year's cycle worked by hand: indexation, the takstblad, monthly settlement into the
+ledger, the follow-up from the ledger or a budget file alone, and the deviation's split.
+
+The cycle town (Cyklusby) has one staff group at a given 300 kr./hour, no supplements and no
+overhead, and two citizens in stabilising courses at level 1 from 1 January 2025: A in Syd
+(paid by course), B in Nord (paid by activity on delivered hours). Its takstblad is written
+by hand: 300,00 kr./hour, fastholdende level 1 at 200,00 kr. a week.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from takst_cli.cli.app import app
+from takst_cli.errors import ConfigError, DataError
+from takst_cli.io.takstblad import read_takstblad
+from takst_cli.pipeline.deviation import CellAmount, decompose
+from takst_cli.pipeline.run import indexed
+from tests.conftest import TINY_MODEL
+from tests.helpers import run_model
+
+INDEXATION = """\
+fremskrivning:
+  kilde: KL pris- og lønskøn (syntetisk)
+  dato: 15-06-2025
+  indeks:
+    2025: {loen: 100, pris: 100}
+    2026: {loen: "104,0", pris: 101}
+  loenandele: {SPL: 0.2, ledelse: 0.9}
+"""
+
+CYCLE_MODEL = """\
+navn: Cyklusby
+data:
+  leverancer: leverancer.csv
+  visitationer: visitationer.csv
+timepris:
+  faggrupper:
+    - navn: SSH
+      timepris: 300
+tildeling:
+  teams:
+    - {team: Nord, model: aktivitet, grundlag: leveret}
+    - {team: Syd, model: forloeb}
+budget: {aar: 2025}
+"""
+
+CYCLE_VISITS = """\
+borger_id;dato;start;minutter;paragraf;faggruppe;team;status
+B;01-01-2025;10:00;60;SEL §83;SSH;Nord;leveret
+B;01-02-2025;10:00;60;SEL §83;SSH;Nord;leveret
+B;10-02-2025;10:00;30;SEL §83;SSH;Nord;leveret
+A;03-02-2025;09:00;60;SEL §83;SSH;Syd;leveret
+A;04-03-2025;09:00;60;SEL §83;SSH;Syd;leveret
+B;31-03-2025;10:00;60;SEL §83;SSH;Nord;leveret
+"""
+
+CYCLE_GRANTS = """\
+borger_id;team;forloebstype;start_dato;slut_dato;visiterede_minutter_uge
+A;Syd;fastholdende;01-01-2025;;120
+B;Nord;fastholdende;01-01-2025;;60
+"""
+
+CELL = {"forloebstype": "fastholdende", "fase": "hele forløbet", "niveau": 1}
+SHEET = {
+    "format": "takst-takstblad",
+    "version": 1,
+    "takst_version": "0.1.0",
+    "kommune": "Cyklusby",
+    "budgetaar": 2025,
+    "dataperiode": {"fra": "2024-01-01", "til": "2024-12-31"},
+    "modelfil": {"navn": "model.yaml", "sha256": "0" * 64},
+    "inputfiler": [],
+    "fremskrivning": None,
+    "timepriser": [
+        {
+            "faggruppe": "SSH",
+            "sygepleje": False,
+            "timepris": "300.00",
+            "vagter": {s: "300.00" for s in ("dag", "aften", "nat", "weekend")},
+        }
+    ],
+    "klinik_timepris": None,
+    "takster": [{**CELL, "takst": "200.00"}],
+    "overhead_pr_uge": "0.00",
+    "reduktion_r": None,
+    "reduktion_kilde": "modelfil",
+    "individuel_taerskel_timer_uge": 25,
+    # 52 budgeted citizen-weeks a year for each team at 200 kr.
+    "budget": [
+        {"team": t, **CELL, "borgeruger": "52.000000", "beloeb": "10400.00"}
+        for t in ("Nord", "Syd")
+    ],
+}
+
+runner = CliRunner()
+
+
+def _invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+@pytest.fixture
+def cycle(tmp_path: Path) -> Path:
+    (tmp_path / "leverancer.csv").write_text(CYCLE_VISITS, encoding="utf-8")
+    (tmp_path / "visitationer.csv").write_text(CYCLE_GRANTS, encoding="utf-8")
+    (tmp_path / "takstblad.json").write_text(json.dumps(SHEET), encoding="utf-8")
+    model = tmp_path / "model.yaml"
+    model.write_text(CYCLE_MODEL, encoding="utf-8")
+    return model
+
+
+@pytest.fixture
+def indexed_tiny(tiny: Path) -> Path:
+    tiny.write_text(TINY_MODEL + INDEXATION, encoding="utf-8")
+    return tiny
+
+
+def test_indexation_of_a_wage_heavy_and_a_price_heavy_cost(indexed_tiny: Path) -> None:
+    """Wage index 100 → 104 (factor 1,04), price index 100 → 101 (1,01).
+    SSH is all wage (årsløn 400 000, D = 1 924 × 0,85 × 0,75 = 1 226,55 h):
+      2025: 400 000 / 1 226,55 = 326,12; 2026: 416 000 / 1 226,55 = 339,1627 → 339,16;
+      evening (+25 %): 339,16 × 1,25 = 423,95.
+    SPL's given price is mostly other costs (wage share 0,2): factor 0,2 × 1,04 + 0,8 × 1,01
+      = 1,016; 420 × 1,016 = 426,72.
+    Overhead ledelse 700, wage share 0,9: 0,9 × 1,04 + 0,1 × 1,01 = 1,037 → 725,90."""
+    r = run_model(indexed_tiny)
+    ix = indexed(r)
+    assert ix is not None
+    assert (ix.factors.wage, ix.factors.price) == (Decimal("1.04"), Decimal("1.01"))
+    assert (ix.factors.from_year, ix.factors.to_year) == (2025, 2026)
+    before = {p.staff_group: p.price for p in r.prices}
+    after = {p.staff_group: p for p in ix.prices}
+    assert before == {"SSH": Decimal("326.12"), "SPL": Decimal("420.00")}
+    assert after["SSH"].price == Decimal("339.16")
+    assert after["SSH"].shift_prices[
+        next(s for s in after["SSH"].shift_prices if s == "aften")
+    ] == (Decimal("423.95"))
+    assert after["SPL"].price == Decimal("426.72")
+    assert ix.tariffs.overhead_total == Decimal("725.900")
+    # every tariff moved up, by no more than the wage factor and no less than the price factor
+    for a, b in zip(r.tariffs.rows, ix.tariffs.rows, strict=True):
+        if a.tariff:
+            assert a.tariff * Decimal("1.01") - 1 <= b.tariff <= a.tariff * Decimal("1.04") + 1
+
+
+def test_budget_shows_the_factors_beside_the_prices(indexed_tiny: Path) -> None:
+    res = _invoke("budget", "-c", str(indexed_tiny))
+    assert res.exit_code == 0, res.stderr
+    assert "Lønfaktor 1,0400, prisfaktor 1,0100" in res.stdout
+    assert "Timepris 2025" in res.stdout and "Timepris 2026" in res.stdout
+    assert "339,16" in res.stdout and "426,72" in res.stdout
+    # SSH 339,16 / 326,12 = 1,03998…; the budget sheet says it is in 2026 prices
+    assert "1,0400" in res.stdout
+    text = " ".join(res.stdout.split())  # notes wrap at the terminal's width
+    assert "fremskrevet fra 2025 til 2026: lønfaktor 1,0400, prisfaktor 1,0100" in text
+
+
+def test_a_cost_without_its_wage_share_is_refused(tiny: Path) -> None:
+    tiny.write_text(TINY_MODEL + INDEXATION.replace("SPL: 0.2, ", ""), encoding="utf-8")
+    res = _invoke("valider", str(tiny))
+    assert res.exit_code == 1
+    assert "fremskrivning.loenandele.SPL" in res.stderr and "lønandelen" in res.stderr
+
+
+def test_a_year_without_an_index_stops_the_run(tiny: Path) -> None:
+    tiny.write_text(
+        TINY_MODEL + INDEXATION.replace('    2026: {loen: "104,0", pris: 101}\n', ""),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="mangler indeks for 2026"):
+        indexed(run_model(tiny))
+
+
+def test_takstblad_written_and_read_back(indexed_tiny: Path) -> None:
+    out = indexed_tiny.parent / "takstblad_2026.json"
+    res = _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(out), "--stille")
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    model_sha = hashlib.sha256(indexed_tiny.read_bytes()).hexdigest()
+    visits_sha = hashlib.sha256((indexed_tiny.parent / "leverancer.csv").read_bytes()).hexdigest()
+    assert doc["modelfil"]["sha256"] == model_sha
+    assert doc["inputfiler"][0]["sha256"] == visits_sha and doc["inputfiler"][0]["raekker"] == 16
+    assert doc["fremskrivning"]["loenfaktor"] == "1.04" and doc["budgetaar"] == 2026
+    # the published schema names every key written, and requires what the reader needs
+    schema = json.loads(
+        (Path(__file__).parent.parent / "docs" / "takstblad.schema.json").read_text()
+    )
+    assert set(schema["required"]) <= set(doc) <= set(schema["properties"])
+    for key in ("timepriser", "takster", "budget", "inputfiler"):
+        item = schema["properties"][key]["items"]
+        for row in doc[key]:
+            assert set(item["required"]) == set(row), key
+    assert doc["budget"] and all(r["borgeruger"].count(".") == 1 for r in doc["budget"])
+    sheet = read_takstblad(out)
+    assert sheet.model_sha256 == model_sha and sheet.budget_year == 2026
+    assert {p.staff_group: p.price for p in sheet.prices} == {
+        "SSH": Decimal("339.16"),
+        "SPL": Decimal("426.72"),
+    }
+    # the tariffs read back are the ones the run brought forward, to the øre
+    ix = indexed(run_model(indexed_tiny))
+    assert ix is not None
+    assert sheet.tariffs == {(t.course_type, t.phase, t.level): t.tariff for t in ix.tariffs.rows}
+    assert sheet.overhead_per_week == Decimal("16.50")  # 725,90 / 44 weeks = 16,4977
+    # written again without --overskriv: refused, the file untouched
+    again = _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(out), "--stille")
+    assert again.exit_code == 1
+
+
+def test_a_takstblad_with_a_misread_amount_is_refused(cycle: Path) -> None:
+    bad = dict(SHEET, takster=[{**CELL, "takst": "200,00"}])
+    path = cycle.parent / "takstblad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_takstblad(path)
+    assert "takster[0].takst" in "\n".join(exc.value.lines()) and "'200,00'" in "\n".join(
+        exc.value.lines()
+    )
+
+
+def _records(path: Path) -> list[dict[str, str]]:
+    return json.loads(path.read_text(encoding="utf-8"))["raekker"]  # type: ignore[no-any-return]
+
+
+def _ledger(model: Path) -> pl.DataFrame:
+    return pl.read_parquet(model.parent / "afregning.parquet")
+
+
+def _month(ledger: pl.DataFrame, month: str) -> dict[tuple[str, str], Decimal]:
+    rows = ledger.filter(pl.col("maaned") == month).select("team", "del", "beloeb").iter_rows()
+    return {(t, d): b for t, d, b in rows}
+
+
+def test_two_months_settled_and_one_rerun(cycle: Path) -> None:
+    """January (31 days) and February (28 days) settled together, then February again after
+    B's 10-02 visit is corrected from 30 to 60 minutes.
+      Nord (activity, 300 kr./h): January 60 min = 300,00; February 60 + 30 min = 450,00;
+        after the correction 60 + 60 min = 600,00.
+      Syd (course, 200 kr./week): January 31/7 × 200 = 885,714… → 885,71;
+        February 28/7 × 200 = 800,00.
+    One row per team, month and part (ramme, aktivitet, forloeb, delegeret)."""
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke(
+        "afregn", "-c", str(cycle), "--takstblad", tb, "--fra", "2025-01", "--til", "02-2025"
+    )
+    assert res.exit_code == 0, res.stderr
+    ledger = _ledger(cycle)
+    assert ledger.height == 2 * 2 * 4
+    jan = _month(ledger, "2025-01")
+    assert jan[("Nord", "aktivitet")] == Decimal("300.00")
+    assert jan[("Syd", "forloeb")] == Decimal("885.71")
+    assert jan[("Nord", "forloeb")] == jan[("Syd", "aktivitet")] == Decimal("0.00")
+    assert _month(ledger, "2025-02")[("Nord", "aktivitet")] == Decimal("450.00")
+    assert _month(ledger, "2025-02")[("Syd", "forloeb")] == Decimal("800.00")
+
+    visits = cycle.parent / "leverancer.csv"
+    visits.write_text(CYCLE_VISITS.replace("10-02-2025;10:00;30", "10-02-2025;10:00;60"))
+    res = _invoke("afregn", "-c", str(cycle), "--takstblad", tb, "--maaned", "2025-02", "--stille")
+    assert res.exit_code == 0, res.stderr
+    after = _ledger(cycle)
+    assert after.height == ledger.height
+    assert _month(after, "2025-02")[("Nord", "aktivitet")] == Decimal("600.00")
+    assert _month(after, "2025-02")[("Syd", "forloeb")] == Decimal("800.00")
+    # January is as it was, row for row
+    assert after.filter(pl.col("maaned") == "2025-01").equals(
+        ledger.filter(pl.col("maaned") == "2025-01")
+    )
+
+
+def test_a_month_the_export_does_not_cover_is_refused(cycle: Path) -> None:
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke("afregn", "-c", str(cycle), "--takstblad", tb, "--maaned", "2025-04")
+    assert res.exit_code == 1
+    assert "dækker ikke hele 2025-04" in res.stderr
+    assert not (cycle.parent / "afregning.parquet").exists()
+
+
+def test_a_takstblad_for_another_year_is_refused(cycle: Path) -> None:
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke("afregn", "-c", str(cycle), "--takstblad", tb, "--maaned", "2026-01")
+    assert res.exit_code == 1 and "takstbladet gælder 2025" in res.stderr
+
+
+def test_a_month_is_written_as_yyyy_mm_only(cycle: Path) -> None:
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke("afregn", "-c", str(cycle), "--takstblad", tb, "--maaned", "3-25")
+    assert res.exit_code == 2
+
+
+def test_followup_from_the_ledger(cycle: Path) -> None:
+    """January to March settled: Nord 300,00 + 450,00 + 300,00 (31-03, 60 min) = 1 050,00;
+    Syd 885,71 + 800,00 + 885,71 = 2 571,42. 31 March is day 90 of 365, 275 remain:
+    Nord expects 1 050 / 90 × 275 = 3 208,33, deviation 4 000 − 1 050 − 3 208,33 = −258,33."""
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke(
+        "afregn",
+        "-c",
+        str(cycle),
+        "--takstblad",
+        tb,
+        "--fra",
+        "2025-01",
+        "--til",
+        "2025-03",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
+    out = cycle.parent / "ud"
+    res = _invoke(
+        "opfoelgning",
+        "-c",
+        str(cycle),
+        "--dato",
+        "2025-03-31",
+        "--budgetfil",
+        str(budget),
+        "--ud",
+        str(out),
+        "--format",
+        "json",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {r["Team"]: r for r in _records(out / "budgetopfoelgning.json")}
+    assert rows["Nord"]["Forbrug pr. dato"] == "1050.00"
+    assert rows["Nord"]["Forventet forbrug resten af året"] == "3208.33"
+    assert rows["Nord"]["Forventet afvigelse"] == "-258.33"
+    assert rows["Syd"]["Forbrug pr. dato"] == "2571.42"
+    assert rows["Nord"]["Forbrug fra"] == rows["Syd"]["Forbrug fra"] == "regnskab"
+    months = _records(out / "forbrug_pr_maaned.json")
+    assert [m["Forbrug"] for m in months] == ["1185.71", "1250.00", "1185.71"]
+    # a date inside a month cannot be followed up from whole settled months
+    res = _invoke(
+        "opfoelgning", "-c", str(cycle), "--dato", "2025-03-15", "--budgetfil", str(budget)
+    )
+    assert res.exit_code == 1 and "31-03-2025" in res.stderr
+
+
+def test_followup_from_a_budget_file_alone(tmp_path: Path) -> None:
+    """A model file with nothing but data.budget. 31 March: day 90 of 365.
+    Nord: spend 3 000; expected 3 000 / 90 × 275 = 9 166,67; deviation 12 000 − 3 000 −
+    9 166,67 = −166,67. Syd: 1 000 of 10 000; expected 1 000 / 90 × 275 = 3 055,5555…
+    The column is rounded to add up to its total (12 222,22): the øre left over after rounding
+    down (9 166,66 + 3 055,55 = 12 222,21) goes to the larger remainder, Nord's (0,666 øre
+    against 0,555), so Syd shows 3 055,55 and its deviation 10 000 − 1 000 − 3 055,55 = 5 944,45."""
+    (tmp_path / "budget.csv").write_text(
+        "Team;Budget;Forbrug til dato;År\nNord;12.000,00;3.000,00;2025\nSyd;10000;1000,00;2025\n",
+        encoding="utf-8",
+    )
+    model = tmp_path / "model.yaml"
+    model.write_text("data:\n  budget: budget.csv\n", encoding="utf-8")
+    assert _invoke("valider", str(model)).exit_code == 0
+    out = tmp_path / "ud"
+    res = _invoke(
+        "opfoelgning",
+        "-c",
+        str(model),
+        "--dato",
+        "31-03-2025"[::-1] if False else "2025-03-31",
+        "--ud",
+        str(out),
+        "--format",
+        "json",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {r["Team"]: r for r in _records(out / "budgetopfoelgning.json")}
+    assert rows["Nord"]["Forventet forbrug resten af året"] == "9166.67"
+    assert rows["Nord"]["Forventet afvigelse"] == "-166.67"
+    assert rows["Syd"]["Forventet forbrug resten af året"] == "3055.55"
+    assert rows["Syd"]["Forventet afvigelse"] == "5944.45"
+    assert rows["Nord"]["Forbrug fra"] == "budgetfil"
+
+
+def test_a_budget_file_alone_without_spend_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "budget.csv").write_text("team;budget;aar\nNord;12000;2025\n", encoding="utf-8")
+    model = tmp_path / "model.yaml"
+    model.write_text("data:\n  budget: budget.csv\n", encoding="utf-8")
+    res = _invoke("opfoelgning", "-c", str(model), "--dato", "2025-03-31")
+    assert res.exit_code == 1 and "forbruget til dato mangler for Nord" in res.stderr
+
+
+def test_hourly_prices_are_still_required_to_read_visits(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    model.write_text("data:\n  leverancer: l.csv\n  visitationer: v.csv\n", encoding="utf-8")
+    res = _invoke("valider", str(model))
+    assert res.exit_code == 1 and "timepris" in res.stderr
+
+
+def test_decomposition_worked_by_hand() -> None:
+    """Budget: level 1 10 weeks × 200 = 2 000; level 2 10 weeks × 400 = 4 000: W_b = 20,
+    B = 6 000, 300 a week on average. Actual: level 1 6 weeks at 210 = 1 260; level 2 19
+    weeks at 400 = 7 600: W_a = 25, A = 8 860. Spend − budget = 2 860:
+      volume (25 − 20) × 300 = 1 500;
+      mix (6 − 25 × 0,5) × 200 + (19 − 25 × 0,5) × 400 = −1 300 + 2 600 = 1 300;
+      price 6 × (210 − 200) + 19 × 0 = 60;  1 500 + 1 300 + 60 = 2 860.
+    As the follow-up signs it (budget − spend): −1 500, −1 300, −60; deviation −2 860."""
+    l1, l2 = ("fastholdende", "hele forløbet", 1), ("fastholdende", "hele forløbet", 2)
+    d = decompose(
+        "Syd",
+        {l1: CellAmount(Decimal(10), Decimal(2000)), l2: CellAmount(Decimal(10), Decimal(4000))},
+        {l1: CellAmount(Decimal(6), Decimal(1260)), l2: CellAmount(Decimal(19), Decimal(7600))},
+    )
+    assert d.volume == Decimal(-1500) and d.mix == Decimal(-1300) and d.price == Decimal(-60)
+    assert d.volume + d.mix + d.price == d.deviation == Decimal(-2860)
+    assert d.largest() == "volumen"
+
+
+def test_a_cell_new_to_the_budget_is_need_mix() -> None:
+    """Budget 10 weeks at 200 = 2 000. Actual 10 weeks at 200 in the same cell plus 2 weeks of
+    a cell the budget lacks at 500 = 1 000: W_a = 12, A = 3 000.
+      volume (12 − 10) × 200 = 400; mix (10 − 12) × 200 + 2 × 500 = 600; price 0.
+    400 + 600 = 1 000 = A − B; signed: −400, −600, 0; the largest driver is the mix."""
+    l1, new = ("fastholdende", "hele forløbet", 1), ("udviklende", "periode 1", 3)
+    d = decompose(
+        "Nord",
+        {l1: CellAmount(Decimal(10), Decimal(2000))},
+        {l1: CellAmount(Decimal(10), Decimal(2000)), new: CellAmount(Decimal(2), Decimal(1000))},
+    )
+    assert (d.volume, d.mix, d.price) == (Decimal(-400), Decimal(-600), Decimal(0))
+    assert d.largest() == "mix"
+
+
+def test_followup_explains_the_deviation(cycle: Path) -> None:
+    """31 March, day 90 of 365; the takstblad budgets 52 weeks a year per team at 200 kr.:
+    to date 52 × 90/365 = 12,8219 weeks, 10 400 × 90/365 = 2 564,38 kr.
+    Syd (course): 90 days = 12,8571 weeks settled at 200 = 2 571,43; deviation −7,05, all
+      volume: (12,8571 − 12,8219) × 200 = 7,045 more spent.
+    Nord (activity): the same weeks, but its visits cost 60 + 60 + 30 + 60 min × 300 / 60 =
+      1 050,00; deviation 2 564,38 − 1 050,00 = 1 514,38 = volume −7,05 + price 1 521,43
+      (12,8571 × 200 − 1 050); mix 0 (one cell)."""
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
+    out = cycle.parent / "ud"
+    res = _invoke(
+        "opfoelgning",
+        "-c",
+        str(cycle),
+        "--dato",
+        "2025-03-31",
+        "--budgetfil",
+        str(budget),
+        "--takstblad",
+        str(cycle.parent / "takstblad.json"),
+        "--ud",
+        str(out),
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {r["Team"]: r for r in _records(out / "afvigelse.json")}
+    syd, nord = rows["Syd"], rows["Nord"]
+    assert (syd["Budget pr. dato (forløbsceller)"], syd["Forbrug pr. dato (forløbsceller)"]) == (
+        "2564.38",
+        "2571.43",
+    )
+    assert (syd["Afvigelse"], syd["Heraf volumen"], syd["Heraf mix"], syd["Heraf pris"]) == (
+        "-7.05",
+        "-7.05",
+        "0.00",
+        "0.00",
+    )
+    assert (nord["Afvigelse"], nord["Heraf volumen"], nord["Heraf mix"], nord["Heraf pris"]) == (
+        "1514.38",
+        "-7.05",
+        "0.00",
+        "1521.43",
+    )
+    assert "skyldes mest pris" in nord["Forklaring"] and "lavere udgift" in nord["Forklaring"]
+    assert "skyldes mest volumen" in syd["Forklaring"] and "flere borgeruger" in syd["Forklaring"]
+    assert "skyldes mest volumen" in res.stdout
