@@ -313,7 +313,7 @@ def reduction_table(result: RunResult) -> ReportTable:
     e = result.reduction
     t = ReportTable(
         "reduktion",
-        "Forløbstakster",
+        "Reduktion",
         "Reduktion efter udviklende forløb (r)",
         [
             Column("Forløb afsluttet i data", "heltal"),
@@ -442,17 +442,18 @@ def tariff_report(
     workbook-only tables are left out of --format files)."""
     from takst_cli.report_workbook import workbook_model
 
-    overview, assumptions, prices, weeks, grundlag, tariffs = workbook_model(result)
+    overview, headlines, assumptions, prices, weeks, grundlag, tariffs = workbook_model(result)
     facts, files, values = assumption_tables(result, config_path, run_time)
     return [
+        headlines,
         overview,
         facts,
         assumptions,
         files,
         values,
         prices,
-        weeks,
         grundlag,
+        weeks,
         tariffs,
         reduction_table(result),
         *quality_tables(result, show_ids),

@@ -124,10 +124,10 @@ def workbook_model(result: RunResult) -> list[ReportTable]:
             _name("fravaer", i),
             "andel",
         )
-        for k, v in g.indirekte_andele.items():
+        for k, part in g.indirekte_andele.items():
             a.add(
                 f"{g.navn}: indirekte tid, {k}",
-                _d(v),
+                _d(part),
                 "andel",
                 f"{key}.indirekte_andele.{k}",
                 _name("indirekte", i, k),
@@ -219,7 +219,7 @@ def workbook_model(result: RunResult) -> list[ReportTable]:
     prices = _price_model(result)
     weeks, grundlag = _grundlag(result, clinic)
     tariffs = _tariff_model(result)
-    return [_overview(result, tariffs), t, prices, weeks, grundlag, tariffs]
+    return [_overview(result, tariffs), _headlines(result), t, prices, weeks, grundlag, tariffs]
 
 
 def _price_model(result: RunResult) -> ReportTable:
@@ -259,7 +259,7 @@ def _grundlag(result: RunResult, clinic: bool) -> tuple[ReportTable, ReportTable
     nursing = {g.navn for g in cfg.timepris.faggrupper if g.sygepleje}
     weeks = ReportTable(
         "grundlag_uger",
-        "Grundlag",
+        "Borgeruger",
         "Borgeruger pr. forløbstype, fase og niveau (fra data)",
         [
             Column("Forløbstype"),
@@ -400,6 +400,34 @@ def _tariff_model(result: RunResult) -> ReportTable:
                 t.comments[(i, j)] = (
                     "Gennemsnit: hver borger finansieres med sin egen udgift pr. uge (værdi)."
                 )
+    return t
+
+
+def _headlines(result: RunResult) -> ReportTable:
+    """Oversigt's key figures, each a reference to its cell on another sheet."""
+    t = ReportTable(
+        "noegletal",
+        "Oversigt",
+        "Nøgletal",
+        [Column("Nøgletal"), Column("Værdi", "tal"), Column("Enhed")],
+        workbook_only=True,
+    )
+    for i, p in enumerate(result.prices, start=1):
+        t.formulas[(len(t.rows), 1)] = f"=timepris_dag_{i}"
+        t.cell_kinds[(len(t.rows), 1)] = "kr"
+        t.rows.append([f"Timepris dag, {p.staff_group}", p.price, "kr. pr. time"])
+    tr = result.tariffs
+    for label, name, value, kind in (
+        ("r anvendt i taksterne", "r_anvendt", tr.reduction_used, "andel"),
+        ("r estimeret fra data", "r_estimeret", result.reduction.r, "andel"),
+        ("Omkostninger i taksten pr. borgeruge", "overhead_pr_uge", tr.overhead_per_week, "kr"),
+    ):
+        i = len(t.rows)
+        t.cell_kinds[(i, 1)] = kind  # type: ignore[assignment]
+        if value is not None:
+            t.formulas[(i, 1)] = f"={name}"
+        unit = "kr. pr. uge" if kind == "kr" else "andel"
+        t.rows.append([label, None if value is None else _d(value), unit])
     return t
 
 

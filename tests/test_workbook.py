@@ -145,12 +145,14 @@ def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path
     407.500 / 1.226,55 = 332,2323… → 332,23); the after-phase tariff is fastholdende × (1 − r)."""
     book, _ = sample
     wb = load_workbook(book)
-    assert wb.sheetnames[:5] == [
+    assert wb.sheetnames[:7] == [
         "Oversigt",
         "Forudsætninger",
         "Timepriser",
         "Grundlag",
+        "Borgeruger",
         "Forløbstakster",
+        "Reduktion",
     ]
     names = wb.defined_names
     for name in ("r_forventet", "r_anvendt", "aarsloen_1", "fravaer_1", "tillaeg_aften"):
@@ -166,7 +168,8 @@ def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path
     formulas = [c.value for c in tariffs["L"] if isinstance(c.value, str)]
     assert any("*(1-r_anvendt)" in f for f in formulas)
     assert wb.properties.title == "Takstberegning – Eksempel Kommune – 01-01-2025 til 31-12-2025"
-    assert wb["Forløbstakster"].print_title_rows == "$2:$2"
+    for sheet in ("Timepriser", "Grundlag", "Forløbstakster"):  # one table: header repeated
+        assert wb[sheet].print_title_rows == "$2:$2"
     assert wb["Forløbstakster"].page_setup.orientation == "landscape"
     assert "Side &P af &N" in wb["Forløbstakster"].oddFooter.center.text
     assert "Eksempel Kommune" in wb["Forløbstakster"].oddHeader.left.text

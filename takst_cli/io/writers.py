@@ -316,6 +316,7 @@ def workbook_bytes(
     widths: dict[str, dict[int, float]] = {}
     cut: list[ReportTable] = []
     table_names: set[str] = set()
+    per_sheet: dict[str, int] = {}
     for table in tables:
         ws = sheets.get(table.sheet)
         first = ws is None
@@ -389,21 +390,26 @@ def workbook_bytes(
         for name, j in table.column_names.items():
             wb.define_name(name, f"={_sheet_ref(table.sheet)}!{where.column(j)}")
         if table.chart is not None and rows:
-            _add_chart(wb, ws, table, header_row, n_data)
+            below = next_row[table.sheet] + 2
+            _add_chart(wb, ws, table, header_row, n_data, below)
+            if table.chart.by_row:  # drawn below the table: the next table goes below it
+                next_row[table.sheet] = below + 18
         if first:
             ws.freeze_panes(header_row + 1, 0)
-            ws.repeat_rows(header_row)
+        per_sheet[table.sheet] = per_sheet.get(table.sheet, 0) + 1
         sheet_widths = widths.setdefault(table.sheet, {})
         for j, column in enumerate(table.columns):
             longest = max(
                 [min(len(column.header), 24) + (6 if column.kind == "kr" else 0)]
                 + [len(_shown(r[j], column.kind)) for r in rows[:500] if r[j] is not None]
             )
-            width = min(max(longest + 2, 10), 60)
-            sheet_widths[j] = max(sheet_widths.get(j, 0), width)
+            sheet_widths[j] = max(sheet_widths.get(j, 0), min(max(longest + 2, 10), 60))
+    for sheet, n_tables in per_sheet.items():
+        if n_tables == 1:  # a header on every page; with tables below it, it would be wrong
+            sheets[sheet].repeat_rows(1)
     for sheet, cols in widths.items():
-        for j, width in cols.items():
-            sheets[sheet].set_column(j, j, width, styles.wrap_text if width >= 60 else None)
+        for j, chars in cols.items():
+            sheets[sheet].set_column(j, j, chars, styles.wrap_text if chars >= 60 else None)
     wb.close()
     return buf.getvalue(), cut
 
@@ -576,9 +582,11 @@ def _cut_note(n_rows: int, shown: int, csv_name: str) -> str:
     )
 
 
-def _add_chart(wb: Any, ws: Any, table: ReportTable, header_row: int, n_rows: int) -> None:
-    """A line chart of the table's chart columns (or a column chart of its rows), to the right
-    of the table."""
+def _add_chart(
+    wb: Any, ws: Any, table: ReportTable, header_row: int, n_rows: int, below: int
+) -> None:
+    """A line chart of the table's chart columns to the right of the table, or a column chart
+    of its rows below it (row `below`), so the page stays as wide as the table."""
     spec = table.chart
     assert spec is not None
     sheet = table.sheet
@@ -606,7 +614,10 @@ def _add_chart(wb: Any, ws: Any, table: ReportTable, header_row: int, n_rows: in
     chart.set_title({"name": spec.title})
     chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
     chart.set_size({"width": 640, "height": 320})
-    ws.insert_chart(header_row, len(table.columns) + 1, chart)
+    if spec.by_row:
+        ws.insert_chart(below, 0, chart)
+    else:
+        ws.insert_chart(header_row, len(table.columns) + 1, chart)
 
 
 def _frame(table: ReportTable) -> pl.DataFrame:
