@@ -230,3 +230,27 @@ def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
     _assert_same_figures(again, csv)
     fresh = load_workbook(again, data_only=True)
     assert _ore(fresh["Timepriser"]["G3"].value) == Decimal("348.54")
+
+
+def test_csv_for_danish_excel_has_the_same_numbers(
+    sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """--csv-dialekt dansk: a UTF-8 BOM, ';' between fields and a decimal comma (the first
+    tariff 1.493,36 kr. is written '1493,36'); read back, every file holds exactly the values
+    of the machine-readable CSV (',' and '.')."""
+    book, machine = sample
+    danish = tmp_path / "dansk"
+    _beregn(_model(book.parent), danish, "--format", "csv", "--csv-dialekt", "dansk")
+    assert sorted(p.name for p in danish.iterdir()) == sorted(p.name for p in machine.iterdir())
+    raw = (danish / "forloebstakster.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfForl\xc3\xb8bstype;Fase;Niveau;")
+    assert b";1493,36\n" in raw
+    for path in machine.iterdir():
+        want = pl.read_csv(path, infer_schema=False)
+        text = (danish / path.name).read_text(encoding="utf-8-sig")
+        got = pl.read_csv(text.encode(), separator=";", infer_schema=False)
+        assert got.columns == want.columns, path.name
+        for col in want.columns:
+            for ours, theirs in zip(got[col].to_list(), want[col].to_list(), strict=True):
+                # the same text, or the same number with a decimal comma
+                assert ours == theirs or ours.replace(",", ".") == theirs, (path.name, col)

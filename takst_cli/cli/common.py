@@ -82,6 +82,21 @@ FormatOpt = Annotated[
     ),
 ]
 
+
+class CsvDialect(StrEnum):
+    maskine = "maskine"
+    dansk = "dansk"
+
+
+DialectOpt = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialekt",
+        help="maskine: ',' og '.' i UTF-8 (til programmer); dansk: ';', decimalkomma og "
+        "UTF-8 med BOM (åbnes direkte i dansk Excel). Gælder --format csv.",
+    ),
+]
+
 _state = {"debug": False}
 
 
@@ -253,6 +268,7 @@ def emit(
     fmt: OutFormat | None,
     overwrite: bool,
     quiet: bool,
+    dialect: CsvDialect = CsvDialect.maskine,
 ) -> None:
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
     it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
@@ -271,7 +287,7 @@ def emit(
         with working(f"Skriver {out.name} …"):
             written = write_workbook(out, mask_tables(full(now())), overwrite)
     else:
-        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
+        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite, dialect.value)
     print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
 
 

@@ -651,9 +651,13 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def encode_table(table: ReportTable, fmt: str) -> bytes:
-    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals; json: records with amounts
-    as exact strings; parquet: Decimal columns)."""
+def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> bytes:
+    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals — or with dialect 'dansk'
+    what Danish Excel opens directly: ';', decimal comma, UTF-8 with BOM; json: records with
+    amounts as exact strings; parquet: Decimal columns)."""
+    if fmt == "csv" and dialect == "dansk":
+        text = _frame(table).write_csv(separator=";", decimal_comma=True)
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
     if fmt == "csv":
         return _frame(table).write_csv().encode("utf-8")
     if fmt == "json":
@@ -665,13 +669,17 @@ def encode_table(table: ReportTable, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool) -> list[Path]:
+def write_files(
+    folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool, dialect: str = "maskine"
+) -> list[Path]:
     """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
     beside it and renamed into place. In an existing folder (with `overwrite`) every file is
     first written as a hidden temporary file in it, then the new files and the removal of the
     earlier run's table files (any format) are done together (see `_commit`). A failure or a
     signal leaves the folder as it was; other files and folders in it are left alone."""
-    contents = {f"{t.key}.{fmt}": encode_table(t, fmt) for t in tables if not t.workbook_only}
+    contents = {
+        f"{t.key}.{fmt}": encode_table(t, fmt, dialect) for t in tables if not t.workbook_only
+    }
     check_folder_writable(folder, overwrite)
     with _locked(folder):
         check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
