@@ -57,6 +57,10 @@ TABLE_KEYS = frozenset(
     }
 )
 
+# The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
+# among the files --overskriv replaces in a folder.
+WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 
