@@ -111,6 +111,13 @@ class ReportTable:
     comments: dict[Cell, str] = field(default_factory=dict)
     workbook_only: bool = False  # a sheet of the model (Grundlag, Oversigt): not a data file
 
+    def row_formula(self, header: str, formula: str) -> None:
+        """Column `header` in every row (the total row too) as `formula` of the same row's
+        cells — for figures that are exactly that formula of the shown, rounded ones."""
+        j = [c.header for c in self.columns].index(header)
+        for i in range(len(self.rows) + (self.total is not None)):
+            self.formulas[(i, j)] = formula
+
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])
         return [dict(zip((c.header for c in self.columns), r, strict=True)) for r in rows]

@@ -197,6 +197,9 @@ def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_p
                 if isinstance(c.value, str) and c.value.startswith("="):
                     want = cached[ws.title][c.coordinate].value
                     got = fresh[ws.title][c.coordinate].value
+                    if want in (None, ""):  # a share of nothing, a tariff without weeks
+                        assert got in (None, ""), (ws.title, c.coordinate, c.value, got)
+                        continue
                     assert isinstance(got, int | float), (ws.title, c.coordinate, c.value, got)
                     assert abs(_ore(got) - _ore(want)) <= Decimal("0.01"), (
                         ws.title,
