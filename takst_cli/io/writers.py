@@ -365,8 +365,20 @@ def workbook_bytes(
                 if comment:
                     ws.write_comment(r, j, comment, {"x_scale": 2, "y_scale": 1.2})
         last = header_row + len(rows)
+        sheet_widths = widths.setdefault(table.sheet, {})
+        for j, column in enumerate(table.columns):
+            longest = max(
+                [min(len(column.header), 24) + (6 if column.kind == "kr" else 0)]
+                + [len(_shown(r[j], column.kind)) for r in rows[:500] if r[j] is not None]
+            )
+            sheet_widths[j] = max(sheet_widths.get(j, 0), min(max(longest + 2, 10), 60))
+        span = sum(sheet_widths.get(j, 10) for j in range(len(table.columns)))
         for k, note in enumerate(notes, start=last + 1):
-            ws.write_string(k, 0, note, styles.note)
+            if len(table.columns) > 1:  # wrapped within the table's width: the page stays as wide
+                ws.merge_range(k, 0, k, len(table.columns) - 1, note, styles.note_wrapped)
+                ws.set_row(k, 15 * (len(note) // max(int(span * 1.1), 1) + 1))
+            else:
+                ws.write_string(k, 0, note, styles.note)
         next_row[table.sheet] = last + len(notes)
         if n_data and _unique_headers(table):
             name = _table_name(table.key, table_names)
@@ -397,13 +409,6 @@ def workbook_bytes(
         if first:
             ws.freeze_panes(header_row + 1, 0)
         per_sheet[table.sheet] = per_sheet.get(table.sheet, 0) + 1
-        sheet_widths = widths.setdefault(table.sheet, {})
-        for j, column in enumerate(table.columns):
-            longest = max(
-                [min(len(column.header), 24) + (6 if column.kind == "kr" else 0)]
-                + [len(_shown(r[j], column.kind)) for r in rows[:500] if r[j] is not None]
-            )
-            sheet_widths[j] = max(sheet_widths.get(j, 0), min(max(longest + 2, 10), 60))
     for sheet, n_tables in per_sheet.items():
         if n_tables == 1:  # a header on every page; with tables below it, it would be wrong
             sheets[sheet].repeat_rows(1)
@@ -512,6 +517,7 @@ class _Styles:
         self.wb = wb
         self.title = wb.add_format({"bold": True, "font_size": 12})
         self.note = wb.add_format({"italic": True})
+        self.note_wrapped = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
         self.wrap_text = wb.add_format({"text_wrap": True, "valign": "top"})
         self._cache: dict[tuple[str, bool, bool], Any] = {}
         self._headers: dict[str, Any] = {}
