@@ -303,6 +303,27 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         },
     ),
     (
+        "Tal, som kolonnen ikke afgør skrivemåden for (1.071)",
+        beregn,
+        {"grants": TINY_GRANTS.replace(";;600\nF", ";;1.071\nF").encode()},
+    ),
+    (
+        "Samme borger med 9 cifre i den ene fil og som CPR-nummer i den anden",
+        beregn,
+        {
+            "visits": TINY_VISITS.replace("\nA;", "\n010101-1234;").encode(),
+            "grants": (
+                TINY_GRANTS.replace("\nA;", "\n101011234;")
+                + "9999999999;Nord;fastholdende;01-01-2025;;60\n"
+            ).encode(),
+        },
+    ),
+    (
+        "Tocifret årstal",
+        beregn,
+        {"visits": v("07-01-2025;16:00;30", "07-01-25;16:00;30")},
+    ),
+    (
         "Negative eller urimeligt mange minutter",
         beregn,
         {

@@ -239,6 +239,18 @@ class DataFiles(_Model):
     visitationer_ark: str | None = None
     budget: Path | None = None  # team budgets (and spend to date) for the follow-up
     budget_ark: str | None = None
+    # How the files write what their columns do not show: a number like 1.071 (dansk: point =
+    # thousands, comma = decimal; international: the reverse), and the century of a two-digit
+    # year (2000: 25 is 2025). Unset, such a value stops the run instead of being guessed.
+    talformat: Literal["dansk", "international"] | None = None
+    aarhundrede: Annotated[int, Field(ge=1000, le=9900), _NUMBER] | None = None
+
+    @field_validator("aarhundrede")
+    @classmethod
+    def _whole_century(cls, v: int | None) -> int | None:
+        if v is not None and (v % 100 or not 1000 <= v <= 9900):
+            raise ValueError(f"skal være et helt århundrede som 1900 eller 2000, fik {v}")
+        return v
 
 
 class Period(_Model):

@@ -237,6 +237,7 @@ def normal_paragraph(text: str) -> str:
 
 # Out-of-scope reasons (counted, never dropped silently)
 REASON_CANCELLED = "aflyst"
+REASON_EMPTY = "tom række (sprunget over)"  # nothing but separators, or an empty sheet row
 REASON_NIGHT = "nat"
 REASON_PARAGRAPH = "paragraf uden for modellen"
 
@@ -260,6 +261,7 @@ ERR_GRANT_COPY = "dublet af en anden visitationsrække"
 ERR_GRANT_OVERLAP = "overlapper en anden række med samme indsats"
 ERR_STAMP = "ugyldigt aflysningstidspunkt"
 ERR_CLINIC = "ugyldig klinik-markering"
+ERR_SHORT_YEAR = "tocifret årstal (angiv data.aarhundrede i modelfilen, fx 2000)"
 ERR_FUNCTION = "ugyldig funktionsevne"
 ERR_NO_FUNCTION = "mangler funktionsevne"
 REASON_STAFF = "faggruppe uden for forløbstypen"

@@ -200,3 +200,23 @@ def test_a_no_break_space_in_a_header_is_a_space(tmp_path: Path) -> None:
     )
     src = read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS)
     assert src.headers["borger_id"] == "Borger\xa0ID"
+
+
+def test_rows_of_separators_only_are_skipped_and_counted(tiny: Path) -> None:
+    """Two lines of nothing but ';' among the tiny visits and one among its grants: the
+    hand-worked tariffs of test_tiny, the lines counted as skipped (not 'mangler borger-id')."""
+    from tests.conftest import TINY_GRANTS, TINY_VISITS
+    from tests.helpers import run_model
+
+    plain = _tiny_tariffs(tiny, TINY_VISITS.encode())
+    lines = TINY_VISITS.splitlines()
+    lines.insert(5, ";;;;;;;")
+    lines.append(";;;;;;;")
+    grants = TINY_GRANTS.splitlines()
+    grants.insert(3, ";;;;;")
+    (tiny.parent / "visitationer.csv").write_text("\n".join(grants) + "\n", encoding="utf-8")
+    assert _tiny_tariffs(tiny, ("\n".join(lines) + "\n").encode()) == plain
+    skipped = {
+        (q.source, q.rows) for q in run_model(tiny).quality if q.reason.startswith("tom række")
+    }
+    assert skipped == {("leverancer.csv", 2), ("visitationer.csv", 1)}

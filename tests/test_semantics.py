@@ -176,7 +176,7 @@ def test_paragraphs_written_otherwise_give_the_same_tariffs(
     """An export writing 'SEL 83', '§83', 'SUL 138' … gives exactly the tariffs and counts of the
     one writing 'SEL §83' (before: 14 of 16 rows outside the model, every tariff 0). With a
     sample of 3 rows most spellings show up only after it: the visits are folded again."""
-    from takst_cli.pipeline import parse, run
+    from takst_cli.pipeline import ingest, parse
 
     clean = run_model(tiny)
     text = TINY_VISITS
@@ -186,13 +186,13 @@ def test_paragraphs_written_otherwise_give_the_same_tariffs(
     _visits(tiny, text)
     monkeypatch.setattr(parse, "SAMPLE_ROWS", sample_rows)
     folds: list[int] = []
-    real = run.parse_visits
+    real = ingest.parse_visits
 
     def spy(*args: object, **kwargs: object) -> parse.ParsedVisits:
         folds.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run, "parse_visits", spy)
+    monkeypatch.setattr(ingest, "parse_visits", spy)
     spelled = run_model(tiny)
     assert len(folds) == (1 if sample_rows == 5000 else 2)
     assert spelled.tariffs.rows == clean.tariffs.rows

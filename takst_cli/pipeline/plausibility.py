@@ -12,7 +12,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.format import format_number, format_share
-from takst_cli.models import REASON_PARAGRAPH, Col, Status
+from takst_cli.models import REASON_EMPTY, REASON_PARAGRAPH, Col, Status
 from takst_cli.pipeline.tariffs import TariffRow
 
 OUTSIDE_COURSES = "uden for ethvert forløb"
@@ -44,7 +44,11 @@ def outside_share(
     type — above `advarsel_andel` of the delivered visits, by rows or by minutes.
     `outside_*` are (visits, minutes)."""
     # delivered: a cancelled visit outside the model's paragraphs has that as its reason
-    valid = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.STATUS) != Status.AFLYST))
+    valid = facts.filter(
+        pl.col(Col.ERROR).is_null()
+        & (pl.col(Col.STATUS) != Status.AFLYST)
+        & pl.col(Col.REASON).ne_missing(REASON_EMPTY)
+    )
     rows, minutes = _count(valid)
     if rows == 0:
         return None

@@ -6,13 +6,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 
 import polars as pl
 
 from takst_cli.models import Col
 
-CPR_SHAPE = r"^\d{6}-?\d{4}$"
+# Between a CPR number's date and its serial: a dash (also as a word processor writes it), a
+# space (`040443 1111`, also non-breaking), or nothing; as errors.mask_cpr reads them.
+CPR_SEPARATOR = "[-\u2010\u2011\u2013 \u00a0]"
+CPR_SHAPE = rf"^\d{{6}}{CPR_SEPARATOR}?\d{{4}}$"
 KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"
 
 
@@ -34,8 +38,9 @@ def pseudonymise(frames: list[pl.DataFrame], key: bytes) -> list[pl.DataFrame]:
         )
     if not ids:
         return frames
+    digits = {cpr: re.sub(CPR_SEPARATOR, "", cpr) for cpr in ids}
     mapping = {
-        cpr: "P" + hmac.new(key, cpr.replace("-", "").encode(), hashlib.sha256).hexdigest()[:16]
-        for cpr in ids
+        cpr: "P" + hmac.new(key, ten.encode(), hashlib.sha256).hexdigest()[:16]
+        for cpr, ten in digits.items()
     }
     return [f.with_columns(pl.col(Col.BORGER).replace(mapping)) for f in frames]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from takst_cli.errors import mask_cpr
-from takst_cli.models import REASON_STAFF, Col
+from takst_cli.models import REASON_EMPTY, REASON_STAFF, Col
 from takst_cli.pipeline.courses import Courses
 from takst_cli.pipeline.plausibility import PlausibilityWarning
 
@@ -72,14 +72,19 @@ def visit_quality(
 
 
 def grant_quality(
-    invalid_grants: pl.DataFrame, rows: int, source: str, formed: Courses
+    invalid_grants: pl.DataFrame, rows: int, source: str, formed: Courses, skipped: int = 0
 ) -> list[QualityLine]:
-    """The grant history: `rows` read, the invalid ones by reason, and how the rows became
-    courses."""
+    """The grant history: `rows` read, the invalid ones by reason, the empty ones `skipped`,
+    and how the rows became courses."""
     invalid = invalid_grants.group_by(Col.ERROR).len().sort(Col.ERROR)
     return [
         QualityLine(source, "læst", "rækker i alt", rows, None),
         *[QualityLine(source, "ugyldig", r, n, None) for r, n in invalid.iter_rows()],
+        *(
+            [QualityLine(source, "uden for modellen", REASON_EMPTY, skipped, None)]
+            if skipped
+            else []
+        ),
         QualityLine(source, "i modellen", "forløb med dage i perioden", formed.courses, None),
         QualityLine(
             source,

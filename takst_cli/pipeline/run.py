@@ -12,7 +12,7 @@ import polars as pl
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import SourceTable, reading
-from takst_cli.models import REASON_CANCELLED, YEAR_IN_HEADER, Col
+from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
@@ -21,19 +21,15 @@ from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.followup import Followup, SpendSource, TeamBudgetLine, compute_followup
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
-from takst_cli.pipeline.paragraphs import model_spellings, paragraph_forms
+from takst_cli.pipeline.ingest import Export, ingest_grants, ingest_visits
 from takst_cli.pipeline.parse import (
-    DENSE_TEXTS,
-    ParsedVisits,
+    BUDGET_KINDS,
+    Notation,
+    ids_apart,
     parse_budgets,
     parse_date,
-    parse_grants,
-    parse_visits,
-    sample_formats,
-    sample_paragraphs,
-    scope_paragraphs,
-    trimmed,
-    untidy,
+    whole_dates,
+    whole_formats,
 )
 from takst_cli.pipeline.plausibility import check_plausibility
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
@@ -46,7 +42,7 @@ from takst_cli.pipeline.reduction import (
     estimate_reduction,
     window_candidates,
 )
-from takst_cli.pipeline.visits import count_visits, error_values, split_copies, valid_in_scope
+from takst_cli.pipeline.visits import valid_in_scope
 
 MAX_LISTED = 20
 
@@ -85,9 +81,10 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
         with reading(visits.name):
-            span = visits.frame.select(
-                parse_date(Col.DATO).min().alias("a"), parse_date(Col.DATO).max().alias("b")
-            ).collect(engine="streaming")
+            date = parse_date(Col.DATO, whole_dates(Notation.of(cfg)))
+            span = visits.frame.select(date.min().alias("a"), date.max().alias("b")).collect(
+                engine="streaming"
+            )
         lo, hi = span.row(0)
         if lo is None:
             raise DataError(f"{visits.name}: ingen gyldige datoer; perioden kan ikke bestemmes")
@@ -110,87 +107,8 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     )
 
 
-def _fold_visits(
-    cfg: ModelConfig,
-    visit_src: SourceTable,
-    period: tuple[dt.date, dt.date],
-    days: facts_mod.DayMap,
-    months: bool,
-    cutoff: dt.date | None,
-    progress: Callable[[str], None],
-) -> tuple[pl.DataFrame, ParsedVisits]:
-    """The visits folded to decoded facts (with the offending text of invalid rows), and the
-    parse they came from. Untrimmed first where the sample allows, trimmed where that was not
-    enough; the per-visit path only where identical visits must be listed."""
-    present = set(visit_src.headers)
-    with reading(visit_src.name):
-        formats = sample_formats(visit_src.frame, present)
-        trim = any(formats[c].strip for c in DENSE_TEXTS if c in formats)
-        # The model's paragraphs as this export spells them, first as its first rows do
-        spellings = set(scope_paragraphs(cfg)) | model_spellings(
-            sample_paragraphs(visit_src.frame), cfg, visit_src.name
-        )
-        megabytes = f"{visit_src.path.stat().st_size / 1e6:,.0f} MB".replace(",", ".")
-        progress(f"Læser og summerer {visit_src.name} ({megabytes}) …")
-        while True:
-            formats = trimmed(formats) if trim else formats
-            parsed = parse_visits(
-                visit_src.frame, cfg, present, period, formats, trim, paragraphs=sorted(spellings)
-            )
-            fold = facts_mod.fold_to_facts(
-                parsed.frame, days, months, cutoff, categories=parsed.categories
-            )
-            # a spelling the first rows did not show ('SEL 83' after row 5 000): fold again
-            seen = parsed.categories[Col.PARAGRAF].to_series().drop_nulls().to_list()
-            respelled = model_spellings(seen, cfg, visit_src.name) - spellings
-            retrim = not trim and untidy(parsed, fold.facts[facts_mod.ERROR_CODE])
-            if not respelled and not retrim:
-                break
-            spellings |= respelled
-            trim = trim or retrim
-            progress(
-                f"Læser {visit_src.name} igen, med mellemrum omkring værdierne fjernet …"
-                if retrim
-                else f"Læser {visit_src.name} igen, med paragraffer skrevet på flere måder …"
-            )
-        facts = fold.facts
-        if fold.may_have_copies:  # identical visits: count and list them
-            progress(f"Finder ens besøg i {visit_src.name} …")
-            counts = count_visits(parsed.frame).collect(engine="streaming")
-            facts = facts_mod.fold_to_facts(
-                split_copies(counts).lazy(),
-                days,
-                months,
-                cutoff,
-                count_copies=False,
-            ).facts
-            del counts
-        decoded = facts_mod.decode_facts(facts, parsed.errors)
-        # one spelling per paragraph from here on (few distinct values: cheap on the facts)
-        forms = paragraph_forms(
-            decoded[Col.PARAGRAF].drop_nulls().unique().to_list(), cfg, visit_src.name
-        )
-        decoded = decoded.with_columns(pl.col(Col.PARAGRAF).replace(forms))
-        return error_values(visit_src.frame, decoded, parsed.errors), parsed
-
-
-def _read_grants(grant_src: SourceTable, cfg: ModelConfig) -> pl.DataFrame:
-    """The grant history typed (course types by the model's names and synonyms, function levels
-    where a type groups by them), copies and unended revisions of a service marked invalid."""
-    present = set(grant_src.headers)
-    if Col.VISITERET_UGE not in present and not {Col.GANGE_UGE, Col.MINUTTER_GANG} <= present:
-        raise DataError(
-            f"{grant_src.name}: mangler den visiterede tid — en kolonne med minutter pr. uge "
-            f"('{Col.VISITERET_UGE}'), eller både gange pr. uge ('{Col.GANGE_UGE}') og minutter "
-            f"pr. gang ('{Col.MINUTTER_GANG}'); navngiv dem under kolonner.visitationer"
-        )
-    with reading(grant_src.name):
-        grants = parse_grants(grant_src.frame, present, cfg.forloeb.type_words()).collect()
-    if grants.height == 0:
-        raise DataError(
-            f"{grant_src.name}: filen har overskrifter, men ingen datarækker ({grant_src.label})"
-        )
-    return courses.read_function_levels(courses.mark_grant_copies(grants), cfg)
+def _export(src: SourceTable) -> Export:
+    return Export(src.frame, src.headers, src.name, src.path.stat().st_size)
 
 
 def run(
@@ -211,18 +129,34 @@ def run(
     starts."""
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    grants = _read_grants(grant_src, cfg)
+    with reading(grant_src.name):
+        grants = ingest_grants(_export(grant_src), cfg)
+    grant_rows = grants.height
+    empty = pl.col(Col.ERROR).eq_missing(REASON_EMPTY)
+    skipped = grants.filter(empty).height  # lines of nothing but separators
+    grants = grants.filter(~empty)
     formed = courses.build_courses(
         grants.filter(pl.col(Col.ERROR).is_null()), cfg, period, grant_src.name
     )
     # a long history is not kept through the visits' pass: only its invalid rows are listed
-    grant_rows = grants.height
+    grant_ids = grants[Col.BORGER].unique()
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
     segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    facts, parsed = _fold_visits(cfg, visit_src, period, days, months, cutoff, progress)
+    with reading(visit_src.name):
+        facts, parsed = ingest_visits(
+            _export(visit_src), cfg, period, days, months, cutoff, progress
+        )
+    apart = ids_apart(parsed.categories[Col.BORGER].to_series(), grant_ids)
+    if apart:  # each file's column decided alone; a citizen written both ways must not be lost
+        raise DataError(
+            f"{apart} borgere står som et tal med 9 cifre i den ene fil og som CPR-nummer i den "
+            f"anden ({visit_src.name}, {grant_src.name}): kolonnen blander CPR-numre med andre "
+            "tal, så takst kan ikke afgøre, om tallet er et CPR-nummer, der har mistet sit "
+            "foranstillede 0. Skriv borger-id'erne ens i de to filer (fx som tekst med 10 cifre)"
+        )
     progress("Beregner timepriser, forløbstakster og r …")
     if int(facts[Col.N_VISITS].sum() or 0) == 0:
         raise DataError(
@@ -277,7 +211,7 @@ def run(
         (n_out, m_out / 60),
         (n_type, m_type / 60),
         (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
-    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed)
+    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed, skipped)
     # the teams of the visits and of the courses (the grants kept here are the invalid rows)
     teams = {
         *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
@@ -327,13 +261,19 @@ def run_funding(r: RunResult) -> FundingRun:
     return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
 
 
-def budget_lines(src: SourceTable, exclude_invalid: bool, date: dt.date) -> list[TeamBudgetLine]:
+def budget_lines(
+    src: SourceTable, exclude_invalid: bool, date: dt.date, notation: Notation | None = None
+) -> list[TeamBudgetLine]:
     """Team budgets (and spend to date) from a budget file for the follow-up at `date`. The
     file must be for the date's year wherever it says a year (an `aar` column, a header like
     'Budget 2026', the date the spend was taken) and its spend taken on the date itself:
-    spend of another day would be projected as if it were today's."""
+    spend of another day would be projected as if it were today's. Amounts by their column's
+    notation (`whole_formats`)."""
     with reading(src.name):
-        rows = parse_budgets(src.frame, set(src.headers)).collect()
+        kinds = {c: k for c, k in BUDGET_KINDS.items() if c in src.headers}
+        formats = whole_formats(src.frame, kinds, notation or Notation(), src.name, src.headers)
+        rows = parse_budgets(src.frame, set(src.headers), formats).collect()
+    rows = rows.filter(pl.col(Col.ERROR).ne_missing(REASON_EMPTY))  # lines of separators only
     if rows.height == 0:
         raise DataError(f"{src.name}: filen har overskrifter, men ingen datarækker (budget)")
     invalid = quality.invalid_rows(rows, src.name, Col.ROW)
@@ -389,7 +329,7 @@ def run_followup(
 ) -> Followup:
     """Budget follow-up at `date`: budgets from the file, or the model's budget year."""
     if budget_src is not None:
-        lines = budget_lines(budget_src, exclude_invalid, date)
+        lines = budget_lines(budget_src, exclude_invalid, date, Notation.of(r.cfg))
     else:
         year = fr.budget.year
         if date.year != year:
