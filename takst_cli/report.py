@@ -68,6 +68,10 @@ Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 class Column:
     header: str
     kind: Kind = "tekst"
+    # Months for programs (--format csv/json/parquet) as ISO 'YYYY-MM', for people as 'jan':
+    # a month column's header in files, or the year of a column of month names.
+    file_header: str | None = None
+    month_year: int | None = None
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         f"Budget pr. måned {year}",
         [
             Column("Team"),
-            *[Column(x, "kr") for x in MONTHS],
+            *[Column(x, "kr", file_header=f"{year}-{i:02d}") for i, x in enumerate(MONTHS, 1)],
             Column("I alt", "kr"),
         ],
         note="Fordelt efter dage i måneden.",

@@ -257,3 +257,14 @@ def test_csv_for_danish_excel_has_the_same_numbers(
             for ours, theirs in zip(got[col].to_list(), want[col].to_list(), strict=True):
                 # the same text, or the same number with a decimal comma
                 assert ours == theirs or ours.replace(",", ".") == theirs, (path.name, col)
+
+
+def test_months_are_iso_in_files_and_names_in_the_workbook(sample: tuple[Path, Path]) -> None:
+    """The budget year 2026 by month: '2026-01' … '2026-12' in the CSV (a program sorts and
+    joins them), 'jan (kr.)' … 'dec (kr.)' on the workbook's Teambudgetter sheet."""
+    book, csv = sample
+    header = (csv / "budget_pr_maaned.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "Team," + ",".join(f"2026-{m:02d}" for m in range(1, 13)) + ",I alt"
+    ws = load_workbook(book)["Teambudgetter"]
+    cells = {c.value for row in ws.iter_rows() for c in row}
+    assert {"jan (kr.)", "dec (kr.)"} <= cells and "2026-01 (kr.)" not in cells

@@ -635,7 +635,34 @@ def _add_chart(
         ws.insert_chart(header_row, len(table.columns) + 1, chart)
 
 
+def _for_files(table: ReportTable) -> ReportTable:
+    """The table as files show it: months as ISO 'YYYY-MM' (see Column.file_header and
+    month_year), so a program sorts and joins them."""
+    from dataclasses import replace
+
+    from takst_cli.report_funding import MONTHS
+
+    if not any(c.file_header or c.month_year for c in table.columns):
+        return table
+    iso = [j for j, c in enumerate(table.columns) if c.month_year]
+
+    def row(r: list[Any]) -> list[Any]:
+        r = list(r)
+        for j in iso:
+            if r[j] in MONTHS:
+                r[j] = f"{table.columns[j].month_year}-{MONTHS.index(r[j]) + 1:02d}"
+        return r
+
+    return replace(
+        table,
+        columns=[replace(c, header=c.file_header or c.header) for c in table.columns],
+        rows=[row(r) for r in table.rows],
+        total=None if table.total is None else row(table.total),
+    )
+
+
 def _frame(table: ReportTable) -> pl.DataFrame:
+    table = _for_files(table)
     records = table.records()
     columns = {c.header: c.kind for c in table.columns}
     data: dict[str, list[Any]] = {h: [r[h] for r in records] for h in columns}
@@ -676,7 +703,7 @@ def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> byte
     if fmt == "csv":
         return _frame(table).write_csv().encode("utf-8")
     if fmt == "json":
-        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in _for_files(table).records()]
         text = json.dumps({"titel": table.title, "raekker": rows}, ensure_ascii=False, indent=2)
         return (text + "\n").encode("utf-8")
     buf = io.BytesIO()
