@@ -176,6 +176,24 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     ("Tom modelfil", beregn, {"model": "# kun en kommentar\n"}),
+    (
+        "Modelfiler kontrolleret i CI (--format github)",
+        lambda d: ["valider", str(d / "model.yaml"), "--format", "github"],
+        {"model": TINY_MODEL.replace("fravaer_andel: 0.15", "fravaer_andel: 1.5") + "loen: 3\n"},
+    ),
+    ("valider uden modelfil", lambda d: ["valider"], {}),
+    ("Et påkrævet tilvalg mangler", lambda d: ["beregn"], {}),
+    ("Et ukendt tilvalg", lambda d: ["beregn", "--config", str(d / "model.yaml"), "--fra"], {}),
+    (
+        "En dato, der ikke findes",
+        lambda d: ["opfoelgning", "--config", str(d / "model.yaml"), "--dato", "31-02-2025"],
+        {},
+    ),
+    (
+        "En dato, der ikke kan læses entydigt",
+        lambda d: ["opfoelgning", "--config", str(d / "model.yaml"), "--dato", "3/31/25"],
+        {},
+    ),
     ("Modelfilen er for stor", beregn, {"model": TINY_MODEL + "# fyld\n" * 40_000}),
     (
         "YAML-alias i modelfilen",
@@ -656,7 +674,7 @@ INTRO = """# Fejlfinding
 
 Hver slags ugyldigt input giver én dansk besked på stderr med fil, række/kolonne eller nøgle og
 årsag — aldrig en fejlsporing (kun med `takst --debug`). Exitkode 1 ved ugyldige data eller
-modelfil, 2 ved forkert brug af kommandoen (Typers egne beskeder er på engelsk). Udfilen
+modelfil, 2 ved forkert brug af kommandoen (også den beskeds ramme er på dansk). Udfilen
 (`--ud`) kontrolleres, før der regnes: findes den, har den en endelse uden mening, eller kan
 der ikke skrives der, stopper kørslen straks. Lukkes stdout undervejs (`takst … | head -1`),
 fortsætter kørslen uden at vise mere og slutter med exitkode 0.

@@ -129,7 +129,7 @@ def read_date(value: Any) -> Any:
 
 def _share(value: float) -> float:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"andelen {value} skal ligge mellem 0 og 1")
+        raise ValueError(f"andelen {danish_number(value)} skal ligge mellem 0 og 1")
     return value
 
 
@@ -1336,12 +1336,22 @@ def _band_problems(levels: LevelsConfig, at: str = "niveauer") -> list[Problem]:
         )
     bands = levels.bands()
     if bands[0].fra != 0:
-        out.append(Problem(f"{at}.baand", f"første niveau skal starte ved 0, ikke {bands[0].fra}"))
+        out.append(
+            Problem(
+                f"{at}.baand",
+                f"første niveau skal starte ved 0, ikke {danish_number(bands[0].fra)}",
+            )
+        )
     for a, b in zip(bands, bands[1:], strict=False):
         if a.til is None:
             out.append(Problem(f"{at}.baand", f"niveau {a.niveau} er åbent opad, men ikke sidst"))
         elif a.til < b.fra:
-            out.append(Problem(f"{at}.baand", f"hul mellem {a.til} og {b.fra} timer pr. uge"))
+            out.append(
+                Problem(
+                    f"{at}.baand",
+                    f"hul mellem {danish_number(a.til)} og {danish_number(b.fra)} timer pr. uge",
+                )
+            )
         elif a.til > b.fra:
             out.append(Problem(f"{at}.baand", f"niveau {a.niveau} og {b.niveau} overlapper"))
     for band in bands:

@@ -18,7 +18,7 @@ from takst_cli.config import (
     ModelConfig,
 )
 from takst_cli.errors import mask_cpr
-from takst_cli.format import format_kr, format_share
+from takst_cli.format import format_kr, format_number, format_share
 from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
@@ -30,6 +30,7 @@ from takst_cli.pipeline.run import RunResult
 TABLE_FAMILIES = frozenset({"niveauer"})
 TABLE_KEYS = frozenset(
     {
+        "resume",  # takst beregn's screen summary; not written, but a name takst owns
         "timepriser",
         "forloebstakster",
         "reduktion",
@@ -541,4 +542,50 @@ def band_table(levels: LevelsConfig, course: CourseSpec | None = None) -> Report
             factor = UNIT_TO_HOURS_WEEK[unit]
             row += [_level_value(b.fra, factor), _level_value(b.til, factor)]
         t.rows.append(row)
+    return t
+
+
+def _column_of(table: ReportTable, header: str) -> int:
+    return [c.header for c in table.columns].index(header)
+
+
+def summary_table(tables: list[ReportTable], warnings: list[str]) -> ReportTable:
+    """`takst beregn`'s Resumé: the headline numbers, read from the very tables shown under
+    --detaljer and written to the workbook (so the two can never differ): the day price per
+    staff group, every tariff per course type, phase and level, r used and estimated, each
+    team's funding result under its own model, the budget total and the warnings. Values are
+    formatted here (kr. / %), one row per number, two columns: it fits an 80-column screen."""
+    t = ReportTable(
+        "resume",
+        "Resumé",
+        "Resumé",
+        [Column("Nøgletal"), Column("Værdi")],
+        note="Alle tabeller: takst beregn … --detaljer; projektmappen (--ud) rummer altid alt.",
+    )
+    by_key = {x.key: x for x in tables}
+
+    def cell(table: ReportTable, row: list[Any], header: str) -> str:
+        j = _column_of(table, header)
+        from takst_cli.render import format_cell  # the screen's own formats
+
+        text = format_cell(row[j], table.columns[j])
+        return f"{text} kr." if table.columns[j].kind == "kr" and row[j] is not None else text
+
+    if (p := by_key.get("timepriser")) is not None:
+        for row in p.rows:
+            t.rows.append([f"Timepris dag, {row[0]}", cell(p, row, "Timepris dag")])
+    if (f := by_key.get("forloebstakster")) is not None:
+        for row in f.rows:
+            label = f"Takst pr. uge, {row[0]} {row[1]}, niveau {row[2]}"
+            t.rows.append([label, cell(f, row, "Takst pr. uge")])
+    if (r := by_key.get("reduktion")) is not None and r.rows:
+        t.rows.append(["r anvendt", cell(r, r.rows[0], "r anvendt")])
+        t.rows.append(["r estimeret fra data", cell(r, r.rows[0], "r estimeret")])
+    if (g := by_key.get("finansiering")) is not None:
+        for row in g.rows:
+            t.rows.append([f"Resultat, {row[0]} ({row[1]})", cell(g, row, "Resultat")])
+    if (b := by_key.get("teambudgetter")) is not None and b.total is not None:
+        t.rows.append([f"{b.title}, budget i alt", cell(b, b.total, "Budget i alt")])
+    t.rows.append(["Advarsler", format_number(len(warnings), 0)])
+    t.rows += [["Advarsel", w] for w in warnings]
     return t

@@ -58,8 +58,8 @@ def test_every_config_problem_listed_with_key_path(tiny: Path) -> None:
     )
     _fails(
         invoke("beregn", "--config", str(tiny)),
-        "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1",
-        "niveauer.baand: hul mellem 5.0 og 6.0 timer pr. uge",
+        "timepris.faggrupper[0].fravaer_andel: andelen 1,5 skal ligge mellem 0 og 1",
+        "niveauer.baand: hul mellem 5 og 6 timer pr. uge",
     )
 
 

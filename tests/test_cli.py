@@ -48,7 +48,7 @@ def test_timepris_needs_only_the_model_file(tiny: Path) -> None:
 
 
 def test_beregn_prints_prices_tariffs_r_and_quality(tiny: Path) -> None:
-    res = invoke("beregn", "--config", str(tiny))
+    res = invoke("beregn", "--config", str(tiny), "--detaljer")
     assert res.exit_code == 0, res.output
     out = res.stdout
     for text in (
@@ -192,7 +192,7 @@ def test_eksempel_is_deterministic_and_runs_at_once(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "leverancer.csv").read_bytes() == (
         tmp_path / "b" / "leverancer.csv"
     ).read_bytes()
-    res = invoke("beregn", "--config", str(tmp_path / "a" / "model.yaml"))
+    res = invoke("beregn", "--config", str(tmp_path / "a" / "model.yaml"), "--detaljer")
     assert res.exit_code == 0, res.output
     assert "Forløbstakster" in res.stdout
 

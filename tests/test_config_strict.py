@@ -512,7 +512,7 @@ def test_share_as_percentage_or_fraction(tiny: Path, written: str) -> None:
 
 def test_share_over_100_percent_is_refused(tiny: Path) -> None:
     _edit(tiny, "fravaer_andel: 0.15", 'fravaer_andel: "150 %"')
-    assert "timepris.faggrupper[0].fravaer_andel: andelen 1.5 skal ligge mellem 0 og 1" in (
+    assert "timepris.faggrupper[0].fravaer_andel: andelen 1,5 skal ligge mellem 0 og 1" in (
         _refused(tiny)
     )
 

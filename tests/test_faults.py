@@ -402,7 +402,7 @@ def test_cpr_with_a_space_is_masked_in_messages_values_and_shown_ids(
         .replace("\nD;14-01-2025;10:00;60", "\n040443-1111;14-01-2025;10:00;0404431111"),
         encoding="utf-8",
     )
-    res = invoke("beregn", "--config", str(tiny))
+    res = invoke("beregn", "--config", str(tiny), "--detaljer")
     assert res.exit_code == 1
     assert "ugyldige minutter ('XXXXXX-XXXX')" in res.stderr
     target = tmp_path / "r.xlsx"
@@ -412,6 +412,7 @@ def test_cpr_with_a_space_is_masked_in_messages_values_and_shown_ids(
         str(tiny),
         "--udelad-ugyldige",
         "--vis-borger-id",
+        "--detaljer",
         "--ud",
         str(target),
     )
@@ -440,6 +441,7 @@ def test_cpr_in_a_file_name_is_masked_in_every_table(tiny: Path, tmp_path: Path)
         "json",
         "--ud",
         str(out),
+        "--detaljer",
     )
     assert res.exit_code == 0, res.output
     assert "leverancer_XXXXXX-XXXX.csv" in (out / "inputfiler.json").read_text(encoding="utf-8")
@@ -448,7 +450,7 @@ def test_cpr_in_a_file_name_is_masked_in_every_table(tiny: Path, tmp_path: Path)
     for text in [res.stdout, res.stderr, *(p.read_text("utf-8") for p in out.iterdir())]:
         assert "040443" not in text
     named.write_text("borger_id;dato\n", encoding="utf-8")  # and in a message
-    res = invoke("beregn", "--config", str(tiny), "--leverancer", str(named))
+    res = invoke("beregn", "--config", str(tiny), "--leverancer", str(named), "--detaljer")
     assert res.exit_code == 1 and "leverancer_XXXXXX-XXXX.csv" in res.stderr
     assert "040443" not in res.stderr
 
@@ -760,7 +762,7 @@ def test_a_stray_os_error_reaches_the_user_in_danish(tiny: Path, monkeypatch) ->
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     monkeypatch.setattr(config, "load_config", denied)
-    res = invoke("beregn", "--config", str(tiny))
+    res = invoke("beregn", "--config", str(tiny), "--detaljer")
     assert res.exit_code == 1
     assert (
         f"Fejl: {tiny}: adgang nægtet — du har ikke ret til at læse eller skrive her." in res.stderr

@@ -173,7 +173,7 @@ def test_opfoelgning_cli_for_cron(tiny: Path, tmp_path: Path) -> None:
     text = (out / "budgetopfoelgning.csv").read_text(encoding="utf-8")
     assert "Nord,20000.00,1497.19,10646.65,7856.16,0.074860,0.123288,,leverancer" in text
     assert (out / "forbrug_pr_maaned.csv").exists() and (out / "aktivitet_pr_maaned.csv").exists()
-    res = CliRunner().invoke(app, [*args[:4], "31-12-2025"])
+    res = CliRunner().invoke(app, [*args[:4], "31-13-2025"])  # no month 13: a usage error
     assert res.exit_code == 2
     res = CliRunner().invoke(app, ["effekt", "--config", str(tiny)])
     assert res.exit_code == 0 and "Effekt af udviklende forløb" in res.stdout

@@ -449,7 +449,7 @@ def test_advarsel_andel_is_a_share() -> None:
         parse_config(
             {"timepris": {"faggrupper": [{"navn": "S", "timepris": 1}]}, "advarsel_andel": 2}
         )
-    assert "advarsel_andel: andelen 2.0 skal ligge mellem 0 og 1" in "\n".join(exc.value.lines())
+    assert "advarsel_andel: andelen 2 skal ligge mellem 0 og 1" in "\n".join(exc.value.lines())
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def test_invalid_model_lists_every_problem(tiny: Path) -> None:
     res = invoke("valider", str(tiny))
     assert res.exit_code == 1
     for text in (
-        "timepris.faggrupper[0].fravaer_andel: andelen -0.1 skal ligge mellem 0 og 1",
+        "timepris.faggrupper[0].fravaer_andel: andelen -0,1 skal ligge mellem 0 og 1",
         "forloeb.udviklende.periode_uger: skal være mindst 1, fik 0",
         "niveauer.baand: niveau 1 og 2 overlapper",
     ):

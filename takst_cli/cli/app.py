@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from takst_cli import __version__
+from takst_cli.cli import dansk
 from takst_cli.cli.beregn import beregn
 from takst_cli.cli.budget import budget
-from takst_cli.cli.common import set_debug
+from takst_cli.cli.common import set_debug, set_logging
 from takst_cli.cli.effekt import effekt
 from takst_cli.cli.efterberegning import efterberegning
 from takst_cli.cli.eksempel import eksempel
@@ -21,12 +23,14 @@ from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 from takst_cli.cli.valider import skema, valider
 
+dansk.install()  # Typer's and Click's frame in Danish, before the app is built
+
 app = typer.Typer(
     name="takst",
     help="Takstberegner for hjemmeplejen: timepriser, forløbstakster, finansiering og budget.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -39,11 +43,24 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     debug: Annotated[bool, typer.Option("--debug", help="Vis fuld fejlsporing ved fejl.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Skriv én linje pr. trin (tid og rækker) på stderr."),
+    ] = False,
+    log_fil: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-fil",
+            help="Skriv én linje pr. trin (tid og rækker) i denne fil (tilføjes sidst i filen).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Vis versionen.")
     ] = False,
 ) -> None:
     set_debug(debug)
+    set_logging(verbose, log_fil)
 
 
 app.command()(beregn)
@@ -52,6 +69,7 @@ app.command()(takster)
 app.command()(fordeling)
 app.command()(budget)
 app.command()(opfoelgning)
+app.command("opfølgning", hidden=True)(opfoelgning)  # as a Dane types it
 app.command()(effekt)
 app.command()(niveauer)
 app.command("frit-valg")(frit_valg)

@@ -1,4 +1,4 @@
-"""`takst beregn`: everything — hourly prices, course tariffs, r and data quality."""
+"""`takst beregn`: everything — a Resumé on screen, every table with --detaljer and in files."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ def beregn(
             "--vis-borger-id", help="Vis borger-id (pseudonymiseret, hvis CPR) ved udeladte rækker."
         ),
     ] = False,
+    detaljer: Annotated[
+        bool,
+        typer.Option(
+            "--detaljer",
+            help="Vis alle tabeller efter resuméet (projektmappen og filerne rummer dem altid).",
+        ),
+    ] = False,
     csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
@@ -60,12 +67,14 @@ def beregn(
             from takst_cli.report_free_choice import free_choice_tables
 
             money += free_choice_tables(from_run(result))
-        screen = [
+        tables = [
             report.price_table(result.prices),
             *report.tariff_tables(result),
             *money,
             *report.quality_tables(result, vis_borger_id),
         ]
+        # the headline numbers first; every table only when asked for (files hold them all)
+        screen = [report.summary_table(tables, result.warnings), *(tables if detaljer else [])]
 
         def full(run_time):  # type: ignore[no-untyped-def]
             tables = report.tariff_report(result, str(config), run_time, vis_borger_id)

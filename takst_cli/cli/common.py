@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from takst_cli.errors import TakstError
+from takst_cli.format import format_number
 
 if TYPE_CHECKING:
     from takst_cli.config import ModelConfig
@@ -57,7 +60,14 @@ ExcludeOpt = Annotated[
         help="Udelad ugyldige rækker og list dem i datakvalitet i stedet for at stoppe.",
     ),
 ]
-QuietOpt = Annotated[bool, typer.Option("--stille", help="Vis ingen tabeller i terminalen.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--stille",
+        help="Skriv intet ved succes (hverken tabeller eller 'Skrev …'); fejl og "
+        "plausibilitetsadvarsler skrives altid på stderr. Til cron.",
+    ),
+]
 StrictOpt = Annotated[
     bool,
     typer.Option(
@@ -99,9 +109,90 @@ DialectOpt = Annotated[
 
 _state = {"debug": False}
 
+log = logging.getLogger("takst")
+
+
+def parse_date(text: str, option: str = "--dato") -> dt.date:
+    """A date on the command line as exports and officers write it: dd-mm-åååå (also with / or
+    .) or ISO åååå-mm-dd. Anything else — or a day that does not exist — is a usage error
+    naming the value; never a guess between day and month (both forms put the year apart)."""
+    import re
+
+    text = text.strip()
+    danish = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})", text)
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    try:
+        if danish:
+            return dt.date(int(danish[3]), int(danish[2]), int(danish[1]))
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{text}': den dag findes ikke", param_hint=f"'{option}'"
+        ) from None
+    raise typer.BadParameter(
+        f"'{text}' er ikke en dato; skriv dd-mm-åååå (31-10-2025) eller åååå-mm-dd (2025-10-31)",
+        param_hint=f"'{option}'",
+    )
+
 
 def set_debug(value: bool) -> None:
     _state["debug"] = value
+
+
+def set_logging(verbose: bool, log_file: Path | None) -> None:
+    """-v/--verbose: one line per stage on stderr; --log-fil: the same lines appended to a
+    file. Standard `logging` on the 'takst' logger, so an operator's own setup works too."""
+    for handler in list(log.handlers):  # a second run in the same process (tests)
+        log.removeHandler(handler)
+        handler.close()
+    log.setLevel(logging.INFO if verbose or log_file else logging.WARNING)
+    log.propagate = False
+    log.addHandler(logging.NullHandler())  # without -v/--log-fil: no line anywhere
+    form = logging.Formatter("%(asctime)s takst %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(form)
+        log.addHandler(handler)
+    if log_file is not None:
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            from takst_cli.errors import file_error
+
+            render_lines = file_error(exc, log_file).lines()
+            print(f"Fejl: {render_lines[0]}", file=sys.stderr)
+            raise typer.Exit(1) from None
+        handler.setFormatter(form)
+        log.addHandler(handler)
+
+
+class _StageLog:
+    """The pipeline's progress callback as log lines: each stage with the seconds the one
+    before it took."""
+
+    def __init__(self, show: Callable[[str], None]) -> None:
+        self.show = show
+        self.started = self.last = time.monotonic()
+        self.stage = ""
+
+    def __call__(self, stage: str) -> None:
+        self.show(stage)
+        self._close()
+        self.stage = stage.rstrip(" …")
+        log.info("trin: %s", self.stage)
+
+    def _close(self) -> None:
+        now_ = time.monotonic()
+        if self.stage:
+            log.info("færdig: %s (%s s)", self.stage, format_number(now_ - self.last, 1))
+        self.last = now_
+
+    def done(self, result: RunResult) -> None:
+        self._close()
+        for info in result.inputs:
+            log.info("%s: %s rækker læst (%s)", info.label, format_number(info.rows, 0), info.name)
+        log.info("beregning færdig (%s s i alt)", format_number(time.monotonic() - self.started, 1))
 
 
 @contextmanager
@@ -203,9 +294,12 @@ def calculate(
     from takst_cli.pipeline.run import run
     from takst_cli.render import make_console, working
 
+    log.info("modelfil: %s", config)
     cfg, visit_src, grant_src = load(config, visits, grants)
     with working(f"Læser {grant_src.name} …") as stage:
-        result = run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stage)
+        stages = _StageLog(stage)
+        result = run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stages)
+        stages.done(result)
     if result.warnings and strict:
         raise TakstError(
             f"plausibilitetstjekket gav {len(result.warnings)} advarsel(er), og med --streng "
@@ -214,6 +308,7 @@ def calculate(
         )
     console = make_console(stderr=True)
     for warning in result.warnings:
+        log.warning("%s", warning)
         console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
     return result
 
@@ -288,7 +383,9 @@ def emit(
             written = write_workbook(out, mask_tables(full(now())), overwrite)
     else:
         written = write_files(out, mask_tables(full(None)), fmt.value, overwrite, dialect.value)
-    print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
+    log.info("skrev %s", ", ".join(str(p) for p in written))
+    if not quiet:  # --stille: nothing at all on success (cron mails any output)
+        print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
 
 
 _FORMS = (

@@ -35,12 +35,15 @@ def efterberegning(
     config: ConfigOpt,
     aar: Annotated[
         int,
-        typer.Option("--aar", min=1901, max=2199, help="Regnskabsåret.", show_default=False),
+        typer.Option(
+            "--aar", "--år", min=1901, max=2199, help="Regnskabsåret.", show_default=False
+        ),
     ],
     leverandoerer: Annotated[
         Path,
         typer.Option(
             "--leverandoerer",
+            "--leverandører",
             help="Leverandørernes afregnede mængder (CSV/XLSX/Parquet): leverandør, ydelse, "
             "mængde (timer eller borgeruger), betalt pris; kolonner.leverandoerer.",
             show_default=False,

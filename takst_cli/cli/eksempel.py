@@ -11,6 +11,7 @@ import typer
 
 from takst_cli.cli.common import OverwriteOpt, error_boundary
 from takst_cli.errors import TakstError
+from takst_cli.format import format_number
 
 
 class Encoding(StrEnum):
@@ -43,7 +44,7 @@ def eksempel(
     ] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Frø: samme frø giver samme data.")] = 2025,
     tegnsaet: Annotated[
-        Encoding, typer.Option("--tegnsaet", help="Tegnsæt for leverance-CSV'en.")
+        Encoding, typer.Option("--tegnsaet", "--tegnsæt", help="Tegnsæt for leverance-CSV'en.")
     ] = Encoding.utf8,
     leverance_format: Annotated[
         VisitFormat, typer.Option("--leveranceformat", help="csv (dansk eksport) eller parquet.")
@@ -124,7 +125,8 @@ def eksempel(
         write_csv_export(targets[3], [budgets_export(budgets)], tegnsaet.value)
         write_text(targets[2], model_yaml(visits_name, grants_name, budget_name))
         print(
-            f"Skrev {n_visits} besøg og {grant_rows.height} visitationsrækker for "
-            f"{borgere} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
+            f"Skrev {format_number(n_visits, 0)} besøg og "
+            f"{format_number(grant_rows.height, 0)} visitationsrækker for "
+            f"{format_number(borgere, 0)} borgere i {ud}. Kør: takst beregn --config {targets[2]}",
             file=sys.stderr,
         )

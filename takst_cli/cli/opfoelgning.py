@@ -25,16 +25,18 @@ from takst_cli.cli.common import (
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"'{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+    from takst_cli.cli.common import parse_date
+
+    return parse_date(text)
 
 
 def opfoelgning(
     config: ConfigOpt,
     dato: Annotated[
-        str, typer.Option("--dato", help="Opgørelsesdato, ÅÅÅÅ-MM-DD.", show_default=False)
+        str,
+        typer.Option(
+            "--dato", help="Opgørelsesdato, dd-mm-åååå eller åååå-mm-dd.", show_default=False
+        ),
     ],
     budgetfil: Annotated[
         Path | None,
@@ -48,6 +50,7 @@ def opfoelgning(
         bool,
         typer.Option(
             "--saeson",
+            "--sæson",
             help="Forventet forbrug efter sidste års månedsprofil i stedet for "
             "løbende gennemsnit pr. dag.",
         ),

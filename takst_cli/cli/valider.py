@@ -4,17 +4,90 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from takst_cli.cli.common import error_boundary, load
-from takst_cli.errors import ConfigError, Problem
+from takst_cli.errors import Problem, TakstError, mask_cpr
+from takst_cli.format import format_number
+
+if TYPE_CHECKING:
+    from takst_cli.config import ModelConfig
+
+
+class CheckFormat(StrEnum):
+    tekst = "tekst"
+    json = "json"
+    github = "github"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of one model file, where it is written."""
+
+    file: str
+    key: str
+    line: int | None  # None: a problem of a data file, not of a line in the YAML
+    column: int | None
+    message: str
+    severity: str  # "fejl" or "advarsel"
+
+
+def _check(path: Path, data: bool, strict: bool) -> tuple[list[Finding], ModelConfig | None]:
+    """Every problem of one model file in one round — schema and meaning together (the model
+    file's reader reports both at once), the warnings, and with `data` its exports — each
+    with its line and column."""
+    from takst_cli.config import load_config, semantic_warnings
+    from takst_cli.pipeline.free_choice import free_choice_warnings
+    from takst_cli.pipeline.validate import data_problems, key_positions, locate
+
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    cfg: ModelConfig | None = None
+    try:
+        if data:  # the model file and its exports, read once
+            cfg, visits, grants = load(path, None, None)
+            errors, warnings = data_problems(cfg, visits, grants)
+        else:
+            cfg = load_config(path)
+        warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, dt.date.today()) + warnings
+    except TakstError as exc:
+        errors = exc.problems or [Problem("", exc.message)]
+    if strict:
+        errors, warnings = errors + warnings, []
+    try:
+        positions = key_positions(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        positions = {"": (1, 1)}
+    findings = []
+    for severity, problems in (("fejl", errors), ("advarsel", warnings)):
+        for p in problems:
+            key, line, column = locate(p, positions)
+            findings.append(Finding(str(path), key, line, column, mask_cpr(str(p)), severity))
+    return findings, (cfg if not errors else None)
+
+
+def _github(text: str, prop: bool = False) -> str:
+    """GitHub's workflow-command escaping (also read by GitLab's and others' log parsers)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
 def valider(
-    modelfil: Annotated[Path, typer.Argument(help="Modelfilen (YAML).", show_default=False)],
+    modelfiler: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Modelfiler (YAML); flere på én gang.", show_default=False),
+    ] = None,
+    config: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--config", "-c", help="Modelfil (YAML), som i de andre kommandoer.", show_default=False
+        ),
+    ] = None,
     data: Annotated[
         bool,
         typer.Option(
@@ -24,50 +97,101 @@ def valider(
     streng: Annotated[
         bool, typer.Option("--streng", help="Advarsler tæller som fejl (exitkode 1).")
     ] = False,
+    format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            help="tekst (til mennesker), json (til programmer) eller github "
+            "(annoteringer ::error file=…,line=…,col=…:: til GitHub/GitLab CI).",
+        ),
+    ] = CheckFormat.tekst,
 ) -> None:
-    """Kontrollér en modelfil: skema, mening og (med --data) data. Exitkode 0 = gyldig."""
+    """Kontrollér modelfiler: skema, mening og (med --data) data; alle fejl på én gang, med
+    linje og kolonne. Exitkode 0 = alle gyldige."""
     with error_boundary():
-        from takst_cli.config import load_config, semantic_warnings
-        from takst_cli.render import make_console, render_tables
+        from takst_cli.errors import UsageError
+        from takst_cli.render import make_console, render_error, render_tables
         from takst_cli.report import level_tables
 
-        errors: list[Problem] = []
-        if data:  # the model file and its exports, read once
-            from takst_cli.pipeline.validate import data_problems
-
-            cfg, visits, grants = load(modelfil, None, None)
-            errors, warnings = data_problems(cfg, visits, grants)
+        paths = [*(modelfiler or []), *(config or [])]
+        if not paths:
+            raise UsageError("angiv mindst én modelfil: takst valider FIL … (eller --config FIL)")
+        results = [(path, *_check(path, data, streng)) for path in paths]
+        failed = any(f.severity == "fejl" for _, found, _ in results for f in found)
+        if format == CheckFormat.json:
+            files = [
+                {
+                    "fil": str(path),
+                    "gyldig": not any(f.severity == "fejl" for f in found),
+                    "problemer": [
+                        {
+                            "alvor": f.severity,
+                            "noegle": f.key,
+                            "linje": f.line,
+                            "kolonne": f.column,
+                            "besked": f.message,
+                        }
+                        for f in found
+                    ],
+                }
+                for path, found, _ in results
+            ]
+            typer.echo(
+                json.dumps({"gyldig": not failed, "filer": files}, ensure_ascii=False, indent=2)
+            )
+        elif format == CheckFormat.github:
+            for _, found, _ in results:
+                for f in found:
+                    kind = "error" if f.severity == "fejl" else "warning"
+                    at = f",line={f.line},col={f.column}" if f.line else ""
+                    typer.echo(
+                        f"::{kind} file={_github(f.file, True)}{at},"
+                        f"title=takst valider::{_github(f.message)}"
+                    )
         else:
-            cfg, warnings = load_config(modelfil), []
-        from takst_cli.pipeline.free_choice import free_choice_warnings
-
-        warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, dt.date.today()) + warnings
-        if streng and warnings:
-            errors += warnings
-            warnings = []
-        if errors:
-            raise ConfigError(f"{modelfil}: {len(errors)} fejl", errors)
-        out = make_console()
-        for w in warnings:
-            out.print(f"Advarsel: {w}", markup=False)
-        out.print(
-            f"{modelfil}: modelfilen er gyldig"
-            + (" og passer til data" if data else "")
-            + (f" ({len(warnings)} advarsler)" if warnings else "")
-            + ".",
-            markup=False,
-        )
-        out.print()
-        render_tables(out, level_tables(cfg))
+            out, err = make_console(), make_console(stderr=True)
+            for path, found, cfg in results:
+                errors = [f for f in found if f.severity == "fejl"]
+                where = [
+                    f.message + (f" (linje {f.line}, kolonne {f.column})" if f.line else "")
+                    for f in found
+                ]
+                if errors:
+                    render_error(
+                        err,
+                        [f"{path}: {format_number(len(errors), 0)} fejl"]
+                        + [f"  - {w}" for f, w in zip(found, where, strict=True) if f in errors],
+                    )
+                    continue
+                for w in where:
+                    out.print(f"Advarsel: {w}", markup=False, soft_wrap=True)
+                out.print(
+                    f"{path}: modelfilen er gyldig"
+                    + (" og passer til data" if data else "")
+                    + (f" ({format_number(len(found), 0)} advarsler)" if found else "")
+                    + ".",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                if cfg is not None and len(results) == 1:
+                    out.print()
+                    render_tables(out, level_tables(cfg))
+        if failed:
+            raise typer.Exit(1)
 
 
 def model_schema() -> str:
     """The JSON Schema of the model file, as shipped in docs/modelfil.schema.json."""
+    from takst_cli.cli.skema_tekster import describe
     from takst_cli.config import ModelConfig
 
-    schema = ModelConfig.model_json_schema()
+    schema = describe(ModelConfig.model_json_schema())  # a Danish text for every key
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "takst modelfil"
+    schema["description"] = (
+        "Modelfilen til takst: kommunens timepriser, forløbstyper, niveauer, finansiering og "
+        "budget. Andele skrives som 0-1 (0.15 = 15 %), beløb i kr., tid i timer pr. uge."
+    )
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -113,7 +113,7 @@ def mark_grant_copies(grants: pl.DataFrame) -> pl.DataFrame:
     valid = grants.filter(pl.col(Col.ERROR).is_null())
     # candidates on a few cheap fields first; a copy agrees on all of them
     cheap = [Col.BORGER, Col.START_DATO, Col.SLUT_DATO, Col.VISITERET_UGE]
-    copies = valid.filter(pl.struct(cheap).is_duplicated()).filter(
+    copies = valid.filter(pl.struct(cheap).hash().is_duplicated()).filter(
         pl.struct(fields).is_duplicated()
     )
     if copies.height:
@@ -128,21 +128,33 @@ def mark_grant_copies(grants: pl.DataFrame) -> pl.DataFrame:
         return grants
     service = [Col.BORGER, Col.INDSATS, Col.PARAGRAF, Col.FORLOEBSTYPE, Col.GIVEN_COURSE]
     rows = grants.filter(pl.col(Col.ERROR).is_null() & pl.col(Col.INDSATS).is_not_null())
-    end = pl.col(Col.SLUT_DATO).fill_null(dt.date.max)
+    # Sorted by service and start, each service's rows get their own band of day numbers
+    # (service number × 2^22 + day), so running maxima over the whole column stay inside a
+    # service without a window per service: the row whose end reaches furthest so far is the
+    # one a later row overlaps when it starts on or before that end.
+    band = 1 << 22  # more than the days from 1970 to 9999
+    day = pl.col(Col.START_DATO).cast(pl.Int64)
+    end = pl.col(Col.SLUT_DATO).fill_null(dt.date.max).cast(pl.Int64)
     ordered = rows.select(
-        Col.ROW, pl.struct(service).hash().alias("_h"), Col.START_DATO, end.alias("_e")
-    ).sort("_h", Col.START_DATO, Col.ROW)
-    # the row whose end reaches furthest so far within the service: a later row starting on or
-    # before that end overlaps it
-    reach = pl.col("_e").cum_max().over("_h")
-    holder = pl.when(pl.col("_e") == reach).then(pl.col(Col.ROW)).forward_fill().over("_h")
+        Col.ROW, pl.struct(service).hash().alias("_h"), day.alias("_s"), end.alias("_e")
+    ).sort("_h", "_s", Col.ROW)
+    offset = (pl.col("_h") != pl.col("_h").shift(1)).fill_null(True).cum_sum() * band
+    reach = (pl.col("_e") + offset).cum_max()
     candidates = (
-        ordered.with_columns(reach.alias("_reach"), holder.alias("_holder"))
+        ordered.with_columns(offset.alias("_o"))
+        .with_columns(reach.alias("_reach"))
         .with_columns(
-            pl.col("_reach").shift(1).over("_h").alias("_prev_reach"),
-            pl.col("_holder").shift(1).over("_h").alias("_other"),
+            pl.when(pl.col("_e") + pl.col("_o") == pl.col("_reach"))
+            .then(pl.col(Col.ROW))
+            .forward_fill()
+            .alias("_holder")
         )
-        .filter(pl.col(Col.START_DATO) <= pl.col("_prev_reach"))
+        .with_columns(
+            (pl.col("_h") == pl.col("_h").shift(1)).alias("_same"),
+            pl.col("_reach").shift(1).alias("_prev_reach"),
+            pl.col("_holder").shift(1).alias("_other"),
+        )
+        .filter(pl.col("_same") & (pl.col("_s") + pl.col("_o") <= pl.col("_prev_reach")))
         .select(Col.ROW, "_other")
     )
     keys = grants.select(Col.ROW, *service)

@@ -11,6 +11,7 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
+from takst_cli.format import format_number
 from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
@@ -101,8 +102,8 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     ]
     more = f"; de første {MAX_LISTED} vises" if len(invalid) > MAX_LISTED else ""
     raise DataError(
-        f"{len(invalid)} ugyldige rækker{more}. Ret dem i eksporten, eller kør med "
-        "--udelad-ugyldige for at udelade og liste dem i datakvalitetsarket",
+        f"{format_number(len(invalid), 0)} ugyldige rækker{more}. Ret dem i eksporten, eller "
+        "kør med --udelad-ugyldige for at udelade og liste dem i datakvalitetsarket",
         problems,
     )
 

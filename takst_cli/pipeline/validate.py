@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import polars as pl
 
@@ -85,3 +86,65 @@ def _missing_team(name: str, teams: set[str]) -> str:
         else ""
     )
     return f"teamet '{name}' findes ikke i data (leverancer eller visitationer){hint}"
+
+
+def key_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Every key path of a model file's YAML text ('timepris.faggrupper[0].fravaer_andel', the
+    form every Problem names) → the 1-based line and column where it is written; '' is the
+    top. Read with the model loader (no aliases, no deep nesting); a text that is not YAML
+    gives no positions (its own error carries the line)."""
+    import yaml
+
+    from takst_cli.config import _ModelLoader
+
+    out: dict[str, tuple[int, int]] = {"": (1, 1)}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    sub = f"{path}.{key.value}" if path else str(key.value)
+                    out.setdefault(sub, (key.start_mark.line + 1, key.start_mark.column + 1))
+                    walk(value, sub)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                sub = f"{path}[{i}]"
+                out.setdefault(sub, (item.start_mark.line + 1, item.start_mark.column + 1))
+                walk(item, sub)
+
+    loader = _ModelLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            walk(node, "")
+    except Exception:  # noqa: BLE001 — not YAML (or refused): the load error says where
+        return {"": (1, 1)}
+    finally:
+        loader.dispose()
+    return out
+
+
+_WRITTEN_AT = re.compile(r"\(linje (\d+)(?:, kolonne (\d+))?\)")
+_KEY_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*")
+
+
+def locate(
+    problem: Problem, positions: dict[str, tuple[int, int]]
+) -> tuple[str, int | None, int | None]:
+    """(key path, line, column) of a problem: a line the problem names itself (a YAML syntax
+    error, a duplicate key), else the key's own place, else its nearest written parent's (a
+    missing key is reported where its table is). A problem of a data file ('leverancer.csv,
+    kolonne paragraf') has no place in the YAML: line and column None."""
+    text = f"{problem.where} {problem.why}"
+    key = problem.where if problem.where != "(roden)" else ""
+    if (m := _WRITTEN_AT.search(problem.where)) or (m := _WRITTEN_AT.search(text)):
+        key = _WRITTEN_AT.sub("", key).strip()
+        return key, int(m[1]), int(m[2] or 1)
+    if key and not _KEY_PATH.fullmatch(key):
+        return "", None, None
+    path = key
+    while path not in positions:
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    line, column = positions[path]
+    return key, line, column
