@@ -61,6 +61,10 @@ TABLE_KEYS = frozenset(
     }
 )
 
+# The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
+# among the files --overskriv replaces in a folder.
+WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 
@@ -68,16 +72,27 @@ Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 class Column:
     header: str
     kind: Kind = "tekst"
+    # Months for programs (--format csv/json/parquet) as ISO 'YYYY-MM', for people as 'jan':
+    # a month column's header in files, or the year of a column of month names.
+    file_header: str | None = None
+    month_year: int | None = None
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A line chart of some columns against the first, drawn beside the table in the workbook."""
+    """A line chart of some columns against the first, drawn beside the table in the workbook;
+    `by_row`: a column chart with one series per row (named by its first cell) over the other
+    columns' headers."""
 
     title: str
     y_title: str
     series: tuple[int, ...]  # column indexes of the lines
     category: int = 0
+    by_row: bool = False
+    y_format: str = "0%"
+
+
+Cell = tuple[int, int]  # (row index in rows — len(rows) is the total row —, column index)
 
 
 @dataclass
@@ -92,6 +107,24 @@ class ReportTable:
     total: list[Any] | None = None  # a sum row, shown last, equal to the sum of the rows
     note: str = ""
     chart: Chart | None = None
+    # The workbook as a model (SPEC: an auditor can trace every figure). A formula's value is
+    # the cell's value in `rows` (cached, shown before any recalculation). In a formula,
+    # [[Header]] is the cell of that column in the same row, [[Header@i]] the one in row i and
+    # [[Header:]] the column's data rows; other tables' cells are reached by defined names.
+    formulas: dict[Cell, str] = field(default_factory=dict)
+    names: dict[str, Cell] = field(default_factory=dict)  # defined names of single cells
+    column_names: dict[str, int] = field(default_factory=dict)  # names of data columns
+    cell_kinds: dict[Cell, Kind] = field(default_factory=dict)  # a cell's own number format
+    inputs: set[Cell] = field(default_factory=set)  # assumption cells a user may change
+    comments: dict[Cell, str] = field(default_factory=dict)
+    workbook_only: bool = False  # a sheet of the model (Grundlag, Oversigt): not a data file
+
+    def row_formula(self, header: str, formula: str) -> None:
+        """Column `header` in every row (the total row too) as `formula` of the same row's
+        cells — for figures that are exactly that formula of the shown, rounded ones."""
+        j = [c.header for c in self.columns].index(header)
+        for i in range(len(self.rows) + (self.total is not None)):
+            self.formulas[(i, j)] = formula
 
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])
@@ -299,7 +332,7 @@ def reduction_table(result: RunResult) -> ReportTable:
     e = result.reduction
     t = ReportTable(
         "reduktion",
-        "Forløbstakster",
+        "Reduktion",
         "Reduktion efter udviklende forløb (r)",
         [
             Column("Forløb afsluttet i data", "heltal"),
@@ -423,11 +456,24 @@ def tariff_tables(result: RunResult) -> list[ReportTable]:
 def tariff_report(
     result: RunResult, config_path: str, run_time: dt.datetime | None, show_ids: bool = False
 ) -> list[ReportTable]:
-    """Every table of `takst beregn`, in workbook order."""
+    """Every table of `takst beregn`, in workbook order: Oversigt first, the assumptions as
+    named input cells, then hourly prices, Grundlag and tariffs as formulas of them (the
+    workbook-only tables are left out of --format files)."""
+    from takst_cli.report_workbook import workbook_model
+
+    overview, headlines, assumptions, prices, weeks, grundlag, tariffs = workbook_model(result)
+    facts, files, values = assumption_tables(result, config_path, run_time)
     return [
-        *assumption_tables(result, config_path, run_time),
-        price_table(result.prices),
-        tariff_table(result),
+        headlines,
+        overview,
+        facts,
+        assumptions,
+        files,
+        values,
+        prices,
+        grundlag,
+        weeks,
+        tariffs,
         reduction_table(result),
         *quality_tables(result, show_ids),
     ]

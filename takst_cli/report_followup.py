@@ -103,7 +103,7 @@ def _monthly_table(f: Followup, budget: Decimal) -> ReportTable:
         "Budgetopfølgning",
         f"Forbrug pr. måned (alle teams, fra {f.monthly_source})",
         [
-            Column("Måned"),
+            Column("Måned", month_year=f.year),
             Column("Forbrug", "kr"),
             Column("Akkumuleret", "kr"),
             Column("Forbrug i %", "andel"),
@@ -141,7 +141,7 @@ def _activity_table(f: Followup) -> ReportTable:
         "Aktivitet pr. måned",
         [
             Column("Team"),
-            Column("Måned"),
+            Column("Måned", month_year=f.year),
             Column("Borgere", "heltal"),
             Column("Visiterede timer pr. dag", "timer"),
             Column("Leverede timer pr. dag", "timer"),

@@ -160,6 +160,14 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
         _sum(cost),
         grand - (_sum(cost) or ZERO),
     ]
+    # in the workbook: the sums and shares as formulas of the parts (exact: the parts add up)
+    t.row_formula("Finansiering i alt", "=SUM([[Ramme]]:[[Delegeret sygepleje]])")
+    for part in ("ramme", "aktivitet", "forløb"):
+        t.row_formula(
+            f"Andel {part}",
+            f'=IF([[Finansiering i alt]]=0,"",[[{part.capitalize()}]]/[[Finansiering i alt]])',
+        )
+    t.row_formula("Resultat", "=[[Finansiering i alt]]-[[Faktisk udgift]]")
     t.note = (
         "Andelene er af finansieringen i alt. Delegeret sygepleje "
         "(SUL §138 udført af hjemmeplejens personale) afregnes aktivitetsbaseret som egen "
@@ -231,7 +239,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         f"Budget pr. måned {year}",
         [
             Column("Team"),
-            *[Column(x, "kr") for x in MONTHS],
+            *[Column(x, "kr", file_header=f"{year}-{i:02d}") for i, x in enumerate(MONTHS, 1)],
             Column("I alt", "kr"),
         ],
         note="Fordelt efter dage i måneden.",
@@ -251,6 +259,8 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         sum(totals, ZERO),
     ]
     m.total = ["I alt", *[_sum([r[1 + i] for r in m.rows]) for i in range(12)], sum(totals, ZERO)]
+    t.row_formula("Budget i alt", "=SUM([[Ramme]]:[[Delegeret sygepleje]])")
+    m.row_formula("I alt", f"=SUM([[{MONTHS[0]}]]:[[{MONTHS[-1]}]])")
     c = ReportTable(
         "forventede_borgeruger",
         "Teambudgetter",

@@ -232,16 +232,16 @@ def test_troubleshooting_guide_is_up_to_date() -> None:
 def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
     tiny: Path, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import openpyxl.workbook.workbook as wb_module
+    import xlsxwriter.workbook as wb_module
 
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"last month")
 
-    def broken_save(self, filename):  # type: ignore[no-untyped-def]
-        Path(filename).write_bytes(b"half")
+    def broken_close(self):  # type: ignore[no-untyped-def]
+        self.filename.write(b"half")  # the workbook is built in memory (a BytesIO)
         raise OSError("disk full")
 
-    monkeypatch.setattr(wb_module.Workbook, "save", broken_save)
+    monkeypatch.setattr(wb_module.Workbook, "close", broken_close)
     res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--overskriv", "--stille")
     assert res.exit_code == 1
     assert target.read_bytes() == b"last month"

@@ -69,11 +69,16 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     target = tmp_path / "resultat.xlsx"
     res = invoke("beregn", "--config", str(tiny), "--ud", str(target), "--stille")
     assert res.exit_code == 0, res.output
-    wb = load_workbook(target)
+    assert load_workbook(target)["Timepriser"]["G3"].value == "=ROUND($B$3/$F$3,2)"
+    wb = load_workbook(target, data_only=True)  # the formulas' cached values
     assert wb.sheetnames == [
+        "Oversigt",
         "Forudsætninger",
         "Timepriser",
+        "Grundlag",
+        "Borgeruger",
         "Forløbstakster",
+        "Reduktion",
         "Modelsammenligning",
         "Finansiering",
         "Teambudgetter",

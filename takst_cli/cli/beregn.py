@@ -8,6 +8,8 @@ import typer
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     ExcludeOpt,
     FormatOpt,
     GrantsOpt,
@@ -45,6 +47,7 @@ def beregn(
             help="Vis alle tabeller efter resuméet (projektmappen og filerne rummer dem altid).",
         ),
     ] = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary(ud, format, overskriv):
@@ -78,4 +81,4 @@ def beregn(
             quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
             return tables[:quality_at] + money + tables[quality_at:]
 
-        emit(screen, full, ud, format, overskriv, stille)
+        emit(screen, full, ud, format, overskriv, stille, csv_dialekt)

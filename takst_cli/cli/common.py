@@ -92,6 +92,21 @@ FormatOpt = Annotated[
     ),
 ]
 
+
+class CsvDialect(StrEnum):
+    maskine = "maskine"
+    dansk = "dansk"
+
+
+DialectOpt = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialekt",
+        help="maskine: ',' og '.' i UTF-8 (til programmer); dansk: ';', decimalkomma og "
+        "UTF-8 med BOM (åbnes direkte i dansk Excel). Gælder --format csv.",
+    ),
+]
+
 _state = {"debug": False}
 
 log = logging.getLogger("takst")
@@ -348,6 +363,7 @@ def emit(
     fmt: OutFormat | None,
     overwrite: bool,
     quiet: bool,
+    dialect: CsvDialect = CsvDialect.maskine,
 ) -> None:
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
     it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
@@ -366,7 +382,7 @@ def emit(
         with working(f"Skriver {out.name} …"):
             written = write_workbook(out, mask_tables(full(now())), overwrite)
     else:
-        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite)
+        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite, dialect.value)
     log.info("skrev %s", ", ".join(str(p) for p in written))
     if not quiet:  # --stille: nothing at all on success (cron mails any output)
         print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)

@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.report import ReportTable, is_table_key
+from takst_cli.report import Column, ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -34,7 +34,6 @@ _EXCEL_FORMATS = {
     "heltal": "#,##0",
     "andel": "0.0%",
 }
-_FORMULA_START = ("=", "+", "-", "@")
 EXCEL_MAX_ROWS = 1_048_576  # rows a sheet holds (Excel's limit; openpyxl raises beyond it)
 FOLDER_FORMATS = ("csv", "json", "parquet")
 # os.link cannot make a hard link here (FAT, some network shares): rename after a check instead
@@ -264,14 +263,6 @@ def _write_set(files: dict[Path, bytes], overwrite: bool) -> None:
             raise file_error(exc, primary) from None
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return value  # written with data_type 's' below: text, never a formula
-    return value
-
-
 def write_workbook(target: Path, tables: list[ReportTable], overwrite: bool = True) -> list[Path]:
     """One sheet per table group; titles, bold frozen headers, number formats, column widths.
     A table longer than a sheet holds is also written whole, as CSV, beside the workbook
@@ -290,69 +281,311 @@ def workbook_bytes(
     tables: list[ReportTable], csv_name: Callable[[ReportTable], str]
 ) -> tuple[bytes, list[ReportTable]]:
     """The workbook as .xlsx bytes, and the tables too long for a sheet: each shows its first
-    rows and a line saying how many are left out and that all are in `csv_name(table)`."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    rows and a line saying how many are left out and that all are in `csv_name(table)`.
+    Formulas are written with their values cached (see ReportTable.formulas), so every viewer
+    shows the numbers before a recalculation."""
+    import xlsxwriter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    buf = io.BytesIO()
+    # In memory first: a full disk then meets one plain write, not a half-closed zip file.
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    meta = _meta(tables)
+    wb.set_properties(
+        {
+            "title": meta["title"],
+            "subject": "Timepriser og forløbstakster",
+            "author": "takst",
+            "company": meta["kommune"],
+            "comments": f"takst version {meta['version']}; periode {meta['periode']}",
+            "keywords": f"takst {meta['version']}",
+        }
+    )
+    wb.set_custom_property("Kommune", meta["kommune"])
+    wb.set_custom_property("takst version", meta["version"])
+    styles = _Styles(wb)
     sheets: dict[str, Any] = {}
+    next_row: dict[str, int] = {}
+    widths: dict[str, dict[int, float]] = {}
     cut: list[ReportTable] = []
+    table_names: set[str] = set()
+    per_sheet: dict[str, int] = {}
     for table in tables:
         ws = sheets.get(table.sheet)
+        first = ws is None
         if ws is None:
-            ws = sheets[table.sheet] = wb.create_sheet(table.sheet)
-            start = 1
+            ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
+            # takst's formulas use only Excel 2007 functions (SUM, SUMIFS, ROUND, IF): none of
+            # the ~30 regex rewrites xlsxwriter tries per formula for newer functions applies,
+            # and they were half the writing time. (A private hook: if it is renamed, the
+            # library's own preparation runs again — slower, same result.)
+            ws._prepare_formula = _plain_formula
+            _print_setup(ws, meta, table.sheet)
+            start = 0
         else:
-            start = ws.max_row + 3
-        ws.cell(row=start, column=1, value=table.title).font = Font(bold=True, size=12)
+            start = next_row[table.sheet] + 2
+        ws.write_string(start, 0, table.title, styles.title)
         header_row = start + 1
-        for j, column in enumerate(table.columns, start=1):
-            label = f"{column.header} (kr.)" if column.kind == "kr" else column.header
-            ws.cell(row=header_row, column=j, value=label).font = Font(bold=True)
+        for j, column in enumerate(table.columns):
+            ws.write_string(header_row, j, _label(column), styles.header(column.kind))
         rows = table.rows + ([table.total] if table.total else [])
         notes = [table.note] if table.note else []
         # the rows the sheet has left below the header, less one line per note
-        room = EXCEL_MAX_ROWS - header_row - len(notes)
+        room = EXCEL_MAX_ROWS - (header_row + 1) - len(notes)
         if len(rows) > room:
             shown = max(room - 1, 0)  # one more line: the cut note
             notes.insert(0, _cut_note(len(rows), shown, csv_name(table)))
             rows = rows[:shown]
             cut.append(table)
-        for i, row in enumerate(rows, start=header_row + 1):
-            for j, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
-                cell = ws.cell(row=i, column=j, value=_cell(value))
-                if isinstance(value, str):
-                    cell.data_type = "s"
-                if column.kind in _EXCEL_FORMATS:
-                    cell.number_format = _EXCEL_FORMATS[column.kind]
-                if table.total is not None and row is table.total:
-                    cell.font = Font(bold=True)
-        for k, note in enumerate(notes, start=header_row + len(rows) + 1):
-            ws.cell(row=k, column=1, value=note).font = Font(italic=True)
-        if table.chart is not None and rows:
-            _add_chart(ws, table, header_row, len(rows))
-        if start == 1:
-            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        for j, column in enumerate(table.columns, start=1):
+        n_data = min(len(table.rows), len(rows))
+        where = _Where(table, header_row, n_data)
+        formulas = _sum_totals(table, rows)
+        for i, row in enumerate(rows):
+            r = header_row + 1 + i
+            total = table.total is not None and i == len(table.rows)
+            for j, (value, column) in enumerate(zip(row, table.columns, strict=True)):
+                kind = table.cell_kinds.get((i, j), column.kind)
+                fmt = styles.cell(kind, total=total, given=(i, j) in table.inputs)
+                formula = formulas.get((i, j))
+                if formula is not None:
+                    ws.write_formula(r, j, where.resolve(formula, i), fmt, _cached(value))
+                elif value is None:
+                    ws.write_blank(r, j, None, fmt)
+                elif isinstance(value, str):
+                    ws.write_string(r, j, value, fmt)  # text, never a formula
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, j, value, fmt)
+                elif isinstance(value, int | float | Decimal):
+                    ws.write_number(r, j, float(value), fmt)
+                else:
+                    ws.write(r, j, value, fmt)
+                comment = table.comments.get((i, j))
+                if comment:
+                    ws.write_comment(r, j, comment, {"x_scale": 2, "y_scale": 1.2})
+        last = header_row + len(rows)
+        sheet_widths = widths.setdefault(table.sheet, {})
+        for j, column in enumerate(table.columns):
             longest = max(
-                [len(column.header) + (6 if column.kind == "kr" else 0)]
-                + [len(str(r[j - 1])) for r in rows[:500] if r[j - 1] is not None]
+                [min(len(column.header), 24) + (6 if column.kind == "kr" else 0)]
+                + [len(_shown(r[j], column.kind)) for r in rows[:500] if r[j] is not None]
             )
-            letter = get_column_letter(j)
-            width = min(max(longest + 2, 10), 60)
-            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
-    for ws in wb.worksheets:  # print a sheet on pages as wide as the paper
-        ws.page_setup.orientation = "landscape"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-    # In memory first: a full disk then meets one plain write, not a half-closed ZipFile
-    # whose clean-up at exit prints a traceback.
-    buf = io.BytesIO()
-    wb.save(buf)
+            sheet_widths[j] = max(sheet_widths.get(j, 0), min(max(longest + 2, 10), 60))
+        span = sum(sheet_widths.get(j, 10) for j in range(len(table.columns)))
+        for k, note in enumerate(notes, start=last + 1):
+            if len(table.columns) > 1:  # wrapped within the table's width: the page stays as wide
+                ws.merge_range(k, 0, k, len(table.columns) - 1, note, styles.note_wrapped)
+                ws.set_row(k, 15 * (len(note) // max(int(span * 1.1), 1) + 1))
+            else:
+                ws.write_string(k, 0, note, styles.note)
+        next_row[table.sheet] = last + len(notes)
+        if n_data and _unique_headers(table):
+            name = _table_name(table.key, table_names)
+            ws.add_table(
+                header_row,
+                0,
+                header_row + n_data,
+                len(table.columns) - 1,
+                {
+                    "name": name,
+                    "style": "Table Style Light 1",
+                    "autofilter": len(table.rows) > 1,
+                    "columns": [
+                        {"header": _label(c), "header_format": styles.header(c.kind)}
+                        for c in table.columns
+                    ],
+                },
+            )
+        for name, (i, j) in table.names.items():
+            wb.define_name(name, f"={_sheet_ref(table.sheet)}!{where.cell(i, j)}")
+        for name, j in table.column_names.items():
+            wb.define_name(name, f"={_sheet_ref(table.sheet)}!{where.column(j)}")
+        if table.chart is not None and rows:
+            below = next_row[table.sheet] + 2
+            _add_chart(wb, ws, table, header_row, n_data, below)
+            if table.chart.by_row:  # drawn below the table: the next table goes below it
+                next_row[table.sheet] = below + 18
+        if first:
+            ws.freeze_panes(header_row + 1, 0)
+        per_sheet[table.sheet] = per_sheet.get(table.sheet, 0) + 1
+    for sheet, n_tables in per_sheet.items():
+        if n_tables == 1:  # a header on every page; with tables below it, it would be wrong
+            sheets[sheet].repeat_rows(1)
+    for sheet, cols in widths.items():
+        for j, chars in cols.items():
+            sheets[sheet].set_column(j, j, chars, styles.wrap_text if chars >= 60 else None)
+    wb.close()
     return buf.getvalue(), cut
+
+
+def _plain_formula(formula: str, *_args: Any, **_kwargs: Any) -> str:
+    return formula[1:] if formula.startswith("=") else formula
+
+
+def _label(column: Column) -> str:
+    return f"{column.header} (kr.)" if column.kind == "kr" else column.header
+
+
+def _cached(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _shown(value: Any, kind: str) -> str:
+    """About as wide as the number shows (thousands separators, two decimals)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if kind == "andel":
+            return f"{float(value):.1%}"
+        return f"{float(value):,.2f}"
+    return str(value)
+
+
+def _unique_headers(table: ReportTable) -> bool:
+    labels = [_label(c).casefold() for c in table.columns]
+    return len(set(labels)) == len(labels) and all(labels)
+
+
+def _table_name(key: str, taken: set[str]) -> str:
+    """An Excel table name: letters, digits and '_', unique in the workbook."""
+    base = "t_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name.casefold())
+    return name
+
+
+def _sheet_ref(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+class _Where:
+    """Cell addresses of one table as written, and its formulas' [[...]] references resolved."""
+
+    _REF = re.compile(r"\[\[([^\]@:]+)(?:@(\d+)|(:))?\]\]")
+
+    def __init__(self, table: ReportTable, header_row: int, n_data: int) -> None:
+        self.index = {c.header: j for j, c in enumerate(table.columns)}
+        self.first = header_row + 1
+        self.n_data = n_data
+
+    def cell(self, i: int, j: int) -> str:
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        return xl_rowcol_to_cell(self.first + i, j, row_abs=True, col_abs=True)
+
+    def column(self, j: int) -> str:
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        top = xl_rowcol_to_cell(self.first, j, row_abs=True, col_abs=True)
+        end = xl_rowcol_to_cell(self.first + max(self.n_data, 1) - 1, j, True, True)
+        return f"{top}:{end}"
+
+    def resolve(self, formula: str, i: int) -> str:
+        def one(m: re.Match[str]) -> str:
+            j = self.index[m.group(1)]
+            if m.group(3):
+                return self.column(j)
+            return self.cell(int(m.group(2)) if m.group(2) else i, j)
+
+        return self._REF.sub(one, formula)
+
+
+def _sum_totals(table: ReportTable, rows: list[list[Any]]) -> dict[tuple[int, int], str]:
+    """The table's formulas, and the total row's sums as =SUM where a total is the sum of its
+    column's shown rows (a count of distinct citizens is not: it stays a value)."""
+    out = dict(table.formulas)
+    if table.total is None or len(rows) <= len(table.rows):
+        return out
+    i = len(table.rows)
+    for j, (value, column) in enumerate(zip(table.total, table.columns, strict=True)):
+        if (i, j) in out or column.kind == "tekst" or not isinstance(value, int | Decimal):
+            continue
+        parts = [r[j] for r in table.rows]
+        if all(isinstance(p, int | Decimal) or p is None for p in parts) and sum(
+            (Decimal(p) for p in parts if p is not None), Decimal(0)
+        ) == Decimal(value):
+            out[(i, j)] = f"=SUM([[{column.header}:]])"
+    return out
+
+
+class _Styles:
+    """The workbook's cell formats, made once each (xlsxwriter keeps one per combination)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 12})
+        self.note = wb.add_format({"italic": True})
+        self.note_wrapped = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
+        self.wrap_text = wb.add_format({"text_wrap": True, "valign": "top"})
+        self._cache: dict[tuple[str, bool, bool], Any] = {}
+        self._headers: dict[str, Any] = {}
+
+    def header(self, kind: str) -> Any:
+        fmt = self._headers.get(kind)
+        if fmt is None:
+            fmt = self._headers[kind] = self.wb.add_format(
+                {
+                    "bold": True,
+                    "text_wrap": True,
+                    "valign": "bottom",
+                    "align": "left" if kind == "tekst" else "right",
+                    "bg_color": "#DCE6F1",
+                    "bottom": 1,
+                }
+            )
+        return fmt
+
+    def cell(self, kind: str, total: bool = False, given: bool = False) -> Any:
+        key = (kind, total, given)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {"valign": "top"}
+            if kind in _EXCEL_FORMATS:
+                props["num_format"] = _EXCEL_FORMATS[kind]
+            if total:
+                props.update({"bold": True, "top": 1})
+            if given:  # an assumption to change: blue on light yellow, as in KL's templates
+                props.update({"font_color": "#1F4E9A", "bg_color": "#FFF2CC"})
+            fmt = self._cache[key] = self.wb.add_format(props)
+        return fmt
+
+
+def _meta(tables: list[ReportTable]) -> dict[str, str]:
+    """Kommune and period from the run's facts table (Forudsætninger), when there is one."""
+    from takst_cli import __version__
+
+    facts: dict[str, str] = {}
+    for t in tables:
+        if t.key == "forudsaetninger":
+            facts = {str(r[0]): str(r[1]) for r in t.rows if len(r) >= 2}
+    kommune = facts.get("Kommune", "")
+    periode = facts.get("Periode", "")
+    title = " – ".join(x for x in ("Takstberegning", kommune, periode) if x)
+    return {"kommune": kommune, "periode": periode, "version": __version__, "title": title}
+
+
+def _print_setup(ws: Any, meta: dict[str, str], sheet: str) -> None:
+    """Landscape A4 as wide as the paper; kommune and period above, page x of y below."""
+
+    def esc(text: str) -> str:
+        return text.replace("&", "&&")
+
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_header(f"&L{esc(meta['kommune'])}&C{esc(sheet)}&R{esc(meta['periode'])}")
+    ws.set_footer(f"&Ltakst {esc(meta['version'])}&CSide &P af &N")
 
 
 def _cut_note(n_rows: int, shown: int, csv_name: str) -> str:
@@ -364,30 +597,72 @@ def _cut_note(n_rows: int, shown: int, csv_name: str) -> str:
     )
 
 
-def _add_chart(ws: Any, table: ReportTable, header_row: int, n_rows: int) -> None:
-    """A line chart of the table's chart columns, to the right of the table."""
-    from openpyxl.chart import LineChart, Reference
-    from openpyxl.utils import get_column_letter
-
+def _add_chart(
+    wb: Any, ws: Any, table: ReportTable, header_row: int, n_rows: int, below: int
+) -> None:
+    """A line chart of the table's chart columns to the right of the table, or a column chart
+    of its rows below it (row `below`), so the page stays as wide as the table."""
     spec = table.chart
     assert spec is not None
-    chart = LineChart()
-    chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    chart.y_axis.number_format = "0%"
-    chart.height, chart.width = 8, 16
-    for col in spec.series:
-        data = Reference(ws, min_col=col + 1, min_row=header_row, max_row=header_row + n_rows)
-        chart.add_data(data, titles_from_data=True)
-    cats = Reference(
-        ws, min_col=spec.category + 1, min_row=header_row + 1, max_row=header_row + n_rows
+    sheet = table.sheet
+    first, last = header_row + 1, header_row + n_rows
+    if spec.by_row:
+        chart = wb.add_chart({"type": "column"})
+        for i in range(n_rows):
+            chart.add_series(
+                {
+                    "name": [sheet, first + i, spec.category],
+                    "categories": [sheet, header_row, 1, header_row, len(table.columns) - 1],
+                    "values": [sheet, first + i, 1, first + i, len(table.columns) - 1],
+                }
+            )
+    else:
+        chart = wb.add_chart({"type": "line"})
+        for col in spec.series:
+            chart.add_series(
+                {
+                    "name": [sheet, header_row, col],
+                    "categories": [sheet, first, spec.category, last, spec.category],
+                    "values": [sheet, first, col, last, col],
+                }
+            )
+    chart.set_title({"name": spec.title})
+    chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
+    chart.set_size({"width": 640, "height": 320})
+    if spec.by_row:
+        ws.insert_chart(below, 0, chart)
+    else:
+        ws.insert_chart(header_row, len(table.columns) + 1, chart)
+
+
+def _for_files(table: ReportTable) -> ReportTable:
+    """The table as files show it: months as ISO 'YYYY-MM' (see Column.file_header and
+    month_year), so a program sorts and joins them."""
+    from dataclasses import replace
+
+    from takst_cli.report_funding import MONTHS
+
+    if not any(c.file_header or c.month_year for c in table.columns):
+        return table
+    iso = [j for j, c in enumerate(table.columns) if c.month_year]
+
+    def row(r: list[Any]) -> list[Any]:
+        r = list(r)
+        for j in iso:
+            if r[j] in MONTHS:
+                r[j] = f"{table.columns[j].month_year}-{MONTHS.index(r[j]) + 1:02d}"
+        return r
+
+    return replace(
+        table,
+        columns=[replace(c, header=c.file_header or c.header) for c in table.columns],
+        rows=[row(r) for r in table.rows],
+        total=None if table.total is None else row(table.total),
     )
-    chart.set_categories(cats)
-    anchor = f"{get_column_letter(len(table.columns) + 2)}{header_row}"
-    ws.add_chart(chart, anchor)
 
 
 def _frame(table: ReportTable) -> pl.DataFrame:
+    table = _for_files(table)
     records = table.records()
     columns = {c.header: c.kind for c in table.columns}
     data: dict[str, list[Any]] = {h: [r[h] for r in records] for h in columns}
@@ -418,13 +693,17 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def encode_table(table: ReportTable, fmt: str) -> bytes:
-    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals; json: records with amounts
-    as exact strings; parquet: Decimal columns)."""
+def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> bytes:
+    """One table as a file's bytes (csv: UTF-8, ',' and '.' decimals — or with dialect 'dansk'
+    what Danish Excel opens directly: ';', decimal comma, UTF-8 with BOM; json: records with
+    amounts as exact strings; parquet: Decimal columns)."""
+    if fmt == "csv" and dialect == "dansk":
+        text = _frame(table).write_csv(separator=";", decimal_comma=True)
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
     if fmt == "csv":
         return _frame(table).write_csv().encode("utf-8")
     if fmt == "json":
-        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in _for_files(table).records()]
         text = json.dumps({"titel": table.title, "raekker": rows}, ensure_ascii=False, indent=2)
         return (text + "\n").encode("utf-8")
     buf = io.BytesIO()
@@ -432,13 +711,17 @@ def encode_table(table: ReportTable, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_files(folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool) -> list[Path]:
+def write_files(
+    folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool, dialect: str = "maskine"
+) -> list[Path]:
     """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
     beside it and renamed into place. In an existing folder (with `overwrite`) every file is
     first written as a hidden temporary file in it, then the new files and the removal of the
     earlier run's table files (any format) are done together (see `_commit`). A failure or a
     signal leaves the folder as it was; other files and folders in it are left alone."""
-    contents = {f"{t.key}.{fmt}": encode_table(t, fmt) for t in tables}
+    contents = {
+        f"{t.key}.{fmt}": encode_table(t, fmt, dialect) for t in tables if not t.workbook_only
+    }
     check_folder_writable(folder, overwrite)
     with _locked(folder):
         check_folder_writable(folder, overwrite)  # a run that held the lock may have written it

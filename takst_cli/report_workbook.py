@@ -1,0 +1,468 @@
+"""The workbook as a model an auditor can trace (issue 14): the assumptions as typed, named
+input cells, the facts the tariffs are made from (Grundlag), and the formulas that turn them
+into hourly prices and tariffs exactly as takst computes them (hourly_price.py, costing.py,
+tariffs.py). Each formula's value is takst's own figure, cached in the workbook."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from takst_cli.models import CourseType, Phase, Shift
+from takst_cli.money import round_ore, to_decimal
+from takst_cli.pipeline.costing import sum_minutes
+from takst_cli.pipeline.run import RunResult
+from takst_cli.pipeline.tariffs import CELL
+from takst_cli.report import Chart, Column, Kind, ReportTable, price_table, tariff_table
+
+VALUE_NOTE = "Værdi, ikke formel: "
+
+
+def _name(*parts: Any) -> str:
+    """An Excel name: ASCII letters, digits and '_' (never a cell address: always a '_')."""
+    text = "_".join(str(p) for p in parts)
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = text.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _d(x: float | Decimal) -> Decimal:
+    return to_decimal(x)
+
+
+class _Assumptions:
+    """Rows of the Forudsætninger model table: Emne, Værdi, Enhed, Modelnøgle."""
+
+    def __init__(self) -> None:
+        self.table = ReportTable(
+            "antagelser",
+            "Forudsætninger",
+            "Antagelser (de gule celler kan ændres; genberegn for at se virkningen)",
+            [
+                Column("Emne"),
+                Column("Værdi", "tal"),
+                Column("Enhed"),
+                Column("Modelnøgle"),
+                Column("Navn i formler"),
+            ],
+            workbook_only=True,
+        )
+
+    def add(
+        self, label: str, value: Any, unit: str, key: str, name: str, kind: Kind, given: bool = True
+    ) -> str:
+        t = self.table
+        i = len(t.rows)
+        t.rows.append([label, value, unit, key, name])
+        t.names[name] = (i, 1)
+        t.cell_kinds[(i, 1)] = kind
+        if given:
+            t.inputs.add((i, 1))
+        return name
+
+
+def workbook_model(result: RunResult) -> list[ReportTable]:
+    """Oversigt, the assumptions, Timepriser, Grundlag and Forløbstakster with formulas — in
+    workbook order (Oversigt first). Replaces price_table/tariff_table in the workbook."""
+    cfg = result.cfg
+    a = _Assumptions()
+    groups = cfg.timepris.faggrupper
+    for s in Shift:
+        if s != Shift.DAG:
+            share = cfg.timepris.tillaeg.get(s, 0.0)
+            a.add(
+                f"Tillæg {s.value}",
+                _d(share),
+                "andel",
+                f"timepris.tillaeg.{s.value}",
+                _name("tillaeg", s.value),
+                "andel",
+            )
+    for i, g in enumerate(groups, start=1):
+        key = f"timepris.faggrupper[{i - 1}]"
+        if g.timepris is not None:
+            a.add(
+                f"{g.navn}: timepris",
+                g.timepris,
+                "kr. pr. time",
+                f"{key}.timepris",
+                _name("timepris", i),
+                "kr",
+            )
+            continue
+        a.add(
+            f"{g.navn}: årsløn",
+            g.aarsloen,
+            "kr. pr. årsværk",
+            f"{key}.aarsloen",
+            _name("aarsloen", i),
+            "kr",
+        )
+        for k, v in g.omkostninger_pr_aarsvaerk.items():
+            a.add(
+                f"{g.navn}: {k}",
+                v,
+                "kr. pr. årsværk",
+                f"{key}.omkostninger_pr_aarsvaerk.{k}",
+                _name("omk", i, k),
+                "kr",
+            )
+        a.add(
+            f"{g.navn}: normtimer",
+            g.normtimer,
+            "timer pr. år",
+            f"{key}.normtimer",
+            _name("normtimer", i),
+            "timer",
+        )
+        a.add(
+            f"{g.navn}: fravær",
+            _d(g.fravaer_andel),
+            "andel",
+            f"{key}.fravaer_andel",
+            _name("fravaer", i),
+            "andel",
+        )
+        for k, part in g.indirekte_andele.items():
+            a.add(
+                f"{g.navn}: indirekte tid, {k}",
+                _d(part),
+                "andel",
+                f"{key}.indirekte_andele.{k}",
+                _name("indirekte", i, k),
+                "andel",
+            )
+    overhead_names = [
+        a.add(
+            f"Omkostning i taksten: {k}",
+            v,
+            "kr. i perioden",
+            f"timepris.omkostninger_i_takst.{k}",
+            _name("overhead", k),
+            "kr",
+        )
+        for k, v in cfg.timepris.omkostninger_i_takst.items()
+    ]
+    clinic = cfg.klinik.andel is not None and cfg.klinik.timepris is not None
+    if cfg.klinik.timepris is not None:
+        a.add(
+            "Klinikkens timepris",
+            cfg.klinik.timepris,
+            "kr. pr. time",
+            "klinik.timepris",
+            "klinik_timepris",
+            "kr",
+        )
+    if cfg.klinik.andel is not None:
+        a.add(
+            "Klinikandel af sygeplejen",
+            _d(cfg.klinik.andel),
+            "andel",
+            "klinik.andel",
+            "klinik_andel",
+            "andel",
+        )
+    tr = result.tariffs
+    r_cfg = result.configured_r
+    a.add(
+        "Forventet reduktion r",
+        None if r_cfg is None else _d(r_cfg),
+        "andel",
+        "forloeb.udviklende.forventet_reduktion",
+        "r_forventet",
+        "andel",
+    )
+    r_est = result.reduction.r
+    a.add(
+        "r estimeret fra data",
+        None if r_est is None else _d(r_est),
+        "andel",
+        "",
+        "r_estimeret",
+        "andel",
+        given=False,
+    )
+    t = a.table
+    i_used = len(t.rows)
+    r_used = tr.reduction_used
+    a.add(
+        "r anvendt i taksterne",
+        None if r_used is None else _d(r_used),
+        "andel",
+        "",
+        "r_anvendt",
+        "andel",
+        given=False,
+    )
+    if tr.reduction_source == "modelfil" and r_cfg is not None:
+        t.formulas[(i_used, 1)] = "=r_forventet"
+    else:
+        t.comments[(i_used, 1)] = VALUE_NOTE + f"r er {tr.reduction_source}."
+    # the citizen-weeks of all courses: the overhead is spread over them
+    i_weeks = len(t.rows)
+    a.add("Borgeruger i alt", tr.total_weeks, "uger", "", "borgeruger_i_alt", "uger", False)
+    t.formulas[(i_weeks, 1)] = "=SUM(gu_uger)"
+    i_oh = len(t.rows)
+    a.add(
+        "Omkostninger i taksten pr. borgeruge",
+        tr.overhead_per_week,
+        "kr. pr. uge",
+        "",
+        "overhead_pr_uge",
+        "kr",
+        False,
+    )
+    total = "+".join(overhead_names) or "0"
+    t.formulas[(i_oh, 1)] = f"=IF(borgeruger_i_alt=0,0,({total})/borgeruger_i_alt)"
+
+    prices = _price_model(result)
+    weeks, grundlag = _grundlag(result, clinic)
+    tariffs = _tariff_model(result)
+    return [_overview(result, tariffs), _headlines(result), t, prices, weeks, grundlag, tariffs]
+
+
+def _price_model(result: RunResult) -> ReportTable:
+    t = price_table(result.prices)
+    t.note += " Formlerne bruger antagelserne på arket Forudsætninger."
+    h = [c.header for c in t.columns]
+    col = {x: h.index(x) for x in h}
+    for i, g in enumerate(result.cfg.timepris.faggrupper, start=1):
+        r = i - 1
+        day = f"timepris_dag_{i}"
+        t.names[day] = (r, col["Timepris dag"])
+        t.names[f"timepris_aften_{i}"] = (r, col["Timepris aften"])
+        t.names[f"timepris_weekend_{i}"] = (r, col["Timepris weekend"])
+        f = t.formulas
+        if g.timepris is not None:
+            f[(r, col["Timepris dag"])] = f"=ROUND({_name('timepris', i)},2)"
+        else:
+            omk = "".join(f"+{_name('omk', i, k)}" for k in g.omkostninger_pr_aarsvaerk)
+            ind = "+".join(_name("indirekte", i, k) for k in g.indirekte_andele) or "0"
+            f[(r, col["Årlig udgift pr. årsværk"])] = f"={_name('aarsloen', i)}{omk}"
+            f[(r, col["Normtimer"])] = f"={_name('normtimer', i)}"
+            f[(r, col["Fremmødetimer"])] = f"=[[Normtimer]]*(1-{_name('fravaer', i)})"
+            f[(r, col["BTP"])] = f"=1-({ind})"
+            f[(r, col["Direkte timer"])] = "=[[Fremmødetimer]]*[[BTP]]"
+            f[(r, col["Timepris dag"])] = "=ROUND([[Årlig udgift pr. årsværk]]/[[Direkte timer]],2)"
+        for s in ("aften", "weekend"):
+            f[(r, col[f"Timepris {s}"])] = f"=ROUND([[Timepris dag]]*(1+tillaeg_{s}),2)"
+    return t
+
+
+def _grundlag(result: RunResult, clinic: bool) -> tuple[ReportTable, ReportTable]:
+    """Citizen-weeks per tariff cell, and minutes per cell, staff group, shift and clinic —
+    the facts from data. Everything priced from them is a formula."""
+    cfg = result.cfg
+    labels = {ct.name: ct.label for ct in cfg.forloeb.types()}
+    index = {g.navn: i for i, g in enumerate(cfg.timepris.faggrupper, start=1)}
+    nursing = {g.navn for g in cfg.timepris.faggrupper if g.sygepleje}
+    weeks = ReportTable(
+        "grundlag_uger",
+        "Borgeruger",
+        "Borgeruger pr. forløbstype, fase og niveau (fra data)",
+        [
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Dage i forløb", "heltal"),
+            Column("Borgeruger", "uger"),
+        ],
+        note="Borgeruger = dage / 7.",
+        column_names={"gu_type": 0, "gu_fase": 1, "gu_niveau": 2, "gu_uger": 4},
+        workbook_only=True,
+    )
+    for r in result.tariffs.rows:
+        days = int((r.weeks * 7).to_integral_value())
+        i = len(weeks.rows)
+        weeks.rows.append([labels[r.course_type], r.phase, r.level, days, r.weeks])
+        weeks.formulas[(i, 4)] = "=[[Dage i forløb]]/7"
+    minutes = sum_minutes(result.cell_visits, CELL)
+    g = ReportTable(
+        "grundlag",
+        "Grundlag",
+        "Leverede minutter pr. forløbstype, fase, niveau, faggruppe, vagt og sted (fra data)",
+        [
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Faggruppe"),
+            Column("Vagt"),
+            Column("Klinik"),
+            Column("Sygepleje"),
+            Column("Minutter", "tal"),
+            Column("Timepris", "kr"),
+            Column("Udgift", "kr"),
+            Column("Takstgrundlag", "kr"),
+        ],
+        note="Udgift = minutter × timepris / 60 (timepris for faggruppe og vagt, i klinik "
+        "klinikkens). "
+        + (
+            "Takstgrundlag: sygepleje regnet som (1 − klinikandel) × hjemmets dagpris + "
+            "klinikandel × klinikkens timepris."
+            if clinic
+            else "Takstgrundlag = udgift."
+        ),
+        column_names={
+            "g_type": 0,
+            "g_fase": 1,
+            "g_niveau": 2,
+            "g_sygepleje": 6,
+            "g_minutter": 7,
+            "g_udgift": 9,
+            "g_grundlag": 10,
+        },
+        workbook_only=True,
+    )
+    rates = {p.staff_group: p for p in result.prices}
+    clinic_price = cfg.klinik.timepris
+    cols = minutes.select(*CELL, "faggruppe", "vagt", "klinik", "minutter").rows()
+    for t_name, phase, level, group, shift, at_clinic, mins in cols:
+        i = len(g.rows)
+        m = Decimal(repr(float(mins)))
+        p = rates[group]
+        if at_clinic and clinic_price is not None:
+            rate = round_ore(clinic_price)
+            rate_f = "=ROUND(klinik_timepris,2)"
+        else:
+            rate = p.shift_prices[Shift(shift)]
+            n = index[group]
+            rate_f = (
+                f"=timepris_dag_{n}"
+                if shift == Shift.DAG
+                else f"=ROUND(timepris_dag_{n}*(1+{_name('tillaeg', shift)}),2)"
+            )
+        cost = m * rate / 60
+        is_nursing = group in nursing
+        basis = cost
+        basis_f = "=[[Udgift]]"
+        if clinic and is_nursing:
+            k = to_decimal(cfg.klinik.andel or 0.0)
+            assert clinic_price is not None
+            basis = m / 60 * ((1 - k) * p.price + k * clinic_price)
+            basis_f = (
+                f"=[[Minutter]]/60*((1-klinik_andel)*timepris_dag_{index[group]}"
+                "+klinik_andel*klinik_timepris)"
+            )
+        g.rows.append(
+            [
+                labels[t_name],
+                phase,
+                level,
+                group,
+                shift,
+                "Ja" if at_clinic else "Nej",
+                "Ja" if is_nursing else "Nej",
+                m,
+                rate,
+                round_ore(cost),
+                round_ore(basis),
+            ]
+        )
+        g.formulas[(i, 8)] = rate_f
+        g.formulas[(i, 9)] = "=[[Minutter]]*[[Timepris]]/60"
+        g.formulas[(i, 10)] = basis_f
+    return weeks, g
+
+
+def _tariff_model(result: RunResult) -> ReportTable:
+    t = tariff_table(result)
+    tr = result.tariffs
+    h = {c.header: j for j, c in enumerate(t.columns)}
+    cell = "[[Forløbstype]],gu_fase,[[Fase]],gu_niveau,[[Niveau]]"
+    g_cell = "g_type,[[Forløbstype]],g_fase,[[Fase]],g_niveau,[[Niveau]]"
+    fast = {r.level: i for i, r in enumerate(tr.rows) if r.course_type == CourseType.FASTHOLDENDE}
+    dev = {ct.name for ct in result.cfg.forloeb.types() if ct.art == CourseType.UDVIKLENDE}
+    normative = result.cfg.takster.metode == "normativ"
+    for i, r in enumerate(tr.rows):
+        f = t.formulas
+        f[(i, h["Borgeruger"])] = f"=SUMIFS(gu_uger,gu_type,{cell})"
+        f[(i, h["Timer"])] = f"=SUMIFS(g_minutter,{g_cell})/60"
+        f[(i, h["Faktisk udgift"])] = f"=SUMIFS(g_udgift,{g_cell})"
+        f[(i, h["Sygeplejetimer"])] = f'=SUMIFS(g_minutter,{g_cell},g_sygepleje,"Ja")/60'
+        f[(i, h["Takstgrundlag"])] = f"=SUMIFS(g_grundlag,{g_cell})"
+        f[(i, h["Overhead pr. uge"])] = "=overhead_pr_uge"
+        t.names[_name("takst", i + 1)] = (i, h["Takst pr. uge"])
+        j = h["Takst pr. uge"]
+        if r.tariff is None:
+            continue
+        if normative:
+            t.comments[(i, j)] = VALUE_NOTE + "normativ metode (basistakst + timer × vægtet pris)."
+        elif r.course_type in dev and r.phase == Phase.EFTER.value:
+            k = fast[r.level]
+            f[(i, j)] = (
+                f"=ROUND([[Takstgrundlag@{k}]]/[[Borgeruger@{k}]]*(1-r_anvendt)"
+                "+[[Overhead pr. uge]],2)"
+            )
+        else:
+            f[(i, j)] = "=ROUND([[Takstgrundlag]]/[[Borgeruger]]+[[Overhead pr. uge]],2)"
+            if r.course_type == CourseType.INDIVIDUEL:
+                t.comments[(i, j)] = (
+                    "Gennemsnit: hver borger finansieres med sin egen udgift pr. uge (værdi)."
+                )
+    return t
+
+
+def _headlines(result: RunResult) -> ReportTable:
+    """Oversigt's key figures, each a reference to its cell on another sheet."""
+    t = ReportTable(
+        "noegletal",
+        "Oversigt",
+        "Nøgletal",
+        [Column("Nøgletal"), Column("Værdi", "tal"), Column("Enhed")],
+        workbook_only=True,
+    )
+    for i, p in enumerate(result.prices, start=1):
+        t.formulas[(len(t.rows), 1)] = f"=timepris_dag_{i}"
+        t.cell_kinds[(len(t.rows), 1)] = "kr"
+        t.rows.append([f"Timepris dag, {p.staff_group}", p.price, "kr. pr. time"])
+    tr = result.tariffs
+    for label, name, value, kind in (
+        ("r anvendt i taksterne", "r_anvendt", tr.reduction_used, "andel"),
+        ("r estimeret fra data", "r_estimeret", result.reduction.r, "andel"),
+        ("Omkostninger i taksten pr. borgeruge", "overhead_pr_uge", tr.overhead_per_week, "kr"),
+    ):
+        i = len(t.rows)
+        t.cell_kinds[(i, 1)] = kind  # type: ignore[assignment]
+        if value is not None:
+            t.formulas[(i, 1)] = f"={name}"
+        unit = "kr. pr. uge" if kind == "kr" else "andel"
+        t.rows.append([label, None if value is None else _d(value), unit])
+    return t
+
+
+def _overview(result: RunResult, tariffs: ReportTable) -> ReportTable:
+    """Headline tariffs: a row per course type and phase, a column per level, each a reference
+    to its tariff on Forløbstakster; and a column chart of them."""
+    tr = result.tariffs
+    labels = {ct.name: ct.label for ct in result.cfg.forloeb.types()}
+    levels = sorted({r.level for r in tr.rows})
+    keys: list[tuple[str, str]] = []
+    for r in tr.rows:
+        if (r.course_type, r.phase) not in keys:
+            keys.append((r.course_type, r.phase))
+    t = ReportTable(
+        "oversigt",
+        "Oversigt",
+        "Forløbstakster pr. borgeruge (kr.)",
+        [Column("Forløbstype og fase")] + [Column(f"Niveau {lv}", "kr") for lv in levels],
+        chart=Chart("Takst pr. borgeruge", "kr. pr. uge", (), by_row=True, y_format="#,##0"),
+        workbook_only=True,
+    )
+    at = {(r.course_type, r.phase, r.level): i for i, r in enumerate(tr.rows)}
+    for ct, phase in keys:
+        row: list[Any] = [f"{labels[ct]}, {phase}"]
+        for j, lv in enumerate(levels, start=1):
+            i = at.get((ct, phase, lv))
+            value = None if i is None else tr.rows[i].tariff
+            row.append(value)
+            if value is not None:
+                t.formulas[(len(t.rows), j)] = f"={_name('takst', i + 1)}"  # type: ignore[operator]
+        t.rows.append(row)
+    r_used = tr.reduction_used
+    t.note = (
+        "Hver takst er en formel på arket Forløbstakster; r anvendt = "
+        + ("ukendt" if r_used is None else f"{r_used:.1%}".replace(".", ","))
+        + f" ({tr.reduction_source}). Timepriser: se arket Timepriser."
+    )
+    return t
