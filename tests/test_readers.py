@@ -177,7 +177,8 @@ def test_line_ends_and_utf16_read_as_written(tiny: Path) -> None:
     ("data", "message"),
     [
         (
-            b"\xef\xbb\xbf" + "borger_id;dato\nA;Ærø\n".encode("cp1252"),
+            b"\xef\xbb\xbf"
+            + "Borger ID;Team;Startdato;Minutter pr. uge\nB1;Ærø;01-01-2025;60\n".encode("cp1252"),
             "begynder med et UTF-8-mærke (BOM), men linje 2",
         ),
         ("borger_id;dato\n".encode("utf-16-le"), "UTF-16 uden byte-ordensmærke"),
@@ -186,10 +187,12 @@ def test_line_ends_and_utf16_read_as_written(tiny: Path) -> None:
 def test_a_file_of_mixed_or_unmarked_encoding_stops(
     tmp_path: Path, data: bytes, message: str
 ) -> None:
+    from takst_cli.io.readers import reading
+
     path = tmp_path / "v.csv"
     path.write_bytes(data)
-    with pytest.raises(DataError) as err:
-        read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS)
+    with pytest.raises(DataError) as err, reading(path.name, path):  # noqa: PT012
+        read_table("visitationer", path, VISITATIONER_FIELDS, HEADERS).frame.collect()
     assert message in str(err.value)
 
 

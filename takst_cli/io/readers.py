@@ -88,16 +88,11 @@ def _text_source(path: Path, head: bytes) -> tuple[Path | bytes, str]:
             f"{path.name}: filen indeholder NUL-tegn — den ser ud til at være gemt som UTF-16 "
             "uden byte-ordensmærke; gem den igen som CSV i UTF-8 eller Windows-1252"
         )
-    bad = _utf8_error(path)
-    if bad is None:
+    # A BOM says UTF-8: no scan of the whole file before the pass (a file that breaks that
+    # promise later fails in polars, and `reading` then names the line)
+    if head.startswith(codecs.BOM_UTF8) or _utf8_error(path) is None:
         source: Path | bytes = path
         text_head = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    elif head.startswith(codecs.BOM_UTF8):
-        offset, line = bad
-        raise DataError(
-            f"{path.name}: filen begynder med et UTF-8-mærke (BOM), men linje {line} (byte "
-            f"{offset}) er ikke UTF-8 — filen blander tegnsæt; gem den igen som CSV i UTF-8"
-        )
     else:  # Windows-1252, as older Danish exports are; polars reads only UTF-8
         source = path.read_bytes().decode("cp1252", errors="replace").encode("utf-8")
         text_head = head.decode("cp1252", errors="replace")
@@ -105,6 +100,16 @@ def _text_source(path: Path, head: bytes) -> tuple[Path | bytes, str]:
         data = source if isinstance(source, bytes) else path.read_bytes()
         return _line_ends(data), text_head.replace("\r", "\n")
     return source, text_head
+
+
+def _mixed_encoding(path: Path) -> tuple[int, int] | None:
+    """Where a CSV that begins with a UTF-8 BOM stops being UTF-8, if it does."""
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return None
+    with path.open("rb") as fh:
+        if not fh.read(3).startswith(codecs.BOM_UTF8):
+            return None
+    return _utf8_error(path)
 
 
 def _line_ends(data: bytes) -> bytes:
@@ -419,12 +424,21 @@ def read_table(
 
 
 @contextmanager
-def reading(name: str) -> Iterator[None]:
+def reading(name: str, path: Path | None = None) -> Iterator[None]:
     """Turn a reader's failure while a lazy frame is collected into a located Danish DataError.
-    The reader's own message is left out: it quotes the offending line, citizen id and all."""
+    The reader's own message is left out: it quotes the offending line, citizen id and all.
+    With the file's `path`, a file that begins as UTF-8 (BOM) and turns out not to be is
+    named as such, with the line."""
     try:
         yield
     except pl.exceptions.PolarsError:
+        bad = _mixed_encoding(path) if path is not None else None
+        if bad is not None:
+            offset, line = bad
+            raise DataError(
+                f"{name}: filen begynder med et UTF-8-mærke (BOM), men linje {line} (byte "
+                f"{offset}) er ikke UTF-8 — filen blander tegnsæt; gem den igen som CSV i UTF-8"
+            ) from None
         raise DataError(
             f"{name}: filen kan ikke læses som CSV — kontrollér anførselstegn, separator og "
             "antal kolonner i hver række"

@@ -99,7 +99,7 @@ def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date
     """The configured period; a missing end is the first or last valid visit date."""
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
-        with reading(visits.name):
+        with reading(visits.name, visits.path):
             date = parse_date(Col.DATO, whole_dates(Notation.of(cfg)))
             span = visits.frame.select(date.min().alias("a"), date.max().alias("b")).collect(
                 engine="streaming"
@@ -150,7 +150,7 @@ def run(
         raise ConfigError(f"timepris: {MISSING_PRICES}")
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    with reading(grant_src.name):
+    with reading(grant_src.name, grant_src.path):
         grants = ingest_grants(_export(grant_src), cfg)
     grant_rows = grants.height
     empty = pl.col(Col.ERROR).eq_missing(REASON_EMPTY)
@@ -166,7 +166,7 @@ def run(
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    with reading(visit_src.name):
+    with reading(visit_src.name, visit_src.path):
         facts, parsed = ingest_visits(
             _export(visit_src), cfg, period, days, months, cutoff, progress
         )
