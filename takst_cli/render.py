@@ -7,8 +7,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from decimal import Decimal
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -17,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from takst_cli.errors import mask_cpr
-from takst_cli.format import format_number, format_share
-from takst_cli.report import Column, ReportTable
+from takst_cli.format import format_number
+from takst_cli.report import Column, ReportTable, format_cell
 
 
 class _MaskingConsole(Console):
@@ -66,18 +64,6 @@ def screen_width(console: Console) -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     return None
-
-
-def format_cell(value: Any, column: Column) -> str:
-    if value is None:
-        return "–"
-    if column.kind in ("kr", "timer", "uger", "tal"):
-        return format_number(value)
-    if column.kind == "heltal":
-        return format_number(value, 0)
-    if column.kind == "andel":
-        return format_share(Decimal(value))
-    return str(value)
 
 
 def _header(column: Column) -> str:

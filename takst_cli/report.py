@@ -78,6 +78,19 @@ class Column:
     month_year: int | None = None
 
 
+def format_cell(value: Any, column: Column) -> str:
+    """A cell as the screen and the memo show it: Danish numbers by the column's kind."""
+    if value is None:
+        return "–"
+    if column.kind in ("kr", "timer", "uger", "tal"):
+        return format_number(value)
+    if column.kind == "heltal":
+        return format_number(value, 0)
+    if column.kind == "andel":
+        return format_share(Decimal(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Chart:
     """A line chart of some columns against the first, drawn beside the table in the workbook;
@@ -569,7 +582,6 @@ def summary_table(tables: list[ReportTable], warnings: list[str]) -> ReportTable
 
     def cell(table: ReportTable, row: list[Any], header: str) -> str:
         j = _column_of(table, header)
-        from takst_cli.render import format_cell  # the screen's own formats
 
         text = format_cell(row[j], table.columns[j])
         return f"{text} kr." if table.columns[j].kind == "kr" and row[j] is not None else text

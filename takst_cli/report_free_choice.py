@@ -17,7 +17,7 @@ from takst_cli.pipeline.free_choice import (
     FreeChoiceResult,
     Recalculation,
 )
-from takst_cli.report import Column, ReportTable
+from takst_cli.report import Column, ReportTable, format_cell
 
 SHEET = "Frit valg"
 RECALC_SHEET = "Efterberegning"
@@ -318,15 +318,7 @@ def recalculation_tables(rc: Recalculation) -> list[ReportTable]:
 
 
 def _md_cell(value: Any, column: Column) -> str:
-    if value is None:
-        return "–"
-    if column.kind in ("kr", "timer", "uger", "tal"):
-        return format_number(value)
-    if column.kind == "heltal":
-        return format_number(value, 0)
-    if column.kind == "andel":
-        return format_share(Decimal(value))
-    return str(value).replace("|", "\\|")
+    return format_cell(value, column).replace("|", "\\|")
 
 
 def markdown_table(t: ReportTable) -> str:
