@@ -977,14 +977,20 @@ def test_an_explicit_format_may_name_a_folder_with_a_dot(tiny: Path, tmp_path: P
     assert sorted(p.name for p in out.iterdir()) == ["forloebstakster.csv", "reduktion.csv"]
 
 
-@pytest.mark.parametrize("command", ["beregn", "takster", "timepris", "opfoelgning", "niveauer"])
+@pytest.mark.parametrize(
+    "command",
+    ["beregn", "takster", "timepris", "opfoelgning", "niveauer", "frit-valg", "efterberegning"],
+)
 def test_an_existing_target_is_refused_before_the_calculation(
     tiny: Path, tmp_path: Path, no_calculation: None, command: str
 ) -> None:
     """Issue 12.15: not after minutes of work and a screen full of tables."""
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"sidste maaneds rapport")
-    extra = ["--dato", "2025-03-31"] if command == "opfoelgning" else []
+    extra = {
+        "opfoelgning": ["--dato", "2025-03-31"],
+        "efterberegning": ["--aar", "2025", "--leverandoerer", str(tmp_path / "lev.csv")],
+    }.get(command, [])
     res = invoke(command, "--config", str(tiny), "--ud", str(target), *extra)
     assert res.exit_code == 1, res.output
     assert f"Fejl: {target}: findes allerede; brug --overskriv" in res.stderr

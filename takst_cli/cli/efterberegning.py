@@ -16,6 +16,7 @@ from takst_cli.cli.common import (
     OutOpt,
     OverwriteOpt,
     QuietOpt,
+    StrictOpt,
     VisitsOpt,
     calculate,
     emit,
@@ -56,9 +57,10 @@ def efterberegning(
     overskriv: OverwriteOpt = False,
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
+    streng: StrictOpt = False,
 ) -> None:
     """Efterberegn afregningspriserne på årets regnskab og opgør mellemregningen pr. leverandør."""
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli.io.readers import read_table, reading
         from takst_cli.models import LEVERANDOERER_FIELDS
         from takst_cli.pipeline.free_choice import recalculate_year
@@ -66,7 +68,7 @@ def efterberegning(
         from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
         headers = {f: result.cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
         src = read_table("leverandoerer", leverandoerer, LEVERANDOERER_FIELDS, headers)
         with reading(src.name):

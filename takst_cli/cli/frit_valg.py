@@ -16,6 +16,7 @@ from takst_cli.cli.common import (
     OutOpt,
     OverwriteOpt,
     QuietOpt,
+    StrictOpt,
     VisitsOpt,
     calculate,
     emit,
@@ -50,16 +51,17 @@ def frit_valg(
     overskriv: OverwriteOpt = False,
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
+    streng: StrictOpt = False,
 ) -> None:
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
-    with error_boundary():
+    with error_boundary(ud, format, overskriv):
         from takst_cli.io.writers import atomic_path, check_parent, check_writable
         from takst_cli.pipeline.free_choice import from_run
         from takst_cli.report import assumption_tables, quality_tables
         from takst_cli.report_free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
         prices = from_run(result)
         tables = free_choice_tables(prices)
         if notat is not None:  # before any output: no workbook without its memo
