@@ -172,7 +172,6 @@ class Courses:
     """The course segments and what forming them did, for the data-quality report."""
 
     segments: pl.DataFrame
-    rows: int  # valid grant rows
     courses: int  # courses with days in the data period
     joined: int  # rows that continued a course an earlier row began
     overlaps: int  # rows overlapping a row of another course type, resolved by priority
@@ -296,7 +295,6 @@ def build_courses(
             Col.FUNKTIONSEVNE,
         )
     )
-    n_rows = rows.height
     # texts as integer codes while the history is sorted and grouped, decoded at the end
     texts = [Col.BORGER, Col.TEAM, Col.GIVEN_COURSE]
     decode = {c: rows[c].unique().drop_nulls().sort() for c in texts}  # code i → text i
@@ -423,7 +421,6 @@ def build_courses(
     )
     return Courses(
         segments,
-        n_rows,
         segments[Col.COURSE_ID].n_unique(),
         joined,
         overlaps,

@@ -942,9 +942,6 @@ def parse_grants(
     """
     fmt = dict(formats or {})
 
-    def opt_text(name: str) -> pl.Expr:
-        return _text(name) if name in present else pl.lit(None, dtype=pl.String)
-
     def opt_number(name: str) -> pl.Expr:
         return (
             parse_number(name, fmt.get(name)) if name in present else pl.lit(None, dtype=pl.Float64)
@@ -964,9 +961,9 @@ def parse_grants(
             if Col.FORLOEBSTYPE in present
             else pl.lit(None, dtype=pl.String)
         ).alias(Col.FORLOEBSTYPE),
-        opt_text(Col.INDSATS).alias(Col.INDSATS),
-        opt_text(Col.PARAGRAF).alias(Col.PARAGRAF),
-        opt_text(Col.GIVEN_COURSE).alias(Col.GIVEN_COURSE),
+        given(Col.INDSATS, present).alias(Col.INDSATS),
+        given(Col.PARAGRAF, present).alias(Col.PARAGRAF),
+        given(Col.GIVEN_COURSE, present).alias(Col.GIVEN_COURSE),
         parse_date(Col.START_DATO, fmt.get(Col.START_DATO), short=True).alias(Col.START_DATO),
         (
             parse_date(Col.SLUT_DATO, fmt.get(Col.SLUT_DATO), short=True)
@@ -975,7 +972,7 @@ def parse_grants(
         ).alias(Col.SLUT_DATO),
         minutes.alias(Col.VISITERET_UGE),
         # as written: a level (0-4) or the municipality's label, read in courses.py
-        opt_text(Col.FUNKTIONSEVNE).alias(Col.FUNKTIONSEVNE),
+        given(Col.FUNKTIONSEVNE, present).alias(Col.FUNKTIONSEVNE),
         pl.col(Col.START_DATO).alias("_raw_start"),
         given(Col.SLUT_DATO, present).alias("_raw_slut"),
         (
