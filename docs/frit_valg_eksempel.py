@@ -19,7 +19,7 @@ from takst_cli.io.readers import read_table  # noqa: E402
 from takst_cli.models import LEVERANDOERER_FIELDS  # noqa: E402
 from takst_cli.pipeline.free_choice import from_run, recalculate_year  # noqa: E402
 from takst_cli.pipeline.run import run  # noqa: E402
-from takst_cli.report_free_choice import (  # noqa: E402
+from takst_cli.report.free_choice import (  # noqa: E402
     markdown_table,
     recalculation_tables,
     support_memo,

@@ -199,7 +199,7 @@ def test_eksempel_is_deterministic_and_runs_at_once(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
     from takst_cli.io.writers import write_workbook
-    from takst_cli.report import Column, ReportTable
+    from takst_cli.tables import Column, ReportTable
 
     table = ReportTable("x", "Ark", "Titel", [Column("Navn"), Column("Beløb", "kr")])
     table.rows = [['=HYPERLINK("http://x")', 1], ["+45 1234", 2], ["@SUM(A1)", 3]]
@@ -224,7 +224,7 @@ def test_fordeling_and_budget_commands(tiny: Path) -> None:
 def test_progress_is_silent_when_nobody_watches(capsys: pytest.CaptureFixture[str]) -> None:
     """In a pipe, a log or cron the stage names print nothing (stdout and stderr are captured,
     so neither is a terminal here)."""
-    from takst_cli.render import working
+    from takst_cli.cli.render import working
 
     with working("Læser …") as stage:
         stage("Beregner …")

@@ -19,8 +19,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from takst_cli.cli.app import app
-from takst_cli.render import fitted
-from takst_cli.report import Column, ReportTable
+from takst_cli.cli.render import fitted
+from takst_cli.tables import Column, ReportTable
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

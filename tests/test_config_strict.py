@@ -23,7 +23,7 @@ from takst_cli.config import load_config, parse_config, read_model_yaml
 from takst_cli.errors import ConfigError
 from takst_cli.models import CourseType, Phase
 from takst_cli.pipeline.hourly_price import compute_hourly_prices
-from takst_cli.report import band_table
+from takst_cli.report.core import band_table
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
 

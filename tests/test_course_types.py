@@ -20,7 +20,7 @@ from takst_cli.errors import ConfigError, DataError
 from takst_cli.models import Phase
 from takst_cli.pipeline.parse import parse_grants
 from takst_cli.pipeline.run import RunResult, run_funding
-from takst_cli.report import level_tables, tariff_table
+from takst_cli.report.core import level_tables, tariff_table
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from takst_cli.cli.app import app
 from takst_cli.errors import Interrupted, TakstError, file_error, is_user_os_error, mask_cpr
 from takst_cli.io import interrupts, writers
-from takst_cli.report import Column, ReportTable
+from takst_cli.tables import Column, ReportTable
 from tests.conftest import TINY_GRANTS, TINY_MODEL, TINY_VISITS
 
 runner = CliRunner()
@@ -196,10 +196,10 @@ def test_every_table_key_is_known() -> None:
     """TABLE_KEYS and TABLE_FAMILIES (the names --overskriv replaces in a folder) hold every
     table's key: written as ReportTable's first argument, or as `key = f"family_{…}" if …
     else "family"`."""
-    from takst_cli.report import TABLE_FAMILIES, TABLE_KEYS, WORKBOOK_KEYS, is_table_key
+    from takst_cli.tables import TABLE_FAMILIES, TABLE_KEYS, WORKBOOK_KEYS, is_table_key
 
     keys, families = set(), set()
-    for path in (ROOT / "takst_cli").glob("report*.py"):
+    for path in (ROOT / "takst_cli" / "report").glob("*.py"):
         text = path.read_text("utf-8")
         keys |= set(re.findall(r'ReportTable\(\s*"([a-z_]+)"', text))
         keys |= set(re.findall(r'key = .* else "([a-z_]+)"', text))
@@ -649,7 +649,7 @@ def test_the_workbook_and_its_csv_are_one_unit(tmp_path: Path, monkeypatch) -> N
 
 def test_the_terminal_shows_the_first_rows_of_a_long_list(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     """Rich needs minutes for 100 000 rows: with a limit of 3, 5 rows show rows 1-3 and say so."""
-    from takst_cli import render
+    from takst_cli.cli import render
 
     monkeypatch.setattr(render, "SCREEN_MAX_ROWS", 3)
     table = ReportTable("u", "D", "Liste", [Column("Nr", "heltal")], [[i] for i in range(1, 6)])
@@ -661,7 +661,7 @@ def test_the_terminal_shows_the_first_rows_of_a_long_list(monkeypatch, capsys) -
 
 def test_every_console_line_is_masked(capsys) -> None:  # type: ignore[no-untyped-def]
     """A line printed outside a table or an error (a warning from `takst valider`)."""
-    from takst_cli.render import make_console
+    from takst_cli.cli.render import make_console
 
     make_console().print("Advarsel: team 040443 1111 [aften]", markup=False)
     assert capsys.readouterr().out == "Advarsel: team XXXXXX-XXXX [aften]\n"

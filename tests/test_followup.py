@@ -19,7 +19,7 @@ from takst_cli.cli.common import read_budget
 from takst_cli.errors import DataError
 from takst_cli.pipeline.effect import effect_groups
 from takst_cli.pipeline.run import run_followup, run_funding
-from takst_cli.report_followup import effect_table, followup_tables
+from takst_cli.report.followup import effect_table, followup_tables
 from tests.helpers import run_model
 
 BUDGET = "team;budget;forbrug_til_dato;aar\nNord;20000;;2025\nSyd;10000;5000;2025\nØst;3000;;2025\n"

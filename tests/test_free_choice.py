@@ -50,7 +50,7 @@ from takst_cli.pipeline.free_choice import (
     read_amounts,
     recalculate,
 )
-from takst_cli.report_free_choice import (
+from takst_cli.report.free_choice import (
     cost_table,
     course_week_table,
     price_table,

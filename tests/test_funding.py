@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from takst_cli.money import round_parts
 from takst_cli.pipeline.budget import month_shares
 from takst_cli.pipeline.run import run_funding
-from takst_cli.report_funding import budget_tables, comparison_table, funding_tables
+from takst_cli.report.funding import budget_tables, comparison_table, funding_tables
 from tests.helpers import run_model
 
 FUNDING = """

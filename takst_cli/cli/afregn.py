@@ -86,13 +86,13 @@ def afregn(
     with error_boundary():
         import sys
 
+        from takst_cli.cli.render import make_console, render_tables
         from takst_cli.errors import TakstError
         from takst_cli.io.ledger import read_ledger, update_ledger
         from takst_cli.io.readers import file_digest
         from takst_cli.io.takstblad import read_takstblad
         from takst_cli.pipeline.run import run_settlement
-        from takst_cli.render import make_console, render_tables
-        from takst_cli.report_cycle import settlement_table
+        from takst_cli.report.cycle import settlement_table
 
         sheet = read_takstblad(takstblad)
         years = sorted({int(m[:4]) for m in months} - {sheet.budget_year})
@@ -137,11 +137,11 @@ def _calculate(
     """The model run over the months settled (its period replaced by them), with the month on
     every fact; warnings as `calculate` gives them."""
     from takst_cli.cli.common import load
+    from takst_cli.cli.render import make_console, working
     from takst_cli.config import Period
     from takst_cli.errors import DataError, Problem, TakstError
     from takst_cli.pipeline.run import data_period, run
     from takst_cli.pipeline.settlement import month_bounds
-    from takst_cli.render import make_console, working
 
     cfg, visit_src, grant_src = load(config, visits, grants)
     first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]

@@ -51,8 +51,10 @@ def beregn(
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary(ud, format, overskriv):
-        from takst_cli import report, report_followup, report_funding
         from takst_cli.pipeline.run import run_funding
+        from takst_cli.report import core as report
+        from takst_cli.report import followup as report_followup
+        from takst_cli.report import funding as report_funding
 
         result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
         funding = run_funding(result)
@@ -64,7 +66,7 @@ def beregn(
         ]
         if result.cfg.frit_valg is not None:  # the workbook's Frit valg sheet
             from takst_cli.pipeline.free_choice import from_run
-            from takst_cli.report_free_choice import free_choice_tables
+            from takst_cli.report.free_choice import free_choice_tables
 
             money += free_choice_tables(from_run(result))
         tables = [

@@ -8,13 +8,13 @@ from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 
 def _tables(result: RunResult) -> list[ReportTable]:
     from takst_cli.pipeline.run import indexed, run_funding
-    from takst_cli.report_cycle import index_table
-    from takst_cli.report_funding import budget_tables
+    from takst_cli.report.cycle import index_table
+    from takst_cli.report.funding import budget_tables
 
     tables = budget_tables(run_funding(result).budget)
     ix = indexed(result)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from takst_cli.config import ModelConfig
     from takst_cli.io.readers import SourceTable
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 T = TypeVar("T")
 
@@ -204,9 +204,9 @@ def error_boundary(
     line says what was written, exit 128 + the signal. Anything else: a short message, exit 1;
     the traceback (never with locals) only with --debug. A command that writes tables passes
     its --ud/--format/--overskriv: the target is checked first (see `output_form`)."""
+    from takst_cli.cli.render import make_console, render_error
     from takst_cli.errors import Interrupted, file_error, is_user_os_error
     from takst_cli.io.interrupts import interrupt_on_signals
-    from takst_cli.render import make_console, render_error
 
     try:
         if out is not None or fmt is not None:
@@ -290,9 +290,9 @@ def calculate(
     """Load the model and its exports and run the calculation, with a spinner on a terminal.
     The plausibility gate's warnings go to stderr; with `strict` they stop the run before
     anything is written."""
+    from takst_cli.cli.render import make_console, working
     from takst_cli.errors import Problem
     from takst_cli.pipeline.run import run
-    from takst_cli.render import make_console, working
 
     log.info("modelfil: %s", config)
     cfg, visit_src, grant_src = load(config, visits, grants)
@@ -368,10 +368,10 @@ def emit(
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
     it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
     its way to the screen and to every file: no CPR number leaves the program."""
+    from takst_cli.cli.render import make_console, render_tables, working
     from takst_cli.errors import mask_cpr
     from takst_cli.io.writers import write_files, write_workbook
-    from takst_cli.render import make_console, render_tables, working
-    from takst_cli.report import mask_tables
+    from takst_cli.tables import mask_tables
 
     fmt = output_form(out, fmt, overwrite)  # again: the target may have changed meanwhile
     if not quiet:

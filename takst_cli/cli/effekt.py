@@ -8,11 +8,11 @@ from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 
 def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.report_followup import effect_tables
+    from takst_cli.report.followup import effect_tables
 
     return effect_tables(result)
 

@@ -64,8 +64,8 @@ def efterberegning(
         from takst_cli.io.readers import read_table, reading
         from takst_cli.models import LEVERANDOERER_FIELDS
         from takst_cli.pipeline.free_choice import recalculate_year
-        from takst_cli.report import assumption_tables, quality_tables
-        from takst_cli.report_free_choice import free_choice_tables, recalculation_tables
+        from takst_cli.report.core import assumption_tables, quality_tables
+        from takst_cli.report.free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)

@@ -8,12 +8,12 @@ from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 
 def _tables(result: RunResult) -> list[ReportTable]:
     from takst_cli.pipeline.run import run_funding
-    from takst_cli.report_funding import model_tables
+    from takst_cli.report.funding import model_tables
 
     source = result.cfg.tildeling.delegeret_sygepleje.kilde
     return model_tables(run_funding(result).teams, source)

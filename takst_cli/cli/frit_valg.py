@@ -57,8 +57,8 @@ def frit_valg(
     with error_boundary(ud, format, overskriv):
         from takst_cli.io.writers import atomic_path, check_parent, check_writable
         from takst_cli.pipeline.free_choice import from_run
-        from takst_cli.report import assumption_tables, quality_tables
-        from takst_cli.report_free_choice import free_choice_tables, support_memo
+        from takst_cli.report.core import assumption_tables, quality_tables
+        from takst_cli.report.free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
         result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)

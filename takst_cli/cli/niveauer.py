@@ -23,7 +23,7 @@ def niveauer(
     """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
     with error_boundary(ud, format, overskriv):
         from takst_cli.config import load_config
-        from takst_cli.report import level_tables
+        from takst_cli.report.core import level_tables
 
         tables = level_tables(load_config(config))
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)

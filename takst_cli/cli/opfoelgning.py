@@ -26,7 +26,7 @@ from takst_cli.cli.common import (
 if TYPE_CHECKING:
     from takst_cli.pipeline.followup import LedgerSpend
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 
 def _date(text: str) -> dt.date:
@@ -103,7 +103,7 @@ def opfoelgning(
         from takst_cli.pipeline.followup import compute_followup
         from takst_cli.pipeline.parse import Notation
         from takst_cli.pipeline.run import budget_lines, run_followup, run_funding
-        from takst_cli.report_followup import followup_tables
+        from takst_cli.report.followup import followup_tables
 
         cfg = load_config(config)
         ledger = _ledger_spend(config, regnskab, day)
@@ -160,7 +160,7 @@ def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTabl
     from takst_cli.errors import ConfigError
     from takst_cli.io.takstblad import read_takstblad
     from takst_cli.pipeline.run import run_deviation
-    from takst_cli.report_cycle import deviation_table
+    from takst_cli.report.cycle import deviation_table
 
     if result is None:
         raise ConfigError(

@@ -42,7 +42,7 @@ def takstblad(
         from takst_cli.io.takstblad import write_takstblad
         from takst_cli.io.writers import check_parent, check_writable
         from takst_cli.pipeline.run import takstblad_parts
-        from takst_cli.report_cycle import takstblad_tables
+        from takst_cli.report.cycle import takstblad_tables
 
         if ud.suffix.lower() != ".json":
             raise TakstError(

@@ -8,11 +8,11 @@ from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
     from takst_cli.pipeline.run import RunResult
-    from takst_cli.report import ReportTable
+    from takst_cli.tables import ReportTable
 
 
 def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.report import tariff_tables
+    from takst_cli.report.core import tariff_tables
 
     return tariff_tables(result)
 

@@ -24,7 +24,7 @@ def timepris(
     with error_boundary(ud, format, overskriv):
         from takst_cli.config import load_config
         from takst_cli.pipeline.hourly_price import compute_hourly_prices
-        from takst_cli.report import price_table
+        from takst_cli.report.core import price_table
 
         cfg = load_config(config)
         tables = [price_table(compute_hourly_prices(cfg))]

@@ -109,9 +109,9 @@ def valider(
     """Kontrollér modelfiler: skema, mening og (med --data) data; alle fejl på én gang, med
     linje og kolonne. Exitkode 0 = alle gyldige."""
     with error_boundary():
+        from takst_cli.cli.render import make_console, render_error, render_tables
         from takst_cli.errors import UsageError
-        from takst_cli.render import make_console, render_error, render_tables
-        from takst_cli.report import level_tables
+        from takst_cli.report.core import level_tables
 
         paths = [*(modelfiler or []), *(config or [])]
         if not paths:

@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.report import Column, ReportTable, is_table_key
+from takst_cli.tables import Column, ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -640,7 +640,7 @@ def _for_files(table: ReportTable) -> ReportTable:
     month_year), so a program sorts and joins them."""
     from dataclasses import replace
 
-    from takst_cli.report_funding import MONTHS
+    from takst_cli.report.funding import MONTHS
 
     if not any(c.file_header or c.month_year for c in table.columns):
         return table

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from takst_cli.errors import mask_cpr
 from takst_cli.format import format_number
-from takst_cli.report import Column, ReportTable, format_cell
+from takst_cli.tables import Column, ReportTable, format_cell
 
 
 class _MaskingConsole(Console):

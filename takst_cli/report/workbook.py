@@ -14,7 +14,8 @@ from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import sum_minutes
 from takst_cli.pipeline.run import RunResult
 from takst_cli.pipeline.tariffs import CELL
-from takst_cli.report import Chart, Column, Kind, ReportTable, price_table, tariff_table
+from takst_cli.report.core import price_table, tariff_table
+from takst_cli.tables import Chart, Column, Kind, ReportTable
 
 VALUE_NOTE = "Værdi, ikke formel: "
 

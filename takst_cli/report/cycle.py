@@ -14,7 +14,7 @@ from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.deviation import Decomposition
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
-from takst_cli.report import Column, ReportTable
+from takst_cli.tables import Column, ReportTable
 
 
 def index_table(

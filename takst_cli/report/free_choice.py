@@ -17,7 +17,7 @@ from takst_cli.pipeline.free_choice import (
     FreeChoiceResult,
     Recalculation,
 )
-from takst_cli.report import Column, ReportTable, format_cell
+from takst_cli.tables import Column, ReportTable, format_cell
 
 SHEET = "Frit valg"
 RECALC_SHEET = "Efterberegning"

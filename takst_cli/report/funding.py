@@ -17,7 +17,7 @@ from takst_cli.pipeline.funding import (
     PARTS,
     TeamFundingResult,
 )
-from takst_cli.report import Column, ReportTable
+from takst_cli.tables import Column, ReportTable
 
 ZERO = Decimal(0)
 MODEL_LABEL = {

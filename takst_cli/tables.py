@@ -1,0 +1,168 @@
+"""The table model every renderer and writer consumes (Rich, Excel, CSV/JSON/Parquet): a titled
+table of typed cells with Danish headers. Neutral ground: report/ builds these, io/ writes them
+and cli/ shows them, so this module imports none of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from takst_cli.errors import mask_cpr
+from takst_cli.format import format_number, format_share
+
+# Every table's key: its file name in --format mode. An earlier run's files with these names
+# (or a family's name, '_' and more: niveauer_<course type>) are the set that --overskriv
+# replaces in a folder; tests/test_faults.py keeps both complete.
+TABLE_FAMILIES = frozenset({"niveauer"})
+TABLE_KEYS = frozenset(
+    {
+        "resume",  # takst beregn's screen summary; not written, but a name takst owns
+        "timepriser",
+        "forloebstakster",
+        "reduktion",
+        "datakvalitet",
+        "udeladte_raekker",
+        "forudsaetninger",
+        "inputfiler",
+        "modelfil",
+        "budgetopfoelgning",
+        "forbrug_pr_maaned",
+        "aktivitet_pr_maaned",
+        "effekt",
+        "modelsammenligning",
+        "finansiering",
+        "delegeret_sygepleje",
+        "teambudgetter",
+        "budget_pr_maaned",
+        "forventede_borgeruger",
+        "niveauer",
+        "frit_valg_priser",
+        "frit_valg_omkostninger",
+        "frit_valg_forloebsuger",
+        "efterberegning",
+        "efterberegning_leverandoerer",
+        "fremskrivning",
+        "afregning",
+        "afvigelse",
+    }
+)
+
+# The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
+# among the files --overskriv replaces in a folder.
+WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
+
+Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind = "tekst"
+    # Months for programs (--format csv/json/parquet) as ISO 'YYYY-MM', for people as 'jan':
+    # a month column's header in files, or the year of a column of month names.
+    file_header: str | None = None
+    month_year: int | None = None
+
+
+def format_cell(value: Any, column: Column) -> str:
+    """A cell as the screen and the memo show it: Danish numbers by the column's kind."""
+    if value is None:
+        return "–"
+    if column.kind in ("kr", "timer", "uger", "tal"):
+        return format_number(value)
+    if column.kind == "heltal":
+        return format_number(value, 0)
+    if column.kind == "andel":
+        return format_share(Decimal(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A line chart of some columns against the first, drawn beside the table in the workbook;
+    `by_row`: a column chart with one series per row (named by its first cell) over the other
+    columns' headers."""
+
+    title: str
+    y_title: str
+    series: tuple[int, ...]  # column indexes of the lines
+    category: int = 0
+    by_row: bool = False
+    y_format: str = "0%"
+
+
+Cell = tuple[int, int]  # (row index in rows — len(rows) is the total row —, column index)
+
+
+@dataclass
+class ReportTable:
+    """A titled table. `key` names its file in --format mode; `sheet` its workbook sheet."""
+
+    key: str
+    sheet: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    total: list[Any] | None = None  # a sum row, shown last, equal to the sum of the rows
+    note: str = ""
+    chart: Chart | None = None
+    # The workbook as a model (SPEC: an auditor can trace every figure). A formula's value is
+    # the cell's value in `rows` (cached, shown before any recalculation). In a formula,
+    # [[Header]] is the cell of that column in the same row, [[Header@i]] the one in row i and
+    # [[Header:]] the column's data rows; other tables' cells are reached by defined names.
+    formulas: dict[Cell, str] = field(default_factory=dict)
+    names: dict[str, Cell] = field(default_factory=dict)  # defined names of single cells
+    column_names: dict[str, int] = field(default_factory=dict)  # names of data columns
+    cell_kinds: dict[Cell, Kind] = field(default_factory=dict)  # a cell's own number format
+    inputs: set[Cell] = field(default_factory=set)  # assumption cells a user may change
+    comments: dict[Cell, str] = field(default_factory=dict)
+    workbook_only: bool = False  # a sheet of the model (Grundlag, Oversigt): not a data file
+
+    def row_formula(self, header: str, formula: str) -> None:
+        """Column `header` in every row (the total row too) as `formula` of the same row's
+        cells — for figures that are exactly that formula of the shown, rounded ones."""
+        j = [c.header for c in self.columns].index(header)
+        for i in range(len(self.rows) + (self.total is not None)):
+            self.formulas[(i, j)] = formula
+
+    def records(self) -> list[dict[str, Any]]:
+        rows = self.rows + ([self.total] if self.total else [])
+        return [dict(zip((c.header for c in self.columns), r, strict=True)) for r in rows]
+
+
+def is_table_key(name: str) -> bool:
+    """A file stem takst writes: a table's key, or a family's key with a suffix."""
+    return name in TABLE_KEYS or name.split("_", 1)[0] in TABLE_FAMILIES
+
+
+def mask_tables(tables: list[ReportTable]) -> list[ReportTable]:
+    """Copies with every CPR-shaped text masked — titles, notes, headers and text cells (a file
+    name, a team, a citizen id, a listed value). Every table passes here on its way to the
+    screen or a file, so a CPR number written any way (`ddmmyy-xxxx`, `ddmmyy xxxx`,
+    `ddmmyyxxxx`) is never shown, whichever input or option brought it in."""
+
+    seen: dict[str, str] = {}  # a file name or a reason repeats on every listed row
+
+    def masked(text: str) -> str:
+        hit = seen.get(text)
+        if hit is None:
+            hit = mask_cpr(text)
+            if len(seen) < 10_000:
+                seen[text] = hit
+        return hit
+
+    def cells(row: list[Any]) -> list[Any]:
+        return [masked(v) if isinstance(v, str) else v for v in row]
+
+    return [
+        replace(
+            t,
+            title=mask_cpr(t.title),
+            note=mask_cpr(t.note),
+            columns=[replace(c, header=mask_cpr(c.header)) for c in t.columns],
+            rows=[cells(r) for r in t.rows],
+            total=None if t.total is None else cells(t.total),
+        )
+        for t in tables
+    ]
