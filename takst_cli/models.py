@@ -115,6 +115,17 @@ class Col:
     START_FUNCTION = "start_funktionsevne"  # function level on a course's first day
 
 
+class Part:
+    """The parts a team's funding is made of (the ledger's `del`, the funding tables' columns),
+    in the order the tables and the ledger show them."""
+
+    FRAME = "ramme"
+    ACTIVITY = "aktivitet"
+    COURSE = "forloeb"
+    DELEGATED = "delegeret"
+    ALL = (FRAME, ACTIVITY, COURSE, DELEGATED)
+
+
 # Fields of each input: (name, required). Optional fields may be absent from the export.
 LEVERANCER_FIELDS: dict[str, bool] = {
     Col.BORGER: True,

@@ -4,6 +4,8 @@ a key whose meaning depends on where it stands is keyed 'Class.key' (the schema'
 
 from __future__ import annotations
 
+from takst_cli.config.funding import FUNDING_MODELS, FUNDING_TAGS
+
 BY_NAME: dict[str, str] = {
     # the top
     "navn": "Navn (tekst).",
@@ -101,7 +103,7 @@ BY_NAME: dict[str, str] = {
     "delegeret_sygepleje": "Delegeret sygepleje (SUL § 138 udført af hjemmeplejen).",
     "aflyst_af": "Eksportens ord for, hvem der aflyste (borger eller leverandør).",
     "team": "Teamets navn som i eksporten.",
-    "model": "Finansieringsmodel: aktivitet, ramme, forloeb eller kombination.",
+    "model": f"Finansieringsmodel: {', '.join(FUNDING_TAGS[:-1])} eller {FUNDING_TAGS[-1]}.",
     "ramme": "Rammebeløb (kr. pr. år, 0 eller mere).",
     "fast_ramme": "Fast ramme i en kombinationsmodel (kr. pr. år, 0 eller mere).",
     "variabel": "Den variable del i en kombinationsmodel: aktivitet eller forloeb.",
@@ -171,7 +173,11 @@ BY_CLASS: dict[str, str] = {
     "IndividualCourse.faggrupper": "Faggrupperne i forløbstypen; uden: alle.",
     "NamedCourse.faggrupper": "Faggrupperne i forløbstypen; uden: alle.",
     "NamedCourse.periode_uger": "Forløbets længde ved art udviklende (uger, 1-104); uden: 12.",
-    "TeamFunding.grundlag": "Aktivitet afregnet på leverede eller visiterede timer.",
+    # every funding model's entry (config.funding registers them)
+    **{
+        f"{model.__name__}.grundlag": "Aktivitet afregnet på leverede eller visiterede timer."
+        for model in FUNDING_MODELS
+    },
     "DelegatedNursing.kilde": "Hvem der betaler den delegerede sygepleje: sygeplejeramme "
     "eller myndighed.",
     "FreeChoiceConfig.grundlag": "Priserne på leverede timer (leveret) eller på leverede + "

@@ -84,6 +84,18 @@ from takst_cli.config.courses import (
 from takst_cli.config.courses import (
     StabilisingCourse as StabilisingCourse,
 )
+from takst_cli.config.funding import (
+    FUNDING_MODELS as FUNDING_MODELS,
+)
+from takst_cli.config.funding import (
+    Amounts as Amounts,
+)
+from takst_cli.config.funding import (
+    FundingRule as FundingRule,
+)
+from takst_cli.config.funding import (
+    TeamFunding as TeamFunding,
+)
 from takst_cli.config.load import (
     MAX_MODEL_BYTES as MAX_MODEL_BYTES,
 )
@@ -142,9 +154,6 @@ from takst_cli.config.model import (
     FundingConfig as FundingConfig,
 )
 from takst_cli.config.model import (
-    FundingModel as FundingModel,
-)
-from takst_cli.config.model import (
     HourlyPriceConfig as HourlyPriceConfig,
 )
 from takst_cli.config.model import (
@@ -176,9 +185,6 @@ from takst_cli.config.model import (
 )
 from takst_cli.config.model import (
     TariffConfig as TariffConfig,
-)
-from takst_cli.config.model import (
-    TeamFunding as TeamFunding,
 )
 from takst_cli.config.model import (
     parse_deadline as parse_deadline,

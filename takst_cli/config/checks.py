@@ -13,6 +13,7 @@ from takst_cli.config.courses import (
     CourseSpec,
     NamedCourse,
 )
+from takst_cli.config.funding import default_rule
 from takst_cli.config.model import (
     CHECKLIST,
     WAGE_POST,
@@ -22,7 +23,6 @@ from takst_cli.config.model import (
     FundingConfig,
     Indexation,
     ModelConfig,
-    TeamFunding,
 )
 from takst_cli.config.values import INDIRECT_KEYS, danish_number
 from takst_cli.errors import Problem
@@ -396,25 +396,13 @@ def _funding_problems(funding: FundingConfig) -> list[Problem]:
     names = [t.team for t in funding.teams]
     for name in sorted({n for n in names if n is not None and names.count(n) > 1}):
         out.append(Problem("tildeling.teams", f"teamet '{name}' står flere gange"))
-    entries = [("tildeling.standard", funding.standard or TeamFunding())] + [
+    entries = [("tildeling.standard", funding.standard or default_rule())] + [
         (f"tildeling.teams[{i}]", t) for i, t in enumerate(funding.teams)
     ]
     for path, t in entries:
         if path != "tildeling.standard" and not t.team:
             out.append(Problem(f"{path}.team", "mangler teamets navn"))
-        if t.model == "ramme" and t.ramme is None:
-            out.append(Problem(f"{path}.ramme", "rammemodellen kræver et rammebeløb pr. år"))
-        if t.model == "kombination" and t.fast_ramme is None:
-            out.append(Problem(f"{path}.fast_ramme", "kombinationsmodellen kræver en fast ramme"))
-        if t.model != "kombination":  # read by the combination model only
-            for key in sorted(t.model_fields_set & {"fast_ramme", "variabel"}):
-                out.append(
-                    Problem(
-                        f"{path}.{key}",
-                        f"har ingen virkning med model: {t.model}; {key} bruges kun med "
-                        "model: kombination",
-                    )
-                )
+        out.extend(t.problems(path))
     return out
 
 

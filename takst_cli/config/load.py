@@ -15,6 +15,7 @@ from pydantic import (
 
 from takst_cli.config.checks import semantic_problems
 from takst_cli.config.courses import COURSE_OPTION_HOME
+from takst_cli.config.funding import FUNDING_TAGS, misplaced_key
 from takst_cli.config.model import ModelConfig
 from takst_cli.config.values import AMBIGUOUS_NUMBER, SourceFloat, danish_number
 from takst_cli.errors import ConfigError, Problem
@@ -84,8 +85,28 @@ def _course_option_problem(loc: list[Any]) -> str | None:
     return None
 
 
+def _funding_option_problem(err: dict[str, Any], loc: list[Any]) -> str | None:
+    """A key of another funding model in an entry of `tildeling`: say which model reads it."""
+    tagged = [p for p in err["loc"] if p != "[key]"]
+    if loc[:1] != ["tildeling"] or len(tagged) != len(loc) + 1:
+        return None
+    return misplaced_key(str(tagged[-2]), str(loc[-1]))
+
+
+def _untag(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
+    """The key path as the model file writes it: pydantic puts the funding model's tag in the
+    path of an entry of `tildeling` (tildeling.standard.ramme.ramme is tildeling.standard.ramme)."""
+    out = [p for p in loc if p != "[key]"]
+    entry = 2 if out[1:2] == ["standard"] else 3 if out[1:2] == ["teams"] else 0
+    if out[:1] == ["tildeling"] and entry and len(out) > entry and out[entry] in FUNDING_TAGS:
+        del out[entry]
+    return out
+
+
 def _translate(err: dict[str, Any]) -> Problem:
-    loc = [p for p in err["loc"] if p != "[key]"]
+    loc = _untag(err["loc"])
+    if err["type"] == "union_tag_invalid":  # the entry's `model` names no funding model
+        loc.append("model")
     path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc)
     path = path.replace(".[", "[")
     kind = err["type"]
@@ -94,6 +115,9 @@ def _translate(err: dict[str, Any]) -> Problem:
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
         why = f"ugyldig værdi {err.get('input')!r}; forventet {expected}".replace(" or ", " eller ")
+    elif kind == "union_tag_invalid":
+        expected = ", ".join(repr(t) for t in FUNDING_TAGS[:-1]) + f" eller {FUNDING_TAGS[-1]!r}"
+        why = f"ugyldig værdi {ctx.get('tag')!r}; forventet {expected}"
     elif kind == "value_error":
         why = str(ctx.get("error", "ugyldig værdi"))
     elif kind in _BOUND:
@@ -102,7 +126,7 @@ def _translate(err: dict[str, Any]) -> Problem:
     elif kind == "string_type" and isinstance(err.get("input"), int | float):
         why = f'skal være tekst, fik {err["input"]!r}; sæt anførselstegn om: "{err["input"]}"'
     elif kind == "extra_forbidden":
-        why = _course_option_problem(loc) or "ukendt nøgle"
+        why = _course_option_problem(loc) or _funding_option_problem(err, loc) or "ukendt nøgle"
     elif why is None:  # a kind not in the table: still Danish, never pydantic's English
         why = f"ugyldig værdi {err.get('input')!r}"
     elif kind != "missing":
@@ -145,14 +169,14 @@ def _without_errors(raw: dict[str, Any], errors: Any) -> ModelConfig | None:
     its parent dropped when it has none), so every problem of meaning is reported in the same
     run; None when nothing valid is left."""
     rest = copy.deepcopy(raw)
-    locs = [tuple(p for p in e["loc"] if p != "[key]") for e in errors]
+    locs = [tuple(_untag(e["loc"])) for e in errors]
     for _ in range(4):
         for loc in locs:
             _drop(rest, loc)
         try:
             return ModelConfig.model_validate(rest)
         except ValidationError as exc:
-            locs = [tuple(p for p in e["loc"] if p != "[key]")[:-1] for e in exc.errors()]
+            locs = [tuple(_untag(e["loc"]))[:-1] for e in exc.errors()]
             if not all(locs):
                 return None
     return None

@@ -17,6 +17,7 @@ from pydantic import (
 
 from takst_cli.config.bands import LevelsConfig
 from takst_cli.config.courses import CoursesConfig
+from takst_cli.config.funding import TeamFunding, default_rule
 from takst_cli.config.values import (
     _NUMBER,
     CITIZEN_WORDS,
@@ -28,7 +29,6 @@ from takst_cli.config.values import (
     HourPrice,
     Minutes,
     NormHours,
-    Regulation,
     Share,
     Wage,
     Year,
@@ -153,7 +153,6 @@ class TariffConfig(_Model):
     basistakst: Amount = Decimal(0)
 
 
-FundingModel = Literal["aktivitet", "ramme", "forloeb", "kombination"]
 _DEADLINE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s+(dagen før|samme dag|(\d+) dage før)\s*$")
 
 
@@ -169,18 +168,6 @@ def parse_deadline(text: str) -> tuple[int, dt.time]:
         raise ValueError(f"ugyldigt klokkeslæt i aflysningsfristen '{text}'")
     days = 1 if m.group(3) == "dagen før" else 0 if m.group(3) == "samme dag" else int(m.group(4))
     return days, dt.time(hour, minute)
-
-
-class TeamFunding(_Model):
-    """How one team (or, as `standard`, every team not named) is funded (SPEC §4.4)."""
-
-    team: str | None = None
-    model: FundingModel = "aktivitet"
-    grundlag: Literal["leveret", "visiteret"] = "leveret"
-    ramme: Amount | None = None  # kr per year, for the frame model and the comparison
-    fast_ramme: Amount | None = None  # kr per year, fixed costs in a combination model
-    variabel: Literal["aktivitet", "forloeb"] = "aktivitet"
-    demografiregulering: Regulation = 0.0
 
 
 class DelegatedNursing(_Model):
@@ -228,9 +215,10 @@ class FundingConfig(_Model):
         return v
 
     def of(self, team: str) -> TeamFunding:
-        """The team's funding; with neither a named entry nor a standard: activity, delivered."""
+        """The team's funding; with neither a named entry nor a standard: the default model
+        (activity, delivered)."""
         named = next((t for t in self.teams if t.team == team), None)
-        fallback = self.standard or TeamFunding()
+        fallback = self.standard or default_rule()
         return named or fallback.model_copy(update={"team": team})
 
     def has_model(self, team: str) -> bool:

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import Amounts, ModelConfig, TeamFunding
 from takst_cli.frames import column_rows, rows_frame
-from takst_cli.models import Col
+from takst_cli.models import Col, Part
 from takst_cli.money import to_decimal
-from takst_cli.pipeline.funding import PARTS, TeamFundingResult, own_parts, year_share
+from takst_cli.pipeline.funding import TeamFundingResult, year_share
 from takst_cli.pipeline.indexation import IndexFactors
 
 ZERO = Decimal(0)
@@ -23,9 +23,13 @@ ZERO = Decimal(0)
 @dataclass(frozen=True)
 class TeamBudget:
     team: str
-    model: str
+    rule: TeamFunding
     weeks: Decimal  # expected citizen-weeks in the budget year
-    parts: dict[str, Decimal]  # exact kr: ramme, aktivitet, forloeb, delegeret
+    parts: dict[str, Decimal]  # exact kr per part (Part.ALL)
+
+    @property
+    def model(self) -> str:
+        return self.rule.model
 
     @property
     def total(self) -> Decimal:
@@ -96,17 +100,15 @@ def compute_budget(
     for f in funding:
         rule = f.rule
         weeks, course = by_team.get(f.team, (ZERO, ZERO))
-        activity_ex = (f.activity - f.delegated) * scale
-        frame = rule.ramme * (1 + to_decimal(rule.demografiregulering)) if rule.ramme else None
-        parts = own_parts(
-            rule,
-            frame,
-            rule.fast_ramme or ZERO,
-            activity_ex,
+        # a whole year of the frames; the period's activity and delegated nursing scaled to it
+        year_amounts = Amounts(
+            Decimal(1),
+            (f.activity - f.delegated) * scale,
             f.delegated * scale,
             course,
             f.course_activity * scale,
         )
-        teams.append(TeamBudget(f.team, rule.model, weeks, {k: parts[k] for k in PARTS}))
+        parts = rule.parts(year_amounts)
+        teams.append(TeamBudget(f.team, rule, weeks, {k: parts[k] for k in Part.ALL}))
     labels = {t.name: t.label for t in cfg.forloeb.types()}
     return BudgetResult(year, scale, teams, caseload, labels)

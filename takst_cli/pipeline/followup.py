@@ -83,10 +83,11 @@ class SpendSource:
 
 def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, Decimal]:
     """Spend per team in [start, end] under its own model: what the model settles (activity,
-    course weeks × tariffs, the fixed frame pro rata); a frame team's spend is its cost.
+    course weeks × tariffs, the fixed frame pro rata); a team whose model's budget is fixed
+    (a frame) spends its cost.
     The window is a month, or a month up to the follow-up date (the facts carry both)."""
     teams = window_funding(src, start, end)
-    return {t.team: t.cost if t.rule.model == "ramme" else t.funding for t in teams}
+    return {t.team: t.cost if t.rule.fixed_budget else t.funding for t in teams}
 
 
 def window_funding(src: SpendSource, start: dt.date, end: dt.date) -> list[TeamFundingResult]:

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig, TeamFunding
+from takst_cli.config import Amounts, ModelConfig, TeamFunding
 from takst_cli.errors import DataError
 from takst_cli.frames import column_rows, rows_frame
-from takst_cli.models import Col, CourseType
-from takst_cli.money import round_ore, to_decimal
+from takst_cli.models import Col, CourseType, Part
+from takst_cli.money import round_ore
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
 from takst_cli.pipeline.courses import SEGMENT_ID
 from takst_cli.pipeline.hourly_price import HourlyPrice
@@ -21,13 +21,7 @@ from takst_cli.pipeline.tariffs import TariffResult
 
 ZERO = Decimal(0)
 DELEGATED = "delegeret"
-PART_FRAME, PART_ACTIVITY, PART_COURSE, PART_DELEGATED = (
-    "ramme",
-    "aktivitet",
-    "forloeb",
-    "delegeret",
-)
-PARTS = (PART_FRAME, PART_ACTIVITY, PART_COURSE, PART_DELEGATED)
+PARTS = Part.ALL  # the parts' codes live in models.Part; this name stays for its importers
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ class TeamFundingResult:
     # the activity line for staff groups outside their course type
     delegated: Decimal  # delegated nursing, activity-settled on delivered hours
     delegated_hours: Decimal
-    parts: dict[str, Decimal]  # the team's own model: ramme, aktivitet, forloeb, delegeret
+    parts: dict[str, Decimal]  # the team's own model's parts (Part.ALL)
     weeks: Decimal  # citizen-weeks of the team's courses
     untariffed_weeks: Decimal  # course weeks whose cell has no tariff (paid 0)
     # in-course visits by staff groups outside their course type (faggrupper), priced: the
@@ -139,35 +133,6 @@ def _get(priced: dict[tuple[str, bool], Cost], team: str, is_delegated: bool) ->
     return priced.get((team, is_delegated), Cost())
 
 
-def own_parts(
-    rule: TeamFunding,
-    frame: Decimal | None,
-    fixed: Decimal,
-    activity_ex: Decimal,
-    delegated: Decimal,
-    course: Decimal,
-    course_activity: Decimal = ZERO,
-) -> dict[str, Decimal]:
-    """The parts the team's own model pays. Delegated nursing is its own activity-settled line,
-    except where a course tariff pays the team: the tariffs already contain SUL §138. A
-    course-funded team is paid the visits of staff groups outside their course type by
-    activity (`course_activity`)."""
-    parts = dict.fromkeys(PARTS, ZERO)
-    variable = rule.variabel if rule.model == "kombination" else rule.model
-    if rule.model == "ramme":
-        parts[PART_FRAME] = frame or ZERO
-    elif rule.model == "kombination":
-        parts[PART_FRAME] = fixed
-    if variable == "aktivitet":
-        parts[PART_ACTIVITY] = activity_ex
-    if variable == "forloeb":
-        parts[PART_COURSE] = course
-        parts[PART_ACTIVITY] = course_activity
-    else:
-        parts[PART_DELEGATED] = delegated
-    return parts
-
-
 def compute_funding(
     cfg: ModelConfig,
     period: tuple[dt.date, dt.date],
@@ -214,12 +179,7 @@ def compute_funding(
             activity_ex += _get(paid_cancelled, team, False).cost
         # delegated nursing is its own line, settled on delivered hours under every basis
         activity_all = activity_ex + deleg.cost
-        frame = (
-            rule.ramme * (1 + to_decimal(rule.demografiregulering)) * years
-            if rule.ramme is not None
-            else None
-        )
-        fixed = (rule.fast_ramme or ZERO) * years
+        frame = rule.frame(years)
         course, weeks, missing = courses.get(team, (ZERO, ZERO, ZERO))
         course_activity = _get(outside, team, False).cost + _get(outside, team, True).cost
         out.append(
@@ -233,9 +193,7 @@ def compute_funding(
                 course=course + course_activity,
                 delegated=deleg.cost,
                 delegated_hours=deleg.hours,
-                parts=own_parts(
-                    rule, frame, fixed, activity_ex, deleg.cost, course, course_activity
-                ),
+                parts=rule.parts(Amounts(years, activity_ex, deleg.cost, course, course_activity)),
                 weeks=weeks,
                 untariffed_weeks=missing,
                 course_activity=course_activity,

@@ -516,8 +516,8 @@ def run_deviation(
     out = []
     for team in sorted(set(weeks[Col.TEAM].unique().to_list()) | set(caseload)):
         rule = r.cfg.tildeling.of(team)
-        by_course = (rule.variabel if rule.model == "kombination" else rule.model) == "forloeb"
-        if rule.model == "ramme":
+        by_course = rule.pays_course
+        if rule.fixed_budget:  # nothing paid per course cell: no deviation to decompose
             continue
         actual: dict[tuple[str, str, int], CellAmount] = {}
         for _, t, f, n, days, tariff in column_rows(

@@ -12,10 +12,9 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError, Problem
-from takst_cli.models import Col, CourseType
+from takst_cli.models import Col, CourseType, Part
 from takst_cli.money import round_parts
 from takst_cli.pipeline.followup import LedgerSpend, SpendSource, window_funding
-from takst_cli.pipeline.funding import PARTS
 from takst_cli.pipeline.tariffs import TariffResult, TariffRow
 
 ZERO = Decimal(0)
@@ -86,8 +85,8 @@ def settle_months(src: SpendSource, months: list[str], sheet_sha: str) -> pl.Dat
     for month in months:
         first, last = month_bounds(month)
         for t in window_funding(src, first, last):
-            exact = [t.parts[p] for p in PARTS]
-            for part, amount in zip(PARTS, round_parts(exact), strict=True):
+            exact = [t.parts[p] for p in Part.ALL]
+            for part, amount in zip(Part.ALL, round_parts(exact), strict=True):
                 rows.append((t.team, month, part, amount, sheet_sha))
     return pl.DataFrame(rows, schema=LEDGER_SCHEMA, orient="row")
 
@@ -98,9 +97,9 @@ def replace_months(ledger: pl.DataFrame | None, settled: pl.DataFrame) -> pl.Dat
     months = settled[L_MONTH].unique().to_list()
     kept = ledger.filter(~pl.col(L_MONTH).is_in(months)) if ledger is not None else None
     out = settled if kept is None else pl.concat([kept, settled])
-    order = {p: i for i, p in enumerate(PARTS)}
+    order = {p: i for i, p in enumerate(Part.ALL)}
     return (
-        out.with_columns(pl.col(L_PART).replace_strict(order, default=len(PARTS)).alias("_o"))
+        out.with_columns(pl.col(L_PART).replace_strict(order, default=len(Part.ALL)).alias("_o"))
         .sort([L_MONTH, L_TEAM, "_o"])
         .drop("_o")
     )

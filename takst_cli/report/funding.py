@@ -8,24 +8,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from takst_cli.format import format_number
+from takst_cli.models import Part
 from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.budget import BudgetResult, month_shares
-from takst_cli.pipeline.funding import (
-    PART_ACTIVITY,
-    PART_COURSE,
-    PART_FRAME,
-    PARTS,
-    TeamFundingResult,
-)
+from takst_cli.pipeline.funding import TeamFundingResult
 from takst_cli.tables import Column, ReportTable
 
 ZERO = Decimal(0)
-MODEL_LABEL = {
-    "aktivitet": "Aktivitet",
-    "ramme": "Ramme",
-    "forloeb": "Forløb",
-    "kombination": "Kombination",
-}
+PARTS = Part.ALL
+SHARED = (Part.FRAME, Part.ACTIVITY, Part.COURSE)  # the parts the table gives a share of
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
 
@@ -50,13 +41,7 @@ def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
 
 
 def _model_label(t: TeamFundingResult) -> str:
-    rule = t.rule
-    label = MODEL_LABEL[rule.model]
-    if rule.model == "kombination":
-        label += f" (fast ramme + {MODEL_LABEL[rule.variabel].lower()})"
-    if rule.model == "aktivitet" or (rule.model == "kombination" and rule.variabel == "aktivitet"):
-        label += ", " + ("leverede timer" if rule.grundlag == "leveret" else "visiterede timer")
-    return label
+    return t.rule.title()
 
 
 def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
@@ -142,10 +127,7 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     cost = _cells([x.cost for x in teams])
     for i, x in enumerate(teams):
         row_parts = round_parts([x.parts[p] for p in PARTS], totals[i])
-        shares = [
-            _share(row_parts[PARTS.index(p)], totals[i])
-            for p in (PART_FRAME, PART_ACTIVITY, PART_COURSE)
-        ]
+        shares = [_share(row_parts[PARTS.index(p)], totals[i]) for p in SHARED]
         t.rows.append(
             [x.team, _model_label(x), *row_parts, totals[i], *shares, cost[i], totals[i] - cost[i]]
         )  # type: ignore[operator]
@@ -156,7 +138,7 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
         None,
         *sums,
         grand,
-        *[_share(sums[PARTS.index(p)], grand) for p in (PART_FRAME, PART_ACTIVITY, PART_COURSE)],
+        *[_share(sums[PARTS.index(p)], grand) for p in SHARED],
         _sum(cost),
         grand - (_sum(cost) or ZERO),
     ]
@@ -188,9 +170,7 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     amounts = _column([x.delegated for x in teams])
     hours = _column([x.delegated_hours for x in teams])
     for i, x in enumerate(teams):
-        course_paid = (x.rule.variabel if x.rule.model == "kombination" else x.rule.model) == (
-            "forloeb"
-        )
+        course_paid = x.rule.pays_course
         d.rows.append(
             [
                 x.team,
@@ -248,7 +228,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     shares = month_shares(year)
     for b, total, w in zip(budget.teams, totals, weeks, strict=True):
         parts = round_parts([b.parts[p] for p in PARTS], total)
-        t.rows.append([b.team, MODEL_LABEL[b.model], w, *parts, total])
+        t.rows.append([b.team, b.rule.label, w, *parts, total])
         months = round_parts([total * s for s in shares], total)
         m.rows.append([b.team, *months, total])
     t.total = [
