@@ -191,16 +191,18 @@ def _pick(value: Any) -> Any:
     return getattr(value, "model", FUNDING_TAGS[0])
 
 
-# One entry of `tildeling`: the model its `model` key names, the default when it names none.
-# Built from the registry, so registering a class is all a new model needs; to the type checker
-# it is the interface.
+def entry_type(models: tuple[type[FundingRule], ...]) -> Any:
+    """The type of one entry of `tildeling`: the model of `models` its `model` key names."""
+    members = tuple(Annotated[c, Tag(_tag_of(c))] for c in models)
+    return Annotated[Union[members], Discriminator(_pick)]  # noqa: UP007
+
+
+# One entry of `tildeling`, built from the registry (so registering a class is all a new model
+# needs); to the type checker, the interface.
 if TYPE_CHECKING:
     TeamFunding = FundingRule
 else:
-    TeamFunding = Annotated[
-        Union[tuple(Annotated[c, Tag(t)] for t, c in _BY_TAG.items())],  # noqa: UP007
-        Discriminator(_pick),
-    ]
+    TeamFunding = entry_type(FUNDING_MODELS)
 
 
 def misplaced_key(tag: str, key: str) -> str | None:

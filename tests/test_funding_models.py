@@ -1,0 +1,119 @@
+"""The funding models as classes: a model is one class (its keys and its rules), registered in
+config.funding.FUNDING_MODELS; the pipeline and the reports only ask it. A toy model defined
+here runs through funding, budget and the report tables without touching any other module.
+
+Tiny municipality (conftest.py, test_funding.py): Syd's delivered cost 3 681,20 kr, no delegated
+nursing; the period is 84 days of 2025 (84 / 365 of a year); budget year 2026 with 10 %
+growth, so the budget scale is 1,1 × 365 / 84.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+from typing import ClassVar, Literal
+
+import pytest
+from pydantic import TypeAdapter
+
+from takst_cli.config import FUNDING_MODELS, Amounts, FundingRule
+from takst_cli.config.funding import ZERO, entry_type
+from takst_cli.config.values import Amount
+from takst_cli.models import Part
+from takst_cli.pipeline.run import run_funding
+from takst_cli.report.funding import budget_tables, funding_tables
+from tests.helpers import run_model
+
+
+class CappedActivity(FundingRule):
+    """Toy: activity, but never more than `loft` kr per year; delegated nursing on top."""
+
+    model: Literal["loft"]
+    label: ClassVar[str] = "Aktivitet med loft"
+    loft: Amount
+
+    def parts(self, a: Amounts) -> dict[str, Decimal]:
+        paid = min(a.activity, self.loft * a.years)
+        return {**dict.fromkeys(Part.ALL, ZERO), Part.ACTIVITY: paid, Part.DELEGATED: a.delegated}
+
+
+FUNDING = """
+tildeling:
+  teams:
+    - {team: Nord, model: aktivitet}
+    - {team: Syd, model: ramme, ramme: 36500}
+budget: {aar: 2026, demografi: 0.10}
+"""
+
+
+def test_a_registered_model_is_read_from_the_model_file_by_its_tag() -> None:
+    """Registering the class is all the model file needs: the entry type built from the
+    registry plus the toy reads `model: loft` as the toy, and the built-in models as before."""
+    entry = TypeAdapter(entry_type((*FUNDING_MODELS, CappedActivity)))
+    toy = entry.validate_python({"team": "Syd", "model": "loft", "loft": "10.000"})
+    assert isinstance(toy, CappedActivity) and toy.loft == Decimal(10000)
+    assert type(entry.validate_python({"team": "Nord"})).__name__ == "ActivityFunding"
+
+
+def test_a_toy_model_runs_through_funding_budget_and_reports(tiny: Path) -> None:
+    """Syd under the toy with loft 10 000 kr per year:
+    period: cap 10 000 × 84 / 365 = 2 301,369863.. < activity 3 681,20 → paid 2 301,37 (shown),
+    result 2 301,37 − 3 681,20 = −1 379,83;
+    budget year: activity 3 681,20 × 1,1 × 365 / 84 = 17 595,3.. > cap 10 000 → 10 000,00."""
+    tiny.write_text(tiny.read_text() + FUNDING)
+    r = run_model(tiny)
+    toy = CappedActivity(model="loft", team="Syd", loft=Decimal(10000))
+    teams = [toy if t.team == "Syd" else t for t in r.cfg.tildeling.teams]
+    # the config as a model file that registers the toy would give it (model_copy: no parsing)
+    cfg = r.cfg.model_copy(
+        update={"tildeling": r.cfg.tildeling.model_copy(update={"teams": teams})}
+    )
+    funding = run_funding(dataclasses.replace(r, cfg=cfg))
+    syd = next(t for t in funding.teams if t.team == "Syd")
+    assert syd.cost == Decimal("3681.20") and syd.delegated == 0
+    assert syd.parts[Part.ACTIVITY] == Decimal(10000) * (Decimal(84) / 365)
+    assert syd.funding == syd.parts[Part.ACTIVITY]
+    split, delegated = funding_tables(funding.teams, "sygeplejeramme")
+    row = next(x for x in split.rows if x[0] == "Syd")
+    assert row[1] == "Aktivitet med loft"
+    assert row[6] == Decimal("2301.37") and row[11] == Decimal("-1379.83")
+    assert next(x for x in delegated.rows if x[0] == "Syd")[3] == "aktivitetsbaseret"
+    budget = next(b for b in funding.budget.teams if b.team == "Syd")
+    assert budget.parts[Part.ACTIVITY] == Decimal(10000) and budget.total == Decimal(10000)
+    year, _months, _caseload = budget_tables(funding.budget)
+    assert next(x for x in year.rows if x[0] == "Syd")[1] == "Aktivitet med loft"
+
+
+@pytest.mark.parametrize(
+    ("entry", "title", "parts"),
+    [
+        # activity 100, delegated 10, course 70 (+ 5 outside the type), 0,5 year
+        (
+            {"model": "aktivitet", "grundlag": "visiteret"},
+            "Aktivitet, visiterede timer",
+            (0, 100, 0, 10),
+        ),
+        ({"model": "ramme", "ramme": 1000, "demografiregulering": 0.1}, "Ramme", (550, 0, 0, 10)),
+        ({"model": "forloeb"}, "Forløb", (0, 5, 70, 0)),
+        (
+            {"model": "kombination", "fast_ramme": 200, "variabel": "forloeb"},
+            "Kombination (fast ramme + forløb)",
+            (100, 5, 70, 0),
+        ),
+        (
+            {"model": "kombination", "fast_ramme": 200},
+            "Kombination (fast ramme + aktivitet), leverede timer",
+            (100, 100, 0, 10),
+        ),
+    ],
+)
+def test_each_model_picks_its_parts(
+    entry: dict[str, object], title: str, parts: tuple[int, ...]
+) -> None:
+    """Frame 1 000 × 1,1 × 0,5 = 550; fixed frame 200 × 0,5 = 100; course models get the
+    activity of staff outside the type (5), not delegated nursing (it is in the tariff)."""
+    rule = TypeAdapter(entry_type(FUNDING_MODELS)).validate_python(entry)
+    a = Amounts(Decimal("0.5"), Decimal(100), Decimal(10), Decimal(70), Decimal(5))
+    assert rule.title() == title
+    assert [rule.parts(a)[p] for p in Part.ALL] == [Decimal(x) for x in parts]
