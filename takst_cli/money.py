@@ -44,3 +44,39 @@ def round_parts(parts: Sequence[Decimal], total: Decimal | None = None) -> list[
     for k in range(abs(leftover)):
         result[order[k % len(parts)]] += step
     return result
+
+
+def round_each(amounts: Sequence[Decimal]) -> list[Decimal]:
+    """Each amount rounded to øre on its own: equal exact amounts always show equal (a team
+    funded exactly at its cost shows a result of 0,00); a total is the sum of the shown cells."""
+    return [round_ore(a) for a in amounts]
+
+
+def round_column(values: Sequence[Decimal | None]) -> list[Decimal | None]:
+    """A column's values rounded to øre so that the shown values add up to the rounded exact
+    total (round_parts); an empty cell (None) stays empty and takes no part."""
+    rounded = iter(round_parts([v for v in values if v is not None]))
+    return [None if v is None else next(rounded) for v in values]
+
+
+SHARE_PLACES = Decimal("0.000001")  # a share as the reports show it: 6 decimals (0,0001 %)
+
+
+def share_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole to 6 decimals; None (an empty cell) without a part or a whole."""
+    if part is None or not whole:
+        return None
+    return (part / whole).quantize(SHARE_PLACES)
+
+
+def from_float(x: float, places: int, fixed: bool = False) -> Decimal:
+    """A float measure (hours, a rate) as the Decimal of its value rounded to `places`, without
+    binary noise (never 2.67499..); `fixed`: written with exactly `places` decimals (2.50)."""
+    d = Decimal(repr(round(x, places)))
+    return to_places(d, places) if fixed else d
+
+
+def to_places(x: Decimal, places: int) -> Decimal:
+    """A quantity (hours, kr per week) shown with exactly `places` decimals (context rounding,
+    as the reports always have; money to øre goes through round_ore)."""
+    return x.quantize(Decimal(1).scaleb(-places))

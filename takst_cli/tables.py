@@ -56,6 +56,33 @@ Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 
 @dataclass(frozen=True)
+class KindFormat:
+    """How a cell kind is shown and stored, the same on the screen, in the memo, the workbook
+    and the data files: one row of KIND_FORMATS per kind."""
+
+    decimals: int | None  # decimals on the screen and in the memo; None: text as written
+    excel: str | None  # the workbook's number format
+    scale: int | None  # decimals of the Decimal column in files (csv/json/parquet)
+    unit: str = ""  # after the header: 'Beløb (kr.)'
+    share: bool = False  # a share, shown as a percentage (0,153 → 15,3 %)
+
+    @property
+    def number(self) -> bool:
+        return self.decimals is not None
+
+
+KIND_FORMATS: dict[str, KindFormat] = {
+    "tekst": KindFormat(None, None, None),
+    "kr": KindFormat(2, "#,##0.00", 2, unit=" (kr.)"),
+    "timer": KindFormat(2, "#,##0.00", 2),
+    "uger": KindFormat(2, "#,##0.00", 2),
+    "tal": KindFormat(2, "#,##0.00", 2),
+    "heltal": KindFormat(0, "#,##0", None),  # files: a whole number (Int64)
+    "andel": KindFormat(1, "0.0%", 6, share=True),
+}
+
+
+@dataclass(frozen=True)
 class Column:
     header: str
     kind: Kind = "tekst"
@@ -64,17 +91,25 @@ class Column:
     file_header: str | None = None
     month_year: int | None = None
 
+    @property
+    def fmt(self) -> KindFormat:
+        return KIND_FORMATS[self.kind]
+
+    @property
+    def label(self) -> str:
+        """The header with its unit, as the screen and the workbook show it."""
+        return self.header + self.fmt.unit
+
 
 def format_cell(value: Any, column: Column) -> str:
     """A cell as the screen and the memo show it: Danish numbers by the column's kind."""
     if value is None:
         return "–"
-    if column.kind in ("kr", "timer", "uger", "tal"):
-        return format_number(value)
-    if column.kind == "heltal":
-        return format_number(value, 0)
-    if column.kind == "andel":
+    f = column.fmt
+    if f.share:
         return format_share(Decimal(value))
+    if f.decimals is not None:
+        return format_number(value, f.decimals)
     return str(value)
 
 

@@ -66,10 +66,6 @@ def screen_width(console: Console) -> int | None:
     return None
 
 
-def _header(column: Column) -> str:
-    return f"{column.header} (kr.)" if column.kind == "kr" else column.header
-
-
 # Columns that say what a row is about besides its text columns: repeated in every part of a
 # table split for a narrow terminal, so a tariff is never shown without its level.
 _KEY_HEADERS = {"niveau", "startniveau", "fase", "måned", "år", "uge", "periode"}
@@ -78,7 +74,7 @@ _KEY_HEADERS = {"niveau", "startniveau", "fase", "måned", "år", "uge", "period
 def _key_count(columns: list[Column]) -> int:
     n = 0
     while n < len(columns) and (
-        columns[n].kind == "tekst" or columns[n].header.lower() in _KEY_HEADERS
+        not columns[n].fmt.number or columns[n].header.lower() in _KEY_HEADERS
     ):
         n += 1
     return max(min(n, len(columns) - 1), 1) if len(columns) > 1 else len(columns)
@@ -100,9 +96,9 @@ def _widths(table: ReportTable) -> list[tuple[int, int]]:
     for j, column in enumerate(table.columns):
         cells = [format_cell(r[j], column) for r in rows]
         longest = max((len(c) for c in cells), default=1)
-        header = _header(column)
+        header = column.label
         natural = max(longest, len(header))
-        if column.kind == "tekst":
+        if not column.fmt.number:
             words = max([_longest_word(header)] + [_longest_word(c) for c in cells])
             narrow = min(natural, max(words, _TEXT_MAX))
         else:
@@ -142,8 +138,8 @@ def _rich_table(
     for k, j in enumerate(picked):
         column = table.columns[j]
         rich_table.add_column(
-            Text(_header(column)),
-            justify="right" if column.kind != "tekst" else "left",
+            Text(column.label),
+            justify="right" if column.fmt.number else "left",
             overflow="fold",
             width=widths[k] if widths else None,
         )
@@ -163,7 +159,7 @@ def _rich_table(
 def _transposed(table: ReportTable, width: int) -> Table:
     """A one-row table too wide for the screen: one line per column (header, value)."""
     pairs = [
-        (_header(c), format_cell(v, c)) for c, v in zip(table.columns, table.rows[0], strict=True)
+        (c.label, format_cell(v, c)) for c, v in zip(table.columns, table.rows[0], strict=True)
     ]
     value_width = max(len("Værdi"), *(len(v) for _, v in pairs))
     label_width = max(len("Felt"), *(len(h) for h, _ in pairs))

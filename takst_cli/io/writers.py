@@ -24,16 +24,8 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.tables import Column, ReportTable, is_table_key
+from takst_cli.tables import KIND_FORMATS, ReportTable, is_table_key
 
-_EXCEL_FORMATS = {
-    "kr": "#,##0.00",
-    "timer": "#,##0.00",
-    "uger": "#,##0.00",
-    "tal": "#,##0.00",
-    "heltal": "#,##0",
-    "andel": "0.0%",
-}
 EXCEL_MAX_ROWS = 1_048_576  # rows a sheet holds (Excel's limit; openpyxl raises beyond it)
 FOLDER_FORMATS = ("csv", "json", "parquet")
 # os.link cannot make a hard link here (FAT, some network shares): rename after a check instead
@@ -334,7 +326,7 @@ def workbook_bytes(
         ws.write_string(start, 0, table.title, styles.title)
         header_row = start + 1
         for j, column in enumerate(table.columns):
-            ws.write_string(header_row, j, _label(column), styles.header(column.kind))
+            ws.write_string(header_row, j, column.label, styles.header(column.kind))
         rows = table.rows + ([table.total] if table.total else [])
         notes = [table.note] if table.note else []
         # the rows the sheet has left below the header, less one line per note
@@ -373,7 +365,7 @@ def workbook_bytes(
         sheet_widths = widths.setdefault(table.sheet, {})
         for j, column in enumerate(table.columns):
             longest = max(
-                [min(len(column.header), 24) + (6 if column.kind == "kr" else 0)]
+                [min(len(column.header), 24) + len(column.fmt.unit)]
                 + [len(_shown(r[j], column.kind)) for r in rows[:500] if r[j] is not None]
             )
             sheet_widths[j] = max(sheet_widths.get(j, 0), min(max(longest + 2, 10), 60))
@@ -397,7 +389,7 @@ def workbook_bytes(
                     "style": "Table Style Light 1",
                     "autofilter": len(table.rows) > 1,
                     "columns": [
-                        {"header": _label(c), "header_format": styles.header(c.kind)}
+                        {"header": c.label, "header_format": styles.header(c.kind)}
                         for c in table.columns
                     ],
                 },
@@ -428,10 +420,6 @@ def _plain_formula(formula: str, *_args: Any, **_kwargs: Any) -> str:
     return formula[1:] if formula.startswith("=") else formula
 
 
-def _label(column: Column) -> str:
-    return f"{column.header} (kr.)" if column.kind == "kr" else column.header
-
-
 def _cached(value: Any) -> Any:
     if value is None:
         return ""
@@ -443,14 +431,14 @@ def _cached(value: Any) -> Any:
 def _shown(value: Any, kind: str) -> str:
     """About as wide as the number shows (thousands separators, two decimals)."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        if kind == "andel":
+        if KIND_FORMATS[kind].share:
             return f"{float(value):.1%}"
         return f"{float(value):,.2f}"
     return str(value)
 
 
 def _unique_headers(table: ReportTable) -> bool:
-    labels = [_label(c).casefold() for c in table.columns]
+    labels = [c.label.casefold() for c in table.columns]
     return len(set(labels)) == len(labels) and all(labels)
 
 
@@ -509,7 +497,7 @@ def _sum_totals(table: ReportTable, rows: list[list[Any]]) -> dict[tuple[int, in
         return out
     i = len(table.rows)
     for j, (value, column) in enumerate(zip(table.total, table.columns, strict=True)):
-        if (i, j) in out or column.kind == "tekst" or not isinstance(value, int | Decimal):
+        if (i, j) in out or not column.fmt.number or not isinstance(value, int | Decimal):
             continue
         parts = [r[j] for r in table.rows]
         if all(isinstance(p, int | Decimal) or p is None for p in parts) and sum(
@@ -539,7 +527,7 @@ class _Styles:
                     "bold": True,
                     "text_wrap": True,
                     "valign": "bottom",
-                    "align": "left" if kind == "tekst" else "right",
+                    "align": "right" if KIND_FORMATS[kind].number else "left",
                     "bg_color": "#DCE6F1",
                     "bottom": 1,
                 }
@@ -551,8 +539,9 @@ class _Styles:
         fmt = self._cache.get(key)
         if fmt is None:
             props: dict[str, Any] = {"valign": "top"}
-            if kind in _EXCEL_FORMATS:
-                props["num_format"] = _EXCEL_FORMATS[kind]
+            excel = KIND_FORMATS[kind].excel
+            if excel is not None:
+                props["num_format"] = excel
             if total:
                 props.update({"bold": True, "top": 1})
             if given:  # an assumption to change: blue on light yellow, as in KL's templates
@@ -664,13 +653,13 @@ def _for_files(table: ReportTable) -> ReportTable:
 def _frame(table: ReportTable) -> pl.DataFrame:
     table = _for_files(table)
     records = table.records()
-    columns = {c.header: c.kind for c in table.columns}
+    columns = {c.header: c.fmt for c in table.columns}
     data: dict[str, list[Any]] = {h: [r[h] for r in records] for h in columns}
     series = []
-    for header, kind in columns.items():
+    for header, fmt in columns.items():
         values = data[header]
-        if kind in ("kr", "timer", "uger", "tal", "andel"):
-            scale = 6 if kind == "andel" else 2
+        if fmt.scale is not None:
+            scale = fmt.scale
             series.append(
                 pl.Series(
                     header,
@@ -678,7 +667,7 @@ def _frame(table: ReportTable) -> pl.DataFrame:
                     dtype=pl.Decimal(38, scale),
                 )
             )
-        elif kind == "heltal":
+        elif fmt.number:  # a whole number
             series.append(pl.Series(header, values, dtype=pl.Int64))
         else:
             series.append(

@@ -19,14 +19,10 @@ from takst_cli.config import (
 )
 from takst_cli.format import format_kr, format_number, format_share
 from takst_cli.models import Col, CourseType, Phase, Shift
-from takst_cli.money import round_ore, round_parts
+from takst_cli.money import from_float, round_ore, round_parts, to_places
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
 from takst_cli.tables import Column, ReportTable, format_cell
-
-
-def _hours(x: Decimal) -> Decimal:
-    return x.quantize(Decimal("0.01"))
 
 
 def price_table(prices: list[HourlyPrice]) -> ReportTable:
@@ -54,10 +50,10 @@ def price_table(prices: list[HourlyPrice]) -> ReportTable:
             [
                 p.staff_group,
                 round_ore(p.annual_cost) if p.annual_cost is not None else None,
-                _hours(p.norm_hours) if p.norm_hours is not None else None,
-                _hours(p.attendance_hours) if p.attendance_hours is not None else None,
+                to_places(p.norm_hours, 2) if p.norm_hours is not None else None,
+                to_places(p.attendance_hours, 2) if p.attendance_hours is not None else None,
                 p.direct_share,
-                _hours(p.direct_hours) if p.direct_hours is not None else None,
+                to_places(p.direct_hours, 2) if p.direct_hours is not None else None,
                 p.price,
                 p.shift_prices[Shift.AFTEN],
                 p.shift_prices[Shift.WEEKEND],
@@ -208,19 +204,19 @@ def reduction_table(result: RunResult) -> ReportTable:
         [
             e.courses,
             e.left_help,
-            _hours(e.weeks),
+            to_places(e.weeks, 2),
             round_ore(e.cost_after),
             round_ore(e.counterfactual),
-            _share(e.r),
-            _share(result.configured_r),
-            _share(result.tariffs.reduction_used),
+            _r(e.r),
+            _r(result.configured_r),
+            _r(result.tariffs.reduction_used),
         ]
     )
     return t
 
 
-def _share(x: float | None) -> Decimal | None:
-    return None if x is None else Decimal(repr(round(x, 6)))
+def _r(x: float | None) -> Decimal | None:
+    return None if x is None else from_float(x, 6)
 
 
 def quality_tables(result: RunResult, show_ids: bool = False) -> list[ReportTable]:
@@ -239,7 +235,7 @@ def quality_tables(result: RunResult, show_ids: bool = False) -> list[ReportTabl
         "eller ugyldig.",
     )
     for line in result.quality:
-        hours = None if line.hours is None else Decimal(repr(round(line.hours, 2)))
+        hours = None if line.hours is None else from_float(line.hours, 2)
         q.rows.append([line.source, line.category, line.reason, line.rows, hours])
     out = [q]
     if result.invalid:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from decimal import Decimal
 
-from takst_cli.money import round_parts
+from takst_cli.money import SHARE_PLACES, from_float, round_column, round_parts, share_of, to_places
 from takst_cli.pipeline.effect import EffectGroup, effect_groups
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.run import RunResult
@@ -13,11 +13,7 @@ from takst_cli.report.funding import MONTHS
 from takst_cli.tables import Chart, Column, ReportTable
 
 ZERO = Decimal(0)
-PCT = Decimal("0.000001")
-
-
-def _pct(part: Decimal, whole: Decimal | None) -> Decimal | None:
-    return None if not whole else (part / whole).quantize(PCT)
+PCT = SHARE_PLACES
 
 
 def followup_tables(f: Followup) -> list[ReportTable]:
@@ -47,12 +43,12 @@ def followup_tables(f: Followup) -> list[ReportTable]:
         + " Afvigelse = budget − forbrug − forventet forbrug (negativ: overskridelse)."
         + (f" Tolerance: {f.tolerance:g} procentpoint." if f.tolerance else ""),
     )
-    budgets = _rounded([r.budget for r in f.rows])
+    budgets = round_column([r.budget for r in f.rows])
     spends = round_parts([r.spend for r in f.rows])
     expected = round_parts([r.expected for r in f.rows])
     for i, r in enumerate(f.rows):
         budget = budgets[i]
-        share = _pct(spends[i], budget)
+        share = share_of(spends[i], budget)
         if budget is None:
             remark: str | None = "intet budget"
         elif share is not None and r.spend / budget > limit:
@@ -82,7 +78,7 @@ def followup_tables(f: Followup) -> list[ReportTable]:
         total_spend,
         total_expected,
         sum((row[4] for row in with_budget), ZERO),
-        _pct(sum((row[2] for row in with_budget), ZERO), total_budget),
+        share_of(sum((row[2] for row in with_budget), ZERO), total_budget),
         allowed,
         "over forbrugsprocenten"
         if total_budget and sum((row[2] for row in with_budget), ZERO) / total_budget > limit
@@ -90,11 +86,6 @@ def followup_tables(f: Followup) -> list[ReportTable]:
         None,
     ]
     return [t, _monthly_table(f, total_budget), _activity_table(f)]
-
-
-def _rounded(values: list[Decimal | None]) -> list[Decimal | None]:
-    present = iter(round_parts([v for v in values if v is not None]))
-    return [None if v is None else next(present) for v in values]
 
 
 def _monthly_table(f: Followup, budget: Decimal) -> ReportTable:
@@ -123,7 +114,7 @@ def _monthly_table(f: Followup, budget: Decimal) -> ReportTable:
                 MONTHS[month - 1],
                 amount,
                 running,
-                _pct(running, budget),
+                share_of(running, budget),
                 (Decimal(elapsed) / f.year_days).quantize(PCT),
             ]
         )
@@ -150,12 +141,16 @@ def _activity_table(f: Followup) -> ReportTable:
     for team, month, citizens, granted, delivered in f.activity.sort(
         ["team", "maaned"]
     ).iter_rows():
-        t.rows.append([team, MONTHS[month - 1], citizens, _hours(granted), _hours(delivered)])
+        t.rows.append(
+            [
+                team,
+                MONTHS[month - 1],
+                citizens,
+                from_float(granted, 2, fixed=True),
+                from_float(delivered, 2, fixed=True),
+            ]
+        )
     return t
-
-
-def _hours(x: float) -> Decimal:
-    return Decimal(repr(round(x, 2))).quantize(Decimal("0.01"))
 
 
 def effect_tables(result: RunResult) -> list[ReportTable]:
@@ -187,7 +182,7 @@ def effect_table(groups: list[EffectGroup], r_used: float | None) -> ReportTable
         "Udgiftsreduktion pr. uge: fastholdende takst for startniveauet − borgerens udgift "
         "pr. uge bagefter.",
     )
-    used = None if r_used is None else Decimal(repr(round(r_used, 6)))
+    used = None if r_used is None else from_float(r_used, 6)
     for g in groups:
         n = Decimal(g.courses) if g.courses else None
         row = [
@@ -197,11 +192,11 @@ def effect_table(groups: list[EffectGroup], r_used: float | None) -> ReportTable
             None if n is None else (g.left / n).quantize(PCT),
             None if n is None else (g.reduced / n).quantize(PCT),
             None if n is None else (g.same / n).quantize(PCT),
-            _hours(g.hours_start),
-            _hours(g.hours_after),
-            _hours(g.hours_reduction),
-            g.cost_reduction.quantize(Decimal("0.01")),
-            None if g.r is None else Decimal(repr(round(g.r, 6))),
+            from_float(g.hours_start, 2, fixed=True),
+            from_float(g.hours_after, 2, fixed=True),
+            from_float(g.hours_reduction, 2, fixed=True),
+            to_places(g.cost_reduction, 2),
+            None if g.r is None else from_float(g.r, 6),
             used,
         ]
         if g.team is None:

@@ -5,12 +5,11 @@ rounded so they add up to the price, and every money column adds up to its total
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from takst_cli.format import format_kr, format_number, format_share
-from takst_cli.money import ZERO, round_ore, round_parts
+from takst_cli.money import ZERO, round_ore, round_parts, to_decimal
 from takst_cli.pipeline.free_choice import (
     KEY_LABEL,
     PLACEMENT_LABEL,
@@ -21,14 +20,6 @@ from takst_cli.tables import Column, ReportTable, format_cell
 
 SHEET = "Frit valg"
 RECALC_SHEET = "Efterberegning"
-
-
-def _rate(x: float) -> Decimal:
-    return Decimal(repr(x))
-
-
-def _hours(values: Sequence[Decimal]) -> list[Decimal]:
-    return round_parts(list(values))
 
 
 def allocation_matrix(result: FreeChoiceResult) -> list[list[Decimal]]:
@@ -73,8 +64,8 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
         ],
     )
     s = result.services
-    delivered = _hours([x.delivered_hours for x in s])
-    late = _hours([x.late_cancelled_hours for x in s])
+    delivered = round_parts([x.delivered_hours for x in s])
+    late = round_parts([x.late_cancelled_hours for x in s])
     # the hours in the price as the shown parts: delivered, plus late cancellations if counted
     priced = [
         d + (c if x.counts_cancelled else ZERO) for x, d, c in zip(s, delivered, late, strict=True)
@@ -94,7 +85,7 @@ def price_table(result: FreeChoiceResult) -> ReportTable:
                 direct[i],
                 indirect[i],
                 *parts[:2],
-                _rate(x.rate.sats),
+                to_decimal(x.rate.sats),
                 parts[2],
                 x.price,
             ]
@@ -207,7 +198,7 @@ def course_week_table(result: FreeChoiceResult) -> ReportTable | None:
             Column("Afregningspris pr. uge", "kr"),
         ],
     )
-    weeks = _hours([w.weeks for w in result.course_weeks])
+    weeks = round_parts([w.weeks for w in result.course_weeks])
     for w, n in zip(result.course_weeks, weeks, strict=True):
         parts = round_parts([w.direct, w.indirect, w.overhead])
         t.rows.append(
@@ -217,7 +208,7 @@ def course_week_table(result: FreeChoiceResult) -> ReportTable | None:
                 w.level,
                 n,
                 *parts[:2],
-                _rate(w.rate.sats),
+                to_decimal(w.rate.sats),
                 parts[2],
                 w.price,
             ]
@@ -324,7 +315,7 @@ def _md_cell(value: Any, column: Column) -> str:
 def markdown_table(t: ReportTable) -> str:
     """A report table as a Markdown table (numbers right-aligned, Danish notation)."""
     head = "| " + " | ".join(c.header for c in t.columns) + " |"
-    align = "|" + "|".join("---:" if c.kind != "tekst" else "---" for c in t.columns) + "|"
+    align = "|" + "|".join("---:" if c.fmt.number else "---" for c in t.columns) + "|"
     body = [
         "| " + " | ".join(_md_cell(v, c) for v, c in zip(r, t.columns, strict=True)) + " |"
         for r in t.rows + ([t.total] if t.total else [])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from takst_cli.format import format_number
 from takst_cli.models import Part
-from takst_cli.money import round_ore, round_parts
+from takst_cli.money import round_column, round_each, round_ore, round_parts, share_of
 from takst_cli.pipeline.budget import BudgetResult, month_shares
 from takst_cli.pipeline.funding import TeamFundingResult
 from takst_cli.tables import Column, ReportTable
@@ -19,20 +19,6 @@ PARTS = Part.ALL
 SHARED = (Part.FRAME, Part.ACTIVITY, Part.COURSE)  # the parts the table gives a share of
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
-
-
-def _cells(values: Sequence[Decimal]) -> list[Decimal]:
-    """Each amount rounded on its own: equal exact amounts always show equal, so a team funded
-    exactly at its cost shows a result of 0,00; totals are the sums of the shown cells."""
-    return [round_ore(v) for v in values]
-
-
-def _column(values: Sequence[Decimal | None]) -> list[Decimal | None]:
-    """Round a column of quantities (weeks, hours, caseload amounts) so the shown values add up
-    to the rounded exact total."""
-    present = [v for v in values if v is not None]
-    rounded = iter(round_parts(present))
-    return [None if v is None else next(rounded) for v in values]
 
 
 def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
@@ -71,10 +57,10 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
             else "."
         ),
     )
-    cost = _cells([x.cost for x in teams])
-    act = _cells([x.activity for x in teams])
+    cost = round_each([x.cost for x in teams])
+    act = round_each([x.activity for x in teams])
     frame = [None if x.frame is None else round_ore(x.frame) for x in teams]
-    course = _cells([x.course for x in teams])
+    course = round_each([x.course for x in teams])
     for i, x in enumerate(teams):
         f = frame[i]
         t.rows.append(
@@ -123,11 +109,11 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     )
     # Round each team's total once, then distribute its parts within it (largest remainder), so
     # the parts add up to the team and a team funded exactly at cost shows a result of 0,00.
-    totals = _cells([x.funding for x in teams])
-    cost = _cells([x.cost for x in teams])
+    totals = round_each([x.funding for x in teams])
+    cost = round_each([x.cost for x in teams])
     for i, x in enumerate(teams):
         row_parts = round_parts([x.parts[p] for p in PARTS], totals[i])
-        shares = [_share(row_parts[PARTS.index(p)], totals[i]) for p in SHARED]
+        shares = [share_of(row_parts[PARTS.index(p)], totals[i]) for p in SHARED]
         t.rows.append(
             [x.team, _model_label(x), *row_parts, totals[i], *shares, cost[i], totals[i] - cost[i]]
         )  # type: ignore[operator]
@@ -138,7 +124,7 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
         None,
         *sums,
         grand,
-        *[_share(sums[PARTS.index(p)], grand) for p in SHARED],
+        *[share_of(sums[PARTS.index(p)], grand) for p in SHARED],
         _sum(cost),
         grand - (_sum(cost) or ZERO),
     ]
@@ -167,8 +153,8 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
             Column("Betales af"),
         ],
     )
-    amounts = _column([x.delegated for x in teams])
-    hours = _column([x.delegated_hours for x in teams])
+    amounts = round_column([x.delegated for x in teams])
+    hours = round_column([x.delegated_hours for x in teams])
     for i, x in enumerate(teams):
         course_paid = x.rule.pays_course
         d.rows.append(
@@ -184,17 +170,11 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     return [t, d]
 
 
-def _share(part: Decimal | None, total: Decimal) -> Decimal | None:
-    if part is None or not total:
-        return None
-    return (part / total).quantize(Decimal("0.000001"))
-
-
 def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     """Team budgets for the budget year, by part and by month; the expected caseload."""
     year = budget.year
     exact_totals = [b.total for b in budget.teams]
-    totals = _cells(exact_totals)
+    totals = round_each(exact_totals)
     t = ReportTable(
         "teambudgetter",
         "Teambudgetter",
@@ -224,7 +204,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         ],
         note="Fordelt efter dage i måneden.",
     )
-    weeks = _column([b.weeks for b in budget.teams])
+    weeks = round_column([b.weeks for b in budget.teams])
     shares = month_shares(year)
     for b, total, w in zip(budget.teams, totals, weeks, strict=True):
         parts = round_parts([b.parts[p] for p in PARTS], total)
@@ -257,8 +237,8 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         "budgettet for teams, der finansieres med forløbstakster.",
     )
     rows = list(budget.caseload.iter_rows())
-    c_weeks = _column([r[4] for r in rows])
-    c_amount = _column([r[5] for r in rows])
+    c_weeks = round_column([r[4] for r in rows])
+    c_amount = round_column([r[5] for r in rows])
     for r, w, a in zip(rows, c_weeks, c_amount, strict=True):
         c.rows.append([r[0], budget.type_labels.get(r[1], r[1]), r[2], r[3], w, a])
     c.total = ["I alt", None, None, None, _sum(c_weeks), _sum(c_amount)]
