@@ -9,6 +9,7 @@ from itertools import repeat
 
 import polars as pl
 
+from takst_cli.config import ClinicConfig
 from takst_cli.models import Col
 from takst_cli.pipeline.hourly_price import HourlyPrice, minute_price_key
 
@@ -54,12 +55,32 @@ class Cost:
 
 
 class Pricer:
-    """Turns per-price-key minute sums into exact costs."""
+    """Turns per-price-key minute sums into exact costs, and applies the clinic rule: one per
+    set of prices (the run's, the budget year's, a takstblad's), built once and handed on."""
 
-    def __init__(self, prices: list[HourlyPrice], clinic_price: Decimal | None) -> None:
+    def __init__(
+        self,
+        prices: list[HourlyPrice],
+        clinic_price: Decimal | None,
+        clinic_share: float | None = None,
+    ) -> None:
         self.rates = minute_price_key(prices, clinic_price)
         self.nursing = {p.staff_group for p in prices if p.nursing}
         self.home = {p.staff_group: p.price for p in prices}
+        self.clinic_price = clinic_price
+        self.clinic_share = clinic_share
+
+    @classmethod
+    def of(cls, prices: list[HourlyPrice], clinic: ClinicConfig) -> Pricer:
+        return cls(prices, clinic.timepris, clinic.andel)
+
+    def basis(self, c: Cost | None) -> Decimal:
+        """The clinic rule (klinik.andel): a group's cost with its nursing priced as
+        (1 − k) × home price + k × clinic price; its plain cost without a share. The tariffs,
+        the individual courses' own tariffs and r all price their cells through here."""
+        if c is None:
+            return ZERO
+        return c.with_clinic_share(self.clinic_share, self.clinic_price)
 
     def price(self, grouped: pl.DataFrame, keys: list[str]) -> dict[tuple[Hashable, ...], Cost]:
         """`grouped` has `keys` + PRICE_KEYS + minutter; returns a Cost per key tuple."""

@@ -14,10 +14,10 @@ from takst_cli.config import ModelConfig
 from takst_cli.errors import DataError
 from takst_cli.frames import rows_frame
 from takst_cli.models import Col
+from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
 from takst_cli.pipeline.facts import MONTH, UP_TO_DATE
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding
-from takst_cli.pipeline.hourly_price import HourlyPrice
 
 ZERO = Decimal(0)
 
@@ -69,10 +69,10 @@ class LedgerSpend:
 
 @dataclass(frozen=True)
 class SpendSource:
-    """What spend derivation needs from a run: prices, tariffs per segment, visits."""
+    """What spend derivation needs from a run: its pricer, tariffs per segment, visits."""
 
     cfg: ModelConfig
-    prices: list[HourlyPrice]
+    pricer: Pricer
     segments: pl.DataFrame  # course segments (seg_start, seg_end)
     seg_tariffs: pl.DataFrame
     visits: pl.DataFrame  # facts with maaned and til_dato (run with months and a cutoff)
@@ -104,7 +104,7 @@ def window_funding(src: SpendSource, start: dt.date, end: dt.date) -> list[TeamF
     return compute_funding(
         src.cfg,
         (start, end),
-        src.prices,
+        src.pricer,
         seg,
         src.visits.filter(in_window),
         src.cancelled.filter(in_window),

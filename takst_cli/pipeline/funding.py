@@ -16,7 +16,6 @@ from takst_cli.models import Col, CourseType, Part
 from takst_cli.money import round_ore
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
 from takst_cli.pipeline.courses import SEGMENT_ID
-from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.tariffs import TariffResult
 
 ZERO = Decimal(0)
@@ -60,9 +59,9 @@ def year_share(start: dt.date, end: dt.date) -> Decimal:
     return share
 
 
-def delegated_expr(cfg: ModelConfig, prices: list[HourlyPrice]) -> pl.Expr:
+def delegated_expr(cfg: ModelConfig, pricer: Pricer) -> pl.Expr:
     """SUL §138 delivered by a staff group that is not nursing staff."""
-    nursing = [p.staff_group for p in prices if p.nursing]
+    nursing = sorted(pricer.nursing)
     return (pl.col(Col.PARAGRAF) == cfg.tildeling.delegeret_sygepleje.paragraf) & ~pl.col(
         Col.FAGGRUPPE
     ).is_in(nursing)
@@ -94,8 +93,7 @@ def segment_tariffs(
         segments, SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
     ):
         if ctype in per_citizen:
-            c = own.get((seg_id,), Cost())
-            basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
+            basis = pricer.basis(own.get((seg_id,), Cost()))
             tariff: Decimal | None = round_ore(basis * 7 / days + tariffs.overhead_per_week)
         else:
             tariff = cell_tariff.get((ctype, phase, level))
@@ -136,7 +134,7 @@ def _get(priced: dict[tuple[str, bool], Cost], team: str, is_delegated: bool) ->
 def compute_funding(
     cfg: ModelConfig,
     period: tuple[dt.date, dt.date],
-    prices: list[HourlyPrice],
+    pricer: Pricer,
     seg_tariffs: pl.DataFrame,
     visits: pl.DataFrame,
     cancelled: pl.DataFrame,
@@ -150,8 +148,7 @@ def compute_funding(
     `staff_outside`: in-course visits by staff groups outside their course type
     (tariffs.staff_outside), paid by activity where the team is paid by course.
     """
-    pricer = Pricer(prices, cfg.klinik.timepris)
-    delegated = delegated_expr(cfg, prices)
+    delegated = delegated_expr(cfg, pricer)
     outside = _priced_by_team(pricer, staff_outside, delegated) if staff_outside is not None else {}
     delivered = _priced_by_team(pricer, visits, delegated)
     paid_cancelled = _priced_by_team(pricer, cancelled.filter(~pl.col(Col.TIMELY)), delegated)

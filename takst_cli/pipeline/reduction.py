@@ -22,7 +22,6 @@ from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import P1_END, SEG_START, START_LEVEL
 from takst_cli.pipeline.facts import WINDOW_ID
-from takst_cli.pipeline.hourly_price import HourlyPrice
 
 WIN_START = "efter_start"
 WIN_END = "efter_slut"
@@ -101,7 +100,7 @@ def after_windows(
 def estimate_reduction(
     windows: pl.DataFrame,
     in_scope: pl.DataFrame,
-    prices: list[HourlyPrice],
+    pricer: Pricer,
     stabilising: dict[int, Decimal],
     cfg: ModelConfig,
 ) -> ReductionEstimate:
@@ -111,9 +110,7 @@ def estimate_reduction(
     visits = in_scope.filter(pl.col(WINDOW_ID).is_in(known[Col.COURSE_ID].to_list())).rename(
         {WINDOW_ID: Col.COURSE_ID}
     )
-    costs = Pricer(prices, cfg.klinik.timepris).price(
-        sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID]
-    )
+    costs = pricer.price(sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID])
     rows = []
     total_cost = total_cf = total_weeks = Decimal(0)
     left = 0
@@ -122,7 +119,7 @@ def estimate_reduction(
     ):
         weeks = Decimal(days) / 7
         c = costs.get((course_id,))
-        cost = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris) if c else Decimal(0)
+        cost = pricer.basis(c)
         cf = stabilising[level] * weeks
         left += c is None
         total_cost += cost

@@ -93,6 +93,10 @@ class RunResult:
     warnings: list[str]  # the plausibility gate's causes for doubt (also in `quality`)
     # in-course facts by staff groups outside their course type (forloeb.<type>.faggrupper)
     staff_outside: pl.DataFrame | None = None
+    pricer: Pricer | None = None  # the run's prices and clinic rule (run() sets it)
+
+    def prices_of_run(self) -> Pricer:
+        return self.pricer or Pricer.of(self.prices, self.cfg.klinik)
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -202,11 +206,12 @@ def run(
     cell_visits = tariffs.cell_visits(in_scope, segments, cfg)
     staff_out = tariffs.staff_outside(in_scope, segments, cfg)
 
-    result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
+    pricer = Pricer.of(prices, cfg.klinik)  # the run's one pricer: tariffs, r, funding
+    result = tariffs.compute_tariffs(segments, cell_visits, pricer, cfg)
     estimate = estimate_reduction(
         after_windows(candidates, segments, cfg),
         in_scope,
-        prices,
+        pricer,
         result.stabilising_direct(),
         cfg,
     )
@@ -264,6 +269,7 @@ def run(
         parsed.frame,
         [w.message for w in doubts],
         staff_out,
+        pricer,
     )
 
 
@@ -276,18 +282,16 @@ class FundingRun:
 
 def run_funding(r: RunResult) -> FundingRun:
     """Funding per team under each model (§4.4) and the budget year (§4.5)."""
-    pricer = Pricer(r.prices, r.cfg.klinik.timepris)
+    pricer = r.prices_of_run()
     seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
-    teams = compute_funding(r.cfg, r.period, r.prices, seg, r.visits, r.cancelled, r.staff_outside)
+    teams = compute_funding(r.cfg, r.period, pricer, seg, r.visits, r.cancelled, r.staff_outside)
     ix = indexed(r)
     if ix is None:
         return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
     # the budget year's prices: the same caseload, priced with the brought-forward tariffs
-    seg_i = segment_tariffs(
-        r.segments, r.cell_visits, ix.tariffs, Pricer(ix.prices, r.cfg.klinik.timepris), r.cfg
-    )
+    seg_i = segment_tariffs(r.segments, r.cell_visits, ix.tariffs, ix.pricer, r.cfg)
     teams_i = compute_funding(
-        r.cfg, r.period, ix.prices, seg_i, r.visits, r.cancelled, r.staff_outside
+        r.cfg, r.period, ix.pricer, seg_i, r.visits, r.cancelled, r.staff_outside
     )
     budget = compute_budget(r.cfg, r.period, teams_i, seg_i)
     return FundingRun(teams, replace(budget, factors=ix.factors), seg)
@@ -298,6 +302,7 @@ class IndexedTariffs:
     factors: IndexFactors
     prices: list[HourlyPrice]
     tariffs: tariffs.TariffResult
+    pricer: Pricer  # the budget year's prices
 
 
 def indexed(r: RunResult) -> IndexedTariffs | None:
@@ -309,11 +314,12 @@ def indexed(r: RunResult) -> IndexedTariffs | None:
         return None
     f = index_factors(ix, r.period, budget_year(r.cfg, r.period))
     prices = index_prices(r.prices, r.cfg, f)
+    pricer = Pricer.of(prices, r.cfg.klinik)
     base = tariffs.compute_tariffs(
-        r.segments, r.cell_visits, prices, r.cfg, indexed_overhead(r.cfg, f)
+        r.segments, r.cell_visits, pricer, r.cfg, indexed_overhead(r.cfg, f)
     )
     res = tariffs.apply_reduction(base, r.tariffs.reduction_used, r.tariffs.reduction_source, r.cfg)
-    return IndexedTariffs(f, prices, res)
+    return IndexedTariffs(f, prices, res, pricer)
 
 
 def budget_lines(
@@ -398,7 +404,7 @@ def run_followup(
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
         r.cfg,
-        r.prices,
+        r.prices_of_run(),
         r.segments,
         fr.seg_tariffs,
         r.visits,
@@ -474,10 +480,11 @@ def run_settlement(
     if facts_mod.MONTH not in r.visits.columns:
         raise ValueError("run() must be called with months=True and the last day as cutoff")
     check_cells(r.segments, cells, r.cfg, sheet)
-    pricer = Pricer(prices, clinic_price)
+    # the takstblad's prices and clinic price, with the model's clinic share
+    pricer = Pricer(prices, clinic_price, r.cfg.klinik.andel)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
     src = SpendSource(
-        r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+        r.cfg, pricer, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
     )
     return settle_months(src, months, sheet_sha)
 
@@ -499,7 +506,7 @@ def run_deviation(
     start = dt.date(date.year, 1, 1)
     year_days = (dt.date(date.year + 1, 1, 1) - start).days
     share = Decimal((date - start).days + 1) / year_days
-    pricer = Pricer(prices, clinic_price)
+    pricer = Pricer(prices, clinic_price, r.cfg.klinik.andel)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
     bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
     weeks = (

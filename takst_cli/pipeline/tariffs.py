@@ -13,7 +13,6 @@ from takst_cli.models import Col, CourseType, Phase
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
 from takst_cli.pipeline.courses import SEGMENT_ID
-from takst_cli.pipeline.hourly_price import HourlyPrice
 
 CELL = [Col.TYPE, Col.PHASE, Col.LEVEL]
 
@@ -106,13 +105,12 @@ def _weeks(days: int) -> Decimal:
 def compute_tariffs(
     segments: pl.DataFrame,
     visits: pl.DataFrame,
-    prices: list[HourlyPrice],
+    pricer: Pricer,
     cfg: ModelConfig,
     overhead_total: Decimal | None = None,
 ) -> TariffResult:
     """Tariff rows per (type, phase, level), from segments (with type, fase, niveau, dage) and
     cell visits (cell_visits). After-phase rows get their tariff from `apply_reduction`."""
-    pricer = Pricer(prices, cfg.klinik.timepris)
     costs = pricer.price(sum_minutes(visits, CELL), CELL)
     sizes = (
         segments.group_by(CELL)
@@ -132,7 +130,7 @@ def compute_tariffs(
     all_minutes = Cost()
     for c in costs.values():
         all_minutes.add(c)
-    price_of = {p.staff_group: p.price for p in prices}
+    price_of = pricer.home
     weighted = (
         sum((m * price_of[g] for g, m in all_minutes.minutes_by_group.items()), Decimal(0))
         / all_minutes.minutes
@@ -148,7 +146,7 @@ def compute_tariffs(
     rows: list[TariffRow] = []
     for t, phase, level, citizens, n_courses, days, _mean in sizes.iter_rows():
         c = costs.get((t, phase, level), Cost())
-        basis = c.with_clinic_share(cfg.klinik.andel, cfg.klinik.timepris)
+        basis = pricer.basis(c)
         weeks = _weeks(days)
         is_after = phase == Phase.EFTER.value
         hours_l = band_hours.get(t, {}).get(level)
