@@ -113,6 +113,23 @@ class Col:
     DAYS = "dage"
     HOURS_WEEK = "timer_uge"
     START_FUNCTION = "start_funktionsevne"  # function level on a course's first day
+    START_LEVEL = "startniveau"  # a development course's level on its first day (r, effect)
+
+    # Course segments (pipeline.courses): a course cut where its level or phase changes
+    SEGMENT_ID = "segment_id"
+    SEG_START = "seg_start"
+    SEG_END = "seg_end"
+    TARIFF = "takst"  # Decimal kr per week a segment is paid (None: its cell has no tariff)
+    WEEKS = "uger"  # expected citizen-weeks (budget caseload)
+    AMOUNT = "budget"  # kr (budget caseload)
+    # The visit facts (pipeline.facts)
+    WINDOW_ID = "vindue_id"  # the development course whose after-window holds the visit
+    MONTH = "maaned"  # first day of the visit's month (a month number in the follow-up)
+    UP_TO_DATE = "til_dato"  # on or before the follow-up date
+    WIN_START = "efter_start"  # a development course's after-window (r)
+    WIN_END = "efter_slut"
+    DELEGATED = "delegeret"  # delegated nursing: SUL §138 by non-nursing staff (funding)
+    CITIZENS = "borgere"
 
 
 class Part:

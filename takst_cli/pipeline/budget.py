@@ -75,7 +75,7 @@ def compute_budget(
         amount = sum(
             (
                 Decimal(d) / 7 * scale * t
-                for d, t in column_rows(grp, Col.DAYS, "takst")
+                for d, t in column_rows(grp, Col.DAYS, Col.TARIFF)
                 if t is not None
             ),
             ZERO,
@@ -88,12 +88,12 @@ def compute_budget(
             Col.TYPE: pl.String,
             Col.PHASE: pl.String,
             Col.LEVEL: pl.Int64,
-            "uger": pl.Object,
-            "budget": pl.Object,
+            Col.WEEKS: pl.Object,
+            Col.AMOUNT: pl.Object,
         },
     ).sort([Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL])
     by_team: dict[str, tuple[Decimal, Decimal]] = {}
-    for team, weeks, amount in caseload.select(Col.TEAM, "uger", "budget").iter_rows():
+    for team, weeks, amount in caseload.select(Col.TEAM, Col.WEEKS, Col.AMOUNT).iter_rows():
         w, a = by_team.get(team, (ZERO, ZERO))
         by_team[team] = (w + weeks, a + amount)
     teams = []

@@ -29,13 +29,13 @@ from takst_cli.models import (
 )
 from takst_cli.pipeline.paragraphs import paragraph_forms
 
-SEG_START = "seg_start"
-SEG_END = "seg_end"
+SEG_START = Col.SEG_START
+SEG_END = Col.SEG_END
 P1_END = "periode1_slut"
-SEGMENT_ID = "segment_id"
+SEGMENT_ID = Col.SEGMENT_ID
 
 
-START_LEVEL = "startniveau"  # a development course's level on its first day (r, effect)
+START_LEVEL = Col.START_LEVEL
 
 # Which course a day belongs to when rows of several types cover it follows the types' arts: a
 # development course takes the days it covers (the citizen's other services on those days count

@@ -30,9 +30,9 @@ from takst_cli.pipeline.parse import (
     STATUS_CODES,
 )
 
-WINDOW_ID = "vindue_id"  # the development course whose after-window holds the visit
-MONTH = "maaned"  # first day of the visit's month
-UP_TO_DATE = "til_dato"  # on or before the follow-up date
+WINDOW_ID = Col.WINDOW_ID
+MONTH = Col.MONTH
+UP_TO_DATE = Col.UP_TO_DATE
 # What a fact is grouped by besides its segment, window and month: every key of a visit.
 KEYS = [
     Col.TEAM,
@@ -456,6 +456,6 @@ def citizens_by_month(parsed: pl.LazyFrame, last: dt.date) -> pl.DataFrame:
         .group_by(
             pl.col(Col.TEAM).cast(pl.String), pl.col(Col.DATO).dt.truncate("1mo").alias(MONTH)
         )
-        .agg(pl.col(Col.BORGER).n_unique().alias("borgere"))
+        .agg(pl.col(Col.BORGER).n_unique().alias(Col.CITIZENS))
         .collect(engine="streaming")
     )

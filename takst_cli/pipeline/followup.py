@@ -157,7 +157,7 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
         visits = src.visits.filter(_month_window(first, end))
         citizens = dict(
             src.citizens.filter(pl.col(MONTH) == pl.lit(first))
-            .select(Col.TEAM, "borgere")
+            .select(Col.TEAM, Col.CITIZENS)
             .iter_rows()
         )
         seg = src.segments.with_columns(
@@ -180,8 +180,8 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
         rows,
         {
             Col.TEAM: pl.String,
-            "maaned": pl.Int64,
-            "borgere": pl.Int64,
+            Col.MONTH: pl.Int64,
+            Col.CITIZENS: pl.Int64,
             "visiterede_timer_dag": pl.Float64,
             "leverede_timer_dag": pl.Float64,
         },
@@ -285,8 +285,8 @@ def _no_activity() -> pl.DataFrame:
         [],
         {
             Col.TEAM: pl.String,
-            "maaned": pl.Int64,
-            "borgere": pl.Int64,
+            Col.MONTH: pl.Int64,
+            Col.CITIZENS: pl.Int64,
             "visiterede_timer_dag": pl.Float64,
             "leverede_timer_dag": pl.Float64,
         },

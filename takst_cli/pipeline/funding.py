@@ -19,7 +19,7 @@ from takst_cli.pipeline.courses import SEGMENT_ID
 from takst_cli.pipeline.tariffs import TariffResult
 
 ZERO = Decimal(0)
-DELEGATED = "delegeret"
+DELEGATED = Col.DELEGATED
 PARTS = Part.ALL  # the parts' codes live in models.Part; this name stays for its importers
 
 
@@ -107,7 +107,7 @@ def segment_tariffs(
             Col.PHASE: pl.String,
             Col.LEVEL: pl.Int64,
             Col.DAYS: pl.Int64,
-            "takst": pl.Object,
+            Col.TARIFF: pl.Object,
         },
     )
 
@@ -117,7 +117,7 @@ def course_funding(
 ) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """Per team: (Σ weeks × tariff × scale, weeks × scale, untariffed weeks × scale)."""
     out: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
-    for team, days, tariff in column_rows(seg_tariffs, Col.TEAM, Col.DAYS, "takst"):
+    for team, days, tariff in column_rows(seg_tariffs, Col.TEAM, Col.DAYS, Col.TARIFF):
         weeks = Decimal(days) / 7 * scale
         amount, total_weeks, missing = out.get(team, (ZERO, ZERO, ZERO))
         if tariff is None:

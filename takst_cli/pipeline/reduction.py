@@ -23,8 +23,8 @@ from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import P1_END, SEG_START, START_LEVEL
 from takst_cli.pipeline.facts import WINDOW_ID
 
-WIN_START = "efter_start"
-WIN_END = "efter_slut"
+WIN_START = Col.WIN_START
+WIN_END = Col.WIN_END
 
 
 @dataclass(frozen=True)

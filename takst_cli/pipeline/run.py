@@ -459,7 +459,7 @@ def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
         caseload=[
             (team, t, f, n, weeks, amount)
             for team, t, f, n, weeks, amount in caseload.select(
-                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, "uger", "budget"
+                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.WEEKS, Col.AMOUNT
             ).iter_rows()
         ],
     )
@@ -534,7 +534,7 @@ def run_deviation(
             Col.PHASE,
             Col.LEVEL,
             Col.DAYS,
-            "takst",
+            Col.TARIFF,
         ):
             c = actual.get((t, f, n), CellAmount(Decimal(0), Decimal(0)))
             w = Decimal(days) / 7

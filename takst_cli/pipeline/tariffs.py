@@ -115,7 +115,7 @@ def compute_tariffs(
     sizes = (
         segments.group_by(CELL)
         .agg(
-            pl.col(Col.BORGER).n_unique().alias("borgere"),
+            pl.col(Col.BORGER).n_unique().alias(Col.CITIZENS),
             pl.col(Col.COURSE_ID).n_unique().alias("forloeb"),
             pl.col(Col.DAYS).sum().alias(Col.DAYS),
             pl.col(Col.HOURS_WEEK).mean().alias("mean_hours"),

@@ -111,7 +111,7 @@ def tariff_table(result: RunResult) -> ReportTable:
         "I alt",
         None,
         None,
-        result.segments["borger_id"].n_unique(),
+        result.segments[Col.BORGER].n_unique(),
         result.segments[Col.COURSE_ID].n_unique(),
         sum(weeks, Decimal(0)),
         sum(hours, Decimal(0)),
