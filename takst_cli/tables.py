@@ -161,6 +161,34 @@ class ReportTable:
         for i in range(len(self.rows) + (self.total is not None)):
             self.formulas[(i, j)] = formula
 
+    def index(self, header: str) -> int:
+        """The position of the column `header` (headers are unique within a table)."""
+        return [c.header for c in self.columns].index(header)
+
+    def add(self, cells: dict[str, Any]) -> None:
+        """A row given by header: every column named once, kept in the columns' order."""
+        self.rows.append(self._ordered(cells))
+
+    def set_total(self, cells: dict[str, Any]) -> None:
+        """The total row given by header; a column not named is empty (None)."""
+        self.total = self._ordered({c.header: cells.get(c.header) for c in self.columns})
+
+    def _ordered(self, cells: dict[str, Any]) -> list[Any]:
+        headers = [c.header for c in self.columns]
+        if sorted(cells) != sorted(headers):
+            raise ValueError(f"{self.key}: row has {sorted(cells)}, table has {headers}")
+        return [cells[h] for h in headers]
+
+    def column(self, header: str) -> list[Any]:
+        """The values of column `header` in the rows (the total row not included)."""
+        j = self.index(header)
+        return [r[j] for r in self.rows]
+
+    def row(self, first: Any) -> dict[str, Any]:
+        """The row whose first cell is `first` (a team, a category), by header."""
+        found = next(r for r in self.rows if r[0] == first)
+        return dict(zip((c.header for c in self.columns), found, strict=True))
+
     def records(self) -> list[dict[str, Any]]:
         rows = self.rows + ([self.total] if self.total else [])
         return [dict(zip((c.header for c in self.columns), r, strict=True)) for r in rows]

@@ -9,7 +9,7 @@ from decimal import Decimal
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import FundingConfig
 from takst_cli.models import Col, Part, Shift
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import overlap_days
@@ -70,7 +70,7 @@ def test_delegated_nursing_is_sul_138_by_staff_that_is_not_nursing() -> None:
             Col.FAGGRUPPE: ["SSH", "SPL", "SSH"],
         }
     )
-    got = visits.select(delegated_expr(ModelConfig(), pricer).alias(Col.DELEGATED))
+    got = visits.select(delegated_expr(FundingConfig(), pricer).alias(Col.DELEGATED))
     assert_frame_equal(got, pl.DataFrame({Col.DELEGATED: [True, False, False]}))
 
 

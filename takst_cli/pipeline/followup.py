@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import FundingConfig
 from takst_cli.errors import DataError
 from takst_cli.frames import rows_frame
 from takst_cli.models import Col
@@ -71,7 +71,7 @@ class LedgerSpend:
 class SpendSource:
     """What spend derivation needs from a run: its pricer, tariffs per segment, visits."""
 
-    cfg: ModelConfig
+    funding: FundingConfig  # tildeling
     pricer: Pricer
     segments: pl.DataFrame  # course segments (seg_start, seg_end)
     seg_tariffs: pl.DataFrame
@@ -102,7 +102,7 @@ def window_funding(src: SpendSource, start: dt.date, end: dt.date) -> list[TeamF
         .filter(pl.col(Col.DAYS) > 0)
     )
     return compute_funding(
-        src.cfg,
+        src.funding,
         (start, end),
         src.pricer,
         seg,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import Amounts, ModelConfig, TeamFunding
+from takst_cli.config import Amounts, CoursesConfig, FundingConfig, TeamFunding
 from takst_cli.errors import DataError
 from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType, Part
@@ -59,10 +59,10 @@ def year_share(start: dt.date, end: dt.date) -> Decimal:
     return share
 
 
-def delegated_expr(cfg: ModelConfig, pricer: Pricer) -> pl.Expr:
+def delegated_expr(funding: FundingConfig, pricer: Pricer) -> pl.Expr:
     """SUL §138 delivered by a staff group that is not nursing staff."""
     nursing = sorted(pricer.nursing)
-    return (pl.col(Col.PARAGRAF) == cfg.tildeling.delegeret_sygepleje.paragraf) & ~pl.col(
+    return (pl.col(Col.PARAGRAF) == funding.delegeret_sygepleje.paragraf) & ~pl.col(
         Col.FAGGRUPPE
     ).is_in(nursing)
 
@@ -79,13 +79,13 @@ def segment_tariffs(
     cell_visits: pl.DataFrame,
     tariffs: TariffResult,
     pricer: Pricer,
-    cfg: ModelConfig,
+    courses: CoursesConfig,
 ) -> pl.DataFrame:
     """Each course segment with the weekly tariff it is paid: its cell's tariff, or for an
     individual course its own cost per week (clinic rule applied) + overhead, rounded to øre.
     Columns: segment_id, team, type, fase, niveau, dage, takst (Decimal kr/week or None)."""
     cell_tariff = {(r.course_type, r.phase, r.level): r.tariff for r in tariffs.rows}
-    per_citizen = cfg.forloeb.names_of(CourseType.INDIVIDUEL)
+    per_citizen = courses.names_of(CourseType.INDIVIDUEL)
     individual = cell_visits.filter(pl.col(Col.TYPE).is_in(per_citizen))
     own = pricer.price(sum_minutes(individual, [SEGMENT_ID]), [SEGMENT_ID])
     rows = []
@@ -132,7 +132,7 @@ def _get(priced: dict[tuple[str, bool], Cost], team: str, is_delegated: bool) ->
 
 
 def compute_funding(
-    cfg: ModelConfig,
+    funding: FundingConfig,
     period: tuple[dt.date, dt.date],
     pricer: Pricer,
     seg_tariffs: pl.DataFrame,
@@ -148,7 +148,7 @@ def compute_funding(
     `staff_outside`: in-course visits by staff groups outside their course type
     (tariffs.staff_outside), paid by activity where the team is paid by course.
     """
-    delegated = delegated_expr(cfg, pricer)
+    delegated = delegated_expr(funding, pricer)
     outside = _priced_by_team(pricer, staff_outside, delegated) if staff_outside is not None else {}
     delivered = _priced_by_team(pricer, visits, delegated)
     paid_cancelled = _priced_by_team(pricer, cancelled.filter(~pl.col(Col.TIMELY)), delegated)
@@ -158,9 +158,9 @@ def compute_funding(
         {t for t, _ in delivered}
         | {t for t, _ in paid_cancelled}
         | set(courses)
-        | {t.team for t in cfg.tildeling.teams if t.team}
+        | {t.team for t in funding.teams if t.team}
     )
-    unfunded = [t for t in teams if not cfg.tildeling.has_model(t)]
+    unfunded = [t for t in teams if not funding.has_model(t)]
     if unfunded:
         raise DataError(
             f"{len(unfunded)} team(s) i data har ingen finansieringsmodel: {', '.join(unfunded)}; "
@@ -168,7 +168,7 @@ def compute_funding(
         )
     out = []
     for team in teams:
-        rule = cfg.tildeling.of(team)
+        rule = funding.of(team)
         home, deleg = _get(delivered, team, False), _get(delivered, team, True)
         cost = home.cost + deleg.cost
         activity_ex = home.cost

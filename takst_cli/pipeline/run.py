@@ -283,15 +283,16 @@ class FundingRun:
 def run_funding(r: RunResult) -> FundingRun:
     """Funding per team under each model (§4.4) and the budget year (§4.5)."""
     pricer = r.prices_of_run()
-    seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg)
-    teams = compute_funding(r.cfg, r.period, pricer, seg, r.visits, r.cancelled, r.staff_outside)
+    funding = r.cfg.tildeling
+    seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg.forloeb)
+    teams = compute_funding(funding, r.period, pricer, seg, r.visits, r.cancelled, r.staff_outside)
     ix = indexed(r)
     if ix is None:
         return FundingRun(teams, compute_budget(r.cfg, r.period, teams, seg), seg)
     # the budget year's prices: the same caseload, priced with the brought-forward tariffs
-    seg_i = segment_tariffs(r.segments, r.cell_visits, ix.tariffs, ix.pricer, r.cfg)
+    seg_i = segment_tariffs(r.segments, r.cell_visits, ix.tariffs, ix.pricer, r.cfg.forloeb)
     teams_i = compute_funding(
-        r.cfg, r.period, ix.pricer, seg_i, r.visits, r.cancelled, r.staff_outside
+        funding, r.period, ix.pricer, seg_i, r.visits, r.cancelled, r.staff_outside
     )
     budget = compute_budget(r.cfg, r.period, teams_i, seg_i)
     return FundingRun(teams, replace(budget, factors=ix.factors), seg)
@@ -403,7 +404,7 @@ def run_followup(
     if facts_mod.MONTH not in r.visits.columns or facts_mod.UP_TO_DATE not in r.visits.columns:
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
-        r.cfg,
+        r.cfg.tildeling,
         r.prices_of_run(),
         r.segments,
         fr.seg_tariffs,
@@ -482,9 +483,18 @@ def run_settlement(
     check_cells(r.segments, cells, r.cfg, sheet)
     # the takstblad's prices and clinic price, with the model's clinic share
     pricer = Pricer(prices, clinic_price, r.cfg.klinik.andel)
-    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    seg = segment_tariffs(
+        r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg.forloeb
+    )
     src = SpendSource(
-        r.cfg, pricer, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+        r.cfg.tildeling,
+        pricer,
+        r.segments,
+        seg,
+        r.visits,
+        r.cancelled,
+        pl.DataFrame(),
+        r.staff_outside,
     )
     return settle_months(src, months, sheet_sha)
 
@@ -507,7 +517,9 @@ def run_deviation(
     year_days = (dt.date(date.year + 1, 1, 1) - start).days
     share = Decimal((date - start).days + 1) / year_days
     pricer = Pricer(prices, clinic_price, r.cfg.klinik.andel)
-    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    seg = segment_tariffs(
+        r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg.forloeb
+    )
     bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
     weeks = (
         seg.drop(Col.DAYS)

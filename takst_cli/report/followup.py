@@ -14,6 +14,12 @@ from takst_cli.tables import Chart, Column, ReportTable
 
 ZERO = Decimal(0)
 PCT = SHARE_PLACES
+BUDGET, SPEND, EXPECTED = (
+    "Samlet budget hele året",
+    "Forbrug pr. dato",
+    "Forventet forbrug resten af året",
+)
+DEVIATION, SHARE, ALLOWED = "Forventet afvigelse", "Forbrug i %", "Forbrugs% bør max være"
 
 
 def followup_tables(f: Followup) -> list[ReportTable]:
@@ -25,12 +31,12 @@ def followup_tables(f: Followup) -> list[ReportTable]:
         f"Budgetopfølgning pr. {f.date:%d-%m-%Y}",
         [
             Column("Team"),
-            Column("Samlet budget hele året", "kr"),
-            Column("Forbrug pr. dato", "kr"),
-            Column("Forventet forbrug resten af året", "kr"),
-            Column("Forventet afvigelse", "kr"),
-            Column("Forbrug i %", "andel"),
-            Column("Forbrugs% bør max være", "andel"),
+            Column(BUDGET, "kr"),
+            Column(SPEND, "kr"),
+            Column(EXPECTED, "kr"),
+            Column(DEVIATION, "kr"),
+            Column(SHARE, "andel"),
+            Column(ALLOWED, "andel"),
             Column("Bemærkning"),
             Column("Forbrug fra"),
         ],
@@ -55,36 +61,43 @@ def followup_tables(f: Followup) -> list[ReportTable]:
             remark = "over forbrugsprocenten"
         else:
             remark = None
-        t.rows.append(
-            [
-                r.team,
-                budget,
-                spends[i],
-                expected[i],
-                None if budget is None else budget - spends[i] - expected[i],
-                share,
-                allowed,
-                remark,
-                r.source,
-            ]
+        t.add(
+            {
+                "Team": r.team,
+                BUDGET: budget,
+                SPEND: spends[i],
+                EXPECTED: expected[i],
+                DEVIATION: None if budget is None else budget - spends[i] - expected[i],
+                SHARE: share,
+                ALLOWED: allowed,
+                "Bemærkning": remark,
+                "Forbrug fra": r.source,
+            }
         )
     total_budget = sum((b for b in budgets if b is not None), ZERO)
-    total_spend = sum(spends, ZERO)
-    total_expected = sum(expected, ZERO)
-    with_budget = [row for row in t.rows if row[1] is not None]
-    t.total = [
-        "I alt",
-        total_budget,
-        total_spend,
-        total_expected,
-        sum((row[4] for row in with_budget), ZERO),
-        share_of(sum((row[2] for row in with_budget), ZERO), total_budget),
-        allowed,
-        "over forbrugsprocenten"
-        if total_budget and sum((row[2] for row in with_budget), ZERO) / total_budget > limit
-        else None,
-        None,
-    ]
+    # the deviation and the spend % are of the teams with a budget only
+    budgeted = [b is not None for b in t.column(BUDGET)]
+
+    def of_budgeted(header: str) -> Decimal:
+        return sum((v for v, b in zip(t.column(header), budgeted, strict=True) if b), ZERO)
+
+    spent = of_budgeted(SPEND)
+    t.set_total(
+        {
+            "Team": "I alt",
+            BUDGET: total_budget,
+            SPEND: sum(spends, ZERO),
+            EXPECTED: sum(expected, ZERO),
+            DEVIATION: sum(
+                (v for v, b in zip(t.column(DEVIATION), budgeted, strict=True) if b), ZERO
+            ),
+            SHARE: share_of(spent, total_budget),
+            ALLOWED: allowed,
+            "Bemærkning": "over forbrugsprocenten"
+            if total_budget and spent / total_budget > limit
+            else None,
+        }
+    )
     return [t, _monthly_table(f, total_budget), _activity_table(f)]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from takst_cli.format import format_number
-from takst_cli.models import Part
+from takst_cli.models import Col, Part
 from takst_cli.money import round_column, round_each, round_ore, round_parts, share_of
 from takst_cli.pipeline.budget import BudgetResult, month_shares
 from takst_cli.pipeline.funding import TeamFundingResult
@@ -17,6 +17,16 @@ from takst_cli.tables import Column, ReportTable
 ZERO = Decimal(0)
 PARTS = Part.ALL
 SHARED = (Part.FRAME, Part.ACTIVITY, Part.COURSE)  # the parts the table gives a share of
+# each part's column, in the funding and the budget tables
+PART_HEADER = {
+    Part.FRAME: "Ramme",
+    Part.ACTIVITY: "Aktivitet",
+    Part.COURSE: "Forløb",
+    Part.DELEGATED: "Delegeret sygepleje",
+}
+SHARE_HEADER = {p: f"Andel {PART_HEADER[p].lower()}" for p in SHARED}
+# a row's parts summed, as the workbook's formula
+PARTS_SUM = f"=SUM([[{PART_HEADER[Part.ALL[0]]}]]:[[{PART_HEADER[Part.ALL[-1]]}]])"
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
 
@@ -63,20 +73,20 @@ def comparison_table(teams: list[TeamFundingResult]) -> ReportTable:
     course = round_each([x.course for x in teams])
     for i, x in enumerate(teams):
         f = frame[i]
-        t.rows.append(
-            [
-                x.team,
-                _model_label(x),
-                cost[i],
-                act[i],
-                act[i] - cost[i],
-                f,
-                None if f is None else f - cost[i],
-                course[i],
-                course[i] - cost[i],
-            ]
+        t.add(
+            {
+                "Team": x.team,
+                "Model i dag": _model_label(x),
+                "Faktisk udgift": cost[i],
+                "Aktivitet": act[i],
+                "Resultat aktivitet": act[i] - cost[i],
+                "Ramme": f,
+                "Resultat ramme": None if f is None else f - cost[i],
+                "Forløb": course[i],
+                "Resultat forløb": course[i] - cost[i],
+            }
         )
-    t.total = ["I alt", None, *[_sum([r[k] for r in t.rows]) for k in range(2, 9)]]
+    t.set_total({"Team": "I alt", **{c.header: _sum(t.column(c.header)) for c in t.columns[2:]}})
     return t
 
 
@@ -95,14 +105,9 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
         [
             Column("Team"),
             Column("Model"),
-            Column("Ramme", "kr"),
-            Column("Aktivitet", "kr"),
-            Column("Forløb", "kr"),
-            Column("Delegeret sygepleje", "kr"),
+            *[Column(PART_HEADER[p], "kr") for p in PARTS],
             Column("Finansiering i alt", "kr"),
-            Column("Andel ramme", "andel"),
-            Column("Andel aktivitet", "andel"),
-            Column("Andel forløb", "andel"),
+            *[Column(SHARE_HEADER[p], "andel") for p in SHARED],
             Column("Faktisk udgift", "kr"),
             Column("Resultat", "kr"),
         ],
@@ -112,28 +117,36 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     totals = round_each([x.funding for x in teams])
     cost = round_each([x.cost for x in teams])
     for i, x in enumerate(teams):
-        row_parts = round_parts([x.parts[p] for p in PARTS], totals[i])
-        shares = [share_of(row_parts[PARTS.index(p)], totals[i]) for p in SHARED]
-        t.rows.append(
-            [x.team, _model_label(x), *row_parts, totals[i], *shares, cost[i], totals[i] - cost[i]]
-        )  # type: ignore[operator]
+        shown = dict(zip(PARTS, round_parts([x.parts[p] for p in PARTS], totals[i]), strict=True))
+        t.add(
+            {
+                "Team": x.team,
+                "Model": _model_label(x),
+                **{PART_HEADER[p]: shown[p] for p in PARTS},
+                "Finansiering i alt": totals[i],
+                **{SHARE_HEADER[p]: share_of(shown[p], totals[i]) for p in SHARED},
+                "Faktisk udgift": cost[i],
+                "Resultat": totals[i] - cost[i],
+            }
+        )
     grand = sum(totals, ZERO)
-    sums = [sum((r[2 + k] for r in t.rows), ZERO) for k in range(len(PARTS))]
-    t.total = [
-        "I alt",
-        None,
-        *sums,
-        grand,
-        *[share_of(sums[PARTS.index(p)], grand) for p in SHARED],
-        _sum(cost),
-        grand - (_sum(cost) or ZERO),
-    ]
+    sums = {p: sum(t.column(PART_HEADER[p]), ZERO) for p in PARTS}
+    t.set_total(
+        {
+            "Team": "I alt",
+            **{PART_HEADER[p]: sums[p] for p in PARTS},
+            "Finansiering i alt": grand,
+            **{SHARE_HEADER[p]: share_of(sums[p], grand) for p in SHARED},
+            "Faktisk udgift": _sum(cost),
+            "Resultat": grand - (_sum(cost) or ZERO),
+        }
+    )
     # in the workbook: the sums and shares as formulas of the parts (exact: the parts add up)
-    t.row_formula("Finansiering i alt", "=SUM([[Ramme]]:[[Delegeret sygepleje]])")
-    for part in ("ramme", "aktivitet", "forløb"):
+    t.row_formula("Finansiering i alt", PARTS_SUM)
+    for p in SHARED:
         t.row_formula(
-            f"Andel {part}",
-            f'=IF([[Finansiering i alt]]=0,"",[[{part.capitalize()}]]/[[Finansiering i alt]])',
+            SHARE_HEADER[p],
+            f'=IF([[Finansiering i alt]]=0,"",[[{PART_HEADER[p]}]]/[[Finansiering i alt]])',
         )
     t.row_formula("Resultat", "=[[Finansiering i alt]]-[[Faktisk udgift]]")
     t.note = (
@@ -157,16 +170,16 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     hours = round_column([x.delegated_hours for x in teams])
     for i, x in enumerate(teams):
         course_paid = x.rule.pays_course
-        d.rows.append(
-            [
-                x.team,
-                hours[i],
-                amounts[i],
-                "i forløbstaksten" if course_paid else "aktivitetsbaseret",
-                "–" if course_paid else SOURCE_LABEL[source],
-            ]
+        d.add(
+            {
+                "Team": x.team,
+                "Timer": hours[i],
+                "Beløb": amounts[i],
+                "Afregnes": "i forløbstaksten" if course_paid else "aktivitetsbaseret",
+                "Betales af": "–" if course_paid else SOURCE_LABEL[source],
+            }
         )
-    d.total = ["I alt", _sum(hours), _sum(amounts), None, None]
+    d.set_total({"Team": "I alt", "Timer": _sum(hours), "Beløb": _sum(amounts)})
     return [t, d]
 
 
@@ -183,10 +196,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
             Column("Team"),
             Column("Model"),
             Column("Forventede borgeruger", "uger"),
-            Column("Ramme", "kr"),
-            Column("Aktivitet", "kr"),
-            Column("Forløb", "kr"),
-            Column("Delegeret sygepleje", "kr"),
+            *[Column(PART_HEADER[p], "kr") for p in PARTS],
             Column("Budget i alt", "kr"),
         ],
         note=f"Observeret aktivitet og borgeruger skaleret til {year} × (1 + demografi): "
@@ -208,18 +218,29 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     shares = month_shares(year)
     for b, total, w in zip(budget.teams, totals, weeks, strict=True):
         parts = round_parts([b.parts[p] for p in PARTS], total)
-        t.rows.append([b.team, b.rule.label, w, *parts, total])
+        t.add(
+            {
+                "Team": b.team,
+                "Model": b.rule.label,
+                "Forventede borgeruger": w,
+                **{PART_HEADER[p]: v for p, v in zip(PARTS, parts, strict=True)},
+                "Budget i alt": total,
+            }
+        )
         months = round_parts([total * s for s in shares], total)
-        m.rows.append([b.team, *months, total])
-    t.total = [
-        "I alt",
-        None,
-        _sum(weeks),
-        *[_sum([r[3 + i] for r in t.rows]) for i in range(4)],
-        sum(totals, ZERO),
-    ]
-    m.total = ["I alt", *[_sum([r[1 + i] for r in m.rows]) for i in range(12)], sum(totals, ZERO)]
-    t.row_formula("Budget i alt", "=SUM([[Ramme]]:[[Delegeret sygepleje]])")
+        m.add({"Team": b.team, **dict(zip(MONTHS, months, strict=True)), "I alt": total})
+    t.set_total(
+        {
+            "Team": "I alt",
+            "Forventede borgeruger": _sum(weeks),
+            **{PART_HEADER[p]: _sum(t.column(PART_HEADER[p])) for p in PARTS},
+            "Budget i alt": sum(totals, ZERO),
+        }
+    )
+    m.set_total(
+        {"Team": "I alt", **{x: _sum(m.column(x)) for x in MONTHS}, "I alt": sum(totals, ZERO)}
+    )
+    t.row_formula("Budget i alt", PARTS_SUM)
     m.row_formula("I alt", f"=SUM([[{MONTHS[0]}]]:[[{MONTHS[-1]}]])")
     c = ReportTable(
         "forventede_borgeruger",
@@ -236,12 +257,26 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
         note="Forventede borgeruger × takster for alle teams; beløbet indgår kun i "
         "budgettet for teams, der finansieres med forløbstakster.",
     )
-    rows = list(budget.caseload.iter_rows())
-    c_weeks = round_column([r[4] for r in rows])
-    c_amount = round_column([r[5] for r in rows])
-    for r, w, a in zip(rows, c_weeks, c_amount, strict=True):
-        c.rows.append([r[0], budget.type_labels.get(r[1], r[1]), r[2], r[3], w, a])
-    c.total = ["I alt", None, None, None, _sum(c_weeks), _sum(c_amount)]
+    cl = budget.caseload
+    c_weeks = round_column(cl[Col.WEEKS].to_list())
+    c_amount = round_column(cl[Col.AMOUNT].to_list())
+    for (team, ctype, phase, level), w, a in zip(
+        cl.select(Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL).iter_rows(),
+        c_weeks,
+        c_amount,
+        strict=True,
+    ):
+        c.add(
+            {
+                "Team": team,
+                "Forløbstype": budget.type_labels.get(ctype, ctype),
+                "Fase": phase,
+                "Niveau": level,
+                "Borgeruger": w,
+                "Forløbsbudget": a,
+            }
+        )
+    c.set_total({"Team": "I alt", "Borgeruger": _sum(c_weeks), "Forløbsbudget": _sum(c_amount)})
     return [t, m, c]
 
 
