@@ -17,9 +17,10 @@ from typing import ClassVar, Literal
 import pytest
 from pydantic import TypeAdapter
 
-from takst_cli.config import FUNDING_MODELS, Amounts, FundingRule
+from takst_cli.config import FUNDING_MODELS, Amounts, FundingRule, load_config
 from takst_cli.config.funding import ZERO, entry_type
 from takst_cli.config.values import Amount
+from takst_cli.errors import ConfigError
 from takst_cli.models import Part
 from takst_cli.pipeline.run import run_funding
 from takst_cli.report.funding import budget_tables, funding_tables
@@ -117,3 +118,72 @@ def test_each_model_picks_its_parts(
     a = Amounts(Decimal("0.5"), Decimal(100), Decimal(10), Decimal(70), Decimal(5))
     assert rule.title() == title
     assert [rule.parts(a)[p] for p in Part.ALL] == [Decimal(x) for x in parts]
+
+
+SPELLINGS = [
+    # block style, the default model left out, amounts as plain numbers
+    "tildeling:\n  standard:\n    ramme: 36500\n  teams:\n"
+    "    - team: Syd\n      model: ramme\n      ramme: 36500\n      demografiregulering: 0.02\n",
+    # flow style, the default model named, Danish thousands and decimals
+    "tildeling:\n  standard: {model: aktivitet, ramme: '36.500'}\n  teams:\n"
+    "    - {team: Syd, model: ramme, ramme: '36.500,00', demografiregulering: 0.02}\n",
+    # quoted text everywhere
+    "tildeling:\n  standard: {model: 'aktivitet', ramme: '36500'}\n  teams:\n"
+    "    - {team: 'Syd', model: 'ramme', ramme: '36500', demografiregulering: '0,02'}\n",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS[1:])
+def test_equivalent_spellings_of_the_funding_read_the_same(tiny: Path, spelling: str) -> None:
+    """An entry without `model` is the activity model; 36500, '36.500', '36.500,00' are one
+    amount: each spelling gives the same models, and the same funding for Syd (its frame
+    36 500 × 1,02 × 84 / 365 = 8 568,00)."""
+    base = tiny.read_text()
+    tiny.write_text(base + SPELLINGS[0])
+    first = load_config(tiny).tildeling
+    tiny.write_text(base + spelling)
+    other = load_config(tiny).tildeling
+    assert other == first
+    assert type(first.of("Nord")).__name__ == "ActivityFunding" and first.of("Nord").ramme == 36500
+    syd = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Syd")
+    assert syd.funding == Decimal("8568.00")
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "standard: {model: rame}",
+            "tildeling.standard.model: ugyldig værdi 'rame'; forventet 'aktivitet', 'ramme', "
+            "'forloeb' eller 'kombination'",
+        ),
+        (
+            "teams:\n    - {team: Nord, model: ramme, ramme: mange}",
+            "tildeling.teams[0].ramme: skal være et tal, fik 'mange'",
+        ),
+        (
+            "teams:\n    - {team: Nord, model: ramme}",
+            "tildeling.teams[0].ramme: rammemodellen kræver et rammebeløb pr. år",
+        ),
+        (
+            "standard: {model: kombination, variabel: forloeb}",
+            "tildeling.standard.fast_ramme: kombinationsmodellen kræver en fast ramme",
+        ),
+        (
+            "teams:\n    - {team: Nord, model: forloeb, fast_ramme: 100}",
+            "tildeling.teams[0].fast_ramme: har ingen virkning med model: forloeb; fast_ramme "
+            "bruges kun med model: kombination",
+        ),
+    ],
+)
+def test_a_wrong_entry_stops_with_its_key_path_without_the_tag(
+    tiny: Path, entry: str, message: str
+) -> None:
+    """The key path is the model file's (pydantic's tag of the union is not in it), and the
+    message is Danish and names the value."""
+    tiny.write_text(tiny.read_text() + "tildeling:\n  " + entry + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tiny)
+    text = "\n".join(info.value.lines())
+    assert message in text
+    assert not any(f".{tag}." in text for tag in ("aktivitet", "ramme", "forloeb", "kombination"))
