@@ -9,13 +9,13 @@ from decimal import Decimal
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from takst_cli.config import FundingConfig
+from takst_cli.config import CoursesConfig, FundingConfig
 from takst_cli.models import Col, Part, Shift
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.courses import overlap_days
-from takst_cli.pipeline.funding import delegated_expr
+from takst_cli.pipeline.funding import delegated_expr, segment_tariffs
 from takst_cli.pipeline.hourly_price import HourlyPrice
-from takst_cli.pipeline.settlement import LEDGER_SCHEMA, replace_months
+from takst_cli.pipeline.settlement import LEDGER_SCHEMA, frozen_tariffs, replace_months
 
 
 def _price(group: str, kr: str, nursing: bool = False) -> HourlyPrice:
@@ -126,3 +126,36 @@ def test_replace_months_keeps_other_months_and_sorts_by_month_team_part() -> Non
         ]
     )
     assert_frame_equal(replace_months(old, settled), expected)
+
+
+def test_segment_tariffs_cell_tariff_or_an_individual_course_s_own() -> None:
+    """Segment 1 (fastholdende, niveau 2) is paid its cell's 300,00 kr/week; segment 2
+    (individuel, 14 days) its own cost per week: SSH 120 min at 400 kr/h = 800 kr, × 7 / 14 =
+    400 + overhead 25 = 425,00; segment 3's cell has no tariff: None (paid 0, counted)."""
+    kept = (Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS)
+    segments = pl.DataFrame(
+        {
+            Col.SEGMENT_ID: pl.Series([1, 2, 3], dtype=pl.UInt32),
+            Col.TEAM: ["Nord", "Nord", "Syd"],
+            Col.TYPE: ["fastholdende", "individuel", "udviklende"],
+            Col.PHASE: ["hele forløbet", "hele forløbet", "periode 1"],
+            Col.LEVEL: [2, 4, 1],
+            Col.DAYS: [14, 14, 21],
+        }
+    )
+    cell_visits = pl.DataFrame(
+        {
+            Col.SEGMENT_ID: pl.Series([2], dtype=pl.UInt32),
+            Col.TYPE: ["individuel"],
+            Col.FAGGRUPPE: ["SSH"],
+            Col.VAGT: ["dag"],
+            Col.KLINIK: [False],
+            Col.MINUTTER: [120.0],
+        }
+    )
+    tariffs = frozen_tariffs({("fastholdende", "hele forløbet", 2): Decimal("300.00")}, Decimal(25))
+    got = segment_tariffs(
+        segments, cell_visits, tariffs, Pricer([_price("SSH", "400")], None), CoursesConfig()
+    )
+    assert_frame_equal(got.select(Col.SEGMENT_ID, *kept), segments.select(Col.SEGMENT_ID, *kept))
+    assert got[Col.TARIFF].to_list() == [Decimal("300.00"), Decimal("425.00"), None]

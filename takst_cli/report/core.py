@@ -207,16 +207,13 @@ def reduction_table(result: RunResult) -> ReportTable:
             to_places(e.weeks, 2),
             round_ore(e.cost_after),
             round_ore(e.counterfactual),
-            _r(e.r),
-            _r(result.configured_r),
-            _r(result.tariffs.reduction_used),
+            *[
+                None if r is None else from_float(r, 6)
+                for r in (e.r, result.configured_r, result.tariffs.reduction_used)
+            ],
         ]
     )
     return t
-
-
-def _r(x: float | None) -> Decimal | None:
-    return None if x is None else from_float(x, 6)
 
 
 def quality_tables(result: RunResult, show_ids: bool = False) -> list[ReportTable]:
