@@ -16,6 +16,7 @@ from pydantic import Discriminator, Tag
 from takst_cli.config.values import Amount, Regulation, _Model
 from takst_cli.errors import Problem
 from takst_cli.models import Part
+from takst_cli.money import to_decimal
 
 ZERO = Decimal(0)
 
@@ -52,7 +53,7 @@ class FundingRule(_Model):
         """The frame for `years` × (1 + demographic regulation); None without an amount."""
         if self.ramme is None:
             return None
-        return self.ramme * (1 + _decimal(self.demografiregulering)) * years
+        return self.ramme * (1 + to_decimal(self.demografiregulering)) * years
 
     @abstractmethod
     def parts(self, a: Amounts) -> dict[str, Decimal]:
@@ -74,10 +75,6 @@ class FundingRule(_Model):
     def problems(self, path: str) -> list[Problem]:
         """What the model needs and its entry lacks (`path`: its key in the model file)."""
         return []
-
-
-def _decimal(value: float) -> Decimal:
-    return Decimal(repr(value))
 
 
 def _none() -> dict[str, Decimal]:
