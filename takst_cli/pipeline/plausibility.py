@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import FundingConfig, ModelConfig
 from takst_cli.format import format_number, format_share
 from takst_cli.models import REASON_EMPTY, REASON_PARAGRAPH, Col, Status
 from takst_cli.pipeline.tariffs import TariffRow
@@ -105,18 +105,18 @@ def all_tariffs_zero(rows: list[TariffRow]) -> PlausibilityWarning | None:
 
 
 def default_teams(
-    cfg: ModelConfig, facts: pl.DataFrame, teams: Iterable[str]
+    funding: FundingConfig, facts: pl.DataFrame, teams: Iterable[str]
 ) -> list[PlausibilityWarning]:
     """Teams in the data that fall to the default model while `tildeling.teams` names others:
     most likely a misspelling on one side. Each names the nearest named team. (Without a
     default, such a team is an error wherever funding is computed.)"""
-    named = [t.team for t in cfg.tildeling.teams if t.team]
-    if not named or cfg.tildeling.standard is None:
+    named = [t.team for t in funding.teams if t.team]
+    if not named or funding.standard is None:
         return []
     valid = facts.filter(pl.col(Col.ERROR).is_null())
     out = []
     for team in sorted(set(teams) - set(named)):
-        rule = cfg.tildeling.of(team)
+        rule = funding.of(team)
         nearest = difflib.get_close_matches(team, named, n=1, cutoff=0.0)
         n, minutes = _count(valid.filter(pl.col(Col.TEAM) == team))
         out.append(
@@ -147,4 +147,4 @@ def check_plausibility(
         all_tariffs_zero(tariff_rows),
         outside_share(cfg, facts, outside_courses, outside_type),
     ]
-    return [w for w in found if w is not None] + default_teams(cfg, facts, teams)
+    return [w for w in found if w is not None] + default_teams(cfg.tildeling, facts, teams)

@@ -91,12 +91,9 @@ class RunResult:
     cell_visits: pl.DataFrame  # in-course facts with their tariff cell (type, phase, level)
     parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
     warnings: list[str]  # the plausibility gate's causes for doubt (also in `quality`)
+    pricer: Pricer  # the run's prices and clinic rule: tariffs, r, funding, follow-up
     # in-course facts by staff groups outside their course type (forloeb.<type>.faggrupper)
     staff_outside: pl.DataFrame | None = None
-    pricer: Pricer | None = None  # the run's prices and clinic rule (run() sets it)
-
-    def prices_of_run(self) -> Pricer:
-        return self.pricer or Pricer.of(self.prices, self.cfg.klinik)
 
 
 def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
@@ -268,8 +265,8 @@ def run(
         cell_visits,
         parsed.frame,
         [w.message for w in doubts],
-        staff_out,
         pricer,
+        staff_out,
     )
 
 
@@ -282,7 +279,7 @@ class FundingRun:
 
 def run_funding(r: RunResult) -> FundingRun:
     """Funding per team under each model (§4.4) and the budget year (§4.5)."""
-    pricer = r.prices_of_run()
+    pricer = r.pricer
     funding = r.cfg.tildeling
     seg = segment_tariffs(r.segments, r.cell_visits, r.tariffs, pricer, r.cfg.forloeb)
     teams = compute_funding(funding, r.period, pricer, seg, r.visits, r.cancelled, r.staff_outside)
@@ -405,7 +402,7 @@ def run_followup(
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
         r.cfg.tildeling,
-        r.prices_of_run(),
+        r.pricer,
         r.segments,
         fr.seg_tariffs,
         r.visits,
@@ -480,7 +477,7 @@ def run_settlement(
     ledger rows per team, month and part (pipeline.settlement)."""
     if facts_mod.MONTH not in r.visits.columns:
         raise ValueError("run() must be called with months=True and the last day as cutoff")
-    check_cells(r.segments, cells, r.cfg, sheet)
+    check_cells(r.segments, cells, r.cfg.forloeb, sheet)
     # the takstblad's prices and clinic price, with the model's clinic share
     pricer = Pricer(prices, clinic_price, r.cfg.klinik.andel)
     seg = segment_tariffs(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import CoursesConfig
 from takst_cli.errors import DataError, Problem
 from takst_cli.models import Col, CourseType, Part
 from takst_cli.money import round_parts
@@ -51,12 +51,12 @@ def frozen_tariffs(
 def check_cells(
     segments: pl.DataFrame,
     cells: dict[tuple[str, str, int], Decimal | None],
-    cfg: ModelConfig,
+    courses: CoursesConfig,
     sheet: str,
 ) -> None:
     """Every course week settled must have a frozen tariff: a type, phase and level the
     takstblad lacks (or holds without a tariff) would be paid 0 without a word."""
-    per_citizen = set(cfg.forloeb.names_of(CourseType.INDIVIDUEL))
+    per_citizen = set(courses.names_of(CourseType.INDIVIDUEL))
     seen = (
         segments.filter(~pl.col(Col.TYPE).is_in(sorted(per_citizen)))
         .group_by([Col.TYPE, Col.PHASE, Col.LEVEL])
