@@ -32,7 +32,6 @@ from takst_cli.errors import DataError, Problem
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.money import ZERO, round_ore, to_decimal
 from takst_cli.pipeline.costing import Pricer, sum_minutes
-from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
 from takst_cli.pipeline.tariffs import TariffResult
 
@@ -194,7 +193,7 @@ def _allocate(
 def compute_free_choice(
     cfg: ModelConfig,
     period: tuple[dt.date, dt.date],
-    prices: list[HourlyPrice],
+    pricer: Pricer,
     visits: pl.DataFrame,
     cancelled: pl.DataFrame,
     tariffs: TariffResult,
@@ -212,7 +211,6 @@ def compute_free_choice(
         raise DataError("modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md")
     on = price_date or fv.gaelder_fra or period[1] + dt.timedelta(days=1)
     names = [s.navn for s in fv.ydelser]
-    pricer = Pricer(prices, cfg.klinik.timepris)
     tagged = visits.with_columns(service_of(fv.ydelser).alias(SERVICE))
     inside = tagged.filter(pl.col(SERVICE).is_not_null())
     costs = pricer.price(sum_minutes(inside, [SERVICE]), [SERVICE])
@@ -677,7 +675,7 @@ def _leap_between(a: dt.date, b: dt.date) -> bool:
 def from_run(r: RunResult, price_date: dt.date | None = None) -> FreeChoiceResult:
     """The settlement prices of a finished run: its facts, hourly prices and course tariffs."""
     return compute_free_choice(
-        r.cfg, r.period, r.prices, r.visits, r.cancelled, r.tariffs, price_date
+        r.cfg, r.period, r.pricer, r.visits, r.cancelled, r.tariffs, price_date
     )
 
 
