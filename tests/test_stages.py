@@ -159,3 +159,37 @@ def test_segment_tariffs_cell_tariff_or_an_individual_course_s_own() -> None:
     )
     assert_frame_equal(got.select(Col.SEGMENT_ID, *kept), segments.select(Col.SEGMENT_ID, *kept))
     assert got[Col.TARIFF].to_list() == [Decimal("300.00"), Decimal("425.00"), None]
+
+
+def test_an_individual_course_s_own_tariff_takes_the_pricer_s_clinic_rule() -> None:
+    """One individual course of 14 days, SPL (nursing, 500 kr/h) 90 min = 750 kr. Without a
+    clinic share: 750 × 7 / 14 = 375 + overhead 25 = 400,00. With share 0,4 at the pricer's
+    clinic price 300: 1,5 h × (0,6 × 500 + 0,4 × 300) = 630 → 315 + 25 = 340,00 (the takstblad's
+    clinic price when settling, the model file's when calculating: whichever the pricer has)."""
+    segments = pl.DataFrame(
+        {
+            Col.SEGMENT_ID: pl.Series([7], dtype=pl.UInt32),
+            Col.TEAM: ["Nord"],
+            Col.TYPE: ["individuel"],
+            Col.PHASE: ["hele forløbet"],
+            Col.LEVEL: [4],
+            Col.DAYS: [14],
+        }
+    )
+    cell_visits = pl.DataFrame(
+        {
+            Col.SEGMENT_ID: pl.Series([7], dtype=pl.UInt32),
+            Col.TYPE: ["individuel"],
+            Col.FAGGRUPPE: ["SPL"],
+            Col.VAGT: ["dag"],
+            Col.KLINIK: [False],
+            Col.MINUTTER: [90.0],
+        }
+    )
+    prices = [_price("SPL", "500", nursing=True)]
+    tariffs = frozen_tariffs({}, Decimal(25))
+    plain, clinic = (
+        segment_tariffs(segments, cell_visits, tariffs, pricer, CoursesConfig())[Col.TARIFF][0]
+        for pricer in (Pricer(prices, Decimal(300)), Pricer(prices, Decimal(300), 0.4))
+    )
+    assert (plain, clinic) == (Decimal("400.00"), Decimal("340.00"))
