@@ -36,7 +36,21 @@ def _followup(tiny: Path, date: dt.date, budget: str | None = BUDGET, **kw):  # 
 
 
 def _rows(f):  # type: ignore[no-untyped-def]
-    return {r[0]: r for r in followup_tables(f)[0].rows}
+    """The follow-up table's rows by team, each by its column headers."""
+    t = followup_tables(f)[0]
+    return {r[0]: t.row(r[0]) for r in t.rows}
+
+
+def _cells(row, *headers):  # type: ignore[no-untyped-def]
+    return [row[h] for h in headers]
+
+
+H_BUDGET, SPEND, EXPECTED, DEVIATION = (
+    "Samlet budget hele året",
+    "Forbrug pr. dato",
+    "Forventet forbrug resten af året",
+    "Forventet afvigelse",
+)
 
 
 def test_mid_year_run_rate(tiny: Path) -> None:
@@ -47,35 +61,44 @@ def test_mid_year_run_rate(tiny: Path) -> None:
     assert nord.expected == Decimal("1497.185") / 45 * 320  # 10 646,6488..
     rows = _rows(f)
     # shown: spend 1 497,19; expected 10 646,65; deviation 20 000 − 1 497,19 − 10 646,65
-    assert rows["Nord"][1:5] == [
+    assert _cells(rows["Nord"], H_BUDGET, SPEND, EXPECTED, DEVIATION) == [
         Decimal(20000),
         Decimal("1497.19"),
         Decimal("10646.65"),
         Decimal("7856.16"),
     ]
-    assert rows["Nord"][5] == Decimal("0.074860") and rows["Nord"][6] == Decimal("0.123288")
-    assert rows["Nord"][7] is None and rows["Nord"][8] == "leverancer"
+    assert rows["Nord"]["Forbrug i %"] == Decimal("0.074860")
+    assert rows["Nord"]["Forbrugs% bør max være"] == Decimal("0.123288")
+    assert rows["Nord"]["Bemærkning"] is None and rows["Nord"]["Forbrug fra"] == "leverancer"
     # Syd's spend comes from the accounts: 5 000 of 10 000 = 50 % > 12,3 %: flagged
-    assert rows["Syd"][2] == Decimal(5000) and rows["Syd"][8] == "budgetfil"
-    assert rows["Syd"][7] == "over forbrugsprocenten"
+    assert rows["Syd"][SPEND] == Decimal(5000) and rows["Syd"]["Forbrug fra"] == "budgetfil"
+    assert rows["Syd"]["Bemærkning"] == "over forbrugsprocenten"
     # a team in the budget without any deliveries is reported with no spend
-    assert rows["Øst"][2:5] == [Decimal(0), Decimal(0), Decimal(3000)]
+    assert _cells(rows["Øst"], SPEND, EXPECTED, DEVIATION) == [
+        Decimal(0),
+        Decimal(0),
+        Decimal(3000),
+    ]
 
 
 def test_team_without_budget_is_reported(tiny: Path) -> None:
     f = _followup(tiny, dt.date(2025, 2, 14), "team;budget\nNord;20000\n")
     rows = _rows(f)
-    assert rows["Syd"][1] is None and rows["Syd"][7] == "intet budget"
+    assert rows["Syd"][H_BUDGET] is None and rows["Syd"]["Bemærkning"] == "intet budget"
     # all of Syd's visits fall before 14-02: 3 681,20 (see test_funding.py)
-    assert rows["Syd"][2] == Decimal("3681.20")
+    assert rows["Syd"][SPEND] == Decimal("3681.20")
 
 
 def test_last_day_of_the_year(tiny: Path) -> None:
     f = _followup(tiny, dt.date(2025, 12, 31))
     rows = _rows(f)
     # no rest of the year: forecast 0, deviation = budget − spend (all of Nord: 4 758,385)
-    assert rows["Nord"][2:5] == [Decimal("4758.39"), Decimal(0), Decimal("15241.61")]
-    assert rows["Nord"][6] == Decimal(1)
+    assert _cells(rows["Nord"], SPEND, EXPECTED, DEVIATION) == [
+        Decimal("4758.39"),
+        Decimal(0),
+        Decimal("15241.61"),
+    ]
+    assert rows["Nord"]["Forbrugs% bør max være"] == Decimal(1)
 
 
 def test_leap_year_has_366_days(tiny: Path) -> None:

@@ -69,16 +69,19 @@ def test_own_model_parts(funded) -> None:  # type: ignore[no-untyped-def]
 
 def test_comparison_and_split_tables_reconcile(funded) -> None:  # type: ignore[no-untyped-def]
     cmp_ = comparison_table(funded.teams)
-    rows = {r[0]: r for r in cmp_.rows}
+    nord, syd = cmp_.row("Nord"), cmp_.row("Syd")
     # Nord: cost 4 758,39 (rounded), course result 4 881,64 − 4 758,385 → 123,25 after rounding
-    assert rows["Nord"][2] == Decimal("4758.39") and rows["Nord"][4] == 0
-    assert rows["Nord"][8] == Decimal("123.25")
-    assert rows["Syd"][6] == Decimal("8568.00") - Decimal("3681.20")  # no delegated nursing
-    assert cmp_.total[2] == Decimal("8439.59")  # 4 758,39 + 3 681,20
+    assert nord["Faktisk udgift"] == Decimal("4758.39") and nord["Resultat aktivitet"] == 0
+    assert nord["Resultat forløb"] == Decimal("123.25")
+    # no delegated nursing
+    assert syd["Resultat ramme"] == Decimal("8568.00") - Decimal("3681.20")
+    assert cmp_.total[cmp_.index("Faktisk udgift")] == Decimal("8439.59")  # 4 758,39 + 3 681,20
     split, _delegated = funding_tables(funded.teams, "sygeplejeramme")
-    for row in split.rows:
-        assert sum(row[2:6], Decimal(0)) == row[6]
-    assert split.total[6] == sum((r[6] for r in split.rows), Decimal(0))
+    parts = ("Ramme", "Aktivitet", "Forløb", "Delegeret sygepleje")
+    for r in split.records():
+        assert sum((r[p] for p in parts), Decimal(0)) == r["Finansiering i alt"]
+    total = split.index("Finansiering i alt")
+    assert split.total[total] == sum(split.column("Finansiering i alt"), Decimal(0))
 
 
 def test_combination_with_course_part(tiny: Path) -> None:
@@ -107,10 +110,12 @@ def test_budget_year_scales_caseload_and_months_add_up(funded) -> None:  # type:
     syd = next(t for t in b.teams if t.team == "Syd")
     assert syd.parts["ramme"] == Decimal(36500) * Decimal("1.02")  # a whole year's frame
     year, months, _caseload = budget_tables(b)
-    for row in months.rows:
-        assert sum(row[1:13], Decimal(0)) == row[13]
-    assert sum((r[7] for r in year.rows), Decimal(0)) == year.total[7] == months.total[13]
-    assert months.total[13] == sum(months.total[1:13], Decimal(0))
+    names = [c.header for c in months.columns[1:13]]  # jan … dec
+    for r in months.records():
+        assert sum((r[m] for m in names), Decimal(0)) == r["I alt"]
+    year_total = year.total[year.index("Budget i alt")]
+    assert sum(year.column("Budget i alt"), Decimal(0)) == year_total
+    assert year_total == months.total[months.index("I alt")]
 
 
 def test_month_shares_follow_days_and_leap_years() -> None:
@@ -172,7 +177,7 @@ def test_delegated_nursing_is_its_own_line(tiny: Path) -> None:
     assert nord.parts["aktivitet"] == Decimal("4758.385")
     assert nord.funding == nord.cost
     _split, line = funding_tables([nord], "myndighed")
-    assert line.rows[0][4] == "myndighedsbudgettet"
+    assert line.row("Nord")["Betales af"] == "myndighedsbudgettet"
 
 
 def test_delivered_activity_equals_cost_for_every_sample_team() -> None:
