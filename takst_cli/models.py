@@ -130,6 +130,27 @@ class Col:
     WIN_END = "efter_slut"
     DELEGATED = "delegeret"  # delegated nursing: SUL §138 by non-nursing staff (funding)
     CITIZENS = "borgere"
+    CITIZEN_NO = "_borger_nr"  # a citizen's number in the facts' packed key
+    FIRST_ROW = "foerste_raekke"  # the first export row of identical visits
+    OUTCOME = "udfald"  # a development course's outcome (effect)
+    SERVICE_OF = "_ydelse"  # the free-choice service a visit belongs to
+    # Codes of the streaming pass (pipeline.parse): small integers in place of texts
+    ERROR_CODE = "fejlkode"
+    REASON_CODE = "aarsagskode"
+    SHIFT_CODE = "vagtkode"
+    STATUS_CODE = "statuskode"
+    DATE_OF_STAMP = "aflyst_dato"  # a cancellation stamp's date and clock, apart
+    TIME_OF_STAMP = "aflyst_klokken"
+
+
+class Ledger:
+    """The settlement ledger's columns (afregning.parquet): one row per team, month and part."""
+
+    TEAM = "team"
+    MONTH = "maaned"
+    PART = "del"
+    AMOUNT = "beloeb"
+    SHEET = "takstblad_sha256"
 
 
 class Part:

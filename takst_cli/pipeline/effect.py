@@ -16,7 +16,7 @@ from takst_cli.pipeline.reduction import ReductionEstimate
 # read as unchanged.
 REDUCED_BELOW = 0.85
 
-OUTCOME = "udfald"
+OUTCOME = Col.OUTCOME
 LEFT, REDUCED, SAME = "ophørt", "reduceret", "uændret eller øget"
 
 

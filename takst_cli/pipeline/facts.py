@@ -48,7 +48,7 @@ KEYS = [
 ]
 
 
-CITIZEN_NO = "_borger_nr"
+CITIZEN_NO = Col.CITIZEN_NO
 
 
 @dataclass(frozen=True)

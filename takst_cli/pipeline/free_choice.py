@@ -35,7 +35,7 @@ from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.run import RunResult
 from takst_cli.pipeline.tariffs import TariffResult
 
-SERVICE = "_ydelse"
+SERVICE = Col.SERVICE_OF
 KEY_LABEL = {
     "timer": "leverede timer",
     "besoeg": "antal besøg",

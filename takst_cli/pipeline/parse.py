@@ -411,11 +411,11 @@ REASON_CODES: list[str | None] = [
     REASON_CANCELLED,
     REASON_EMPTY,
 ]
-ERROR_CODE = "fejlkode"
+ERROR_CODE = Col.ERROR_CODE
 DUPLICATE_CODE = 250  # error code of an extra copy of a visit
-REASON_CODE = "aarsagskode"
-SHIFT_CODE = "vagtkode"
-STATUS_CODE = "statuskode"
+REASON_CODE = Col.REASON_CODE
+SHIFT_CODE = Col.SHIFT_CODE
+STATUS_CODE = Col.STATUS_CODE
 
 
 @dataclass(frozen=True)
@@ -465,8 +465,8 @@ def derive_shift_code(cfg: ModelConfig, date: pl.Expr, start: pl.Expr) -> pl.Exp
 
 
 SAMPLE_ROWS = 5000
-DATE_OF_STAMP = "aflyst_dato"
-TIME_OF_STAMP = "aflyst_klokken"
+DATE_OF_STAMP = Col.DATE_OF_STAMP
+TIME_OF_STAMP = Col.TIME_OF_STAMP
 
 
 VISIT_KINDS = {Col.DATO: "date", Col.START: "time", Col.MINUTTER: "number"}

@@ -12,14 +12,20 @@ import polars as pl
 
 from takst_cli.config import CoursesConfig
 from takst_cli.errors import DataError, Problem
-from takst_cli.models import Col, CourseType, Part
+from takst_cli.models import Col, CourseType, Ledger, Part
 from takst_cli.money import round_parts
 from takst_cli.pipeline.followup import LedgerSpend, SpendSource, window_funding
 from takst_cli.pipeline.tariffs import TariffResult, TariffRow
 
 ZERO = Decimal(0)
 # The ledger's columns (afregning.parquet)
-L_TEAM, L_MONTH, L_PART, L_AMOUNT, L_SHEET = "team", "maaned", "del", "beloeb", "takstblad_sha256"
+L_TEAM, L_MONTH, L_PART, L_AMOUNT, L_SHEET = (
+    Ledger.TEAM,
+    Ledger.MONTH,
+    Ledger.PART,
+    Ledger.AMOUNT,
+    Ledger.SHEET,
+)
 LEDGER_SCHEMA: dict[str, pl.DataType] = {
     L_TEAM: pl.String(),
     L_MONTH: pl.String(),

@@ -16,7 +16,7 @@ from takst_cli.pipeline.parse import (
 
 # A visit is the same visit when all this is equal (its clock and minutes included).
 _VISIT = [Col.BORGER, Col.DATO, *KEYS, Col.START, Col.MINUTTER]
-FIRST_ROW = "foerste_raekke"
+FIRST_ROW = Col.FIRST_ROW
 
 
 def count_visits(parsed: pl.LazyFrame) -> pl.LazyFrame:
