@@ -98,6 +98,16 @@ SHEET = {
         {"team": t, **CELL, "borgeruger": "52.000000", "beloeb": "10400.00"}
         for t in ("Nord", "Syd")
     ],
+    # Nord (activity) budgets its visits in the cell at the same 200 kr. a week
+    "budget_dele": [
+        {
+            "team": "Nord",
+            "del": "aktivitet_forloeb",
+            "celle": ["fastholdende", "hele forløbet", 1],
+            "maengde": "52.000000",
+            "beloeb": "10400.00",
+        }
+    ],
 }
 
 runner = CliRunner()
@@ -458,12 +468,9 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
         "json",
     )
     assert res.exit_code == 0, res.stderr
-    rows = {r["Team"]: r for r in _records(out / "afvigelse.json")}
-    syd, nord = rows["Syd"], rows["Nord"]
-    assert (syd["Budget pr. dato (forløbsceller)"], syd["Forbrug pr. dato (forløbsceller)"]) == (
-        "2564.38",
-        "2571.43",
-    )
+    rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
+    syd, nord = rows[("Syd", "Forløb")], rows[("Nord", "Aktivitet i forløbsceller")]
+    assert (syd["Budget pr. dato"], syd["Forbrug pr. dato"]) == ("2564.38", "2571.43")
     assert (syd["Afvigelse"], syd["Heraf volumen"], syd["Heraf mix"], syd["Heraf pris"]) == (
         "-7.05",
         "-7.05",
@@ -476,6 +483,17 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
         "0.00",
         "1521.43",
     )
-    assert "skyldes mest pris" in nord["Forklaring"] and "lavere udgift" in nord["Forklaring"]
-    assert "skyldes mest volumen" in syd["Forklaring"] and "flere borgeruger" in syd["Forklaring"]
+    # no other part: one row per team and part, and the team's total carrying the sentence
+    assert set(rows) == {
+        ("Syd", "Forløb"),
+        ("Syd", "I alt"),
+        ("Nord", "Aktivitet i forløbsceller"),
+        ("Nord", "I alt"),
+    }
+    assert rows[("Nord", "I alt")]["Afvigelse"] == "1514.38"
+    assert syd["Heraf ramme (ikke delt)"] is None
+    nord_why, syd_why = rows[("Nord", "I alt")]["Forklaring"], rows[("Syd", "I alt")]["Forklaring"]
+    assert "skyldes mest pris i aktivitet i forløbsceller" in nord_why
+    assert "lavere udgift pr. borgeruge" in nord_why
+    assert "skyldes mest volumen i forløb" in syd_why and "flere borgeruger" in syd_why
     assert "skyldes mest volumen" in res.stdout

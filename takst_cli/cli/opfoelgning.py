@@ -156,7 +156,7 @@ def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend
 
 
 def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTable:
-    """The deviation of the course cells split into volume, mix and price."""
+    """The deviation of every funded part split into volume, mix and price (a frame apart)."""
     from takst_cli.errors import ConfigError
     from takst_cli.io.takstblad import read_takstblad
     from takst_cli.pipeline.run import run_deviation
@@ -173,6 +173,12 @@ def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTabl
             f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
             f"{day:%d-%m-%Y} ligger i {day.year}"
         )
+    if sheet.parts is None:
+        raise ConfigError(
+            f"--takstblad {path}: takstbladet har ingen budget_dele (aktivitet, delegeret "
+            "sygepleje og rammer pr. team) og er lavet med en ældre takst; afvigelsen kan ikke "
+            "forklares for alle dele. Lav takstbladet igen med takst takstblad"
+        )
     rows = run_deviation(
         result,
         day,
@@ -181,5 +187,6 @@ def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTabl
         sheet.tariffs,
         sheet.overhead_per_week,
         sheet.caseload,
+        sheet.parts,
     )
     return deviation_table(rows, day)
