@@ -497,3 +497,151 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
     assert "lavere udgift pr. borgeruge" in nord_why
     assert "skyldes mest volumen i forløb" in syd_why and "flere borgeruger" in syd_why
     assert "skyldes mest volumen" in res.stdout
+
+
+def test_every_funded_part_explained(cycle: Path) -> None:
+    """The cycle town with every part: Nord (activity) also has C, a citizen without a course,
+    seen twice by an SSA (400 kr./h) for 60 min, and 30 min of delegated nursing (SUL §138 by
+    SSH); Vest is frame-funded (ramme 40 150 in the model file, 36 500 in the takstblad's
+    budget) with 60 min of delegated nursing. To 31 March: day 90 of 365, share 90/365.
+    Nord, activity outside the course cells (hours; budget SSH 36,5 h × 300 = 10 950 and
+    SSA 36,5 h × 400 = 14 600 a year; to date 9 h = 2 700 and 9 h = 3 600: W_b = 18 h,
+    B = 6 300, 350 kr./h on average). Actual SSA 2 h = 800: W_a = 2, A = 800.
+      volume (2 − 18) × 350 = −5 600; mix (0 − 2 × ½) × 300 + (2 − 2 × ½) × 400 = 100;
+      price 0 (frozen prices). Signed (budget − spend): 5 600, −100, 0; deviation 5 500.
+    Nord, delegated (budget SSH 7,3 h × 300 = 2 190; to date 1,8 h = 540). Actual 0,5 h = 150:
+      volume (0,5 − 1,8) × 300 = −390 → 390 = the deviation; mix and price 0.
+    Nord in its course cell as before: 1 514,38 (volume −7,05, price 1 521,43); the team's
+      total 1 514,38 + 5 500 + 390 = 7 404,38, mostly the activity's volume.
+    Vest, frame: budget 36 500 × 90/365 = 9 000, settled 40 150 × 90/365 = 9 900: −900, not
+      split. Delegated: budget 3,65 h × 300 = 1 095 a year, to date 0,9 h = 270; actual 1 h =
+      300: volume (1 − 0,9) × 300 = 30 → −30. Vest's total −930, mostly the frame."""
+    extra = (
+        "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+        "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+        "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
+        "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
+    )
+    (cycle.parent / "leverancer.csv").write_text(CYCLE_VISITS + extra, encoding="utf-8")
+    cycle.write_text(
+        CYCLE_MODEL.replace(
+            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
+        ).replace(
+            "    - {team: Syd, model: forloeb}\n",
+            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
+        ),
+        encoding="utf-8",
+    )
+
+    def part(team: str, name: str, cell: list[object], hours: str | None, kr: str) -> dict:  # type: ignore[type-arg]
+        return {"team": team, "del": name, "celle": cell, "maengde": hours, "beloeb": kr}
+
+    ssa = {**SHEET["timepriser"][0], "faggruppe": "SSA", "timepris": "400.00"}  # type: ignore[index]
+    ssa["vagter"] = {s: "400.00" for s in ("dag", "aften", "nat", "weekend")}
+    sheet = dict(
+        SHEET,
+        timepriser=[*SHEET["timepriser"], ssa],  # type: ignore[list-item]
+        budget_dele=[
+            *SHEET["budget_dele"],  # type: ignore[list-item]
+            part("Nord", "aktivitet", ["SSA", "dag"], "36.500000", "14600.00"),
+            part("Nord", "aktivitet", ["SSH", "dag"], "36.500000", "10950.00"),
+            part("Nord", "delegeret", ["SSH", "dag"], "7.300000", "2190.00"),
+            part("Vest", "delegeret", ["SSH", "dag"], "3.650000", "1095.00"),
+            part("Vest", "ramme", [], None, "36500.00"),
+        ],
+    )
+    (cycle.parent / "takstblad.json").write_text(json.dumps(sheet), encoding="utf-8")
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\nVest;36500;2025\n")
+    out = cycle.parent / "ud"
+    res = _invoke(
+        "opfoelgning",
+        "-c",
+        str(cycle),
+        "--dato",
+        "31-03-2025",
+        "--budgetfil",
+        str(budget),
+        "--takstblad",
+        str(cycle.parent / "takstblad.json"),
+        "--ud",
+        str(out),
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
+    cols = ("Budget pr. dato", "Forbrug pr. dato", "Afvigelse", "Heraf volumen", "Heraf mix")
+    cols += ("Heraf pris", "Heraf ramme (ikke delt)")
+
+    def row(team: str, name: str) -> tuple[str | None, ...]:
+        return tuple(rows[(team, name)][c] for c in cols)
+
+    assert row("Nord", "Aktivitet uden for forløbscellerne") == (
+        "6300.00",
+        "800.00",
+        "5500.00",
+        "5600.00",
+        "-100.00",
+        "0.00",
+        None,
+    )
+    assert row("Nord", "Delegeret sygepleje") == (
+        "540.00",
+        "150.00",
+        "390.00",
+        "390.00",
+        "0.00",
+        "0.00",
+        None,
+    )
+    assert row("Nord", "Aktivitet i forløbsceller")[2:6] == ("1514.38", "-7.05", "0.00", "1521.43")
+    assert row("Nord", "I alt")[2:] == ("7404.38", "5982.95", "-100.00", "1521.43", None)
+    # the frame is not split: blank volume, mix and price, its whole deviation in its column
+    assert row("Vest", "Ramme") == ("9000.00", "9900.00", "-900.00", None, None, None, "-900.00")
+    assert row("Vest", "Delegeret sygepleje")[2:6] == ("-30.00", "-30.00", "0.00", "0.00")
+    assert row("Vest", "I alt")[2:] == ("-930.00", "-30.00", "0.00", "0.00", "-900.00")
+    for team in ("Nord", "Syd", "Vest"):  # every row's parts add up to its deviation exactly
+        for (t, _), r in rows.items():
+            if t == team:
+                parts = [Decimal(r[c] or 0) for c in cols[3:]]
+                assert sum(parts) == Decimal(r["Afvigelse"])
+    nord_why = rows[("Nord", "I alt")]["Forklaring"]
+    assert "skyldes mest volumen i aktivitet uden for forløbscellerne (5.600,00 kr.)" in nord_why
+    assert "færre timer end budgetteret" in nord_why
+    vest_why = rows[("Vest", "I alt")]["Forklaring"]
+    assert "skyldes mest rammen (-900,00 kr.)" in vest_why and "større end" in vest_why
+
+
+def test_a_takstblad_without_the_budget_parts_is_refused_for_the_deviation(cycle: Path) -> None:
+    old = {k: v for k, v in SHEET.items() if k != "budget_dele"}
+    (cycle.parent / "takstblad.json").write_text(json.dumps(old), encoding="utf-8")
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
+    args = ["opfoelgning", "-c", str(cycle), "--dato", "2025-03-31", "--budgetfil", str(budget)]
+    res = _invoke(*args, "--takstblad", str(cycle.parent / "takstblad.json"))
+    assert res.exit_code == 1 and "ingen budget_dele" in res.stderr
+    bad = dict(SHEET, budget_dele=[{**SHEET["budget_dele"][0], "celle": ["SSH", "dag"]}])  # type: ignore[index]
+    (cycle.parent / "takstblad.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_takstblad(cycle.parent / "takstblad.json")
+    assert "budget_dele[0].celle" in "\n".join(exc.value.lines())
+
+
+def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Path) -> None:
+    """Per team, the takstblad's course cells (course-funded teams) and budget_dele add up to
+    the team's budget (takst budget) — to the øre of each rounded row."""
+    from takst_cli.pipeline.run import run_funding
+
+    out = indexed_tiny.parent / "tb.json"
+    assert (
+        _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(out), "--stille").exit_code == 0
+    )
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    budget = run_funding(run_model(indexed_tiny)).budget
+    assert doc["budget_dele"]
+    for team in budget.teams:
+        rows = [Decimal(b["beloeb"]) for b in doc["budget_dele"] if b["team"] == team.team]
+        if team.model == "forloeb":
+            rows += [Decimal(b["beloeb"]) for b in doc["budget"] if b["team"] == team.team]
+        assert abs(sum(rows, Decimal(0)) - team.total) <= Decimal("0.005") * len(rows), team.team

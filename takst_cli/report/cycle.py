@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from takst_cli.format import format_kr, format_number
-from takst_cli.money import round_ore, round_parts
+from takst_cli.money import ORE, round_ore, round_parts
 from takst_cli.pipeline.deviation import (
     PART_ACTIVITY,
     PART_ACTIVITY_COURSE,
@@ -164,10 +164,11 @@ def explain(
     if not deviation and not any(parts.values()):
         return f"{team}: ingen afvigelse."
     part = parts[driver]
+    label = PART_LABELS[driver[0]].lower()
+    what = "rammen" if driver[0] == PART_FRAME else f"{driver[1]} i {label}"
     return (
-        f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {driver[1]} i "
-        f"{PART_LABELS[driver[0]].lower()} ({format_kr(part)}): "
-        f"{_why(driver[0], driver[1], part < 0)}."
+        f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {what} "
+        f"({format_kr(part)}): {_why(driver[0], driver[1], part < 0)}."
     )
 
 
@@ -203,7 +204,7 @@ def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
     sentences = []
     for team in dict.fromkeys(d.team for d in rows):
         mine = [d for d in rows if d.team == team]
-        total = [Decimal(0)] * 7
+        total: list[Decimal | None] = [None] * 7  # a column no part fills stays blank
         named: dict[tuple[str, str], Decimal] = {}
         for d in mine:
             budget, spend = round_ore(d.budget), round_ore(d.spend)
@@ -214,9 +215,13 @@ def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
             split = rounded + [None] if d.split else [None, None, None, *rounded]
             t.rows.append([team, PART_LABELS[d.part], budget, spend, deviation, *split, None])
             for i, v in enumerate([budget, spend, deviation, *split]):
-                total[i] += v or Decimal(0)
+                if v is not None:
+                    total[i] = (total[i] or ORE * 0) + v
         driver = largest_driver(mine)
-        sentence = explain(team, total[2], named, driver) if driver else f"{team}: ingen afvigelse."
+        deviation = total[2] or ORE * 0
+        sentence = (
+            explain(team, deviation, named, driver) if driver else f"{team}: ingen afvigelse."
+        )
         sentences.append(sentence)
         t.rows.append([team, "I alt", *total, sentence])
     # the sentences in the note as well: a narrow terminal cuts a table's last column
