@@ -645,3 +645,106 @@ def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Pat
         if team.model == "forloeb":
             rows += [Decimal(b["beloeb"]) for b in doc["budget"] if b["team"] == team.team]
         assert abs(sum(rows, Decimal(0)) - team.total) <= Decimal("0.005") * len(rows), team.team
+
+
+def _budgets(out: Path) -> dict[str, dict[str, str]]:
+    return {r["Team"]: r for r in _records(out / "teambudgetter.json")}
+
+
+def test_budget_from_the_takstblad_equals_the_run_that_wrote_it(indexed_tiny: Path) -> None:
+    """The takstblad holds the budget year's (indexed) prices and tariffs to the øre; the
+    budget priced with them is the one the model run computes, team by team and in total."""
+    sheet = indexed_tiny.parent / "tb.json"
+    assert (
+        _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(sheet), "--stille").exit_code == 0
+    )
+    own, frozen = indexed_tiny.parent / "own", indexed_tiny.parent / "frozen"
+    res = _invoke("budget", "-c", str(indexed_tiny), "--ud", str(own), "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    res = _invoke(
+        "budget",
+        "-c",
+        str(indexed_tiny),
+        "--takstblad",
+        str(sheet),
+        "--ud",
+        str(frozen),
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "Advarsel" not in res.stderr  # the model file is the one that wrote the takstblad
+    assert _budgets(frozen) == _budgets(own)
+    assert _records(frozen / "budget_pr_maaned.json") == _records(own / "budget_pr_maaned.json")
+    source = {r["Oplysning"]: r["Værdi"] for r in _records(frozen / "takstblad.json")}
+    assert source["Fil"] == "tb.json" and source["Budgetår"] == "2026"
+    assert source["SHA-256"] == hashlib.sha256(sheet.read_bytes()).hexdigest()
+    assert source["Version"].startswith("format 1, skrevet af takst ")
+
+
+def test_an_edited_takstblad_changes_the_budget_by_hand(cycle: Path) -> None:
+    """The cycle town, budget year 2025 from 1 January to 31 March (90 days): scale 365/90.
+    Syd (course): 90/7 weeks × 365/90 = 365/7 = 52,142857 weeks × 200 = 10 428,57; with the
+    tariff edited to 210: 10 950,00, 521,43 more (365/7 × 10 = 521,428…).
+    Nord (activity): 3,5 h × 300 = 1 050 × 365/90 = 4 258,33; with SSH edited to 320 kr./h:
+    1 120 × 365/90 = 4 542,22, 283,89 more."""
+    tb = cycle.parent / "takstblad.json"
+    first, second = cycle.parent / "a", cycle.parent / "b"
+    res = _invoke(
+        "budget", "-c", str(cycle), "--takstblad", str(tb), "--ud", str(first), "--format", "json"
+    )
+    assert res.exit_code == 0, res.stderr
+    # the hand-written takstblad names another model file: said, not refused (as afregn does)
+    assert "Advarsel: modelfilen er ændret" in res.stderr
+    before = _budgets(first)
+    assert before["Syd"]["Forløb"] == "10428.57" and before["Nord"]["Aktivitet"] == "4258.33"
+    edited = dict(SHEET, takster=[{**CELL, "takst": "210.00"}])
+    edited["timepriser"] = [
+        {
+            **SHEET["timepriser"][0],
+            "timepris": "320.00",  # type: ignore[index]
+            "vagter": {s: "320.00" for s in ("dag", "aften", "nat", "weekend")},
+        }
+    ]
+    tb.write_text(json.dumps(edited), encoding="utf-8")
+    res = _invoke(
+        "budget",
+        "-c",
+        str(cycle),
+        "--takstblad",
+        str(tb),
+        "--ud",
+        str(second),
+        "--format",
+        "json",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    after = _budgets(second)
+    assert after["Syd"]["Forløb"] == "10950.00" and after["Nord"]["Aktivitet"] == "4542.22"
+    assert Decimal(after["Syd"]["Budget i alt"]) - Decimal(before["Syd"]["Budget i alt"]) == (
+        Decimal("521.43")
+    )
+    assert Decimal(after["Nord"]["Budget i alt"]) - Decimal(before["Nord"]["Budget i alt"]) == (
+        Decimal("283.89")
+    )
+
+
+def test_beregn_with_a_takstblad_shows_its_prices_and_tariffs(cycle: Path) -> None:
+    tb = cycle.parent / "takstblad.json"
+    res = _invoke("beregn", "-c", str(cycle), "--takstblad", str(tb), "--detaljer")
+    assert res.exit_code == 0, res.stderr
+    lines = [" ".join(x.replace("│", " ").split()) for x in res.stdout.splitlines()]
+    assert "Timepriser og takster fra takstbladet takstblad.json" in lines
+    assert "Timepris dag, SSH 300,00 kr." in lines  # the takstblad's, not the data's
+    assert "Takst pr. uge, fastholdende hele forløbet, niveau 1 200,00 kr." in lines
+    assert "Teambudgetter 2025, budget i alt 14.686,90 kr." in lines  # 10 428,57 + 4 258,33
+    assert "Timepriser og takster fra takstbladet takstblad.json" in " ".join(lines)
+
+
+def test_a_takstblad_for_another_budget_year_is_refused_by_budget(cycle: Path) -> None:
+    tb = cycle.parent / "takstblad.json"
+    tb.write_text(json.dumps(dict(SHEET, budgetaar=2026)), encoding="utf-8")
+    res = _invoke("budget", "-c", str(cycle), "--takstblad", str(tb))
+    assert res.exit_code == 1
+    assert "takstbladet gælder 2026, men modelfilens budgetår er 2025" in res.stderr

@@ -3,6 +3,7 @@ docs/takstblad.schema.json), written atomically and read back for the monthly se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,13 @@ class Takstblad:
     # the budget's other parts per team and cell (budget_dele); None in a takstblad written
     # before they were: the deviation cannot then be explained beyond the course cells
     parts: PartCells | None = None
+    # where it came from, for the output that uses it: the takst that wrote it, the file's
+    # own SHA-256 and its date (the file's; the document holds no clock, so that the same
+    # inputs write the same file)
+    takst_version: str = ""
+    format_version: int = VERSION
+    sha256: str = ""
+    modified: dt.date | None = None
 
 
 def _money(x: Decimal | None) -> str | None:
@@ -246,7 +254,23 @@ def read_takstblad(path: Path) -> Takstblad:
     if problems:
         raise DataError(f"{path}: takstbladet kan ikke læses", problems)
     assert year is not None and name is not None and model is not None and overhead is not None
-    return Takstblad(path, year, name, model, prices, clinic, tariffs, overhead, r, caseload, parts)
+    return Takstblad(
+        path,
+        year,
+        name,
+        model,
+        prices,
+        clinic,
+        tariffs,
+        overhead,
+        r,
+        caseload,
+        parts,
+        str(doc.get("takst_version", "")),
+        VERSION,
+        file_digest(path),
+        dt.date.fromtimestamp(path.stat().st_mtime),
+    )
 
 
 def _part(

@@ -309,6 +309,36 @@ def run_funding(r: RunResult) -> FundingRun:
     return FundingRun(teams, replace(budget, factors=ix.factors), seg)
 
 
+def run_funding_frozen(
+    r: RunResult,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    year: int,
+    sheet: str,
+) -> FundingRun:
+    """Funding (§4.4) and the budget year (§4.5) with a takstblad's frozen prices and tariffs
+    instead of the run's own: the same caseload, visits and frames, priced as the takstblad
+    says (its prices are the budget year's already: nothing is brought forward again). The
+    takstblad must be for the model's budget year and hold a tariff for every course cell."""
+    own = budget_year(r.cfg, r.period)
+    if year != own:
+        raise DataError(
+            f"{sheet}: takstbladet gælder {year}, men modelfilens budgetår er {own} (budget.aar "
+            "eller året efter dataperioden); brug takstbladet for budgetåret"
+        )
+    check_cells(r.segments, cells, r.cfg, sheet, "dataperiodens")
+    # the takstblad's clinic price too: the model file's may have moved since
+    cfg = r.cfg.model_copy(
+        update={"klinik": r.cfg.klinik.model_copy(update={"timepris": clinic_price})}
+    )
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, cfg)
+    teams = compute_funding(cfg, r.period, prices, seg, r.visits, r.cancelled, r.staff_outside)
+    return FundingRun(teams, compute_budget(cfg, r.period, teams, seg), seg)
+
+
 @dataclass(frozen=True)
 class IndexedTariffs:
     factors: IndexFactors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -24,6 +24,9 @@ from takst_cli.pipeline.deviation import (
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.tables import Column, ReportTable
+
+if TYPE_CHECKING:
+    from takst_cli.io.takstblad import Takstblad
 
 
 def index_table(
@@ -87,6 +90,59 @@ def takstblad_tables(doc: dict[str, Any]) -> list[ReportTable]:
         value = None if t["takst"] is None else Decimal(t["takst"])
         tariffs.rows.append([t["forloebstype"], t["fase"], t["niveau"], value])
     return [prices, tariffs]
+
+
+def frozen_tables(sheet: Takstblad) -> list[ReportTable]:
+    """Where the prices and tariffs of a run with --takstblad came from (file, format and takst
+    version, date, SHA-256), and those prices and tariffs, under the keys and headers of the
+    computed ones (the Resumé reads them)."""
+    source = ReportTable(
+        "takstblad",
+        "Takstblad",
+        f"Timepriser og takster fra takstbladet {sheet.path.name}",
+        [Column("Oplysning"), Column("Værdi")],
+        note="Timepriser og forløbstakster er takstbladets faste (budgetårets priser), ikke "
+        "beregnet på data; finansieringsmodeller, rammer, borgeruger og timer er modelfilens "
+        "og dataperiodens.",
+    )
+    modified = "" if sheet.modified is None else f"{sheet.modified:%d-%m-%Y}"
+    source.rows += [
+        ["Fil", sheet.path.name],
+        ["Version", f"format {sheet.format_version}, skrevet af takst {sheet.takst_version}"],
+        ["Dato (filens)", modified],
+        ["Budgetår", str(sheet.budget_year)],
+        ["Kommune", sheet.municipality],
+        ["SHA-256", sheet.sha256],
+    ]
+    prices = ReportTable(
+        "timepriser",
+        "Timepriser",
+        f"Timepriser fra takstbladet {sheet.path.name}",
+        [
+            Column("Faggruppe"),
+            Column("Timepris dag", "kr"),
+            Column("Timepris aften", "kr"),
+            Column("Timepris weekend", "kr"),
+        ],
+    )
+    for p in sheet.prices:
+        shift = {str(k): v for k, v in p.shift_prices.items()}
+        prices.rows.append([p.staff_group, p.price, shift.get("aften"), shift.get("weekend")])
+    tariffs = ReportTable(
+        "forloebstakster",
+        "Forløbstakster",
+        f"Forløbstakster pr. borgeruge fra takstbladet {sheet.path.name}",
+        [
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Takst pr. uge", "kr"),
+        ],
+        note=f"Overhead pr. borgeruge {format_kr(sheet.overhead_per_week)} indeholdt.",
+    )
+    for (t, f, n), v in sheet.tariffs.items():
+        tariffs.rows.append([t, f, n, v])
+    return [source, prices, tariffs]
 
 
 def _pct(r: float | None) -> str:
