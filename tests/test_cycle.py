@@ -553,6 +553,9 @@ def test_every_funded_part_explained(cycle: Path) -> None:
     (cycle.parent / "takstblad.json").write_text(json.dumps(sheet), encoding="utf-8")
     budget = cycle.parent / "budget.csv"
     budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\nVest;36500;2025\n")
+    tb = str(cycle.parent / "takstblad.json")
+    settle = ["afregn", "-c", str(cycle), "--takstblad", tb, "--fra", "2025-01", "--til", "2025-03"]
+    assert _invoke(*settle, "--stille").exit_code == 0
     out = cycle.parent / "ud"
     res = _invoke(
         "opfoelgning",
@@ -606,6 +609,14 @@ def test_every_funded_part_explained(cycle: Path) -> None:
             if t == team:
                 parts = [Decimal(r[c] or 0) for c in cols[3:]]
                 assert sum(parts) == Decimal(r["Afvigelse"])
+    # each team's total spend is the ledger's to the date: the split explains the accounts —
+    # but for the ledger's rounding of each month: Syd's 885,71 + 800,00 + 885,71 = 2 571,42
+    # against 90/7 × 200 = 2 571,43 exact
+    followup = _records(out / "budgetopfoelgning.json")
+    ledger = {r["Team"]: r["Forbrug pr. dato"] for r in followup if r["Team"] != "I alt"}
+    totals = {t: rows[(t, "I alt")]["Forbrug pr. dato"] for t in ("Nord", "Syd", "Vest")}
+    assert ledger == {"Nord": totals["Nord"], "Syd": "2571.42", "Vest": totals["Vest"]}
+    assert totals["Syd"] == "2571.43"
     nord_why = rows[("Nord", "I alt")]["Forklaring"]
     assert "skyldes mest volumen i aktivitet uden for forløbscellerne (5.600,00 kr.)" in nord_why
     assert "færre timer end budgetteret" in nord_why
