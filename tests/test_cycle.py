@@ -496,6 +496,13 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
     assert "skyldes mest pris i aktivitet i forløbsceller" in nord_why
     assert "lavere udgift pr. borgeruge" in nord_why
     assert "skyldes mest volumen i forløb" in syd_why and "flere borgeruger" in syd_why
+    # without a ledger the follow-up's spend is derived with the takstblad's tariffs too (not
+    # with tariffs computed on this year's visits): Syd 90/7 × 200 = 2 571,43, as explained
+    followup = {r["Team"]: r for r in _records(out / "budgetopfoelgning.json")}
+    for team in ("Nord", "Syd"):
+        assert followup[team]["Forbrug fra"] == "leverancer (takstblad)"
+        assert followup[team]["Forbrug pr. dato"] == rows[(team, "I alt")]["Forbrug pr. dato"]
+    assert followup["Syd"]["Forbrug pr. dato"] == "2571.43"
     assert "skyldes mest volumen" in res.stdout
 
 

@@ -288,6 +288,9 @@ class FundingRun:
     teams: list[TeamFundingResult]
     budget: BudgetResult
     seg_tariffs: pl.DataFrame  # every course segment with the weekly tariff it is paid
+    # from a takstblad (run_funding_frozen): its prices, and the model with its clinic price
+    prices: list[HourlyPrice] | None = None
+    cfg: ModelConfig | None = None
 
 
 def run_funding(r: RunResult) -> FundingRun:
@@ -315,7 +318,7 @@ def run_funding_frozen(
     clinic_price: Decimal | None,
     cells: dict[tuple[str, str, int], Decimal | None],
     overhead: Decimal,
-    year: int,
+    year: int | None,
     sheet: str,
 ) -> FundingRun:
     """Funding (§4.4) and the budget year (§4.5) with a takstblad's frozen prices and tariffs
@@ -323,20 +326,25 @@ def run_funding_frozen(
     says (its prices are the budget year's already: nothing is brought forward again). The
     takstblad must be for the model's budget year and hold a tariff for every course cell."""
     own = budget_year(r.cfg, r.period)
-    if year != own:
+    if year is not None and year != own:
         raise DataError(
             f"{sheet}: takstbladet gælder {year}, men modelfilens budgetår er {own} (budget.aar "
             "eller året efter dataperioden); brug takstbladet for budgetåret"
         )
     check_cells(r.segments, cells, r.cfg, sheet, "dataperiodens")
-    # the takstblad's clinic price too: the model file's may have moved since
-    cfg = r.cfg.model_copy(
-        update={"klinik": r.cfg.klinik.model_copy(update={"timepris": clinic_price})}
-    )
+    cfg = with_clinic_price(r.cfg, clinic_price)
     pricer = Pricer(prices, clinic_price)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, cfg)
     teams = compute_funding(cfg, r.period, prices, seg, r.visits, r.cancelled, r.staff_outside)
-    return FundingRun(teams, compute_budget(cfg, r.period, teams, seg), seg)
+    return FundingRun(teams, compute_budget(cfg, r.period, teams, seg), seg, prices, cfg)
+
+
+def with_clinic_price(cfg: ModelConfig, clinic_price: Decimal | None) -> ModelConfig:
+    """The model with the takstblad's clinic price: the model file's may have moved since, and
+    activity priced at it would not be what the takstblad froze."""
+    return cfg.model_copy(
+        update={"klinik": cfg.klinik.model_copy(update={"timepris": clinic_price})}
+    )
 
 
 @dataclass(frozen=True)
@@ -443,14 +451,15 @@ def run_followup(
     if facts_mod.MONTH not in r.visits.columns or facts_mod.UP_TO_DATE not in r.visits.columns:
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
-        r.cfg,
-        r.prices,
+        fr.cfg or r.cfg,
+        fr.prices or r.prices,
         r.segments,
         fr.seg_tariffs,
         r.visits,
         r.cancelled,
         facts_mod.citizens_by_month(r.parsed_visits, date),
         r.staff_outside,
+        "leverancer" if fr.prices is None else "leverancer (takstblad)",
     )
     if seasonal:
         prev = (dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31))
@@ -554,8 +563,9 @@ def run_settlement(
     check_cells(r.segments, cells, r.cfg, sheet)
     pricer = Pricer(prices, clinic_price)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    cfg = with_clinic_price(r.cfg, clinic_price)
     src = SpendSource(
-        r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+        cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
     )
     return settle_months(src, months, sheet_sha)
 
