@@ -766,3 +766,21 @@ def test_a_takstblad_for_another_budget_year_is_refused_by_budget(cycle: Path) -
     res = _invoke("budget", "-c", str(cycle), "--takstblad", str(tb))
     assert res.exit_code == 1
     assert "takstbladet gælder 2026, men modelfilens budgetår er 2025" in res.stderr
+
+
+def test_fordeling_with_a_takstblad(cycle: Path) -> None:
+    """The funding split priced with the takstblad: Syd's 90 days = 90/7 weeks × 200 =
+    2 571,43 against its cost 2 × 60 min × 300 = 600,00, result 1 971,43; Nord paid by activity
+    at 300 kr./h: 3,5 h = 1 050,00, its cost."""
+    out = cycle.parent / "f"
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke(
+        "fordeling", "-c", str(cycle), "--takstblad", tb, "--ud", str(out), "--format", "json"
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {r["Team"]: r for r in _records(out / "finansiering.json")}
+    assert (rows["Syd"]["Forløb"], rows["Syd"]["Resultat"]) == ("2571.43", "1971.43")
+    assert rows["Nord"]["Aktivitet"] == rows["Nord"]["Faktisk udgift"] == "1050.00"
+    assert {r["Oplysning"]: r["Værdi"] for r in _records(out / "takstblad.json")}["Fil"] == (
+        "takstblad.json"
+    )

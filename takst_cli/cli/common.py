@@ -349,6 +349,42 @@ def table_command(
     return command
 
 
+def funding_command(
+    name: str, doc: str, tables_of: Callable[[RunResult, FundingRun], list[ReportTable]]
+) -> Callable[..., None]:
+    """A table command over the funding (§4.4-4.5) that can take its prices and tariffs from a
+    takstblad (--takstblad): then the takstblad's source table comes first, and the funding
+    run carries the frozen prices (FundingRun.prices)."""
+
+    def command(
+        config: ConfigOpt,
+        takstblad: FrozenOpt = None,
+        leverancer: VisitsOpt = None,
+        visitationer: GrantsOpt = None,
+        ud: OutOpt = None,
+        format: FormatOpt = None,
+        overskriv: OverwriteOpt = False,
+        udelad_ugyldige: ExcludeOpt = False,
+        stille: QuietOpt = False,
+        streng: StrictOpt = False,
+    ) -> None:
+        with error_boundary(ud, format, overskriv):
+            from takst_cli.pipeline.run import run_funding
+            from takst_cli.report.cycle import frozen_tables
+
+            result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+            if takstblad is None:
+                tables = tables_of(result, run_funding(result))
+            else:
+                sheet, funding = frozen_funding(config, takstblad, result)
+                tables = [frozen_tables(sheet)[0], *tables_of(result, funding)]
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+    command.__name__ = name
+    command.__doc__ = doc
+    return command
+
+
 def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
     """The budget file from the command line or the model file, if any."""
     from takst_cli.io.readers import read_table
