@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from takst_cli.cli.app import app
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.io.takstblad import read_takstblad
-from takst_cli.pipeline.deviation import CellAmount, decompose
+from takst_cli.pipeline.deviation import CellAmount, decompose, largest_driver
 from takst_cli.pipeline.run import indexed
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
@@ -423,7 +423,7 @@ def test_decomposition_worked_by_hand() -> None:
     )
     assert d.volume == Decimal(-1500) and d.mix == Decimal(-1300) and d.price == Decimal(-60)
     assert d.volume + d.mix + d.price == d.deviation == Decimal(-2860)
-    assert d.largest() == "volumen"
+    assert largest_driver([d]) == ("forloeb", "volumen")
 
 
 def test_a_cell_new_to_the_budget_is_need_mix() -> None:
@@ -438,7 +438,7 @@ def test_a_cell_new_to_the_budget_is_need_mix() -> None:
         {l1: CellAmount(Decimal(10), Decimal(2000)), new: CellAmount(Decimal(2), Decimal(1000))},
     )
     assert (d.volume, d.mix, d.price) == (Decimal(-400), Decimal(-600), Decimal(0))
-    assert d.largest() == "mix"
+    assert largest_driver([d]) == ("forloeb", "mix")
 
 
 def test_followup_explains_the_deviation(cycle: Path) -> None:
@@ -784,3 +784,64 @@ def test_fordeling_with_a_takstblad(cycle: Path) -> None:
     assert {r["Oplysning"]: r["Værdi"] for r in _records(out / "takstblad.json")}["Fil"] == (
         "takstblad.json"
     )
+
+
+def test_takstblad_budget_parts_by_hand(cycle: Path) -> None:
+    """The cycle town's takstblad for 2025 from January to March (90 days; scale 365/90),
+    with Nord on the granted basis: C's two SSA hours outside any course (2 × 400 = 800), B's
+    visit cancelled by B the same morning (after the deadline: paid, 1 h SSH = 300),
+    30 min of delegated nursing (150); Vest a frame of 40 150 with 1 h delegated (300).
+      Nord aktivitet [SSA, dag]: 2 h × 365/90 = 8,111111 h, 800 × 365/90 = 3 244,44;
+      Nord aktivitet [SSH, dag]: the late cancellation, 1 h → 4,055556 h, 1 216,67;
+      Nord aktivitet_forloeb: 90/7 weeks × 365/90 = 52,142857 weeks, 1 050 × 365/90 = 4 258,33;
+      Nord delegeret [SSH, dag]: 0,5 h → 2,027778 h, 608,33;
+      Vest delegeret [SSH, dag]: 4,055556 h, 1 216,67; Vest ramme 40 150,00.
+    Per team they add up to its budget (Nord 3 244,44 + 1 216,67 + 4 258,33 + 608,33 =
+    9 327,77, to the øre of the rows' rounding)."""
+    from takst_cli.pipeline.run import run_funding
+
+    extra = (
+        "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+        "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+        "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
+        "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
+    )
+    visits = (CYCLE_VISITS + extra).replace(";status\n", ";status;aflyst_tidspunkt;aflyst_af\n")
+    lines = visits.splitlines()
+    lines = [lines[0]] + [f"{x};;" for x in lines[1:]]
+    lines.append("B;12-02-2025;10:00;60;SEL §83;SSH;Nord;aflyst;12-02-2025 07:00;borger")
+    (cycle.parent / "leverancer.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cycle.write_text(
+        CYCLE_MODEL.replace(
+            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
+        )
+        .replace(
+            "{team: Nord, model: aktivitet, grundlag: leveret}",
+            "{team: Nord, model: aktivitet, grundlag: visiteret}",
+        )
+        .replace(
+            "    - {team: Syd, model: forloeb}\n",
+            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
+        )
+        .replace("tildeling:\n", 'tildeling:\n  aflysningsfrist: "14:00 dagen før"\n'),
+        encoding="utf-8",
+    )
+    out = cycle.parent / "tb.json"
+    res = _invoke("takstblad", "-c", str(cycle), "--ud", str(out), "--stille")
+    assert res.exit_code == 0, res.stderr
+    parts = {
+        (b["team"], b["del"], tuple(b["celle"])): (b["maengde"], b["beloeb"])
+        for b in json.loads(out.read_text(encoding="utf-8"))["budget_dele"]
+    }
+    course = ("fastholdende", "hele forløbet", 1)
+    assert parts == {
+        ("Nord", "aktivitet_forloeb", course): ("52.142857", "4258.33"),
+        ("Nord", "aktivitet", ("SSA", "dag")): ("8.111111", "3244.44"),
+        ("Nord", "aktivitet", ("SSH", "dag")): ("4.055556", "1216.67"),
+        ("Nord", "delegeret", ("SSH", "dag")): ("2.027778", "608.33"),
+        ("Vest", "delegeret", ("SSH", "dag")): ("4.055556", "1216.67"),
+        ("Vest", "ramme", ()): (None, "40150.00"),
+    }
+    budget = {b.team: b.total for b in run_funding(run_model(cycle)).budget.teams}
+    assert abs(budget["Nord"] - Decimal("9327.77")) < Decimal("0.02")
+    assert abs(budget["Vest"] - Decimal("41366.67")) < Decimal("0.01")

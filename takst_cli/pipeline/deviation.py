@@ -69,15 +69,10 @@ class Decomposition:
         return self.part != PART_FRAME
 
     def drivers(self) -> dict[str, Decimal]:
+        """The part's drivers by name: volume, mix and price, or a frame's one unsplit part."""
         if not self.split:
             return {UNSPLIT: self.unsplit}
         return dict(zip(DRIVERS, (self.volume, self.mix, self.price), strict=True))
-
-    def largest(self) -> str:
-        """The driver with the largest absolute part ('volumen', 'mix' or 'pris'); ties go to
-        the first, so the sentence is the same run after run."""
-        parts = (self.volume, self.mix, self.price)
-        return DRIVERS[max(range(3), key=lambda i: (abs(parts[i]), -i))]
 
 
 def largest_driver(parts: list[Decomposition]) -> tuple[str, str] | None:
