@@ -13,6 +13,7 @@ import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -249,6 +250,37 @@ def _month(ledger: pl.DataFrame, month: str) -> dict[tuple[str, str], Decimal]:
     return {(t, d): b for t, d, b in rows}
 
 
+def _explained(cycle: Path, budget: Path, date: str = "2025-03-31") -> tuple[Any, Path]:
+    """takst opfoelgning with the cycle town's takstblad, its tables as JSON in ud/."""
+    out = cycle.parent / "ud"
+    tb = str(cycle.parent / "takstblad.json")
+    args = ["-c", str(cycle), "--dato", date, "--budgetfil", str(budget), "--takstblad", tb]
+    return _invoke("opfoelgning", *args, "--ud", str(out), "--format", "json"), out
+
+
+EXTRA_VISITS = (  # C without a course (two SSA hours), delegated nursing in Nord and Vest
+    "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+    "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+    "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
+    "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
+)
+
+
+def _every_part_model(nord: str = "leveret") -> str:
+    """The cycle model with an SSA at 400 kr./h and Vest on a frame of 40 150 a year."""
+    return (
+        CYCLE_MODEL.replace(
+            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
+        )
+        .replace("grundlag: leveret}", f"grundlag: {nord}}}")
+        .replace(
+            "    - {team: Syd, model: forloeb}\n",
+            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
+        )
+        .replace("tildeling:\n", 'tildeling:\n  aflysningsfrist: "14:00 dagen før"\n')
+    )
+
+
 def test_two_months_settled_and_one_rerun(cycle: Path) -> None:
     """January (31 days) and February (28 days) settled together, then February again after
     B's 10-02 visit is corrected from 30 to 60 minutes.
@@ -451,22 +483,7 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
       (12,8571 × 200 − 1 050); mix 0 (one cell)."""
     budget = cycle.parent / "budget.csv"
     budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
-    out = cycle.parent / "ud"
-    res = _invoke(
-        "opfoelgning",
-        "-c",
-        str(cycle),
-        "--dato",
-        "2025-03-31",
-        "--budgetfil",
-        str(budget),
-        "--takstblad",
-        str(cycle.parent / "takstblad.json"),
-        "--ud",
-        str(out),
-        "--format",
-        "json",
-    )
+    res, out = _explained(cycle, budget)
     assert res.exit_code == 0, res.stderr
     rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
     syd, nord = rows[("Syd", "Forløb")], rows[("Nord", "Aktivitet i forløbsceller")]
@@ -523,22 +540,8 @@ def test_every_funded_part_explained(cycle: Path) -> None:
     Vest, frame: budget 36 500 × 90/365 = 9 000, settled 40 150 × 90/365 = 9 900: −900, not
       split. Delegated: budget 3,65 h × 300 = 1 095 a year, to date 0,9 h = 270; actual 1 h =
       300: volume (1 − 0,9) × 300 = 30 → −30. Vest's total −930, mostly the frame."""
-    extra = (
-        "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
-        "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
-        "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
-        "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
-    )
-    (cycle.parent / "leverancer.csv").write_text(CYCLE_VISITS + extra, encoding="utf-8")
-    cycle.write_text(
-        CYCLE_MODEL.replace(
-            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
-        ).replace(
-            "    - {team: Syd, model: forloeb}\n",
-            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
-        ),
-        encoding="utf-8",
-    )
+    (cycle.parent / "leverancer.csv").write_text(CYCLE_VISITS + EXTRA_VISITS, encoding="utf-8")
+    cycle.write_text(_every_part_model(), encoding="utf-8")
 
     def part(team: str, name: str, cell: list[object], hours: str | None, kr: str) -> dict:  # type: ignore[type-arg]
         return {"team": team, "del": name, "celle": cell, "maengde": hours, "beloeb": kr}
@@ -563,22 +566,7 @@ def test_every_funded_part_explained(cycle: Path) -> None:
     tb = str(cycle.parent / "takstblad.json")
     settle = ["afregn", "-c", str(cycle), "--takstblad", tb, "--fra", "2025-01", "--til", "2025-03"]
     assert _invoke(*settle, "--stille").exit_code == 0
-    out = cycle.parent / "ud"
-    res = _invoke(
-        "opfoelgning",
-        "-c",
-        str(cycle),
-        "--dato",
-        "31-03-2025",
-        "--budgetfil",
-        str(budget),
-        "--takstblad",
-        str(cycle.parent / "takstblad.json"),
-        "--ud",
-        str(out),
-        "--format",
-        "json",
-    )
+    res, out = _explained(cycle, budget, "31-03-2025")
     assert res.exit_code == 0, res.stderr
     rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
     cols = ("Budget pr. dato", "Forbrug pr. dato", "Afvigelse", "Heraf volumen", "Heraf mix")
@@ -800,32 +788,14 @@ def test_takstblad_budget_parts_by_hand(cycle: Path) -> None:
     9 327,77, to the øre of the rows' rounding)."""
     from takst_cli.pipeline.run import run_funding
 
-    extra = (
-        "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
-        "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
-        "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
-        "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
+    visits = (CYCLE_VISITS + EXTRA_VISITS).replace(
+        ";status\n", ";status;aflyst_tidspunkt;aflyst_af\n"
     )
-    visits = (CYCLE_VISITS + extra).replace(";status\n", ";status;aflyst_tidspunkt;aflyst_af\n")
     lines = visits.splitlines()
     lines = [lines[0]] + [f"{x};;" for x in lines[1:]]
     lines.append("B;12-02-2025;10:00;60;SEL §83;SSH;Nord;aflyst;12-02-2025 07:00;borger")
     (cycle.parent / "leverancer.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    cycle.write_text(
-        CYCLE_MODEL.replace(
-            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
-        )
-        .replace(
-            "{team: Nord, model: aktivitet, grundlag: leveret}",
-            "{team: Nord, model: aktivitet, grundlag: visiteret}",
-        )
-        .replace(
-            "    - {team: Syd, model: forloeb}\n",
-            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
-        )
-        .replace("tildeling:\n", 'tildeling:\n  aflysningsfrist: "14:00 dagen før"\n'),
-        encoding="utf-8",
-    )
+    cycle.write_text(_every_part_model("visiteret"), encoding="utf-8")
     out = cycle.parent / "tb.json"
     res = _invoke("takstblad", "-c", str(cycle), "--ud", str(out), "--stille")
     assert res.exit_code == 0, res.stderr
