@@ -60,9 +60,19 @@ class FundingRule(_Model):
         """The parts (Part.*, every one present) the model pays the team for the window."""
 
     @property
+    def variable_part(self) -> str:
+        """The part (Part.*) that pays what the team does: activity, course weeks, or for a pure
+        frame the frame itself (nothing varies)."""
+        return Part.ACTIVITY
+
+    @property
     def pays_course(self) -> bool:
         """Course tariffs pay the team: delegated nursing is in the tariff, not its own line."""
-        return False
+        return self.variable_part == Part.COURSE
+
+    def yearly_frame(self) -> Decimal:
+        """The frame the model pays for a whole year (kr; 0 without one)."""
+        return self.parts(Amounts(Decimal(1), ZERO, ZERO, ZERO))[Part.FRAME]
 
     def detail(self) -> str:
         """What the model's name leaves out, for the funding tables (', leverede timer')."""
@@ -104,6 +114,10 @@ class FrameFunding(FundingRule):
     def parts(self, a: Amounts) -> dict[str, Decimal]:
         return {**_none(), Part.FRAME: self.frame(a.years) or ZERO, Part.DELEGATED: a.delegated}
 
+    @property
+    def variable_part(self) -> str:
+        return Part.FRAME
+
     def problems(self, path: str) -> list[Problem]:
         if self.ramme is None:
             return [Problem(f"{path}.ramme", "rammemodellen kræver et rammebeløb pr. år")]
@@ -121,8 +135,8 @@ class CourseFunding(FundingRule):
         return {**_none(), Part.COURSE: a.course, Part.ACTIVITY: a.course_activity}
 
     @property
-    def pays_course(self) -> bool:
-        return True
+    def variable_part(self) -> str:
+        return Part.COURSE
 
 
 class CombinedFunding(FundingRule):
@@ -145,8 +159,8 @@ class CombinedFunding(FundingRule):
         return {**self._variable().parts(a), Part.FRAME: fixed}
 
     @property
-    def pays_course(self) -> bool:
-        return self._variable().pays_course
+    def variable_part(self) -> str:
+        return self._variable().variable_part
 
     def title(self) -> str:
         v = self._variable()
