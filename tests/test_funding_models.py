@@ -187,3 +187,31 @@ def test_a_wrong_entry_stops_with_its_key_path_without_the_tag(
     text = "\n".join(info.value.lines())
     assert message in text
     assert not any(f".{tag}." in text for tag in ("aktivitet", "ramme", "forloeb", "kombination"))
+
+
+@pytest.mark.parametrize(
+    ("entry", "variable", "yearly", "fixed"),
+    [
+        ({"model": "aktivitet"}, Part.ACTIVITY, 0, False),
+        ({"model": "ramme", "ramme": 1000, "demografiregulering": 0.1}, Part.FRAME, 1100, True),
+        ({"model": "forloeb"}, Part.COURSE, 0, False),
+        (
+            {"model": "kombination", "fast_ramme": 200, "variabel": "forloeb"},
+            Part.COURSE,
+            200,
+            False,
+        ),
+        ({"model": "kombination", "fast_ramme": 200}, Part.ACTIVITY, 200, False),
+    ],
+)
+def test_what_the_follow_up_and_the_deviation_ask_a_model(
+    entry: dict[str, object], variable: str, yearly: int, fixed: bool
+) -> None:
+    """The part that varies with what the team does (a pure frame: the frame), the frame for a
+    whole year (1 000 × 1,1 = 1 100; a combination's fixed 200), and whether the budget is
+    fixed (spend = cost in the follow-up, no deviation by cell)."""
+    rule = TypeAdapter(entry_type(FUNDING_MODELS)).validate_python(entry)
+    assert rule.variable_part == variable
+    assert rule.pays_course == (variable == Part.COURSE)
+    assert rule.yearly_frame() == Decimal(yearly)
+    assert rule.fixed_budget is fixed
