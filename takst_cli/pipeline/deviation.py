@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from takst_cli.config import ModelConfig
+from takst_cli.config import FundingConfig
 from takst_cli.frames import column_rows
 from takst_cli.models import Col, Part
 from takst_cli.pipeline.costing import Pricer, sum_minutes
@@ -135,7 +135,7 @@ def frame_deviation(team: str, budget: Decimal, spend: Decimal) -> Decomposition
 
 
 def part_cells(
-    cfg: ModelConfig,
+    funding: FundingConfig,
     pricer: Pricer,
     seg_tariffs: pl.DataFrame,
     visits: pl.DataFrame,
@@ -144,7 +144,7 @@ def part_cells(
     delegated: pl.Expr,
 ) -> PartCells:
     """Each team's funded parts other than a frame, by cell, as its own model settles them
-    (pipeline.funding.own_parts), over whatever window the inputs hold:
+    (its funding model's parts, config.funding), over whatever window the inputs hold:
       forloeb            course-funded: per (type, fase, niveau) citizen-weeks and weeks × tariff;
       aktivitet_forloeb  activity-funded: per (type, fase, niveau) citizen-weeks and the cost of
                          the team's visits in the cell that are not delegated nursing;
@@ -158,7 +158,7 @@ def part_cells(
     frames = [seg_tariffs, visits, cancelled, *([] if staff_outside is None else [staff_outside])]
     teams = {t for f in frames for t in f[Col.TEAM].drop_nulls().to_list()}
     # what pays each team's variable part: activity, course weeks or (a pure frame) nothing
-    models = {t: cfg.tildeling.of(t).variable_part for t in teams}
+    models = {t: funding.of(t).variable_part for t in teams}
 
     def add(team: str, part: str, cell: Cell, quantity: Decimal, amount: Decimal) -> None:
         cells = out.setdefault(team, {}).setdefault(part, {})
@@ -181,7 +181,7 @@ def part_cells(
         sum_minutes(home.filter(pl.col(IN_CELL)), key), key
     ).items():
         add(str(team), PART_ACTIVITY_COURSE, (t, f, n), ZERO, c.cost)
-    granted = [t for t in models if cfg.tildeling.of(t).grundlag == "visiteret"]
+    granted = [t for t in models if funding.of(t).grundlag == "visiteret"]
     late = cancelled.filter(
         is_activity & ~delegated & ~pl.col(Col.TIMELY) & pl.col(Col.TEAM).is_in(granted)
     )

@@ -591,7 +591,7 @@ def _budget_parts(
     course cells, to the team's budget. Rows: (team, part, cell, quantity, kr)."""
     scale = fr.budget.scale
     cells = part_cells(
-        r.cfg,
+        r.cfg.tildeling,
         pricer,
         fr.seg_tariffs,
         tariffs.with_cells(r.visits, r.segments, r.cfg),
@@ -674,7 +674,7 @@ def run_deviation(
     )
     in_year = (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
     actual = part_cells(
-        r.cfg,
+        r.cfg.tildeling,
         pricer,
         weeks,
         tariffs.with_cells(r.visits.filter(in_year), r.segments, r.cfg),
