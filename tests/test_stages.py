@@ -128,6 +128,20 @@ def test_replace_months_keeps_other_months_and_sorts_by_month_team_part() -> Non
     assert_frame_equal(replace_months(old, settled), expected)
 
 
+def _individual_visit(segment: int, group: str, minutes: float) -> pl.DataFrame:
+    """One day-shift home visit of an individual course's segment, as cell_visits has it."""
+    return pl.DataFrame(
+        {
+            Col.SEGMENT_ID: pl.Series([segment], dtype=pl.UInt32),
+            Col.TYPE: ["individuel"],
+            Col.FAGGRUPPE: [group],
+            Col.VAGT: ["dag"],
+            Col.KLINIK: [False],
+            Col.MINUTTER: [minutes],
+        }
+    )
+
+
 def test_segment_tariffs_cell_tariff_or_an_individual_course_s_own() -> None:
     """Segment 1 (fastholdende, niveau 2) is paid its cell's 300,00 kr/week; segment 2
     (individuel, 14 days) its own cost per week: SSH 120 min at 400 kr/h = 800 kr, × 7 / 14 =
@@ -143,16 +157,7 @@ def test_segment_tariffs_cell_tariff_or_an_individual_course_s_own() -> None:
             Col.DAYS: [14, 14, 21],
         }
     )
-    cell_visits = pl.DataFrame(
-        {
-            Col.SEGMENT_ID: pl.Series([2], dtype=pl.UInt32),
-            Col.TYPE: ["individuel"],
-            Col.FAGGRUPPE: ["SSH"],
-            Col.VAGT: ["dag"],
-            Col.KLINIK: [False],
-            Col.MINUTTER: [120.0],
-        }
-    )
+    cell_visits = _individual_visit(2, "SSH", 120.0)
     tariffs = frozen_tariffs({("fastholdende", "hele forløbet", 2): Decimal("300.00")}, Decimal(25))
     got = segment_tariffs(
         segments, cell_visits, tariffs, Pricer([_price("SSH", "400")], None), CoursesConfig()
@@ -176,16 +181,7 @@ def test_an_individual_course_s_own_tariff_takes_the_pricer_s_clinic_rule() -> N
             Col.DAYS: [14],
         }
     )
-    cell_visits = pl.DataFrame(
-        {
-            Col.SEGMENT_ID: pl.Series([7], dtype=pl.UInt32),
-            Col.TYPE: ["individuel"],
-            Col.FAGGRUPPE: ["SPL"],
-            Col.VAGT: ["dag"],
-            Col.KLINIK: [False],
-            Col.MINUTTER: [90.0],
-        }
-    )
+    cell_visits = _individual_visit(7, "SPL", 90.0)
     prices = [_price("SPL", "500", nursing=True)]
     tariffs = frozen_tariffs({}, Decimal(25))
     plain, clinic = (
