@@ -48,6 +48,11 @@ TABLE_KEYS = frozenset(
     }
 )
 
+# A table's total row in --format csv/json/parquet: its own file '<key>_i_alt.<format>' (same
+# columns, one row), so a data file holds data rows only and a program that sums a column
+# does not count the total twice.
+TOTAL_SUFFIX = "_i_alt"
+
 # The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
 # among the files --overskriv replaces in a folder.
 WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
@@ -132,7 +137,9 @@ class ReportTable:
 
 
 def is_table_key(name: str) -> bool:
-    """A file stem takst writes: a table's key, or a family's key with a suffix."""
+    """A file stem takst writes: a table's key, or a family's key with a suffix — either with
+    TOTAL_SUFFIX for the file of its total row."""
+    name = name.removesuffix(TOTAL_SUFFIX)
     return name in TABLE_KEYS or name.split("_", 1)[0] in TABLE_FAMILIES
 
 

@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.tables import Column, ReportTable, is_table_key
+from takst_cli.tables import TOTAL_SUFFIX, Column, ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -714,14 +714,18 @@ def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> byte
 def write_files(
     folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool, dialect: str = "maskine"
 ) -> list[Path]:
-    """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
+    """One file per table in `folder` (its total row, if any, in its own file: see
+    `_data_and_total`), as one unit. A new folder is built as a temporary folder
     beside it and renamed into place. In an existing folder (with `overwrite`) every file is
     first written as a hidden temporary file in it, then the new files and the removal of the
     earlier run's table files (any format) are done together (see `_commit`). A failure or a
     signal leaves the folder as it was; other files and folders in it are left alone."""
-    contents = {
-        f"{t.key}.{fmt}": encode_table(t, fmt, dialect) for t in tables if not t.workbook_only
-    }
+    contents: dict[str, bytes] = {}
+    for t in tables:
+        if t.workbook_only:
+            continue
+        for key, part in _data_and_total(t):
+            contents[f"{key}.{fmt}"] = encode_table(part, fmt, dialect)
     check_folder_writable(folder, overwrite)
     with _locked(folder):
         check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
@@ -730,6 +734,19 @@ def write_files(
         else:
             _new_folder(folder, contents)
     return [folder / name for name in contents]
+
+
+def _data_and_total(table: ReportTable) -> list[tuple[str, ReportTable]]:
+    """A table's files: its data rows under its key, and its total row (if any) alone, with the
+    same columns, under key + TOTAL_SUFFIX (see tables.TOTAL_SUFFIX)."""
+    from dataclasses import replace
+
+    if table.total is None:
+        return [(table.key, table)]
+    return [
+        (table.key, replace(table, total=None)),
+        (table.key + TOTAL_SUFFIX, replace(table, rows=[table.total], total=None)),
+    ]
 
 
 def _replace_in_folder(folder: Path, contents: dict[str, bytes]) -> None:
