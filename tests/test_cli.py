@@ -244,3 +244,33 @@ def test_progress_is_silent_when_nobody_watches(capsys: pytest.CaptureFixture[st
     with working("Læser …") as stage:
         stage("Beregner …")
     assert capsys.readouterr() == ("", "")
+
+
+def test_every_command_that_writes_tables_takes_csv_dialekt(tiny: Path, tmp_path: Path) -> None:
+    """--csv-dialekt on every command with --format and --ud (not only beregn). timepris on the
+    tiny model with 'dansk': BOM, ';' and the SSH day price 400.000 / (1.924 × 0,85 × 0,75)
+    = 326,1180… → '326,12'; fordeling's finansiering in the same dialect."""
+    import typer
+
+    group = typer.main.get_command(app)
+    writers = {
+        name
+        for name, cmd in group.commands.items()  # type: ignore[attr-defined]
+        if {"--ud", "--format"} <= {o for p in cmd.params for o in p.opts}
+    }
+    assert {"beregn", "timepris", "takster", "fordeling", "budget", "opfoelgning"} <= writers
+    assert {"effekt", "niveauer", "frit-valg", "efterberegning"} <= writers
+    for name in writers:
+        opts = {o for p in group.commands[name].params for o in p.opts}  # type: ignore[attr-defined]
+        assert "--csv-dialekt" in opts, name
+    out = tmp_path / "t"
+    res = invoke("timepris", "-c", str(tiny), "--format", "csv", "--ud", str(out),
+                 "--csv-dialekt", "dansk", "--stille")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    raw = (out / "timepriser.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfFaggruppe;") and b";326,12;" in raw
+    out = tmp_path / "f"
+    res = invoke("fordeling", "-c", str(tiny), "--format", "csv", "--ud", str(out),
+                 "--csv-dialekt", "dansk", "--stille")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (out / "finansiering.csv").read_bytes().startswith(b"\xef\xbb\xbfTeam;Model;")

@@ -329,11 +329,12 @@ def table_command(
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
         streng: StrictOpt = False,
+        csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
-            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc
