@@ -55,7 +55,17 @@ TOTAL_SUFFIX = "_i_alt"
 
 # The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
 # among the files --overskriv replaces in a folder.
-WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
+WORKBOOK_KEYS = frozenset(
+    {
+        "oversigt",
+        "noegletal",
+        "antagelser",
+        "grundlag",
+        "grundlag_uger",
+        "grundlag_team",
+        "forloebsfinansiering",
+    }
+)
 
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 

@@ -81,7 +81,12 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
         "Reduktion",
         "Modelsammenligning",
         "Finansiering",
+        "Delegeret sygepleje",
+        "Teamgrundlag",
+        "Forløbsfinansiering",
         "Teambudgetter",
+        "Budget pr. måned",
+        "Forventede borgeruger",
         "Effekt",
         "Datakvalitet",
     ]

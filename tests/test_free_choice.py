@@ -520,6 +520,8 @@ def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
     assert load_workbook(out, read_only=True).sheetnames == [
         "Forudsætninger",
         "Frit valg",
+        "Frit valg omkostninger",
+        "Frit valg forløbsuger",
         "Datakvalitet",
     ]
 

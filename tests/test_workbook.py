@@ -138,6 +138,48 @@ def _assert_same_figures(book: Path, csv: Path) -> None:
             assert abs(_ore(got[col]) - Decimal(want[col])) <= Decimal("0.01")
 
 
+_MONEY = (  # sheet / CSV file, the columns that name a row, the amounts compared
+    ("Finansiering", "finansiering", ("Team",), ("Forløb", "Finansiering i alt", "Resultat")),
+    ("Modelsammenligning", "modelsammenligning", ("Team",), ("Forløb", "Resultat forløb")),
+    (
+        "Forventede borgeruger",
+        "forventede_borgeruger",
+        ("Team", "Forløbstype", "Fase", "Niveau"),
+        ("Borgeruger", "Forløbsbudget"),
+    ),
+    ("Teambudgetter", "teambudgetter", ("Team",), ("Forventede borgeruger", "Forløb")),
+    ("Teambudgetter", "teambudgetter", ("Team",), ("Budget i alt",)),
+    ("Budget pr. måned", "budget_pr_maaned", ("Team",), ("jan", "jun", "dec", "I alt")),
+)
+
+
+def _assert_same_money(book: Path, csv: Path, checks: tuple[Any, ...] = _MONEY) -> None:
+    """The course funding per team, the expected citizen-weeks, the course budget, the team
+    budgets and their months in the (recalculated) workbook equal takst's CSV files, row by
+    row, within one øre (takst rounds parts with the largest remainder, the sheet each cell
+    on its own)."""
+    wb = load_workbook(book, data_only=True)
+    for sheet, name, keys, amounts in checks:
+        want_rows = _csv(csv, name)
+        got_rows = _table(wb[sheet])[: len(want_rows) + 1]  # the note below is no row
+        assert len(got_rows) == len(want_rows) + 1 and got_rows[-1][keys[0]] == "I alt", sheet
+        for got, want in zip(got_rows, want_rows, strict=False):
+            assert [str(got[k]) for k in keys] == [want[k] for k in keys], sheet
+            for col in amounts:
+                header = f"{col} (kr.)" if f"{col} (kr.)" in got else col
+                theirs = want.get(col) or want[f"2026-{_MONTH[col]:02d}"]
+                assert abs(_ore(got[header]) - Decimal(theirs)) <= Decimal("0.01"), (
+                    sheet,
+                    got[keys[0]],
+                    col,
+                    got[header],
+                    theirs,
+                )
+
+
+_MONTH = {"jan": 1, "jun": 6, "dec": 12, "I alt": 0}
+
+
 def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path]) -> None:
     """Oversigt first; r_forventet is the typed number 0,10 on Forudsætninger; the first staff
     group's day price is a formula of its assumptions, its cached value takst's 332,23 kr.
@@ -182,6 +224,20 @@ def test_workbook_only_sheets_are_not_data_files(sample: tuple[Path, Path]) -> N
     assert not names & {"oversigt", "antagelser", "grundlag", "grundlag_uger"}
 
 
+def _tolerance(formula: str) -> Decimal:
+    """One øre for a cell; for a column's SUM over n cells n øre: takst distributes a total
+    over its parts with the largest remainder (money.round_parts), so each part may lie one
+    øre from the spreadsheet's own rounding of the same exact amount, and n of them n øre."""
+    import re
+
+    whole = re.fullmatch(r"=SUM\(\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)\)", formula)
+    if whole is None:
+        return Decimal("0.01")
+    rows = int(whole[4]) - int(whole[2]) + 1
+    columns = ord(whole[3][-1]) - ord(whole[1][-1]) + 1  # within A-Z: the tables are narrow
+    return Decimal("0.01") * rows * columns
+
+
 def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_path: Path) -> None:
     """Every formula, recalculated by LibreOffice, gives the figure takst cached in it (within
     one øre: parts rounded to add up), and the prices and tariffs equal takst's CSV to the øre."""
@@ -200,8 +256,12 @@ def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_p
                     if want in (None, ""):  # a share of nothing, a tariff without weeks
                         assert got in (None, ""), (ws.title, c.coordinate, c.value, got)
                         continue
+                    if isinstance(want, str):  # a flag ("Ja"/"Nej") of a formula
+                        assert got == want, (ws.title, c.coordinate, c.value, got)
+                        checked += 1
+                        continue
                     assert isinstance(got, int | float), (ws.title, c.coordinate, c.value, got)
-                    assert abs(_ore(got) - _ore(want)) <= Decimal("0.01"), (
+                    assert abs(_ore(got) - _ore(want)) <= _tolerance(c.value), (
                         ws.title,
                         c.coordinate,
                         c.value,
@@ -211,6 +271,7 @@ def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_p
                     checked += 1
     assert checked > 500
     _assert_same_figures(again, csv)
+    _assert_same_money(again, csv)
 
 
 def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
@@ -231,6 +292,9 @@ def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
     csv = tmp_path / "csv"
     _beregn(_model(tmp_path, wage="420000", r="0.08"), csv, "--format", "csv")
     _assert_same_figures(again, csv)
+    # each team's cost and activity are formulas of the minutes on Teamgrundlag and the prices
+    cost = ("Faktisk udgift", "Aktivitet", "Ramme")
+    _assert_same_money(again, csv, (("Modelsammenligning", "modelsammenligning", ("Team",), cost),))
     fresh = load_workbook(again, data_only=True)
     assert _ore(fresh["Timepriser"]["G3"].value) == Decimal("348.54")
 
@@ -261,10 +325,36 @@ def test_csv_for_danish_excel_has_the_same_numbers(
 
 def test_months_are_iso_in_files_and_names_in_the_workbook(sample: tuple[Path, Path]) -> None:
     """The budget year 2026 by month: '2026-01' … '2026-12' in the CSV (a program sorts and
-    joins them), 'jan (kr.)' … 'dec (kr.)' on the workbook's Teambudgetter sheet."""
+    joins them), 'jan (kr.)' … 'dec (kr.)' on the workbook's Budget pr. måned sheet."""
     book, csv = sample
     header = (csv / "budget_pr_maaned.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "Team," + ",".join(f"2026-{m:02d}" for m in range(1, 13)) + ",I alt"
-    ws = load_workbook(book)["Teambudgetter"]
+    ws = load_workbook(book)["Budget pr. måned"]
     cells = {c.value for row in ws.iter_rows() for c in row}
     assert {"jan (kr.)", "dec (kr.)"} <= cells and "2026-01 (kr.)" not in cells
+
+
+def test_changing_r_in_the_workbook_moves_the_money_as_takst_does(
+    sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """r 10 % → 6 % in the workbook: recalculated, the course funding per team (Σ weeks ×
+    tariff on Forløbsfinansiering), the expected weeks and course budget, the team budgets and
+    their months equal takst run with r = 0,06, each within one øre. They did move: the
+    after-phase tariffs are fastholdende × (1 − r), so the course-funded teams (Team Øst,
+    Team Vest) get more. (A wage is not changed here: an individual tariff is each citizen's
+    own cost, a value in the workbook.)"""
+    book, before = sample
+    wb = load_workbook(book)
+    sheet, cell = next(wb.defined_names["r_forventet"].destinations)
+    wb[sheet][cell.replace("$", "")].value = 0.06
+    changed = tmp_path / "r6.xlsx"
+    wb.save(changed)
+    again = _recalculated(changed, tmp_path)
+    csv = tmp_path / "csv"
+    _beregn(_model(tmp_path, r="0.06"), csv, "--format", "csv")
+    _assert_same_figures(again, csv)
+    _assert_same_money(again, csv)
+    for team in ("Team Øst", "Team Vest"):
+        old = next(r for r in _csv(before, "finansiering") if r["Team"] == team)
+        new = next(r for r in _csv(csv, "finansiering") if r["Team"] == team)
+        assert Decimal(new["Forløb"]) > Decimal(old["Forløb"]), team
