@@ -58,6 +58,7 @@ TOTAL_SUFFIX = "_i_alt"
 WORKBOOK_KEYS = frozenset(
     {
         "oversigt",
+        "oversigt_teams",
         "noegletal",
         "antagelser",
         "grundlag",
@@ -95,9 +96,9 @@ def format_cell(value: Any, column: Column) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """A line chart of some columns against the first, drawn beside the table in the workbook;
-    `by_row`: a column chart with one series per row (named by its first cell) over the other
-    columns' headers."""
+    """A line chart of some columns against the first, drawn beside the table in the workbook
+    (`bars`: a column chart, below it); `by_row`: a column chart with one series per row
+    (named by its first cell) over the other columns' headers."""
 
     title: str
     y_title: str
@@ -105,6 +106,11 @@ class Chart:
     category: int = 0
     by_row: bool = False
     y_format: str = "0%"
+    bars: bool = False  # columns instead of lines, drawn below the table (a page stays narrow)
+
+    @property
+    def below(self) -> bool:
+        return self.by_row or self.bars
 
 
 Cell = tuple[int, int]  # (row index in rows — len(rows) is the total row —, column index)

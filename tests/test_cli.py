@@ -74,6 +74,8 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     assert wb.sheetnames == [
         "Oversigt",
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Timepriser",
         "Grundlag",
         "Borgeruger",
@@ -105,7 +107,7 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     facts = {r[0]: r[1] for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0]}
     assert facts["Kommune"] == "Lilleby"
     assert "Kørt" in facts
-    sha = [r for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0] == "leverancer"]
+    sha = [r for r in wb["Inputfiler"].iter_rows(values_only=True) if r[0] == "leverancer"]
     assert sha and len(sha[0][2]) == 64 and sha[0][3] == 16
 
 

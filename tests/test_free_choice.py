@@ -519,6 +519,8 @@ def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
     assert res.exit_code == 0, res.output
     assert load_workbook(out, read_only=True).sheetnames == [
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Frit valg",
         "Frit valg omkostninger",
         "Frit valg forløbsuger",

@@ -187,9 +187,11 @@ def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path
     407.500 / 1.226,55 = 332,2323… → 332,23); the after-phase tariff is fastholdende × (1 − r)."""
     book, _ = sample
     wb = load_workbook(book)
-    assert wb.sheetnames[:7] == [
+    assert wb.sheetnames[:9] == [
         "Oversigt",
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Timepriser",
         "Grundlag",
         "Borgeruger",

@@ -409,7 +409,7 @@ def workbook_bytes(
         if table.chart is not None and rows:
             below = next_row[table.sheet] + 2
             _add_chart(wb, ws, table, header_row, n_data, below)
-            if table.chart.by_row:  # drawn below the table: the next table goes below it
+            if table.chart.below:  # drawn below the table: the next table goes below it
                 next_row[table.sheet] = below + 18
         if first:
             ws.freeze_panes(header_row + 1, 0)
@@ -540,6 +540,8 @@ class _Styles:
                     "text_wrap": True,
                     "valign": "bottom",
                     "align": "left" if kind == "tekst" else "right",
+                    # text after a right-aligned number would touch it: one space between
+                    "indent": 1 if kind == "tekst" else 0,
                     "bg_color": "#DCE6F1",
                     "bottom": 1,
                 }
@@ -551,6 +553,8 @@ class _Styles:
         fmt = self._cache.get(key)
         if fmt is None:
             props: dict[str, Any] = {"valign": "top"}
+            if kind == "tekst":
+                props.update({"align": "left", "indent": 1})
             if kind in _EXCEL_FORMATS:
                 props["num_format"] = _EXCEL_FORMATS[kind]
             if total:
@@ -617,7 +621,7 @@ def _add_chart(
                 }
             )
     else:
-        chart = wb.add_chart({"type": "line"})
+        chart = wb.add_chart({"type": "column" if spec.bars else "line"})
         for col in spec.series:
             chart.add_series(
                 {
@@ -629,7 +633,9 @@ def _add_chart(
     chart.set_title({"name": spec.title})
     chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
     chart.set_size({"width": 640, "height": 320})
-    if spec.by_row:
+    if spec.below:
+        if not spec.by_row:
+            chart.set_legend({"none": True})  # one series: its name is the title
         ws.insert_chart(below, 0, chart)
     else:
         ws.insert_chart(header_row, len(table.columns) + 1, chart)

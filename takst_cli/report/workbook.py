@@ -508,7 +508,60 @@ def funding_model(
     _funding_formulas(tables["finansiering"], tables["modelsammenligning"], funding)
     _budget_formulas(result, funding, tables)
     at = money.index(tables["teambudgetter"])
-    return [*money[:at], basis, course, *money[at:]]
+    overview = _team_overview(funding, tables["finansiering"], tables["teambudgetter"])
+    return [overview, *money[:at], basis, course, *money[at:]]
+
+
+def _team_overview(funding: FundingRun, fin: ReportTable, tb: ReportTable) -> ReportTable:
+    """Oversigt: each team's funding, cost and result in the data period under its own model,
+    its budget for the budget year, and whether it spent more than it was funded — each a
+    reference to Finansiering and Teambudgetter — and a column chart of the results."""
+    year = funding.budget.year
+    t = ReportTable(
+        "oversigt_teams",
+        "Oversigt",
+        "Finansiering og budget pr. team",
+        [
+            Column("Team"),
+            Column("Finansiering", "kr"),
+            Column("Faktisk udgift", "kr"),
+            Column("Resultat", "kr"),
+            Column(f"Budget {year}", "kr"),
+            Column("Udgift over finansiering"),
+        ],
+        chart=Chart("Resultat pr. team (dataperioden)", "kr.", (3,), bars=True, y_format="#,##0"),
+        workbook_only=True,
+    )
+    h = {c.header: j for j, c in enumerate(fin.columns)}
+    budgets = {r[0]: r[-1] for r in tb.rows}
+    over = []
+    for i, row in enumerate(fin.rows):
+        team, amount, cost, result = (
+            row[0],
+            row[h["Finansiering i alt"]],
+            row[h["Faktisk udgift"]],
+            row[h["Resultat"]],
+        )
+        if result < 0:
+            over.append(team)
+        t.rows.append([team, amount, cost, result, budgets[team], "Ja" if result < 0 else "Nej"])
+        f = t.formulas
+        f[(i, 1)] = "=SUMIFS(fi_finansiering,fi_team,[[Team]])"
+        f[(i, 2)] = "=SUMIFS(fi_udgift,fi_team,[[Team]])"
+        f[(i, 3)] = "=[[Finansiering]]-[[Faktisk udgift]]"
+        f[(i, 4)] = "=SUMIFS(tb_budget,tb_team,[[Team]])"
+        f[(i, 5)] = '=IF([[Resultat]]<0,"Ja","Nej")'
+    t.total = ["I alt", *[sum((r[j] for r in t.rows), ZERO) for j in (1, 2, 3, 4)], None]
+    t.note = (
+        (
+            "Ingen teams har i dataperioden haft en udgift over deres finansiering."
+            if not over
+            else "Teams med udgift over finansieringen i dataperioden: " + ", ".join(over) + "."
+        )
+        + " Resultat = finansiering efter teamets egen model − faktisk udgift (se arket "
+        "Finansiering). Forbruget mod årets budget følges med takst opfoelgning."
+    )
+    return t
 
 
 DELIVERED, LATE, OUTSIDE = "leveret", "aflyst efter fristen", "uden for forløbstypen"
