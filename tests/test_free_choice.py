@@ -523,7 +523,6 @@ def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
         "Modelfil",
         "Frit valg",
         "Frit valg omkostninger",
-        "Frit valg forløbsuger",
         "Datakvalitet",
     ]
 
