@@ -493,15 +493,16 @@ def _overview(result: RunResult, tariffs: ReportTable) -> ReportTable:
 def funding_model(
     result: RunResult, funding: FundingRun, money: list[ReportTable]
 ) -> list[ReportTable]:
-    """The money tables as formulas of tariffs and volumes (issue 14): a Forløbsfinansiering
-    sheet (per team and tariff cell: days, citizen-weeks = days / 7, the tariff from
-    Forløbstakster, amount = weeks × tariff), the course part of Finansiering and
-    Modelsammenligning as its sums per team, the expected citizen-weeks of the budget year as
-    days × budget_faktor / 7 and the course budget as weeks × tariff, team budgets' course
-    part and months as sums and shares of those. Attaches formulas to `money` (their values
-    stay takst's); returns `money` with the Forløbsfinansiering table inserted before the
-    budget. What is not one tariff × weeks (an individual tariff: each citizen's own; a budget
-    priced at brought-forward tariffs) stays a value, marked."""
+    """The money tables as formulas of tariffs and volumes (issue 14): a Teamgrundlag sheet
+    (minutes per team and price key, priced by formula: each team's cost, activity and
+    delegated nursing are its sums) and a Forløbsfinansiering sheet (per team and tariff cell:
+    days, citizen-weeks = days / 7, the tariff from Forløbstakster, amount = weeks × tariff:
+    each team's course part is its sum); the budget year's expected weeks = days ×
+    budget_faktor / 7, the course budget = weeks × tariff, team budgets' parts and months as
+    sums and shares of those; and on Oversigt each team's funding, result and budget.
+    Attaches formulas to `money` (their values stay takst's) and returns the workbook's money
+    tables in order. What is not a formula of the sheets (an individual tariff: each
+    citizen's own cost; a budget at brought-forward prices; a frame) stays a value."""
     tables = {t.key: t for t in money}
     course = _course_funding(result, funding)
     basis = _team_basis(result)
