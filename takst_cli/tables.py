@@ -68,6 +68,9 @@ WORKBOOK_KEYS = frozenset(
     }
 )
 
+# Sheets printed on one page (fit to width and height): the overview a department head reads
+ONE_PAGE_SHEETS = frozenset({"Oversigt"})
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 
@@ -107,6 +110,7 @@ class Chart:
     by_row: bool = False
     y_format: str = "0%"
     bars: bool = False  # columns instead of lines, drawn below the table (a page stays narrow)
+    height: int = 320  # pixels; a sheet row is 20
 
     @property
     def below(self) -> bool:

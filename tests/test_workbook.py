@@ -360,3 +360,57 @@ def test_changing_r_in_the_workbook_moves_the_money_as_takst_does(
         old = next(r for r in _csv(before, "finansiering") if r["Team"] == team)
         new = next(r for r in _csv(csv, "finansiering") if r["Team"] == team)
         assert Decimal(new["Forløb"]) > Decimal(old["Forløb"]), team
+
+
+def test_oversigt_shows_each_teams_result_and_budget_on_one_page(
+    sample: tuple[Path, Path],
+) -> None:
+    """Oversigt has each team's funding, cost, result and budget, cached from takst's own
+    Finansiering and Teambudgetter: Team Midtby 10.189.184,82 − 10.635.976,03 = −446.791,21
+    kr., so 'Ja' and the line names it; the budget total 47.161.981,56 kr. is the one in
+    teambudgetter_i_alt.csv. It prints on one page, with two charts (tariffs, results)."""
+    import zipfile
+
+    book, csv = sample
+    wb = load_workbook(book, data_only=True)
+    ws = wb["Oversigt"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, r in enumerate(cells) if r[0] == "Finansiering og budget pr. team")
+    header = cells[at + 1]
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in cells[at + 2 : at + 8]}
+    midtby = rows["Team Midtby"]
+    fin = next(r for r in _csv(csv, "finansiering") if r["Team"] == "Team Midtby")
+    assert _ore(midtby["Finansiering (kr.)"]) == Decimal(fin["Finansiering i alt"])
+    assert _ore(midtby["Faktisk udgift (kr.)"]) == Decimal(fin["Faktisk udgift"])
+    assert _ore(midtby["Resultat (kr.)"]) == Decimal("-446791.21")
+    assert midtby["Udgift over finansiering"] == "Ja" and rows["Team Nord"][header[5]] == "Nej"
+    total = _csv(csv, "teambudgetter_i_alt")[0]["Budget i alt"]
+    assert _ore(rows["I alt"]["Budget 2026 (kr.)"]) == Decimal(total) == Decimal("47161981.56")
+    note = cells[at + 8][0]
+    assert note.startswith("Teams med udgift over finansieringen i dataperioden: Team Midtby.")
+    formulas = load_workbook(book)["Oversigt"]
+    assert formulas.cell(at + 3, 4).value == f"=B{at + 3}-C{at + 3}".replace("B", "$B$").replace(
+        "C", "$C$"
+    )
+    # fit to one page wide and (OOXML's default, left out) one high; other sheets: 0 = any
+    assert formulas.sheet_properties.pageSetUpPr.fitToPage
+    assert formulas.page_setup.fitToHeight in (None, 1)
+    assert load_workbook(book)["Forløbstakster"].page_setup.fitToHeight == 0
+    with zipfile.ZipFile(book) as z:
+        assert z.read("xl/drawings/drawing1.xml").count(b"<c:chart ") == 2
+
+
+def test_one_table_per_sheet(sample: tuple[Path, Path]) -> None:
+    """Every sheet but Oversigt (the overview) and Forudsætninger (the run and the named
+    assumptions) holds one table, so its column widths and print titles are its own."""
+    book, _ = sample
+    wb = load_workbook(book)
+    for ws in wb:
+        titles = [c.value for c in ws["A"] if c.font is not None and c.font.sz == 12 and c.font.b]
+        if ws.title == "Oversigt":
+            assert len(titles) == 3, titles
+        elif ws.title == "Forudsætninger":
+            assert len(titles) == 2, titles
+        else:
+            assert len(titles) == 1, (ws.title, titles)
+            assert ws.print_title_rows == "$2:$2", ws.title

@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.tables import TOTAL_SUFFIX, Column, ReportTable, is_table_key
+from takst_cli.tables import ONE_PAGE_SHEETS, TOTAL_SUFFIX, Column, ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -410,7 +410,7 @@ def workbook_bytes(
             below = next_row[table.sheet] + 2
             _add_chart(wb, ws, table, header_row, n_data, below)
             if table.chart.below:  # drawn below the table: the next table goes below it
-                next_row[table.sheet] = below + 18
+                next_row[table.sheet] = below + -(-table.chart.height // 20)
         if first:
             ws.freeze_panes(header_row + 1, 0)
         per_sheet[table.sheet] = per_sheet.get(table.sheet, 0) + 1
@@ -587,7 +587,7 @@ def _print_setup(ws: Any, meta: dict[str, str], sheet: str) -> None:
 
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1 if sheet in ONE_PAGE_SHEETS else 0)
     ws.set_header(f"&L{esc(meta['kommune'])}&C{esc(sheet)}&R{esc(meta['periode'])}")
     ws.set_footer(f"&Ltakst {esc(meta['version'])}&CSide &P af &N")
 
@@ -632,10 +632,11 @@ def _add_chart(
             )
     chart.set_title({"name": spec.title})
     chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
-    chart.set_size({"width": 640, "height": 320})
+    chart.set_size({"width": 640, "height": spec.height})
     if spec.below:
         if not spec.by_row:
             chart.set_legend({"none": True})  # one series: its name is the title
+            chart.set_x_axis({"label_position": "low"})  # names below a negative bar too
         ws.insert_chart(below, 0, chart)
     else:
         ws.insert_chart(header_row, len(table.columns) + 1, chart)

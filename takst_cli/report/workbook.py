@@ -468,7 +468,9 @@ def _overview(result: RunResult, tariffs: ReportTable) -> ReportTable:
         "Oversigt",
         "Forløbstakster pr. borgeruge (kr.)",
         [Column("Forløbstype og fase")] + [Column(f"Niveau {lv}", "kr") for lv in levels],
-        chart=Chart("Takst pr. borgeruge", "kr. pr. uge", (), by_row=True, y_format="#,##0"),
+        chart=Chart(  # low enough that Oversigt's figures and both charts fill one page
+            "Takst pr. borgeruge", "kr. pr. uge", (), by_row=True, y_format="#,##0", height=220
+        ),
         workbook_only=True,
     )
     at = {(r.course_type, r.phase, r.level): i for i, r in enumerate(tr.rows)}
@@ -530,7 +532,9 @@ def _team_overview(funding: FundingRun, fin: ReportTable, tb: ReportTable) -> Re
             Column(f"Budget {year}", "kr"),
             Column("Udgift over finansiering"),
         ],
-        chart=Chart("Resultat pr. team (dataperioden)", "kr.", (3,), bars=True, y_format="#,##0"),
+        chart=Chart(
+            "Resultat pr. team (dataperioden)", "kr.", (3,), bars=True, y_format="#,##0", height=220
+        ),
         workbook_only=True,
     )
     h = {c.header: j for j, c in enumerate(fin.columns)}
