@@ -296,7 +296,14 @@ def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
     _assert_same_figures(again, csv)
     # each team's cost and activity are formulas of the minutes on Teamgrundlag and the prices
     cost = ("Faktisk udgift", "Aktivitet", "Ramme")
-    _assert_same_money(again, csv, (("Modelsammenligning", "modelsammenligning", ("Team",), cost),))
+    _assert_same_money(
+        again,
+        csv,
+        (
+            ("Modelsammenligning", "modelsammenligning", ("Team",), cost),
+            ("Delegeret sygepleje", "delegeret_sygepleje", ("Team",), ("Timer", "Beløb")),
+        ),
+    )
     fresh = load_workbook(again, data_only=True)
     assert _ore(fresh["Timepriser"]["G3"].value) == Decimal("348.54")
 

@@ -509,6 +509,7 @@ def funding_model(
     course = _course_funding(result, funding)
     basis = _team_basis(result)
     _funding_formulas(tables["finansiering"], tables["modelsammenligning"], funding)
+    _delegated_formulas(tables["delegeret_sygepleje"])
     _budget_formulas(result, funding, tables)
     at = money.index(tables["teambudgetter"])
     overview = _team_overview(funding, tables["finansiering"], tables["teambudgetter"])
@@ -593,7 +594,13 @@ def _team_basis(result: RunResult) -> ReportTable:
         note=f"Art: {DELIVERED} (leverede besøg i modellen), {LATE} (betales på visiteret "
         f"grundlag), {OUTSIDE} (faggrupper uden for forløbstypen, betales som aktivitet). "
         "Udgift = minutter × timepris / 60.",
-        column_names={"gt_team": 0, "gt_art": 1, "gt_delegeret": 2, "gt_udgift": 8},
+        column_names={
+            "gt_team": 0,
+            "gt_art": 1,
+            "gt_delegeret": 2,
+            "gt_minutter": 6,
+            "gt_udgift": 8,
+        },
         workbook_only=True,
     )
     delegated = delegated_expr(result.cfg, result.prices).alias(DELEGATED)
@@ -689,6 +696,9 @@ def _course_funding(result: RunResult, funding: FundingRun) -> ReportTable:
             t.comments[(i, 7)] = VALUE_NOTE + "Σ hver borgers uger × sin egen takst."
         else:
             tariff = segs[0][1]
+        if tariff is None:  # a cell without weeks in the tariff period: no tariff, paid 0
+            t.comments[(i, 6)] = "Cellen har ingen takst: ingen borgeruger i takstgrundlaget."
+        elif ctype not in individual:
             t.formulas[(i, 6)] = f"={names[(ctype, phase, level)]}"
             t.formulas[(i, 7)] = "=[[Borgeruger]]*[[Takst pr. uge]]"
         t.formulas[(i, 5)] = "=[[Dage i forløb]]/7"
@@ -748,6 +758,14 @@ def _funding_formulas(fin: ReportTable, comp: ReportTable, funding: FundingRun) 
     comp.row_formula("Resultat forløb", "=[[Forløb]]-[[Faktisk udgift]]")
     fin.column_names.update({"fi_team": 0, "fi_finansiering": h["Finansiering i alt"]})
     fin.column_names.update({"fi_udgift": h["Faktisk udgift"], "fi_resultat": h["Resultat"]})
+
+
+def _delegated_formulas(d: ReportTable) -> None:
+    """Delegated nursing per team: its hours and amount from Teamgrundlag."""
+    delegated = f'gt_team,[[Team]],gt_art,"{DELIVERED}",gt_delegeret,"Ja"'
+    for i in range(len(d.rows)):
+        d.formulas[(i, 1)] = f"=SUMIFS(gt_minutter,{delegated})/60"
+        d.formulas[(i, 2)] = f"=ROUND({_gt(DELIVERED, 'Ja')},2)"
 
 
 def _budget_formulas(
