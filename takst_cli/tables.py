@@ -45,6 +45,8 @@ TABLE_KEYS = frozenset(
         "fremskrivning",
         "afregning",
         "afvigelse",
+        "scenarier",
+        "scenarie_aendringer",
     }
 )
 
