@@ -294,7 +294,41 @@ def read_overrides_file(path: Path) -> dict[str, list[Override]]:
             f"{path}: en scenariefil har netop nøglen scenarier: en tabel af navngivne "
             "scenarier, hver en tabel af nøglestier og værdier"
         )
+    _stop_on_signed(path)
     return {str(n): _overrides(t, f"{path}: scenarier.{n}") for n, t in raw["scenarier"].items()}
+
+
+def _stop_on_signed(path: Path) -> None:
+    signed = _signed_numbers(path.read_text(encoding="utf-8-sig"))
+    if signed:
+        raise ConfigError(
+            f"{path}: tvetydige værdier: en ændring eller en ny værdi? Skriv fx +4% for en "
+            "relativ ændring, eller værdien uden fortegn",
+            [Problem(f"linje {line}", f"'{text}'") for line, text in signed],
+        )
+
+
+def _signed_numbers(text: str) -> list[tuple[int, str]]:
+    """Plain scalars written with a + and no per cent sign (`+4`): YAML reads the number 4 and
+    forgets the sign, so they are found in the node tree (the file has passed the strict
+    reader already)."""
+    import yaml
+
+    out = []
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    stack = [v for k, v in root.value if k.value == "scenarier"]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack += [v for _, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif node is not None and node.style is None and node.value.startswith("+"):
+            if not node.value.rstrip().endswith("%"):
+                out.append((node.start_mark.line + 1, node.value))
+    return sorted(out)
 
 
 def read_set_option(items: list[str]) -> list[Override]:
@@ -306,6 +340,11 @@ def read_set_option(items: list[str]) -> list[Override]:
         key, eq, text = item.partition("=")
         if not eq or not key.strip() or not text.strip():
             raise ConfigError(f"--saet '{item}': skriv NØGLE=VÆRDI, fx timepris.tillaeg.aften=0,30")
+        if text.strip().startswith("+") and not text.strip().endswith("%"):
+            raise ConfigError(
+                f"--saet {key.strip()}: '{text.strip()}' er tvetydigt: en ændring eller en ny "
+                f"værdi? Skriv {text.strip()}% for en relativ ændring, eller værdien uden fortegn"
+            )
         value, problems = read_model_yaml(text.strip(), f"--saet {key.strip()}")
         if problems:
             raise ConfigError(f"--saet {key.strip()}: {problems[0].why}")
@@ -323,6 +362,8 @@ def load_scenarios(
 
     raw, problems = read_model_file(model)
     base = with_data_paths(parse_config(raw, str(model), problems), model)
+    if raw.get("scenarier"):
+        _stop_on_signed(model)
     named: dict[str, list[Override]] = {
         n: _overrides(t, f"{model}: scenarier.{n}") for n, t in raw.get("scenarier", {}).items()
     }
