@@ -71,6 +71,8 @@ def test_r_moves_only_the_after_phase_and_what_depends_on_it(model: Path) -> Non
     a, b = diff[("Finansiering", "Syd")]
     assert b - a == 10 * (Decimal("145.25") - Decimal("97.44")) == Decimal("478.10")  # type: ignore[operator]
     assert ("Finansiering", "Nord") not in diff
+    # the estimate is still made (and reported beside the configured r), unchanged
+    assert scen.result.reduction.r == base.result.reduction.r == pytest.approx(0.432663, abs=1e-6)
 
 
 def test_wage_moves_hourly_price_and_tariffs(model: Path) -> None:
@@ -100,6 +102,9 @@ def test_funding_model_of_one_team(model: Path) -> None:
     assert (round(a, 3), b) == (Decimal("4758.385"), Decimal("4881.64"))  # type: ignore[arg-type]
     assert ("Finansiering", "Syd") not in diff
     assert not {k for k in diff if k[0] in ("Timepris", "Forløbstakst")}
+    # nothing the estimate of r rests on changed: the base's is taken, and equals a fresh one
+    assert scen.result.reduction is base.result.reduction
+    assert run_model(model).reduction == base.result.reduction
 
 
 BANDS = "[{niveau: 1, fra: 0, til: 8}, {niveau: 2, fra: 8}]"

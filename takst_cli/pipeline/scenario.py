@@ -57,13 +57,14 @@ def run_scenarios(
     `budget_src`, else the model's budget year)."""
     months = date is not None
     folded = fold(base_cfg, visit_src, grant_src, exclude_invalid, months, date, progress)
-    out = []
+    out: list[Outcome] = []
     for name, cfg, refold in [(base_name, base_cfg, False)] + [
         (s.name, s.cfg, s.refold) for s in scenarios
     ]:
         progress(f"Beregner {name} …")
         fd = fold(cfg, visit_src, grant_src, exclude_invalid, months, date) if refold else folded
-        result = price(cfg, fd)
+        # the base's estimate of r, when nothing it rests on has changed
+        result = price(cfg, fd, None if refold or not out else out[0].result)
         funding = run_funding(result)
         followup = None
         if date is not None:
