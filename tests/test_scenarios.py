@@ -253,3 +253,30 @@ def test_signed_number_in_a_scenario_file_stops(model: Path, tmp_path: Path) -> 
     with pytest.raises(ConfigError) as exc:
         load_scenarios(model, file)
     assert "tvetydige" in exc.value.message and exc.value.problems[0].where == "linje 3"
+
+
+def test_followup_forecast_per_scenario(model: Path) -> None:
+    """With --dato 30-03-2025 (day 89 of 365) the forecast is the spend to date × 365 / 89.
+    Nord (activity) base: A 1 019,125 + B 315 + F 3 261,20 + G 163,06 = 4 758,385 kr →
+    19 514,73. SSH +4 % (339,16 kr/h; evening 423,95, Saturday 508,74): A 339,16 + 211,975 +
+    508,74 = 1 059,875; B 315 (SPL); F 10 h = 3 391,60; G 0,5 h = 169,58 → 4 936,055 kr →
+    20 243,37."""
+    import datetime as dt
+
+    base, scenarios = load_scenarios(model, None, [f"{WAGE}=+4%"])
+    (model.parent / "budget.csv").write_text(
+        "team;budget;aar\nNord;20000;2025\nSyd;20000;2025\n", "utf-8"
+    )
+    from takst_cli.cli.common import read_budget
+
+    visits, grants = read_sources(base, None, None)
+    budget = read_budget(base, model.parent / "budget.csv")
+    day = dt.date(2025, 3, 30)
+    a, b = run_scenarios(base, scenarios, visits, grants, False, day, budget)
+    fa, fb = by_key(a), by_key(b)
+    key = ("Forventet forbrug 2025", "Nord")
+    assert fa[key] == Decimal("4758.385") * 365 / 89
+    assert fb[key] == Decimal("4936.055") * 365 / 89
+    from takst_cli.money import round_ore
+
+    assert (round_ore(fa[key]), round_ore(fb[key])) == (Decimal("19514.73"), Decimal("20243.37"))  # type: ignore[arg-type]

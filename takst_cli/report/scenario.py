@@ -16,8 +16,16 @@ SHEET = "Scenarier"
 
 
 def _shown(value: Any) -> str:
+    """A value as it would stand in the model file: a number as written, a list or table in
+    YAML's one-line form."""
     if isinstance(value, SourceFloat) and value.text:
         return value.text
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_shown, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower()
     return str(value)
 
 
