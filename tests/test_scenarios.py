@@ -280,3 +280,17 @@ def test_followup_forecast_per_scenario(model: Path) -> None:
     from takst_cli.money import round_ore
 
     assert (round_ore(fa[key]), round_ore(fb[key])) == (Decimal("19514.73"), Decimal("20243.37"))  # type: ignore[arg-type]
+
+
+def test_valider_checks_the_model_files_scenarios(model: Path) -> None:
+    model.write_text(
+        model.read_text() + "scenarier:\n  Løn:\n    timepris.faggrupper[SSH].aarslon: +4 %\n",
+        "utf-8",
+    )
+    res = invoke("valider", str(model))
+    assert res.exit_code == 1
+    assert "aarslon: ukendt nøgle; mente du 'aarsloen'?" in res.stdout + res.stderr
+    res = invoke("scenarie", "--help")
+    assert res.exit_code == 0 and "Scenarier side om side" in res.stdout
+    res = invoke("sammenlign", "--help")
+    assert res.exit_code == 0 and "To modelfiler" in res.stdout

@@ -36,6 +36,7 @@ DateOpt = Annotated[
     str | None,
     typer.Option(
         "--dato",
+        metavar="DATO",
         help="Tag budgetopfølgningens forventede forbrug pr. team på denne dato med "
         "(DD-MM-ÅÅÅÅ eller ÅÅÅÅ-MM-DD).",
         show_default=False,
@@ -57,6 +58,7 @@ def scenarie(
         Path | None,
         typer.Option(
             "--scenarie",
+            metavar="FIL",
             help="YAML-fil med navngivne scenarier: scenarier: {navn: {nøglesti: værdi}}.",
             show_default=False,
         ),
@@ -65,6 +67,7 @@ def scenarie(
         list[str] | None,
         typer.Option(
             "--saet",
+            metavar="NØGLE=VÆRDI",
             help="NØGLE=VÆRDI, fx 'timepris.faggrupper[Sygeplejerske].aarsloen=+4 %' "
             "(kan gentages; ét scenarie).",
             show_default=False,
