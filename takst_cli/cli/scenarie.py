@@ -36,7 +36,7 @@ DateOpt = Annotated[
     str | None,
     typer.Option(
         "--dato",
-        metavar="DATO",
+        metavar="dato",
         help="Tag budgetopfølgningens forventede forbrug pr. team på denne dato med "
         "(DD-MM-ÅÅÅÅ eller ÅÅÅÅ-MM-DD).",
         show_default=False,
@@ -58,7 +58,7 @@ def scenarie(
         Path | None,
         typer.Option(
             "--scenarie",
-            metavar="FIL",
+            metavar="sti",
             help="YAML-fil med navngivne scenarier: scenarier: {navn: {nøglesti: værdi}}.",
             show_default=False,
         ),
@@ -67,7 +67,7 @@ def scenarie(
         list[str] | None,
         typer.Option(
             "--saet",
-            metavar="NØGLE=VÆRDI",
+            metavar="nøgle=værdi",
             help="NØGLE=VÆRDI, fx 'timepris.faggrupper[Sygeplejerske].aarsloen=+4 %' "
             "(kan gentages; ét scenarie).",
             show_default=False,
