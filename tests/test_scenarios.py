@@ -294,3 +294,17 @@ def test_valider_checks_the_model_files_scenarios(model: Path) -> None:
     assert res.exit_code == 0 and "Scenarier side om side" in res.stdout
     res = invoke("sammenlign", "--help")
     assert res.exit_code == 0 and "To modelfiler" in res.stdout
+
+
+@pytest.mark.parametrize("written", ["-0,05", "-0.05", '"-0,05"', "-5 %"])
+def test_a_negative_value_is_a_value_as_in_the_model_file(model: Path, written: str) -> None:
+    """Nord's demografiregulering (not in the file): -0,05 however written. A relative -5 % of
+    a key the file does not give stops: the default is not guessed at."""
+    sets = [f"tildeling.teams[Nord].demografiregulering={written}"]
+    if written.endswith("%"):
+        with pytest.raises(ConfigError) as exc:
+            load_scenarios(model, None, sets)
+        assert "er en relativ ændring, men nøglen har ingen værdi" in str(exc.value.problems[0])
+        return
+    _, (s,) = load_scenarios(model, None, sets)
+    assert s.cfg.tildeling.teams[0].demografiregulering == pytest.approx(-0.05)

@@ -155,7 +155,7 @@ def _relative(old: Any, change: Decimal, where: str, written: str) -> Decimal:
 
 def _value(old: Any, value: Any, where: str) -> Any:
     """The new value: a relative change `+4 %` of the old one, or the value as written (read
-    later by the model file's own readers). A sign without a per cent sign, or a bare `4 %`
+    later by the model file's own readers). A plus without a per cent sign, or a bare `4 %`
     where the old value is no share, is ambiguous and stops."""
     text = value.text if isinstance(value, SourceFloat) and value.text else value
     if isinstance(text, str):
@@ -164,7 +164,9 @@ def _value(old: Any, value: Any, where: str) -> Any:
             change = read_number(m[2])
             return _relative(old, Decimal(str(change)) * (-1 if m[1] == "-" else 1), where, text)
         stripped = text.strip()
-        if stripped[:1] == "+" or (stripped[:1] == "-" and not isinstance(value, SourceFloat)):
+        # a minus without % is a negative value (demografiregulering: -0,05), as in the model
+        # file; nobody writes + before a value, so +0,05 can only mean a change
+        if stripped[:1] == "+":
             if not stripped.endswith("%"):
                 raise ConfigError(
                     f"{where}: '{text}' er tvetydigt: en ændring eller en ny værdi? Skriv "
