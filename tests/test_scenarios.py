@@ -198,8 +198,8 @@ def test_scenario_file_and_model_section(model: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         load_scenarios(model, file)
     text = "\n".join(exc.value.lines())
-    assert "scenarie 'a', timepris.faggrupper[0].fravaer_andel" in text
-    assert "scenarie 'b', tildeling.teams[0].model" in text
+    assert "scenarie 'a', timepris.faggrupper[SSH].fravaer_andel" in text
+    assert "scenarie 'b', tildeling.teams[Nord].model" in text
 
 
 def test_cli_scenarie_and_files(model: Path, tmp_path: Path) -> None:

@@ -300,6 +300,25 @@ def read_overrides_file(path: Path) -> dict[str, list[Override]]:
     return {str(n): _overrides(t, f"{path}: scenarier.{n}") for n, t in raw["scenarier"].items()}
 
 
+def _named(raw: Any, where: str) -> str:
+    """A validation problem's key path with each numbered item of a named list written by its
+    name, as a scenario addresses it: timepris.faggrupper[0] → timepris.faggrupper[SSH]."""
+    node, out = raw, ""
+    for m in re.finditer(r"([^.\[\]]+)|\[(\d+)\]|(\.)", where):
+        if m[1] is not None:
+            node = node.get(m[1]) if isinstance(node, dict) else None
+            out += m[1]
+        elif m[2] is not None:
+            i = int(m[2])
+            item = node[i] if isinstance(node, list) and i < len(node) else None
+            name = _item_name(item)
+            out += f"[{name}]" if name is not None else f"[{i}]"
+            node = item
+        else:
+            out += "."
+    return out
+
+
 def _stop_on_signed(path: Path) -> None:
     signed = _signed_numbers(path.read_text(encoding="utf-8-sig"))
     if signed:
@@ -388,13 +407,17 @@ def load_scenarios(
     out = []
     for name, overrides in named.items():
         where = f"{model}, scenarie '{name}'"
+        changed: Any = None
         try:
             changed = apply_overrides(raw, overrides, where)
             changed.pop("scenarier", None)
             cfg = with_data_paths(parse_config(changed, where), model)
         except ConfigError as exc:
             found += [
-                Problem(f"scenarie '{name}'" + (f", {p.where}" if p.where else ""), p.why)
+                Problem(
+                    f"scenarie '{name}'" + (f", {_named(changed, p.where)}" if p.where else ""),
+                    p.why,
+                )
                 for p in exc.problems or [Problem("", exc.message)]
             ]
             continue
