@@ -12,6 +12,7 @@ from takst_cli.cli.common import (
     DialectOpt,
     ExcludeOpt,
     FormatOpt,
+    FrozenOpt,
     GrantsOpt,
     OutOpt,
     OverwriteOpt,
@@ -48,6 +49,7 @@ def beregn(
         ),
     ] = False,
     csv_dialekt: DialectOpt = CsvDialect.maskine,
+    takstblad: FrozenOpt = None,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary(ud, format, overskriv):
@@ -57,7 +59,15 @@ def beregn(
         from takst_cli.report import funding as report_funding
 
         result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
-        funding = run_funding(result)
+        frozen = None
+        if takstblad is not None:  # prices and tariffs from the takstblad, not the data
+            from takst_cli.cli.common import frozen_funding
+            from takst_cli.report.cycle import frozen_tables
+
+            sheet, funding = frozen_funding(config, takstblad, result)
+            frozen = frozen_tables(sheet)
+        else:
+            funding = run_funding(result)
         source = result.cfg.tildeling.delegeret_sygepleje.kilde
         money = [
             *report_funding.model_tables(funding.teams, source),
@@ -69,16 +79,16 @@ def beregn(
             from takst_cli.report.free_choice import free_choice_tables
 
             money += free_choice_tables(from_run(result))
-        tables = [
-            report.price_table(result.prices),
-            *report.tariff_tables(result),
-            *money,
-            *report.quality_tables(result, vis_borger_id),
-        ]
+        priced = frozen or [report.price_table(result.prices), *report.tariff_tables(result)]
+        tables = [*priced, *money, *report.quality_tables(result, vis_borger_id)]
         # the headline numbers first; every table only when asked for (files hold them all)
         screen = [report.summary_table(tables, result.warnings), *(tables if detaljer else [])]
 
+        shown = tables
+
         def full(run_time):  # type: ignore[no-untyped-def]
+            if frozen is not None:  # the computed prices' sheets would contradict the takstblad
+                return shown
             tables = report.tariff_report(result, str(config), run_time, vis_borger_id)
             quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
             return tables[:quality_at] + money + tables[quality_at:]

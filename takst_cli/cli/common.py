@@ -22,7 +22,8 @@ from takst_cli.format import format_number
 if TYPE_CHECKING:
     from takst_cli.config import ModelConfig
     from takst_cli.io.readers import SourceTable
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.io.takstblad import Takstblad
+    from takst_cli.pipeline.run import FundingRun, RunResult
     from takst_cli.tables import ReportTable
 
 T = TypeVar("T")
@@ -40,6 +41,14 @@ GrantsOpt = Annotated[
     Path | None,
     typer.Option(
         "--visitationer", help="Visitationsfil (CSV/XLSX/Parquet); erstatter data.visitationer."
+    ),
+]
+FrozenOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--takstblad",
+        help="Takstbladet (.json) fra takst takstblad: timepriser og takster tages derfra i "
+        "stedet for at blive beregnet; finansieringsmodellerne og rammerne er modelfilens.",
     ),
 ]
 OutOpt = Annotated[
@@ -348,6 +357,42 @@ def table_command(
     return command
 
 
+def funding_command(
+    name: str, doc: str, tables_of: Callable[[RunResult, FundingRun], list[ReportTable]]
+) -> Callable[..., None]:
+    """A table command over the funding (§4.4-4.5) that can take its prices and tariffs from a
+    takstblad (--takstblad): then the takstblad's source table comes first, and the funding
+    run carries the frozen prices (FundingRun.prices)."""
+
+    def command(
+        config: ConfigOpt,
+        takstblad: FrozenOpt = None,
+        leverancer: VisitsOpt = None,
+        visitationer: GrantsOpt = None,
+        ud: OutOpt = None,
+        format: FormatOpt = None,
+        overskriv: OverwriteOpt = False,
+        udelad_ugyldige: ExcludeOpt = False,
+        stille: QuietOpt = False,
+        streng: StrictOpt = False,
+    ) -> None:
+        with error_boundary(ud, format, overskriv):
+            from takst_cli.pipeline.run import run_funding
+            from takst_cli.report.cycle import frozen_tables
+
+            result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+            if takstblad is None:
+                tables = tables_of(result, run_funding(result))
+            else:
+                sheet, funding = frozen_funding(config, takstblad, result)
+                tables = [frozen_tables(sheet)[0], *tables_of(result, funding)]
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+    command.__name__ = name
+    command.__doc__ = doc
+    return command
+
+
 def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
     """The budget file from the command line or the model file, if any."""
     from takst_cli.io.readers import read_table
@@ -438,3 +483,39 @@ def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> Out
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+def warn_if_model_changed(config: Path, path: Path, sheet: Takstblad) -> None:
+    """The takstblad carries its model file's SHA-256: a model file changed since is used for
+    the funding models and frames, the takstblad for prices and tariffs — said on stderr, as
+    `takst afregn` says it, rather than refused (a frame changed mid-year is the model file's
+    to change)."""
+    import sys
+
+    from takst_cli.io.readers import file_digest
+
+    if file_digest(config) != sheet.model_sha256:
+        print(
+            f"Advarsel: modelfilen er ændret, siden takstbladet blev lavet ({path.name}); "
+            "takster og timepriser er takstbladets, finansieringsmodellerne modelfilens",
+            file=sys.stderr,
+        )
+
+
+def frozen_funding(config: Path, path: Path, result: RunResult) -> tuple[Takstblad, FundingRun]:
+    """Funding and the budget with the takstblad's frozen prices and tariffs (--takstblad)."""
+    from takst_cli.io.takstblad import read_takstblad
+    from takst_cli.pipeline.run import run_funding_frozen
+
+    sheet = read_takstblad(path)
+    warn_if_model_changed(config, path, sheet)
+    funding = run_funding_frozen(
+        result,
+        sheet.prices,
+        sheet.clinic_price,
+        sheet.tariffs,
+        sheet.overhead_per_week,
+        sheet.budget_year,
+        path.name,
+    )
+    return sheet, funding

@@ -24,8 +24,9 @@ from takst_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from takst_cli.io.takstblad import Takstblad
     from takst_cli.pipeline.followup import LedgerSpend
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.pipeline.run import FundingRun, RunResult
     from takst_cli.tables import ReportTable
 
 
@@ -106,9 +107,12 @@ def opfoelgning(
         from takst_cli.report.followup import followup_tables
 
         cfg = load_config(config)
+        alone = leverancer is None and cfg.data.leverancer is None
+        # the takstblad checked before the calculation: a wrong one stops the run at once
+        sheet = None if takstblad is None else _sheet_for(takstblad, day, alone)
         ledger = _ledger_spend(config, regnskab, day)
         result: RunResult | None = None
-        if leverancer is None and cfg.data.leverancer is None:
+        if alone:
             # a follow-up from a budget file alone: no visits, grants or hourly prices
             budget_src = read_budget(cfg, budgetfil)
             if budget_src is None:
@@ -123,9 +127,15 @@ def opfoelgning(
                 config, leverancer, visitationer, udelad_ugyldige, True, day, strict=streng
             )
             budget_src = read_budget(result.cfg, budgetfil)
+            # with a takstblad the spend is what the settlement pays: its prices and tariffs
+            funding = (
+                run_funding(result)
+                if takstblad is None or sheet is None
+                else _frozen_funding(config, takstblad, sheet, result)
+            )
             followup = run_followup(
                 result,
-                run_funding(result),
+                funding,
                 day,
                 budget_src,
                 saeson,
@@ -134,8 +144,8 @@ def opfoelgning(
                 ledger,
             )
         tables = followup_tables(followup)
-        if takstblad is not None:
-            tables.append(_deviation(takstblad, day, result))
+        if sheet is not None and result is not None:
+            tables.append(_deviation(sheet, day, result))
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)
 
 
@@ -155,14 +165,30 @@ def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend
     return ledger_spend(ledger, day, str(path))
 
 
-def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTable:
-    """The deviation of the course cells split into volume, mix and price."""
+def _frozen_funding(config: Path, path: Path, sheet: Takstblad, result: RunResult) -> FundingRun:
+    """The year's funding priced with the takstblad: the spend the settlement would pay."""
+    from takst_cli.cli.common import warn_if_model_changed
+    from takst_cli.pipeline.run import run_funding_frozen
+
+    warn_if_model_changed(config, path, sheet)
+    return run_funding_frozen(
+        result,
+        sheet.prices,
+        sheet.clinic_price,
+        sheet.tariffs,
+        sheet.overhead_per_week,
+        None,  # the follow-up's year is the date's, checked before; not the model's budget year
+        path.name,
+    )
+
+
+def _sheet_for(path: Path, day: dt.date, alone: bool) -> Takstblad:
+    """The takstblad for explaining the deviation: for the date's year, with the budget's
+    parts, and with the year's visits and grants to explain it from."""
     from takst_cli.errors import ConfigError
     from takst_cli.io.takstblad import read_takstblad
-    from takst_cli.pipeline.run import run_deviation
-    from takst_cli.report.cycle import deviation_table
 
-    if result is None:
+    if alone:
         raise ConfigError(
             f"--takstblad {path}: afvigelsen forklares ud fra årets borgeruger; angiv "
             "leverancer og visitationer (data.leverancer, data.visitationer)"
@@ -173,6 +199,21 @@ def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTabl
             f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
             f"{day:%d-%m-%Y} ligger i {day.year}"
         )
+    if sheet.parts is None:
+        raise ConfigError(
+            f"--takstblad {path}: takstbladet har ingen budget_dele (aktivitet, delegeret "
+            "sygepleje og rammer pr. team) og er lavet med en ældre takst; afvigelsen kan ikke "
+            "forklares for alle dele. Lav takstbladet igen med takst takstblad"
+        )
+    return sheet
+
+
+def _deviation(sheet: Takstblad, day: dt.date, result: RunResult) -> ReportTable:
+    """The deviation of every funded part split into volume, mix and price (a frame apart)."""
+    from takst_cli.pipeline.run import run_deviation
+    from takst_cli.report.cycle import deviation_table
+
+    assert sheet.parts is not None  # _sheet_for refuses a takstblad without them
     rows = run_deviation(
         result,
         day,
@@ -181,5 +222,6 @@ def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTabl
         sheet.tariffs,
         sheet.overhead_per_week,
         sheet.caseload,
+        sheet.parts,
     )
     return deviation_table(rows, day)
