@@ -308,3 +308,30 @@ def test_a_negative_value_is_a_value_as_in_the_model_file(model: Path, written: 
         return
     _, (s,) = load_scenarios(model, None, sets)
     assert s.cfg.tildeling.teams[0].demografiregulering == pytest.approx(-0.05)
+
+
+@pytest.mark.parametrize(
+    "sets",
+    [
+        [f"{WAGE}=+4%", "timepris.faggrupper[SSH].fravaer_andel=0,20"],
+        ["timepris.faggrupper[SPL].timepris=450", "timepris.tillaeg.aften=0,30"],
+        ["klinik.andel=50 %", "klinik.timepris=200"],
+        ["takster.metode=normativ", "takster.basistakst=100"],
+        ["tildeling.teams[Syd].model=kombination", "tildeling.teams[Syd].fast_ramme=1000"],
+        ["budget.demografi=0,03", "timepris.omkostninger_i_takst.ledelse=+10 %"],
+    ],
+)
+def test_price_only_scenario_equals_a_full_run(model: Path, sets: list[str]) -> None:
+    """PRICE_ONLY_KEYS holds: a scenario priced on the base's fold gives every figure and the
+    data quality exactly as a full run (its own pass over the visits) of the changed model."""
+    from takst_cli.pipeline.run import run, run_funding
+
+    base, scenarios = load_scenarios(model, None, sets)
+    (s,) = scenarios
+    assert not s.refold
+    visits, grants = read_sources(base, None, None)
+    _, scen = run_scenarios(base, scenarios, visits, grants)
+    full = run(s.cfg, visits, grants)
+    assert by_key(scen) == by_key(Outcome("fuld", full, run_funding(full), None, True))
+    assert scen.result.quality == full.quality
+    assert scen.result.reduction.r == full.reduction.r
