@@ -89,8 +89,10 @@ def beregn(
         def full(run_time):  # type: ignore[no-untyped-def]
             if frozen is not None:  # the computed prices' sheets would contradict the takstblad
                 return shown
+            from takst_cli.report.workbook import funding_model
+
             tables = report.tariff_report(result, str(config), run_time, vis_borger_id)
             quality_at = next(i for i, t in enumerate(tables) if t.sheet == "Datakvalitet")
-            return tables[:quality_at] + money + tables[quality_at:]
+            return tables[:quality_at] + funding_model(result, funding, money) + tables[quality_at:]
 
         emit(screen, full, ud, format, overskriv, stille, csv_dialekt)

@@ -346,11 +346,12 @@ def table_command(
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
         streng: StrictOpt = False,
+        csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
-            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc
@@ -375,6 +376,7 @@ def funding_command(
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
         streng: StrictOpt = False,
+        csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
             from takst_cli.pipeline.run import run_funding
@@ -386,7 +388,7 @@ def funding_command(
             else:
                 sheet, funding = frozen_funding(config, takstblad, result)
                 tables = [frozen_tables(sheet)[0], *tables_of(result, funding)]
-            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc

@@ -10,6 +10,8 @@ import typer
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     ExcludeOpt,
     FormatOpt,
     GrantsOpt,
@@ -94,6 +96,7 @@ def opfoelgning(
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
     streng: StrictOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
@@ -146,7 +149,7 @@ def opfoelgning(
         tables = followup_tables(followup)
         if sheet is not None and result is not None:
             tables.append(_deviation(sheet, day, result))
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
 
 def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend | None:

@@ -292,14 +292,14 @@ def assumption_tables(
         facts.rows.append(["Kørt", f"{run_time:%d-%m-%Y %H:%M:%S}"])
     files = ReportTable(
         "inputfiler",
-        "Forudsætninger",
+        "Inputfiler",  # one table per sheet: the SHA-256 column does not widen the others
         "Inputfiler",
         [Column("Input"), Column("Fil"), Column("SHA-256"), Column("Rækker", "heltal")],
     )
     files.rows = [[i.label, i.name, i.sha256, i.rows] for i in result.inputs]
     dump = cfg.model_dump(mode="json", exclude={"data"})
     values = ReportTable(
-        "modelfil", "Forudsætninger", "Modelfilens værdier", [Column("Nøgle"), Column("Værdi")]
+        "modelfil", "Modelfil", "Modelfilens værdier", [Column("Nøgle"), Column("Værdi")]
     )
     values.rows = [[k, v] for k, v in _flatten(dump)]
     return [facts, files, values]
