@@ -335,3 +335,44 @@ def test_price_only_scenario_equals_a_full_run(model: Path, sets: list[str]) -> 
     assert by_key(scen) == by_key(Outcome("fuld", full, run_funding(full), None, True))
     assert scen.result.quality == full.quality
     assert scen.result.reduction.r == full.reduction.r
+
+
+def test_the_base_reconciles_with_the_sample_tables(tmp_path: Path) -> None:
+    """The base column is the figures the budget and funding tables show, to the øre. On the
+    sample the exact team budgets sum to 47.161.981,57 but the rows shown (10.216.358,52 +
+    9.157.370,34 + 6.695.545,23 + 8.121.116,06 + 12.971.591,41) sum to 47.161.981,56, the
+    golden teambudgetter_i_alt.csv; the result's total is funding − cost as shown, 1.030.376,06
+    (−446.791,21 + 0,00 + 120.098,95 + 1.201.785,26 + 155.283,06). Every row adds up: base +
+    difference = scenario."""
+    import csv
+
+    from tests.test_golden import GOLDEN, ROOT
+
+    out = tmp_path / "ud"
+    res = invoke(
+        "scenarie",
+        "-c",
+        str(ROOT / "configs" / "eksempel.yaml"),
+        "--saet",
+        "forloeb.udviklende.forventet_reduktion=0,08",
+        "--ud",
+        str(out),
+        "--format",
+        "csv",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = list(csv.DictReader((out / "scenarier.csv").read_text("utf-8").splitlines()))
+    total = {r["Område"]: r for r in rows if r["Post"] == "I alt"}
+
+    def golden(name: str, column: str) -> str:
+        return next(csv.DictReader((GOLDEN / name).read_text("utf-8").splitlines()))[column]
+
+    base = "Grundlag"
+    assert total["Teambudget 2026"][base] == golden("teambudgetter_i_alt.csv", "Budget i alt")
+    assert total["Teambudget 2026"][base] == "47161981.56"
+    assert total["Finansiering"][base] == golden("finansiering_i_alt.csv", "Finansiering i alt")
+    assert total["Resultat"][base] == golden("finansiering_i_alt.csv", "Resultat") == "1030376.06"
+    for r in rows:
+        if r["Forskel"]:
+            assert Decimal(r[base]) + Decimal(r["Forskel"]) == Decimal(r["Scenariet"]), r

@@ -5,13 +5,14 @@ figures each gives."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from takst_cli.config import ModelConfig
 from takst_cli.config.overrides import Scenario
 from takst_cli.io.readers import SourceTable
+from takst_cli.money import round_ore
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.run import FundingRun, RunResult, fold, price, run_followup, run_funding
 
@@ -73,6 +74,13 @@ def run_scenarios(
     return out
 
 
+def _total(values: Iterable[Decimal]) -> Decimal:
+    """A column's "I alt" as the tables show it: the sum of the rows rounded to øre, so the
+    base's total is the budget or funding table's total to the øre (47.161.981,56, not the
+    exact sum's ,57)."""
+    return sum((round_ore(v) for v in values), Decimal(0))
+
+
 def figures(o: Outcome) -> list[Figure]:
     """The figures a scenario is compared by: hourly prices, tariffs, funding and result per
     team, team budgets and, with a follow-up, the expected spend of the year per team."""
@@ -90,10 +98,17 @@ def figures(o: Outcome) -> list[Figure]:
     ]
     teams = o.funding.teams
     out += [Figure("Finansiering", t.team, "kr", t.funding) for t in teams]
-    out.append(Figure("Finansiering", "I alt", "kr", sum((t.funding for t in teams), Decimal(0))))
-    out += [Figure("Resultat", t.team, "kr", t.funding - t.cost) for t in teams]
+    out.append(Figure("Finansiering", "I alt", "kr", _total(t.funding for t in teams)))
+    out += [
+        Figure("Resultat", t.team, "kr", round_ore(t.funding) - round_ore(t.cost)) for t in teams
+    ]
     out.append(
-        Figure("Resultat", "I alt", "kr", sum((t.funding - t.cost for t in teams), Decimal(0)))
+        Figure(
+            "Resultat",
+            "I alt",
+            "kr",
+            _total(round_ore(t.funding) - round_ore(t.cost) for t in teams),
+        )
     )
     budget = o.funding.budget.teams
     out += [Figure(f"Teambudget {o.funding.budget.year}", b.team, "kr", b.total) for b in budget]
@@ -102,14 +117,12 @@ def figures(o: Outcome) -> list[Figure]:
             f"Teambudget {o.funding.budget.year}",
             "I alt",
             "kr",
-            sum((b.total for b in budget), Decimal(0)),
+            _total(b.total for b in budget),
         )
     )
     if o.followup is not None:
         area = f"Forventet forbrug {o.followup.year}"
         rows = o.followup.rows
         out += [Figure(area, f.team, "kr", f.spend + f.expected) for f in rows]
-        out.append(
-            Figure(area, "I alt", "kr", sum((f.spend + f.expected for f in rows), Decimal(0)))
-        )
+        out.append(Figure(area, "I alt", "kr", _total(f.spend + f.expected for f in rows)))
     return out

@@ -58,8 +58,10 @@ def _key(f: Figure) -> tuple[str, str]:
 def comparison_table(outcomes: list[Outcome], only_changed: bool = False) -> ReportTable:
     """Each figure of each scenario against the base (outcomes[0]): the base's value, the
     scenario's, the difference (scenario − base) in kr. and as a share of the base's value.
-    Exact values are compared; each shown value is rounded to øre once. A figure only one side
-    has (a tariff cell a scenario's bands make) shows '–' on the other side."""
+    Exact values are compared (the share is exact); each shown value is rounded to øre once and
+    the shown difference is the shown values' difference, so every row adds up on the page. A
+    figure only one side has (a tariff cell a scenario's bands make) shows '–' on the other
+    side."""
     base, *rest = outcomes
     t = ReportTable(
         "scenarier",
@@ -86,6 +88,7 @@ def comparison_table(outcomes: list[Outcome], only_changed: bool = False) -> Rep
             a, b = base_figs.get(k), figs.get(k)
             va, vb = a.value if a else None, b.value if b else None
             diff = vb - va if va is not None and vb is not None else None
+            shown = None if diff is None else _round(vb) - _round(va)  # type: ignore[operator]
             if only_changed and va == vb:
                 continue
             share = diff / va if diff is not None and va else None
@@ -98,7 +101,7 @@ def comparison_table(outcomes: list[Outcome], only_changed: bool = False) -> Rep
                     unit,
                     _round(va),
                     _round(vb),
-                    _round(diff),
+                    shown,  # the shown values' difference: base + difference = scenario
                     None if share is None else share.quantize(Decimal("0.0001")),
                 ]
             )
