@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 
 from takst_cli.config import FUNDING_MODELS, Amounts, FundingRule, load_config
 from takst_cli.config.funding import ZERO, entry_type
+from takst_cli.config.overrides import load_scenarios
 from takst_cli.config.values import Amount
 from takst_cli.errors import ConfigError
 from takst_cli.models import Part
@@ -215,3 +216,20 @@ def test_what_the_follow_up_and_the_deviation_ask_a_model(
     assert rule.pays_course == (variable == Part.COURSE)
     assert rule.yearly_frame() == Decimal(yearly)
     assert rule.fixed_budget is fixed
+
+
+def test_a_scenario_reaches_any_funding_model_s_keys_and_is_held_to_its_own(tiny: Path) -> None:
+    """A scenario may set a key of any funding model (Syd to a combination with its fixed
+    frame); a key its entry's model does not read stops with the model file's message."""
+    tiny.write_text(tiny.read_text() + FUNDING)
+    sets = ["tildeling.teams[Syd].model=kombination", "tildeling.teams[Syd].fast_ramme=1000"]
+    _, (s,) = load_scenarios(tiny, None, sets)
+    syd = s.cfg.tildeling.of("Syd")
+    assert syd.title() == "Kombination (fast ramme + aktivitet), leverede timer"
+    assert syd.yearly_frame() == Decimal(1000)
+    with pytest.raises(ConfigError) as info:
+        load_scenarios(tiny, None, ["tildeling.teams[Nord].fast_ramme=1000"])
+    assert (
+        "scenarie '--saet', tildeling.teams[Nord].fast_ramme: har ingen virkning med model: "
+        "aktivitet; fast_ramme bruges kun med model: kombination" in "\n".join(info.value.lines())
+    )

@@ -265,10 +265,18 @@ def load(
 ) -> tuple[ModelConfig, SourceTable, SourceTable]:
     """Model file and mapped inputs; command-line paths win over the model file's."""
     from takst_cli.config import load_config
+
+    cfg = load_config(config)
+    return cfg, *read_sources(cfg, visits, grants)
+
+
+def read_sources(
+    cfg: ModelConfig, visits: Path | None, grants: Path | None
+) -> tuple[SourceTable, SourceTable]:
+    """The visits and grants of a loaded model; command-line paths win over the model's."""
     from takst_cli.io.readers import read_table
     from takst_cli.models import LEVERANCER_FIELDS, VISITATIONER_FIELDS
 
-    cfg = load_config(config)
     cols = cfg.kolonner
     visit_src = read_table(
         "leverancer",
@@ -284,7 +292,7 @@ def load(
         {f: cols.header("visitationer", f) for f in VISITATIONER_FIELDS},
         cfg.data.visitationer_ark,
     )
-    return cfg, visit_src, grant_src
+    return visit_src, grant_src
 
 
 def calculate(

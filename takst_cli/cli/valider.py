@@ -54,6 +54,10 @@ def _check(path: Path, data: bool, strict: bool) -> tuple[list[Finding], ModelCo
             errors, warnings = data_problems(cfg, visits, grants)
         else:
             cfg = load_config(path)
+        if cfg.scenarier:  # each of its scenarios validated like a model file
+            from takst_cli.config.overrides import load_scenarios
+
+            load_scenarios(path)
         warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, dt.date.today()) + warnings
     except TakstError as exc:
         errors = exc.problems or [Problem("", exc.message)]
