@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -266,3 +268,20 @@ ERR_FUNCTION = "ugyldig funktionsevne"
 ERR_NO_FUNCTION = "mangler funktionsevne"
 REASON_STAFF = "faggruppe uden for forløbstypen"
 ERR_CANCELLED_BY = "aflyst af hverken borger eller leverandør"
+
+
+@dataclass(frozen=True)
+class HourlyPrice:
+    """One staff group's price. Hours are per FTE per year; prices are kr per direct hour,
+    rounded to øre once, here, and used rounded downstream so every cost can be checked by hand."""
+
+    staff_group: str
+    nursing: bool
+    annual_cost: Decimal | None  # wage + per-FTE cost items placed in the price, kr
+    norm_hours: Decimal | None
+    attendance_hours: Decimal | None  # F
+    direct_share: Decimal | None  # BTP
+    direct_hours: Decimal | None  # D
+    price: Decimal  # kr per direct hour, day shift
+    shift_prices: dict[Shift, Decimal]  # kr per direct hour in each shift, supplement included
+    given: bool  # price given directly in the model file

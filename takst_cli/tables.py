@@ -52,6 +52,10 @@ TABLE_KEYS = frozenset(
 # among the files --overskriv replaces in a folder.
 WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
 
+# Month names as the tables show them; files write a month as ISO 'YYYY-MM' (Column.file_header,
+# Column.month_year).
+MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 

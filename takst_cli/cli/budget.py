@@ -7,18 +7,14 @@ from typing import TYPE_CHECKING
 from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.api import Calculation
     from takst_cli.tables import ReportTable
 
 
-def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.pipeline.run import indexed, run_funding
-    from takst_cli.report.cycle import index_table
-    from takst_cli.report.funding import budget_tables
+def _tables(calc: Calculation) -> list[ReportTable]:
+    from takst_cli.api import budget
 
-    tables = budget_tables(run_funding(result).budget)
-    ix = indexed(result)
-    return tables if ix is None else [index_table(result.prices, ix.prices, ix.factors), *tables]
+    return budget(calc).report()
 
 
 budget = table_command(

@@ -7,16 +7,14 @@ from typing import TYPE_CHECKING
 from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.api import Calculation
     from takst_cli.tables import ReportTable
 
 
-def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.pipeline.run import run_funding
-    from takst_cli.report.funding import model_tables
+def _tables(calc: Calculation) -> list[ReportTable]:
+    from takst_cli.api import fund
 
-    source = result.cfg.tildeling.delegeret_sygepleje.kilde
-    return model_tables(run_funding(result).teams, source)
+    return fund(calc).report()
 
 
 fordeling = table_command(

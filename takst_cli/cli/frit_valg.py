@@ -61,7 +61,7 @@ def frit_valg(
         from takst_cli.report.free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, streng).run
         prices = from_run(result)
         tables = free_choice_tables(prices)
         if notat is not None:  # before any output: no workbook without its memo

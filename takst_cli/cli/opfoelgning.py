@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -22,11 +22,6 @@ from takst_cli.cli.common import (
     emit,
     error_boundary,
 )
-
-if TYPE_CHECKING:
-    from takst_cli.pipeline.followup import LedgerSpend
-    from takst_cli.pipeline.run import RunResult
-    from takst_cli.tables import ReportTable
 
 
 def _date(text: str) -> dt.date:
@@ -97,89 +92,25 @@ def opfoelgning(
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
     with error_boundary(ud, format, overskriv):
-        from takst_cli.cli.common import read_budget
-        from takst_cli.config import load_config
-        from takst_cli.errors import ConfigError
-        from takst_cli.pipeline.followup import compute_followup
-        from takst_cli.pipeline.parse import Notation
-        from takst_cli.pipeline.run import budget_lines, run_followup, run_funding
-        from takst_cli.report.followup import followup_tables
+        from takst_cli import api
 
-        cfg = load_config(config)
-        ledger = _ledger_spend(config, regnskab, day)
-        result: RunResult | None = None
-        if leverancer is None and cfg.data.leverancer is None:
-            # a follow-up from a budget file alone: no visits, grants or hourly prices
-            budget_src = read_budget(cfg, budgetfil)
-            if budget_src is None:
-                raise ConfigError(
-                    f"{config}: uden leverancer bygger opfølgningen på en budgetfil; angiv "
-                    "data.budget i modelfilen eller --budgetfil"
-                )
-            lines = budget_lines(budget_src, udelad_ugyldige, day, Notation.of(cfg))
-            followup = compute_followup(None, day, lines, saeson, tolerance, ledger)
-        else:
-            result = calculate(
-                config, leverancer, visitationer, udelad_ugyldige, True, day, strict=streng
+        model = api.load_model(config)
+        ledger = api.ledger_spend(model, day, regnskab)
+        calc = None
+        if leverancer is not None or model.config.data.leverancer is not None:
+            calc = calculate(
+                config, leverancer, visitationer, udelad_ugyldige, streng, follow_up_date=day
             )
-            budget_src = read_budget(result.cfg, budgetfil)
-            followup = run_followup(
-                result,
-                run_funding(result),
-                day,
-                budget_src,
-                saeson,
-                tolerance,
-                udelad_ugyldige,
-                ledger,
-            )
-        tables = followup_tables(followup)
-        if takstblad is not None:
-            tables.append(_deviation(takstblad, day, result))
+        result = api.follow_up(
+            model,
+            day,
+            calculation=calc,
+            budget_file=budgetfil,
+            seasonal=saeson,
+            tolerance=tolerance,
+            exclude_invalid=udelad_ugyldige,
+            ledger=ledger,
+            takstblad=takstblad,
+        )
+        tables = result.report()
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)
-
-
-def _ledger_spend(config: Path, given: Path | None, day: dt.date) -> LedgerSpend | None:
-    """Spend per team from the settlement ledger: --regnskab (which must exist), else
-    afregning.parquet beside the model file if there is one, else None."""
-    from takst_cli.errors import DataError
-    from takst_cli.io.ledger import read_ledger
-    from takst_cli.pipeline.settlement import ledger_spend
-
-    path = given or config.resolve().parent / "afregning.parquet"
-    ledger = read_ledger(path)
-    if ledger is None:
-        if given is not None:
-            raise DataError(f"{given}: regnskabet findes ikke; lav det med takst afregn")
-        return None
-    return ledger_spend(ledger, day, str(path))
-
-
-def _deviation(path: Path, day: dt.date, result: RunResult | None) -> ReportTable:
-    """The deviation of the course cells split into volume, mix and price."""
-    from takst_cli.errors import ConfigError
-    from takst_cli.io.takstblad import read_takstblad
-    from takst_cli.pipeline.run import run_deviation
-    from takst_cli.report.cycle import deviation_table
-
-    if result is None:
-        raise ConfigError(
-            f"--takstblad {path}: afvigelsen forklares ud fra årets borgeruger; angiv "
-            "leverancer og visitationer (data.leverancer, data.visitationer)"
-        )
-    sheet = read_takstblad(path)
-    if sheet.budget_year != day.year:
-        raise ConfigError(
-            f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
-            f"{day:%d-%m-%Y} ligger i {day.year}"
-        )
-    rows = run_deviation(
-        result,
-        day,
-        sheet.prices,
-        sheet.clinic_price,
-        sheet.tariffs,
-        sheet.overhead_per_week,
-        sheet.caseload,
-    )
-    return deviation_table(rows, day)

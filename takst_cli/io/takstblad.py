@@ -9,13 +9,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from takst_cli import __version__
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import file_digest
 from takst_cli.io.writers import atomic_path, check_parent, check_writable
-from takst_cli.models import Shift
+from takst_cli.models import HourlyPrice, Shift
 from takst_cli.money import round_ore
-from takst_cli.pipeline.hourly_price import HourlyPrice
+from takst_cli.version import __version__
 
 FORMAT = "takst-takstblad"
 VERSION = 1

@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from takst_cli import __version__
 from takst_cli.config import (
     UNIT_LABEL,
     UNIT_TO_HOURS_WEEK,
@@ -23,6 +22,7 @@ from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
 from takst_cli.tables import Column, ReportTable, format_cell
+from takst_cli.version import __version__
 
 
 def _hours(x: Decimal) -> Decimal:
@@ -334,6 +334,34 @@ def tariff_report(
         reduction_table(result),
         *quality_tables(result, show_ids),
     ]
+
+
+# The workbook of `takst beregn`, sheet by sheet: the overview, what the figures rest on, the
+# prices and tariffs built from them, what they mean in money, and the data's quality last.
+SHEET_ORDER = (
+    "Oversigt",
+    "Forudsætninger",
+    "Timepriser",
+    "Grundlag",
+    "Borgeruger",
+    "Forløbstakster",
+    "Reduktion",
+    "Modelsammenligning",
+    "Finansiering",
+    "Teambudgetter",
+    "Effekt",
+    "Frit valg",
+    "Datakvalitet",
+)
+
+
+def in_sheet_order(tables: list[ReportTable]) -> list[ReportTable]:
+    """The tables by their sheet's place in SHEET_ORDER; a sheet's tables keep their order. A
+    sheet not in the list is a new one no one has placed: an error, not a guess."""
+    unplaced = sorted({t.sheet for t in tables} - set(SHEET_ORDER))
+    if unplaced:
+        raise ValueError(f"sheets without a place in SHEET_ORDER: {unplaced}")
+    return sorted(tables, key=lambda t: SHEET_ORDER.index(t.sheet))
 
 
 def _level_value(hours: float | None, factor: float = 1.0) -> Decimal | None:

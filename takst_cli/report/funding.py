@@ -17,7 +17,7 @@ from takst_cli.pipeline.funding import (
     PARTS,
     TeamFundingResult,
 )
-from takst_cli.tables import Column, ReportTable
+from takst_cli.tables import MONTHS, Column, ReportTable
 
 ZERO = Decimal(0)
 MODEL_LABEL = {
@@ -26,7 +26,6 @@ MODEL_LABEL = {
     "forloeb": "Forløb",
     "kombination": "Kombination",
 }
-MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
 
 
