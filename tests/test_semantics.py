@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from takst_cli import api
+from takst_cli import api, calculate
 from takst_cli.cli.app import app
 from takst_cli.config import parse_config
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.models import CourseType, Phase, normal_paragraph
 from takst_cli.pipeline.paragraphs import paragraph_forms
-from takst_cli.pipeline.run import run_funding
 from tests.conftest import TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 
@@ -204,7 +203,7 @@ def test_delegated_nursing_matches_in_any_spelling(tiny: Path) -> None:
     """SUL §138 by SSH (not nursing staff) is delegated nursing, written 'SUL 138' too:
     1 h × 326,12 = 326,12 kr on its own line."""
     _visits(tiny, TINY_VISITS + "G;21-01-2025;10:00;60;SUL 138;SSH;Nord;leveret\n")
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.delegated == Decimal("326.12")
 
 
@@ -288,7 +287,7 @@ def test_a_citizen_cancellation_before_the_deadline_is_deducted(tiny: Path, who:
     before is the citizen's: deducted (it was paid as the provider's before: +326,12)."""
     _visits(tiny, CANCELLATIONS.format(who=who))
     tiny.write_text(tiny.read_text() + GRANTED)
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.parts["aktivitet"] == Decimal("1304.48")
 
 
@@ -310,7 +309,7 @@ def test_the_model_file_can_name_its_own_cancellation_words(tiny: Path) -> None:
         + GRANTED
         + "  aflyst_af:\n    leverandoer: [andet, leverandør]\n    borger: [borger]\n"
     )
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.parts["aktivitet"] == Decimal("1630.60")
 
 
