@@ -32,9 +32,9 @@ MemoOpt = Annotated[
 
 def require_free_choice(config: Path) -> None:
     """Stop before the (long) run when the model file has no frit_valg section."""
-    from takst_cli.config import load_config
+    from takst_cli.api import load_model
 
-    if load_config(config).frit_valg is None:
+    if load_model(config).config.frit_valg is None:
         raise ConfigError(
             f"{config}: modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md for, "
             "hvordan den skrives"
