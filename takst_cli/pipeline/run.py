@@ -128,7 +128,30 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     )
 
 
-def run(
+@dataclass(frozen=True)
+class Folded:
+    """The fold stage's result: everything that depends on the data and on the fold-relevant
+    parts of the model (period, paragraphs and shifts in scope, courses, bands and levels).
+    The price stage (`price`) turns it into a RunResult for any model that folds the same."""
+
+    period: tuple[dt.date, dt.date]
+    facts: pl.DataFrame  # every visit fact, pseudonymised, with its error reason
+    grants: pl.DataFrame  # the invalid grant rows (pseudonymised)
+    grant_rows: int
+    skipped: int  # grant lines of nothing but separators
+    formed: courses.Courses
+    candidates: pl.DataFrame  # after-phase windows' candidates
+    segments: pl.DataFrame  # course segments with type, phase, level, days
+    in_scope: pl.DataFrame
+    cell_visits: pl.DataFrame
+    staff_out: pl.DataFrame
+    citizens: pl.DataFrame | None  # per team and month, when fold was given `citizens_to`
+    invalid: list[InvalidRow]
+    inputs: list[InputInfo]
+    visit_name: str
+
+
+def fold(
     cfg: ModelConfig,
     visit_src: Export,
     grant_src: Export,
@@ -139,16 +162,14 @@ def run(
     *,
     env_key: str | None = None,
     citizens_to: dt.date | None = None,
-) -> RunResult:
-    """Hourly prices, course tariffs, r and data quality for one model and its inputs.
-
-    The grants (small next to the visits) are read and formed into courses first; the visits
-    are then folded to facts in one streaming pass. Only an export with identical visits takes
-    the slower per-visit path, which lists the copies. `months`/`cutoff` add the month and 'on
-    or before the date' to the facts, for the follow-up. `progress` is told each stage as it
-    starts. `env_key`: the pseudonym key the environment gives (it wins over the model
-    file's). `citizens_to`: count the citizens per team and month up to that date, for the
-    follow-up (a second, narrow pass over the visits)."""
+) -> Folded:
+    """The fold stage: grants formed into courses, the visits folded to facts in one streaming
+    pass, levels assigned and the in-course facts given their tariff cell. Only an export with
+    identical visits takes the slower per-visit path, which lists the copies. `months`/`cutoff`
+    add the month and 'on or before the date' to the facts, for the follow-up. `env_key`: the
+    pseudonym key the environment gives (it wins over the model file's). `citizens_to`: count
+    the citizens per team and month up to that date, for the follow-up (a second, narrow pass
+    over the visits)."""
     if not cfg.timepris.faggrupper:
         raise ConfigError(f"timepris: {MISSING_PRICES}")
     progress(f"Læser {grant_src.name} …")
@@ -194,7 +215,6 @@ def run(
     if invalid and not exclude_invalid:
         _stop_on_invalid(invalid)
 
-    prices = compute_hourly_prices(cfg)
     in_scope = valid_in_scope(facts)
     delivered = (
         in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
@@ -204,6 +224,41 @@ def run(
     segments = courses.assign_levels(segments, delivered, cfg)
     cell_visits = tariffs.cell_visits(in_scope, segments, cfg)
     staff_out = tariffs.staff_outside(in_scope, segments, cfg)
+    inputs = [
+        InputInfo(
+            visit_src.label, visit_src.name, visit_src.digest(), int(facts[Col.N_VISITS].sum() or 0)
+        ),
+        InputInfo(grant_src.label, grant_src.name, grant_src.digest(), grant_rows),
+    ]
+    citizens = None
+    if citizens_to is not None:
+        with visit_src.reading():
+            citizens = facts_mod.citizens_by_month(parsed.frame, citizens_to)
+    return Folded(
+        period,
+        facts,
+        grants,
+        grant_rows,
+        skipped,
+        formed,
+        candidates,
+        segments,
+        in_scope,
+        cell_visits,
+        staff_out,
+        citizens,
+        invalid,
+        inputs,
+        visit_src.name,
+    )
+
+
+def price(cfg: ModelConfig, fd: Folded) -> RunResult:
+    """The price stage: hourly prices, course tariffs, r and data quality for a model on data
+    folded by `fold` (with a model that folds the same). No pass over the visits."""
+    facts, segments, in_scope, cell_visits = fd.facts, fd.segments, fd.in_scope, fd.cell_visits
+    staff_out, candidates, period = fd.staff_out, fd.candidates, fd.period
+    prices = compute_hourly_prices(cfg)
 
     result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
     estimate = estimate_reduction(
@@ -229,30 +284,21 @@ def run(
         float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
     ) - m_staff
     n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
+    grant_name = fd.inputs[1].name
     lines = quality.visit_quality(
         facts,
-        visit_src.name,
+        fd.visit_name,
         (n_out, m_out / 60),
         (n_type, m_type / 60),
         (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
-    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed, skipped)
+    ) + quality.grant_quality(fd.grants, fd.grant_rows, grant_name, fd.formed, fd.skipped)
     # the teams of the visits and of the courses (the grants kept here are the invalid rows)
     teams = {
         *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
         *segments[Col.TEAM].drop_nulls().to_list(),
     }
     doubts = check_plausibility(cfg, facts, result.rows, teams, (n_out, m_out), (n_type, m_type))
-    lines += quality.warning_lines(doubts, visit_src.name)
-    inputs = [
-        InputInfo(
-            visit_src.label, visit_src.name, visit_src.digest(), int(facts[Col.N_VISITS].sum() or 0)
-        ),
-        InputInfo(grant_src.label, grant_src.name, grant_src.digest(), grant_rows),
-    ]
-    citizens = None
-    if citizens_to is not None:
-        with visit_src.reading():
-            citizens = facts_mod.citizens_by_month(parsed.frame, citizens_to)
+    lines += quality.warning_lines(doubts, fd.visit_name)
     cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     return RunResult(
         cfg=cfg,
@@ -262,16 +308,45 @@ def run(
         reduction=estimate,
         configured_r=configured,
         quality=lines,
-        invalid=invalid,
-        inputs=inputs,
+        invalid=list(fd.invalid),
+        inputs=list(fd.inputs),
         segments=segments,
         visits=in_scope,
         cancelled=cancelled,
         cell_visits=cell_visits,
-        citizens=citizens,
+        citizens=fd.citizens,
         warnings=[w.message for w in doubts],
         staff_outside=staff_out,
     )
+
+
+def run(
+    cfg: ModelConfig,
+    visit_src: Export,
+    grant_src: Export,
+    exclude_invalid: bool = False,
+    months: bool = False,
+    cutoff: dt.date | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    *,
+    env_key: str | None = None,
+    citizens_to: dt.date | None = None,
+) -> RunResult:
+    """Hourly prices, course tariffs, r and data quality for one model and its inputs: the fold
+    stage (one streaming pass over the visits) and the price stage composed. `progress` is told
+    each stage as it starts; `env_key` and `citizens_to` as in `fold`."""
+    folded = fold(
+        cfg,
+        visit_src,
+        grant_src,
+        exclude_invalid,
+        months,
+        cutoff,
+        progress,
+        env_key=env_key,
+        citizens_to=citizens_to,
+    )
+    return price(cfg, folded)
 
 
 @dataclass(frozen=True)
