@@ -122,3 +122,19 @@ def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     # the golden file's figure for the same cell, as an exact Decimal from the parquet file
     prices = frames["timepriser"].filter(pl.col("Faggruppe") == "Social- og sundhedshjælper")
     assert prices["Timepris dag"].item() == Decimal("332.23")
+
+
+def test_importing_the_package_loads_no_pipeline() -> None:
+    """`import takst_cli` (which every command does) loads the api on first use only: the CLI
+    starts without Polars or the pipeline until a command needs them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, takst_cli; "
+        "print(sorted(m for m in ('polars', 'takst_cli.api', 'takst_cli.pipeline') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert takst_cli.calculate is takst_cli.api.calculate
