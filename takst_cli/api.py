@@ -188,6 +188,11 @@ class Calculation(Results):
 
     def money_tables(self) -> list[ReportTable]:
         """The funding, budget, effect (and free choice) tables of the run."""
+        return list(self._money)
+
+    @cached_property
+    def _money(self) -> tuple[ReportTable, ...]:
+        # built once: `beregn` shows them and writes them, and free choice is a pass of its own
         from takst_cli.report import followup as report_followup
         from takst_cli.report import funding as report_funding
 
@@ -202,7 +207,7 @@ class Calculation(Results):
             from takst_cli.report.free_choice import free_choice_tables
 
             tables += free_choice_tables(from_run(self.run))
-        return tables
+        return tuple(tables)
 
     def report(self, run_time: dt.datetime | None = None) -> list[ReportTable]:
         """Every table of `takst beregn`, in the workbook's sheet order."""
