@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -152,9 +153,12 @@ class Results:
     def report(self, run_time: dt.datetime | None = None) -> list[ReportTable]:
         raise NotImplementedError
 
-    @property
-    def tables(self) -> dict[str, pl.DataFrame]:
-        return {t.key: table_frame(t) for t in mask_tables(self.report()) if not t.workbook_only}
+    @cached_property
+    def tables(self) -> Mapping[str, pl.DataFrame]:
+        # built once, read-only like the result it belongs to
+        return MappingProxyType(
+            {t.key: table_frame(t) for t in mask_tables(self.report()) if not t.workbook_only}
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
