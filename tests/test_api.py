@@ -53,6 +53,9 @@ def test_results_are_frozen_and_keyword_only(tiny: Path) -> None:
     with pytest.raises(TypeError):
         takst_cli.Calculation(model, calc.run)  # type: ignore[misc]
     assert calc.model is model and calc.run.cfg is model.config
+    with pytest.raises(TypeError):
+        calc.tables["timepriser"] = pl.DataFrame()  # type: ignore[index]
+    assert calc.tables is calc.tables  # built once
 
 
 def test_write_gives_the_files_the_cli_writes(tiny: Path, tmp_path: Path) -> None:
