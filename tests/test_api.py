@@ -141,3 +141,25 @@ def test_importing_the_package_loads_no_pipeline() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert takst_cli.calculate is takst_cli.api.calculate
+
+
+def test_the_follow_up_date_counts_citizens_in_the_pipeline(tiny: Path) -> None:
+    """Distinct citizens with delivered visits in the model per team and month up to the date,
+    counted in the fold (RunResult.citizens; no lazy frame over the raw export is kept).
+    Up to 14-02-2025 (conftest's visits):
+      Nord January: A (06-01, 07-01, 11-01) and G (20-01) → 2; February: B (04-02) → 1
+      Syd January: C (08-01, 15-01, 21-01), D (14-01), E (07-01) → 3; February: C, E → 2
+      F's visit (04-03) is after the date; A's cancelled and §86 visits count no citizen."""
+    from takst_cli.models import Col
+    from takst_cli.pipeline.facts import MONTH
+
+    assert takst_cli.calculate(tiny).run.citizens is None  # only for a follow-up
+    citizens = takst_cli.calculate(tiny, follow_up_date=dt.date(2025, 2, 14)).run.citizens
+    assert citizens is not None
+    rows = citizens.select(Col.TEAM, MONTH, "borgere").sort(Col.TEAM, MONTH).rows()
+    assert rows == [
+        ("Nord", dt.date(2025, 1, 1), 2),
+        ("Nord", dt.date(2025, 2, 1), 1),
+        ("Syd", dt.date(2025, 1, 1), 3),
+        ("Syd", dt.date(2025, 2, 1), 2),
+    ]
