@@ -197,6 +197,25 @@ def not_a_ledger(folder: Path) -> list[str]:
     return [*afregn("2025-02")(folder), "--regnskab", str(folder / "regnskab.parquet")]
 
 
+def budget_takstblad(sheet: dict[str, object]) -> Callable[[Path], list[str]]:
+    """takst budget on the tiny municipality with a takstblad written by hand."""
+
+    def args(folder: Path) -> list[str]:
+        (folder / "takstblad.json").write_text(json.dumps(sheet), encoding="utf-8")
+        model = str(folder / "model.yaml")
+        return ["budget", "-c", model, "--takstblad", str(folder / "takstblad.json")]
+
+    return args
+
+
+def explained_without_parts(folder: Path) -> list[str]:
+    """takst opfoelgning --takstblad with a takstblad from before budget_dele."""
+    old = {k: v for k, v in SHEET.items() if k != "budget_dele"}
+    (folder / "takstblad.json").write_text(json.dumps(old), encoding="utf-8")
+    args = opfoelgning_med("team;budget;aar\nNord;20000;2025\nSyd;20000;2025\n")(folder)
+    return [*args, "--takstblad", str(folder / "takstblad.json")]
+
+
 def budget_alone(folder: Path) -> list[str]:
     (folder / "budget.csv").write_text("team;budget;aar\nNord;20000;2025\n", encoding="utf-8")
     (folder / "alene.yaml").write_text("data:\n  budget: budget.csv\n", encoding="utf-8")
@@ -727,6 +746,15 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
     ("Opfølgning fra regnskabet midt i en måned", from_ledger("2025-02-14"), {}),
     ("Opfølgning fra regnskabet med en måned, der ikke er afregnet", from_ledger("2025-02-28"), {}),
     ("Opfølgning fra en budgetfil alene uden forbrug", budget_alone, {}),
+    ("Budget med et takstblad for et andet budgetår", budget_takstblad(SHEET), {}),
+    (
+        "Takstblad med en budgetdel, hvis celle ikke passer til delen",
+        budget_takstblad(
+            {**SHEET, "budget_dele": [{**SHEET["budget_dele"][0], "celle": ["SSH", "dag"]}]}  # type: ignore[index]
+        ),
+        {},
+    ),
+    ("Afvigelsen forklares med et takstblad uden budgetdele", explained_without_parts, {}),
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]
 

@@ -27,6 +27,7 @@ from takst_cli.models import (
     LEVERANCER_FIELDS,
     VISITATIONER_FIELDS,
     Col,
+    Takstblad,
 )
 from takst_cli.pipeline.budget import BudgetResult
 from takst_cli.pipeline.followup import Followup, LedgerSpend, compute_followup
@@ -169,6 +170,8 @@ class Calculation(Results):
     model: Model
     run: RunResult
     show_ids: bool = False  # list excluded rows with their (pseudonymised) citizen id
+    # prices and tariffs for the funding and budget from this takstblad, not the run's own
+    takstblad: Takstblad | None = None
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -176,7 +179,19 @@ class Calculation(Results):
 
     @cached_property
     def funding(self) -> FundingRun:
-        return run_funding(self.run)
+        if self.takstblad is None:
+            return run_funding(self.run)
+        return frozen_funding(self.run, self.takstblad, self.takstblad.budget_year)
+
+    def priced_tables(self) -> list[ReportTable]:
+        """The hourly prices and tariffs: the takstblad's source and figures when it has one,
+        else the run's."""
+        from takst_cli.report.core import price_table, tariff_tables
+        from takst_cli.report.cycle import frozen_tables
+
+        if self.takstblad is not None:
+            return frozen_tables(self.takstblad)
+        return [price_table(self.run.prices), *tariff_tables(self.run)]
 
     @property
     def prices(self) -> pl.DataFrame:
@@ -215,8 +230,11 @@ class Calculation(Results):
 
     def report(self, run_time: dt.datetime | None = None) -> list[ReportTable]:
         """Every table of `takst beregn`, in the workbook's sheet order."""
-        from takst_cli.report.core import in_sheet_order, tariff_report
+        from takst_cli.report.core import in_sheet_order, quality_tables, tariff_report
 
+        if self.takstblad is not None:  # the computed prices' sheets would contradict it
+            quality = quality_tables(self.run, self.show_ids)
+            return in_sheet_order([*self.priced_tables(), *self.money_tables(), *quality])
         core = tariff_report(self.run, str(self.model.path), run_time, self.show_ids)
         return in_sheet_order([*core, *self.money_tables()])
 
@@ -231,14 +249,20 @@ def calculate(
     cutoff: dt.date | None = None,
     follow_up_date: dt.date | None = None,
     show_ids: bool = False,
+    takstblad: Path | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Calculation:
     """Run the model over its exports (or `visits`/`grants` instead of the model file's).
     `exclude_invalid`: list invalid rows in the data quality instead of stopping. `months` and
     `cutoff`: the month and 'on or before the date' on the facts (settlement, follow-up);
     `follow_up_date` sets both and counts the citizens per month for `follow_up`. The
-    pseudonym key in the environment (TAKST_PSEUDONYM_NOEGLE) wins over the model file's."""
+    pseudonym key in the environment (TAKST_PSEUDONYM_NOEGLE) wins over the model file's.
+    `takstblad`: the funding and budget priced with its frozen prices and tariffs (read
+    before the calculation; it must be for the model's budget year)."""
+    from takst_cli.io.takstblad import read_takstblad
+
     model = _model(model)
+    sheet = None if takstblad is None else read_takstblad(takstblad)
     exports = read_exports(model, visits, grants)
     if follow_up_date is not None:
         months, cutoff = True, follow_up_date
@@ -253,7 +277,7 @@ def calculate(
         env_key=os.environ.get(KEY_ENV),
         citizens_to=follow_up_date,
     )
-    return Calculation(model=model, run=result, show_ids=show_ids)
+    return Calculation(model=model, run=result, show_ids=show_ids, takstblad=sheet)
 
 
 def calculate_months(
@@ -337,9 +361,10 @@ def budget(calculation: Calculation) -> Budget:
     from takst_cli.report.cycle import index_table
 
     r = calculation.run
-    ix = indexed(r)
+    funding = calculation.funding
+    ix = None if funding.prices is not None else indexed(r)  # a takstblad's are the year's
     index = None if ix is None else index_table(r.prices, ix.prices, ix.factors)
-    return Budget(budget=calculation.funding.budget, index=index)
+    return Budget(budget=funding.budget, index=index)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -405,6 +430,32 @@ def record_settlement(path: Path, settled: pl.DataFrame) -> None:
     update_ledger(path, LEDGER_SCHEMA, lambda ledger: replace_months(ledger, settled))
 
 
+def follow_up_takstblad(path: Path, day: dt.date, alone: bool = False) -> Takstblad:
+    """The takstblad for explaining the follow-up's deviation: for the date's year, with the
+    budget's parts, and (not `alone`: a budget file without data) with the year's visits and
+    grants to explain it from. Checked before any calculation."""
+    from takst_cli.io.takstblad import read_takstblad
+
+    if alone:
+        raise ConfigError(
+            f"--takstblad {path}: afvigelsen forklares ud fra årets borgeruger; angiv "
+            "leverancer og visitationer (data.leverancer, data.visitationer)"
+        )
+    sheet = read_takstblad(path)
+    if sheet.budget_year != day.year:
+        raise ConfigError(
+            f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
+            f"{day:%d-%m-%Y} ligger i {day.year}"
+        )
+    if sheet.parts is None:
+        raise ConfigError(
+            f"--takstblad {path}: takstbladet har ingen budget_dele (aktivitet, delegeret "
+            "sygepleje og rammer pr. team) og er lavet med en ældre takst; afvigelsen kan ikke "
+            "forklares for alle dele. Lav takstbladet igen med takst takstblad"
+        )
+    return sheet
+
+
 def follow_up(
     model: Model | str | Path,
     date: dt.date,
@@ -415,15 +466,22 @@ def follow_up(
     tolerance: float = 0.0,
     exclude_invalid: bool = False,
     ledger: LedgerSpend | None = None,
-    takstblad: Path | None = None,
+    takstblad: Takstblad | Path | None = None,
 ) -> FollowUp:
     """The budget follow-up at `date`: budgets from `budget_file` (or the model file's
     data.budget, or the model's budget year), spend from `ledger` (see `ledger_spend`) or the
     data. Without leverancer in the model file, a budget file alone. `calculation` must come
-    from `calculate(..., follow_up_date=date)`; without one it is made here."""
+    from `calculate(..., follow_up_date=date)`; without one it is made here. With `takstblad`
+    (see `follow_up_takstblad`) the spend is what the settlement pays — its prices and
+    tariffs — and the deviation of every funded part is split into volume, mix and price."""
     model = _model(model)
     cfg = model.config
-    if calculation is None and cfg.data.leverancer is None:
+    alone = calculation is None and cfg.data.leverancer is None
+    sheet = (
+        follow_up_takstblad(takstblad, date, alone) if isinstance(takstblad, Path) else takstblad
+    )
+    deviation = None
+    if alone:
         # a follow-up from a budget file alone: no visits, grants or hourly prices
         src = read_budget(model, budget_file)
         if src is None:
@@ -438,9 +496,13 @@ def follow_up(
 
         if calculation is None:
             calculation = calculate(model, exclude_invalid=exclude_invalid, follow_up_date=date)
+        # the follow-up's year is the date's (checked above), not the model's budget year
+        funding = (
+            calculation.funding if sheet is None else frozen_funding(calculation.run, sheet, None)
+        )
         followup = run_followup(
             calculation.run,
-            calculation.funding,
+            funding,
             date,
             read_budget(model, budget_file),
             seasonal,
@@ -448,37 +510,44 @@ def follow_up(
             exclude_invalid,
             ledger,
         )
-    deviation = None if takstblad is None else _deviation(takstblad, date, calculation)
+        if sheet is not None:
+            deviation = _deviation(sheet, date, calculation.run)
     return FollowUp(followup=followup, deviation=deviation)
 
 
-def _deviation(path: Path, day: dt.date, calculation: Calculation | None) -> ReportTable:
-    """The deviation of the course cells split into volume, mix and price."""
-    from takst_cli.io.takstblad import read_takstblad
+def _deviation(sheet: Takstblad, day: dt.date, r: RunResult) -> ReportTable:
+    """The deviation of every funded part split into volume, mix and price (a frame apart)."""
     from takst_cli.pipeline.run import run_deviation
     from takst_cli.report.cycle import deviation_table
 
-    if calculation is None:
-        raise ConfigError(
-            f"--takstblad {path}: afvigelsen forklares ud fra årets borgeruger; angiv "
-            "leverancer og visitationer (data.leverancer, data.visitationer)"
-        )
-    sheet = read_takstblad(path)
-    if sheet.budget_year != day.year:
-        raise ConfigError(
-            f"--takstblad {path}: takstbladet gælder {sheet.budget_year}, men datoen "
-            f"{day:%d-%m-%Y} ligger i {day.year}"
-        )
+    assert sheet.parts is not None  # follow_up_takstblad refuses a takstblad without them
     rows = run_deviation(
-        calculation.run,
+        r,
         day,
         sheet.prices,
         sheet.clinic_price,
         sheet.tariffs,
         sheet.overhead_per_week,
         sheet.caseload,
+        sheet.parts,
     )
     return deviation_table(rows, day)
+
+
+def frozen_funding(r: RunResult, sheet: Takstblad, year: int | None) -> FundingRun:
+    """Funding and the budget with the takstblad's frozen prices and tariffs; `year`, when
+    given, must be the takstblad's (the model's budget year)."""
+    from takst_cli.pipeline.run import run_funding_frozen
+
+    return run_funding_frozen(
+        r,
+        sheet.prices,
+        sheet.clinic_price,
+        sheet.tariffs,
+        sheet.overhead_per_week,
+        year,
+        sheet.path.name,
+    )
 
 
 def takstblad(calculation: Calculation) -> dict[str, Any]:
@@ -486,11 +555,13 @@ def takstblad(calculation: Calculation) -> dict[str, Any]:
     when the model file has indices), with the model file's and the inputs' SHA-256."""
     from takst_cli.io.takstblad import takstblad_document
     from takst_cli.pipeline.budget import budget_year
+    from takst_cli.pipeline.run import takstblad_budget_parts
 
     r = calculation.run
     ix = indexed(r)
     prices, result = (r.prices, r.tariffs) if ix is None else (ix.prices, ix.tariffs)
-    caseload = calculation.funding.budget.caseload  # the budget year's weeks, at these tariffs
+    fr = calculation.funding
+    caseload = fr.budget.caseload  # the budget year's weeks, at these tariffs
     factors = None
     if ix is not None:
         f = ix.factors
@@ -523,6 +594,7 @@ def takstblad(calculation: Calculation) -> dict[str, Any]:
                 Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, "uger", "budget"
             ).iter_rows()
         ],
+        parts=takstblad_budget_parts(r, fr, prices),
     )
 
 

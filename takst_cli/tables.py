@@ -45,6 +45,7 @@ TABLE_KEYS = frozenset(
         "fremskrivning",
         "afregning",
         "afvigelse",
+        "takstblad",  # where --takstblad's prices and tariffs came from
     }
 )
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 from takst_cli.cli.app import app
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.io.takstblad import read_takstblad
-from takst_cli.pipeline.deviation import CellAmount, decompose
+from takst_cli.pipeline.deviation import CellAmount, decompose, largest_driver
 from takst_cli.pipeline.run import indexed
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
@@ -97,6 +98,16 @@ SHEET = {
     "budget": [
         {"team": t, **CELL, "borgeruger": "52.000000", "beloeb": "10400.00"}
         for t in ("Nord", "Syd")
+    ],
+    # Nord (activity) budgets its visits in the cell at the same 200 kr. a week
+    "budget_dele": [
+        {
+            "team": "Nord",
+            "del": "aktivitet_forloeb",
+            "celle": ["fastholdende", "hele forløbet", 1],
+            "maengde": "52.000000",
+            "beloeb": "10400.00",
+        }
     ],
 }
 
@@ -237,6 +248,37 @@ def _ledger(model: Path) -> pl.DataFrame:
 def _month(ledger: pl.DataFrame, month: str) -> dict[tuple[str, str], Decimal]:
     rows = ledger.filter(pl.col("maaned") == month).select("team", "del", "beloeb").iter_rows()
     return {(t, d): b for t, d, b in rows}
+
+
+def _explained(cycle: Path, budget: Path, date: str = "2025-03-31") -> tuple[Any, Path]:
+    """takst opfoelgning with the cycle town's takstblad, its tables as JSON in ud/."""
+    out = cycle.parent / "ud"
+    tb = str(cycle.parent / "takstblad.json")
+    args = ["-c", str(cycle), "--dato", date, "--budgetfil", str(budget), "--takstblad", tb]
+    return _invoke("opfoelgning", *args, "--ud", str(out), "--format", "json"), out
+
+
+EXTRA_VISITS = (  # C without a course (two SSA hours), delegated nursing in Nord and Vest
+    "C;15-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+    "C;16-01-2025;10:00;60;SEL §83;SSA;Nord;leveret\n"
+    "B;20-02-2025;10:00;30;SUL §138;SSH;Nord;leveret\n"
+    "D;06-01-2025;10:00;60;SUL §138;SSH;Vest;leveret\n"
+)
+
+
+def _every_part_model(nord: str = "leveret") -> str:
+    """The cycle model with an SSA at 400 kr./h and Vest on a frame of 40 150 a year."""
+    return (
+        CYCLE_MODEL.replace(
+            "      timepris: 300\n", "      timepris: 300\n    - navn: SSA\n      timepris: 400\n"
+        )
+        .replace("grundlag: leveret}", f"grundlag: {nord}}}")
+        .replace(
+            "    - {team: Syd, model: forloeb}\n",
+            "    - {team: Syd, model: forloeb}\n    - {team: Vest, model: ramme, ramme: 40150}\n",
+        )
+        .replace("tildeling:\n", 'tildeling:\n  aflysningsfrist: "14:00 dagen før"\n')
+    )
 
 
 def test_two_months_settled_and_one_rerun(cycle: Path) -> None:
@@ -413,7 +455,7 @@ def test_decomposition_worked_by_hand() -> None:
     )
     assert d.volume == Decimal(-1500) and d.mix == Decimal(-1300) and d.price == Decimal(-60)
     assert d.volume + d.mix + d.price == d.deviation == Decimal(-2860)
-    assert d.largest() == "volumen"
+    assert largest_driver([d]) == ("forloeb", "volumen")
 
 
 def test_a_cell_new_to_the_budget_is_need_mix() -> None:
@@ -428,7 +470,7 @@ def test_a_cell_new_to_the_budget_is_need_mix() -> None:
         {l1: CellAmount(Decimal(10), Decimal(2000)), new: CellAmount(Decimal(2), Decimal(1000))},
     )
     assert (d.volume, d.mix, d.price) == (Decimal(-400), Decimal(-600), Decimal(0))
-    assert d.largest() == "mix"
+    assert largest_driver([d]) == ("forloeb", "mix")
 
 
 def test_followup_explains_the_deviation(cycle: Path) -> None:
@@ -441,29 +483,11 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
       (12,8571 × 200 − 1 050); mix 0 (one cell)."""
     budget = cycle.parent / "budget.csv"
     budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
-    out = cycle.parent / "ud"
-    res = _invoke(
-        "opfoelgning",
-        "-c",
-        str(cycle),
-        "--dato",
-        "2025-03-31",
-        "--budgetfil",
-        str(budget),
-        "--takstblad",
-        str(cycle.parent / "takstblad.json"),
-        "--ud",
-        str(out),
-        "--format",
-        "json",
-    )
+    res, out = _explained(cycle, budget)
     assert res.exit_code == 0, res.stderr
-    rows = {r["Team"]: r for r in _records(out / "afvigelse.json")}
-    syd, nord = rows["Syd"], rows["Nord"]
-    assert (syd["Budget pr. dato (forløbsceller)"], syd["Forbrug pr. dato (forløbsceller)"]) == (
-        "2564.38",
-        "2571.43",
-    )
+    rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
+    syd, nord = rows[("Syd", "Forløb")], rows[("Nord", "Aktivitet i forløbsceller")]
+    assert (syd["Budget pr. dato"], syd["Forbrug pr. dato"]) == ("2564.38", "2571.43")
     assert (syd["Afvigelse"], syd["Heraf volumen"], syd["Heraf mix"], syd["Heraf pris"]) == (
         "-7.05",
         "-7.05",
@@ -476,6 +500,318 @@ def test_followup_explains_the_deviation(cycle: Path) -> None:
         "0.00",
         "1521.43",
     )
-    assert "skyldes mest pris" in nord["Forklaring"] and "lavere udgift" in nord["Forklaring"]
-    assert "skyldes mest volumen" in syd["Forklaring"] and "flere borgeruger" in syd["Forklaring"]
+    # no other part: one row per team and part, and the team's total carrying the sentence
+    assert set(rows) == {
+        ("Syd", "Forløb"),
+        ("Syd", "I alt"),
+        ("Nord", "Aktivitet i forløbsceller"),
+        ("Nord", "I alt"),
+    }
+    assert rows[("Nord", "I alt")]["Afvigelse"] == "1514.38"
+    assert syd["Heraf ramme (ikke delt)"] is None
+    nord_why, syd_why = rows[("Nord", "I alt")]["Forklaring"], rows[("Syd", "I alt")]["Forklaring"]
+    assert "skyldes mest pris i aktivitet i forløbsceller" in nord_why
+    assert "lavere udgift pr. borgeruge" in nord_why
+    assert "skyldes mest volumen i forløb" in syd_why and "flere borgeruger" in syd_why
+    # without a ledger the follow-up's spend is derived with the takstblad's tariffs too (not
+    # with tariffs computed on this year's visits): Syd 90/7 × 200 = 2 571,43, as explained
+    followup = {r["Team"]: r for r in _records(out / "budgetopfoelgning.json")}
+    for team in ("Nord", "Syd"):
+        assert followup[team]["Forbrug fra"] == "leverancer (takstblad)"
+        assert followup[team]["Forbrug pr. dato"] == rows[(team, "I alt")]["Forbrug pr. dato"]
+    assert followup["Syd"]["Forbrug pr. dato"] == "2571.43"
     assert "skyldes mest volumen" in res.stdout
+
+
+def test_every_funded_part_explained(cycle: Path) -> None:
+    """The cycle town with every part: Nord (activity) also has C, a citizen without a course,
+    seen twice by an SSA (400 kr./h) for 60 min, and 30 min of delegated nursing (SUL §138 by
+    SSH); Vest is frame-funded (ramme 40 150 in the model file, 36 500 in the takstblad's
+    budget) with 60 min of delegated nursing. To 31 March: day 90 of 365, share 90/365.
+    Nord, activity outside the course cells (hours; budget SSH 36,5 h × 300 = 10 950 and
+    SSA 36,5 h × 400 = 14 600 a year; to date 9 h = 2 700 and 9 h = 3 600: W_b = 18 h,
+    B = 6 300, 350 kr./h on average). Actual SSA 2 h = 800: W_a = 2, A = 800.
+      volume (2 − 18) × 350 = −5 600; mix (0 − 2 × ½) × 300 + (2 − 2 × ½) × 400 = 100;
+      price 0 (frozen prices). Signed (budget − spend): 5 600, −100, 0; deviation 5 500.
+    Nord, delegated (budget SSH 7,3 h × 300 = 2 190; to date 1,8 h = 540). Actual 0,5 h = 150:
+      volume (0,5 − 1,8) × 300 = −390 → 390 = the deviation; mix and price 0.
+    Nord in its course cell as before: 1 514,38 (volume −7,05, price 1 521,43); the team's
+      total 1 514,38 + 5 500 + 390 = 7 404,38, mostly the activity's volume.
+    Vest, frame: budget 36 500 × 90/365 = 9 000, settled 40 150 × 90/365 = 9 900: −900, not
+      split. Delegated: budget 3,65 h × 300 = 1 095 a year, to date 0,9 h = 270; actual 1 h =
+      300: volume (1 − 0,9) × 300 = 30 → −30. Vest's total −930, mostly the frame."""
+    (cycle.parent / "leverancer.csv").write_text(CYCLE_VISITS + EXTRA_VISITS, encoding="utf-8")
+    cycle.write_text(_every_part_model(), encoding="utf-8")
+
+    def part(team: str, name: str, cell: list[object], hours: str | None, kr: str) -> dict:  # type: ignore[type-arg]
+        return {"team": team, "del": name, "celle": cell, "maengde": hours, "beloeb": kr}
+
+    ssa = {**SHEET["timepriser"][0], "faggruppe": "SSA", "timepris": "400.00"}  # type: ignore[index]
+    ssa["vagter"] = {s: "400.00" for s in ("dag", "aften", "nat", "weekend")}
+    sheet = dict(
+        SHEET,
+        timepriser=[*SHEET["timepriser"], ssa],  # type: ignore[list-item]
+        budget_dele=[
+            *SHEET["budget_dele"],  # type: ignore[list-item]
+            part("Nord", "aktivitet", ["SSA", "dag"], "36.500000", "14600.00"),
+            part("Nord", "aktivitet", ["SSH", "dag"], "36.500000", "10950.00"),
+            part("Nord", "delegeret", ["SSH", "dag"], "7.300000", "2190.00"),
+            part("Vest", "delegeret", ["SSH", "dag"], "3.650000", "1095.00"),
+            part("Vest", "ramme", [], None, "36500.00"),
+        ],
+    )
+    (cycle.parent / "takstblad.json").write_text(json.dumps(sheet), encoding="utf-8")
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\nVest;36500;2025\n")
+    tb = str(cycle.parent / "takstblad.json")
+    settle = ["afregn", "-c", str(cycle), "--takstblad", tb, "--fra", "2025-01", "--til", "2025-03"]
+    assert _invoke(*settle, "--stille").exit_code == 0
+    res, out = _explained(cycle, budget, "31-03-2025")
+    assert res.exit_code == 0, res.stderr
+    rows = {(r["Team"], r["Del"]): r for r in _records(out / "afvigelse.json")}
+    cols = ("Budget pr. dato", "Forbrug pr. dato", "Afvigelse", "Heraf volumen", "Heraf mix")
+    cols += ("Heraf pris", "Heraf ramme (ikke delt)")
+
+    def row(team: str, name: str) -> tuple[str | None, ...]:
+        return tuple(rows[(team, name)][c] for c in cols)
+
+    assert row("Nord", "Aktivitet uden for forløbscellerne") == (
+        "6300.00",
+        "800.00",
+        "5500.00",
+        "5600.00",
+        "-100.00",
+        "0.00",
+        None,
+    )
+    assert row("Nord", "Delegeret sygepleje") == (
+        "540.00",
+        "150.00",
+        "390.00",
+        "390.00",
+        "0.00",
+        "0.00",
+        None,
+    )
+    assert row("Nord", "Aktivitet i forløbsceller")[2:6] == ("1514.38", "-7.05", "0.00", "1521.43")
+    assert row("Nord", "I alt")[2:] == ("7404.38", "5982.95", "-100.00", "1521.43", None)
+    # the frame is not split: blank volume, mix and price, its whole deviation in its column
+    assert row("Vest", "Ramme") == ("9000.00", "9900.00", "-900.00", None, None, None, "-900.00")
+    assert row("Vest", "Delegeret sygepleje")[2:6] == ("-30.00", "-30.00", "0.00", "0.00")
+    assert row("Vest", "I alt")[2:] == ("-930.00", "-30.00", "0.00", "0.00", "-900.00")
+    for team in ("Nord", "Syd", "Vest"):  # every row's parts add up to its deviation exactly
+        for (t, _), r in rows.items():
+            if t == team:
+                parts = [Decimal(r[c] or 0) for c in cols[3:]]
+                assert sum(parts) == Decimal(r["Afvigelse"])
+    # each team's total spend is the ledger's to the date: the split explains the accounts —
+    # but for the ledger's rounding of each month: Syd's 885,71 + 800,00 + 885,71 = 2 571,42
+    # against 90/7 × 200 = 2 571,43 exact
+    followup = _records(out / "budgetopfoelgning.json")
+    ledger = {r["Team"]: r["Forbrug pr. dato"] for r in followup if r["Team"] != "I alt"}
+    totals = {t: rows[(t, "I alt")]["Forbrug pr. dato"] for t in ("Nord", "Syd", "Vest")}
+    assert ledger == {"Nord": totals["Nord"], "Syd": "2571.42", "Vest": totals["Vest"]}
+    assert totals["Syd"] == "2571.43"
+    nord_why = rows[("Nord", "I alt")]["Forklaring"]
+    assert "skyldes mest volumen i aktivitet uden for forløbscellerne (5.600,00 kr.)" in nord_why
+    assert "færre timer end budgetteret" in nord_why
+    vest_why = rows[("Vest", "I alt")]["Forklaring"]
+    assert "skyldes mest rammen (-900,00 kr.)" in vest_why and "større end" in vest_why
+
+
+def test_a_takstblad_without_the_budget_parts_is_refused_for_the_deviation(cycle: Path) -> None:
+    old = {k: v for k, v in SHEET.items() if k != "budget_dele"}
+    (cycle.parent / "takstblad.json").write_text(json.dumps(old), encoding="utf-8")
+    budget = cycle.parent / "budget.csv"
+    budget.write_text("team;budget;aar\nNord;4000;2025\nSyd;8000;2025\n", encoding="utf-8")
+    args = ["opfoelgning", "-c", str(cycle), "--dato", "2025-03-31", "--budgetfil", str(budget)]
+    res = _invoke(*args, "--takstblad", str(cycle.parent / "takstblad.json"))
+    assert res.exit_code == 1 and "ingen budget_dele" in res.stderr
+    bad = dict(SHEET, budget_dele=[{**SHEET["budget_dele"][0], "celle": ["SSH", "dag"]}])  # type: ignore[index]
+    (cycle.parent / "takstblad.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_takstblad(cycle.parent / "takstblad.json")
+    assert "budget_dele[0].celle" in "\n".join(exc.value.lines())
+
+
+def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Path) -> None:
+    """Per team, the takstblad's course cells (course-funded teams) and budget_dele add up to
+    the team's budget (takst budget) — to the øre of each rounded row."""
+    from takst_cli.pipeline.run import run_funding
+
+    out = indexed_tiny.parent / "tb.json"
+    assert (
+        _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(out), "--stille").exit_code == 0
+    )
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    budget = run_funding(run_model(indexed_tiny)).budget
+    assert doc["budget_dele"]
+    for team in budget.teams:
+        rows = [Decimal(b["beloeb"]) for b in doc["budget_dele"] if b["team"] == team.team]
+        if team.model == "forloeb":
+            rows += [Decimal(b["beloeb"]) for b in doc["budget"] if b["team"] == team.team]
+        assert abs(sum(rows, Decimal(0)) - team.total) <= Decimal("0.005") * len(rows), team.team
+
+
+def _budgets(out: Path) -> dict[str, dict[str, str]]:
+    return {r["Team"]: r for r in _records(out / "teambudgetter.json")}
+
+
+def test_budget_from_the_takstblad_equals_the_run_that_wrote_it(indexed_tiny: Path) -> None:
+    """The takstblad holds the budget year's (indexed) prices and tariffs to the øre; the
+    budget priced with them is the one the model run computes, team by team and in total."""
+    sheet = indexed_tiny.parent / "tb.json"
+    assert (
+        _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(sheet), "--stille").exit_code == 0
+    )
+    own, frozen = indexed_tiny.parent / "own", indexed_tiny.parent / "frozen"
+    res = _invoke("budget", "-c", str(indexed_tiny), "--ud", str(own), "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    res = _invoke(
+        "budget",
+        "-c",
+        str(indexed_tiny),
+        "--takstblad",
+        str(sheet),
+        "--ud",
+        str(frozen),
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "Advarsel" not in res.stderr  # the model file is the one that wrote the takstblad
+    assert _budgets(frozen) == _budgets(own)
+    assert _records(frozen / "budget_pr_maaned.json") == _records(own / "budget_pr_maaned.json")
+    source = {r["Oplysning"]: r["Værdi"] for r in _records(frozen / "takstblad.json")}
+    assert source["Fil"] == "tb.json" and source["Budgetår"] == "2026"
+    assert source["SHA-256"] == hashlib.sha256(sheet.read_bytes()).hexdigest()
+    assert source["Version"].startswith("format 1, skrevet af takst ")
+
+
+def test_an_edited_takstblad_changes_the_budget_by_hand(cycle: Path) -> None:
+    """The cycle town, budget year 2025 from 1 January to 31 March (90 days): scale 365/90.
+    Syd (course): 90/7 weeks × 365/90 = 365/7 = 52,142857 weeks × 200 = 10 428,57; with the
+    tariff edited to 210: 10 950,00, 521,43 more (365/7 × 10 = 521,428…).
+    Nord (activity): 3,5 h × 300 = 1 050 × 365/90 = 4 258,33; with SSH edited to 320 kr./h:
+    1 120 × 365/90 = 4 542,22, 283,89 more."""
+    tb = cycle.parent / "takstblad.json"
+    first, second = cycle.parent / "a", cycle.parent / "b"
+    res = _invoke(
+        "budget", "-c", str(cycle), "--takstblad", str(tb), "--ud", str(first), "--format", "json"
+    )
+    assert res.exit_code == 0, res.stderr
+    # the hand-written takstblad names another model file: said, not refused (as afregn does)
+    assert "Advarsel: modelfilen er ændret" in res.stderr
+    before = _budgets(first)
+    assert before["Syd"]["Forløb"] == "10428.57" and before["Nord"]["Aktivitet"] == "4258.33"
+    edited = dict(SHEET, takster=[{**CELL, "takst": "210.00"}])
+    edited["timepriser"] = [
+        {
+            **SHEET["timepriser"][0],
+            "timepris": "320.00",  # type: ignore[index]
+            "vagter": {s: "320.00" for s in ("dag", "aften", "nat", "weekend")},
+        }
+    ]
+    tb.write_text(json.dumps(edited), encoding="utf-8")
+    res = _invoke(
+        "budget",
+        "-c",
+        str(cycle),
+        "--takstblad",
+        str(tb),
+        "--ud",
+        str(second),
+        "--format",
+        "json",
+        "--stille",
+    )
+    assert res.exit_code == 0, res.stderr
+    after = _budgets(second)
+    assert after["Syd"]["Forløb"] == "10950.00" and after["Nord"]["Aktivitet"] == "4542.22"
+    assert Decimal(after["Syd"]["Budget i alt"]) - Decimal(before["Syd"]["Budget i alt"]) == (
+        Decimal("521.43")
+    )
+    assert Decimal(after["Nord"]["Budget i alt"]) - Decimal(before["Nord"]["Budget i alt"]) == (
+        Decimal("283.89")
+    )
+
+
+def test_beregn_with_a_takstblad_shows_its_prices_and_tariffs(cycle: Path) -> None:
+    tb = cycle.parent / "takstblad.json"
+    res = _invoke("beregn", "-c", str(cycle), "--takstblad", str(tb), "--detaljer")
+    assert res.exit_code == 0, res.stderr
+    lines = [" ".join(x.replace("│", " ").split()) for x in res.stdout.splitlines()]
+    assert "Timepriser og takster fra takstbladet takstblad.json" in lines
+    assert "Timepris dag, SSH 300,00 kr." in lines  # the takstblad's, not the data's
+    assert "Takst pr. uge, fastholdende hele forløbet, niveau 1 200,00 kr." in lines
+    assert "Teambudgetter 2025, budget i alt 14.686,90 kr." in lines  # 10 428,57 + 4 258,33
+    assert "Timepriser og takster fra takstbladet takstblad.json" in " ".join(lines)
+
+
+def test_a_takstblad_for_another_budget_year_is_refused_by_budget(cycle: Path) -> None:
+    tb = cycle.parent / "takstblad.json"
+    tb.write_text(json.dumps(dict(SHEET, budgetaar=2026)), encoding="utf-8")
+    res = _invoke("budget", "-c", str(cycle), "--takstblad", str(tb))
+    assert res.exit_code == 1
+    assert "takstbladet gælder 2026, men modelfilens budgetår er 2025" in res.stderr
+
+
+def test_fordeling_with_a_takstblad(cycle: Path) -> None:
+    """The funding split priced with the takstblad: Syd's 90 days = 90/7 weeks × 200 =
+    2 571,43 against its cost 2 × 60 min × 300 = 600,00, result 1 971,43; Nord paid by activity
+    at 300 kr./h: 3,5 h = 1 050,00, its cost."""
+    out = cycle.parent / "f"
+    tb = str(cycle.parent / "takstblad.json")
+    res = _invoke(
+        "fordeling", "-c", str(cycle), "--takstblad", tb, "--ud", str(out), "--format", "json"
+    )
+    assert res.exit_code == 0, res.stderr
+    rows = {r["Team"]: r for r in _records(out / "finansiering.json")}
+    assert (rows["Syd"]["Forløb"], rows["Syd"]["Resultat"]) == ("2571.43", "1971.43")
+    assert rows["Nord"]["Aktivitet"] == rows["Nord"]["Faktisk udgift"] == "1050.00"
+    assert {r["Oplysning"]: r["Værdi"] for r in _records(out / "takstblad.json")}["Fil"] == (
+        "takstblad.json"
+    )
+
+
+def test_takstblad_budget_parts_by_hand(cycle: Path) -> None:
+    """The cycle town's takstblad for 2025 from January to March (90 days; scale 365/90),
+    with Nord on the granted basis: C's two SSA hours outside any course (2 × 400 = 800), B's
+    visit cancelled by B the same morning (after the deadline: paid, 1 h SSH = 300),
+    30 min of delegated nursing (150); Vest a frame of 40 150 with 1 h delegated (300).
+      Nord aktivitet [SSA, dag]: 2 h × 365/90 = 8,111111 h, 800 × 365/90 = 3 244,44;
+      Nord aktivitet [SSH, dag]: the late cancellation, 1 h → 4,055556 h, 1 216,67;
+      Nord aktivitet_forloeb: 90/7 weeks × 365/90 = 52,142857 weeks, 1 050 × 365/90 = 4 258,33;
+      Nord delegeret [SSH, dag]: 0,5 h → 2,027778 h, 608,33;
+      Vest delegeret [SSH, dag]: 4,055556 h, 1 216,67; Vest ramme 40 150,00.
+    Per team they add up to its budget (Nord 3 244,44 + 1 216,67 + 4 258,33 + 608,33 =
+    9 327,77, to the øre of the rows' rounding)."""
+    from takst_cli.pipeline.run import run_funding
+
+    visits = (CYCLE_VISITS + EXTRA_VISITS).replace(
+        ";status\n", ";status;aflyst_tidspunkt;aflyst_af\n"
+    )
+    lines = visits.splitlines()
+    lines = [lines[0]] + [f"{x};;" for x in lines[1:]]
+    lines.append("B;12-02-2025;10:00;60;SEL §83;SSH;Nord;aflyst;12-02-2025 07:00;borger")
+    (cycle.parent / "leverancer.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cycle.write_text(_every_part_model("visiteret"), encoding="utf-8")
+    out = cycle.parent / "tb.json"
+    res = _invoke("takstblad", "-c", str(cycle), "--ud", str(out), "--stille")
+    assert res.exit_code == 0, res.stderr
+    parts = {
+        (b["team"], b["del"], tuple(b["celle"])): (b["maengde"], b["beloeb"])
+        for b in json.loads(out.read_text(encoding="utf-8"))["budget_dele"]
+    }
+    course = ("fastholdende", "hele forløbet", 1)
+    assert parts == {
+        ("Nord", "aktivitet_forloeb", course): ("52.142857", "4258.33"),
+        ("Nord", "aktivitet", ("SSA", "dag")): ("8.111111", "3244.44"),
+        ("Nord", "aktivitet", ("SSH", "dag")): ("4.055556", "1216.67"),
+        ("Nord", "delegeret", ("SSH", "dag")): ("2.027778", "608.33"),
+        ("Vest", "delegeret", ("SSH", "dag")): ("4.055556", "1216.67"),
+        ("Vest", "ramme", ()): (None, "40150.00"),
+    }
+    budget = {b.team: b.total for b in run_funding(run_model(cycle)).budget.teams}
+    assert abs(budget["Nord"] - Decimal("9327.77")) < Decimal("0.02")
+    assert abs(budget["Vest"] - Decimal("41366.67")) < Decimal("0.01")

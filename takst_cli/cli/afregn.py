@@ -16,6 +16,7 @@ from takst_cli.cli.common import (
     StrictOpt,
     VisitsOpt,
     error_boundary,
+    warn_if_model_changed,
 )
 
 if TYPE_CHECKING:
@@ -104,12 +105,7 @@ def afregn(
         target = regnskab or config.resolve().parent / "afregning.parquet"
         api.read_ledger(target)  # a file that is not a ledger stops the run before the calculation
         result = _calculate(config, leverancer, visitationer, udelad_ugyldige, months, streng).run
-        if file_digest(config) != sheet.model_sha256:
-            print(
-                f"Advarsel: modelfilen er ændret, siden takstbladet blev lavet ({takstblad.name}); "
-                "takster og timepriser er takstbladets, finansieringsmodellerne modelfilens",
-                file=sys.stderr,
-            )
+        warn_if_model_changed(config, takstblad, sheet)
         settled = run_settlement(
             result,
             sheet.prices,

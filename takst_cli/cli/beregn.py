@@ -12,6 +12,7 @@ from takst_cli.cli.common import (
     DialectOpt,
     ExcludeOpt,
     FormatOpt,
+    FrozenOpt,
     GrantsOpt,
     OutOpt,
     OverwriteOpt,
@@ -48,18 +49,24 @@ def beregn(
         ),
     ] = False,
     csv_dialekt: DialectOpt = CsvDialect.maskine,
+    takstblad: FrozenOpt = None,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
     with error_boundary(ud, format, overskriv):
         from takst_cli.report import core as report
 
         calc = calculate(
-            config, leverancer, visitationer, udelad_ugyldige, streng, show_ids=vis_borger_id
+            config,
+            leverancer,
+            visitationer,
+            udelad_ugyldige,
+            streng,
+            show_ids=vis_borger_id,
+            takstblad=takstblad,  # prices and tariffs from the takstblad, not the data
         )
         result = calc.run
         tables = [
-            report.price_table(result.prices),
-            *report.tariff_tables(result),
+            *calc.priced_tables(),
             *calc.money_tables(),
             *report.quality_tables(result, vis_borger_id),
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from takst_cli.cli.common import table_command
+from takst_cli.cli.common import funding_command
 
 if TYPE_CHECKING:
     from takst_cli.api import Calculation
@@ -17,7 +17,7 @@ def _tables(calc: Calculation) -> list[ReportTable]:
     return budget(calc).report()
 
 
-budget = table_command(
+budget = funding_command(
     "budget",
     "Beregn teambudgetter for budgetåret: forventede borgeruger × takster, rammer, pr. måned.",
     _tables,

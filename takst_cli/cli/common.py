@@ -21,6 +21,7 @@ from takst_cli.format import format_number
 
 if TYPE_CHECKING:
     from takst_cli.api import Calculation
+    from takst_cli.models import Takstblad
     from takst_cli.pipeline.run import RunResult
     from takst_cli.tables import ReportTable
 
@@ -39,6 +40,14 @@ GrantsOpt = Annotated[
     Path | None,
     typer.Option(
         "--visitationer", help="Visitationsfil (CSV/XLSX/Parquet); erstatter data.visitationer."
+    ),
+]
+FrozenOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--takstblad",
+        help="Takstbladet (.json) fra takst takstblad: timepriser og takster tages derfra i "
+        "stedet for at blive beregnet; finansieringsmodellerne og rammerne er modelfilens.",
     ),
 ]
 OutOpt = Annotated[
@@ -258,9 +267,11 @@ def calculate(
     strict: bool = False,
     follow_up_date: dt.date | None = None,
     show_ids: bool = False,
+    takstblad: Path | None = None,
 ) -> Calculation:
     """Load the model and its exports and run the calculation (api.calculate), with a
-    spinner on a terminal. The warnings go to stderr (`gate`)."""
+    spinner on a terminal. The warnings go to stderr (`gate`; and a model file changed since
+    the `takstblad` was made)."""
     from takst_cli import api
     from takst_cli.cli.render import working
 
@@ -274,10 +285,13 @@ def calculate(
             exclude_invalid=exclude_invalid,
             follow_up_date=follow_up_date,
             show_ids=show_ids,
+            takstblad=takstblad,
             progress=stages,
         )
         stages.done(calc.run)
     gate(calc.run, strict)
+    if takstblad is not None and calc.takstblad is not None:
+        warn_if_model_changed(config, takstblad, calc.takstblad)
     return calc
 
 
@@ -319,6 +333,41 @@ def table_command(
         with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+
+    command.__name__ = name
+    command.__doc__ = doc
+    return command
+
+
+def funding_command(
+    name: str, doc: str, tables_of: Callable[[Calculation], list[ReportTable]]
+) -> Callable[..., None]:
+    """A table command over the funding (§4.4-4.5) that can take its prices and tariffs from a
+    takstblad (--takstblad): then the takstblad's source table comes first, and the funding
+    carries the frozen prices (api.calculate's `takstblad`)."""
+
+    def command(
+        config: ConfigOpt,
+        takstblad: FrozenOpt = None,
+        leverancer: VisitsOpt = None,
+        visitationer: GrantsOpt = None,
+        ud: OutOpt = None,
+        format: FormatOpt = None,
+        overskriv: OverwriteOpt = False,
+        udelad_ugyldige: ExcludeOpt = False,
+        stille: QuietOpt = False,
+        streng: StrictOpt = False,
+    ) -> None:
+        with error_boundary(ud, format, overskriv):
+            from takst_cli.report.cycle import frozen_tables
+
+            calc = calculate(
+                config, leverancer, visitationer, udelad_ugyldige, streng, takstblad=takstblad
+            )
+            tables = tables_of(calc)
+            if calc.takstblad is not None:
+                tables = [frozen_tables(calc.takstblad)[0], *tables]
             emit(tables, lambda _t: tables, ud, format, overskriv, stille)
 
     command.__name__ = name
@@ -400,3 +449,20 @@ def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> Out
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+def warn_if_model_changed(config: Path, path: Path, sheet: Takstblad) -> None:
+    """The takstblad carries its model file's SHA-256: a model file changed since is used for
+    the funding models and frames, the takstblad for prices and tariffs — said on stderr, as
+    `takst afregn` says it, rather than refused (a frame changed mid-year is the model file's
+    to change)."""
+    import sys
+
+    from takst_cli.io.readers import file_digest
+
+    if file_digest(config) != sheet.model_sha256:
+        print(
+            f"Advarsel: modelfilen er ændret, siden takstbladet blev lavet ({path.name}); "
+            "takster og timepriser er takstbladets, finansieringsmodellerne modelfilens",
+            file=sys.stderr,
+        )

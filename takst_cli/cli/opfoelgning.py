@@ -93,14 +93,20 @@ def opfoelgning(
     day = _date(dato)
     with error_boundary(ud, format, overskriv):
         from takst_cli import api
+        from takst_cli.cli.common import warn_if_model_changed
 
         model = api.load_model(config)
+        alone = leverancer is None and model.config.data.leverancer is None
+        # the takstblad checked before the calculation: a wrong one stops the run at once
+        sheet = None if takstblad is None else api.follow_up_takstblad(takstblad, day, alone)
         ledger = api.ledger_spend(model, day, regnskab)
         calc = None
-        if leverancer is not None or model.config.data.leverancer is not None:
+        if not alone:
             calc = calculate(
                 config, leverancer, visitationer, udelad_ugyldige, streng, follow_up_date=day
             )
+            if takstblad is not None and sheet is not None:
+                warn_if_model_changed(config, takstblad, sheet)
         result = api.follow_up(
             model,
             day,
@@ -110,7 +116,7 @@ def opfoelgning(
             tolerance=tolerance,
             exclude_invalid=udelad_ugyldige,
             ledger=ledger,
-            takstblad=takstblad,
+            takstblad=sheet,
         )
         tables = result.report()
         emit(tables, lambda _t: tables, ud, format, overskriv, stille)

@@ -3,8 +3,8 @@ docs/takstblad.schema.json), written atomically and read back for the monthly se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -12,29 +12,22 @@ from typing import Any
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import file_digest
 from takst_cli.io.writers import atomic_path, check_parent, check_writable
-from takst_cli.models import HourlyPrice, Shift
+from takst_cli.models import (
+    HOUR_PARTS,
+    PART_FRAME,
+    TAKSTBLAD_VERSION,
+    WEEK_PARTS,
+    CellAmount,
+    HourlyPrice,
+    PartCells,
+    Shift,
+    Takstblad,
+)
 from takst_cli.money import round_ore
 from takst_cli.version import __version__
 
 FORMAT = "takst-takstblad"
-VERSION = 1
-
-
-@dataclass(frozen=True)
-class Takstblad:
-    """What the settlement needs from a takstblad: prices, tariffs and where they came from."""
-
-    path: Path
-    budget_year: int
-    municipality: str
-    model_sha256: str
-    prices: list[HourlyPrice]
-    clinic_price: Decimal | None
-    tariffs: dict[tuple[str, str, int], Decimal | None]  # (type, fase, niveau) → kr per week
-    overhead_per_week: Decimal
-    reduction: float | None
-    # the budget's weeks and kr per team and cell (type, fase, niveau), for the year
-    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]]
+VERSION = TAKSTBLAD_VERSION
 
 
 def _money(x: Decimal | None) -> str | None:
@@ -58,6 +51,7 @@ def takstblad_document(
     reduction_source: str,
     threshold: float,
     caseload: list[tuple[str, str, str, int, Decimal, Decimal]],
+    parts: list[tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]],
 ) -> dict[str, Any]:
     """The takstblad as a JSON document (keys in Danish, ASCII; money as strings in kr)."""
     return {
@@ -103,6 +97,18 @@ def takstblad_document(
                 "beloeb": _money(amount),
             }
             for team, t, f, n, weeks, amount in caseload
+        ],
+        # the budget's other parts: activity in course cells (citizen-weeks), activity outside
+        # them and delegated nursing (hours per staff group and shift), frames (not split)
+        "budget_dele": [
+            {
+                "team": team,
+                "del": part,
+                "celle": list(cell),
+                "maengde": None if quantity is None else f"{quantity:.6f}",
+                "beloeb": _money(amount),
+            }
+            for team, part, cell, quantity, amount in parts
         ],
     }
 
@@ -200,6 +206,20 @@ def read_takstblad(path: Path) -> Takstblad:
         if team is None or None in cell or weeks is None or kr is None:
             continue
         caseload.setdefault(team, {})[cell] = (weeks, kr)  # type: ignore[index]
+    parts: PartCells | None = None
+    if "budget_dele" in doc:
+        parts = {}
+        for i, b in enumerate(get(doc, "budget_dele", "", list) or []):
+            at = f"budget_dele[{i}]."
+            found = _part(b, at, path, problems)
+            kr = amount(b, "beloeb", at)
+            if found is None or kr is None:
+                continue
+            team, part, cell, quantity = found
+            by_cell = parts.setdefault(team, {}).setdefault(part, {})
+            if cell in by_cell:
+                problems.append(Problem(f"{path}: {at}celle", f"står to gange: {list(cell)!r}"))
+            by_cell[cell] = CellAmount(quantity, kr)
     overhead = amount(doc, "overhead_pr_uge", "")
     clinic = amount(doc, "klinik_timepris", "", optional=True)
     r = doc.get("reduktion_r")
@@ -208,7 +228,67 @@ def read_takstblad(path: Path) -> Takstblad:
     if problems:
         raise DataError(f"{path}: takstbladet kan ikke læses", problems)
     assert year is not None and name is not None and model is not None and overhead is not None
-    return Takstblad(path, year, name, model, prices, clinic, tariffs, overhead, r, caseload)
+    return Takstblad(
+        path,
+        year,
+        name,
+        model,
+        prices,
+        clinic,
+        tariffs,
+        overhead,
+        r,
+        caseload,
+        parts,
+        str(doc.get("takst_version", "")),
+        VERSION,
+        file_digest(path),
+        dt.date.fromtimestamp(path.stat().st_mtime),
+    )
+
+
+def _part(
+    b: Any, at: str, path: Path, problems: list[Problem]
+) -> tuple[str, str, tuple[Any, ...], Decimal] | None:
+    """One row of budget_dele: (team, part, cell, quantity). A cell as its part counts it —
+    [type, fase, niveau] for weeks, [staff group, shift] for hours, [] for a frame — and a
+    quantity for all but a frame; anything else is a problem named by its key."""
+    if not isinstance(b, dict):
+        problems.append(Problem(f"{path}: {at[:-1]}", f"skal være et objekt: {b!r}"))
+        return None
+    team, part = b.get("team"), b.get("del")
+    cell: Any = b.get("celle")
+    shapes: dict[str, tuple[type, ...]] = {
+        **dict.fromkeys(WEEK_PARTS, (str, str, int)),
+        **dict.fromkeys(HOUR_PARTS, (str, str)),
+        PART_FRAME: (),
+    }
+    if not isinstance(team, str) or not team:
+        problems.append(Problem(f"{path}: {at}team", f"mangler eller ugyldig: {team!r}"))
+        return None
+    if part not in shapes:
+        want = ", ".join(shapes)
+        problems.append(Problem(f"{path}: {at}del", f"skal være en af {want}: {part!r}"))
+        return None
+    shape = shapes[part]
+    fits = isinstance(cell, list) and len(cell) == len(shape)
+    if not fits or not all(
+        isinstance(v, k) and not isinstance(v, bool) for v, k in zip(cell, shape, strict=True)
+    ):
+        problems.append(Problem(f"{path}: {at}celle", f"passer ikke til del {part}: {cell!r}"))
+        return None
+    if part == PART_FRAME:
+        if b.get("maengde") is not None:
+            problems.append(
+                Problem(f"{path}: {at}maengde", f"en ramme har ingen mængde: {b['maengde']!r}")
+            )
+            return None
+        return team, part, (), Decimal(0)
+    quantity = _number(b, "maengde")
+    if quantity is None:
+        problems.append(Problem(f"{path}: {at}maengde", f"ugyldig: {b.get('maengde')!r}"))
+        return None
+    return team, part, tuple(cell), quantity
 
 
 def _number(obj: Any, key: str) -> Decimal | None:

@@ -79,6 +79,7 @@ class SpendSource:
     cancelled: pl.DataFrame
     citizens: pl.DataFrame  # team, maaned, borgere: citizens with delivered visits
     staff_outside: pl.DataFrame | None = None  # in-course visits of staff outside the type
+    label: str = "leverancer"  # where the spend comes from, as the follow-up names it
 
 
 def window_spend(src: SpendSource, start: dt.date, end: dt.date) -> dict[str, Decimal]:
@@ -239,7 +240,7 @@ def compute_followup(
             if from_file and line is not None and line.spend is not None
             else (derived.get(team, ZERO))
         )
-        source = "budgetfil" if from_file else "leverancer"
+        source = "budgetfil" if from_file else src.label if src is not None else "leverancer"
         if ledger is not None:  # settled with the frozen tariffs: the accounts' own figure
             if team not in ledger.teams:
                 raise DataError(
@@ -274,7 +275,7 @@ def compute_followup(
         rows,
         total_by_month,
         activity_by_month(src, year, date) if src is not None else _no_activity(),
-        "regnskab" if ledger is not None else "leverancer",
+        "regnskab" if ledger is not None else src.label if src is not None else "leverancer",
     )
 
 

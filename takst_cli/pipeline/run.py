@@ -7,20 +7,31 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
 from takst_cli.config import MISSING_PRICES, ModelConfig
 from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.format import format_number
-from takst_cli.frames import column_rows
 from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
-from takst_cli.pipeline.costing import Pricer, sum_minutes
-from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose
+from takst_cli.pipeline.costing import Pricer
+from takst_cli.pipeline.deviation import (
+    DEVIATION_PARTS,
+    PART_COURSE,
+    PART_FRAME,
+    CellAmount,
+    Decomposition,
+    PartCells,
+    decompose,
+    frame_deviation,
+    part_cells,
+    variable_model,
+)
 from takst_cli.pipeline.followup import (
     Followup,
     LedgerSpend,
@@ -28,7 +39,13 @@ from takst_cli.pipeline.followup import (
     TeamBudgetLine,
     compute_followup,
 )
-from takst_cli.pipeline.funding import TeamFundingResult, compute_funding, segment_tariffs
+from takst_cli.pipeline.funding import (
+    TeamFundingResult,
+    compute_funding,
+    delegated_expr,
+    segment_tariffs,
+    year_share,
+)
 from takst_cli.pipeline.hourly_price import HourlyPrice, compute_hourly_prices
 from takst_cli.pipeline.indexation import (
     IndexFactors,
@@ -354,6 +371,9 @@ class FundingRun:
     teams: list[TeamFundingResult]
     budget: BudgetResult
     seg_tariffs: pl.DataFrame  # every course segment with the weekly tariff it is paid
+    # from a takstblad (run_funding_frozen): its prices, and the model with its clinic price
+    prices: list[HourlyPrice] | None = None
+    cfg: ModelConfig | None = None
 
 
 def run_funding(r: RunResult) -> FundingRun:
@@ -373,6 +393,41 @@ def run_funding(r: RunResult) -> FundingRun:
     )
     budget = compute_budget(r.cfg, r.period, teams_i, seg_i)
     return FundingRun(teams, replace(budget, factors=ix.factors), seg)
+
+
+def run_funding_frozen(
+    r: RunResult,
+    prices: list[HourlyPrice],
+    clinic_price: Decimal | None,
+    cells: dict[tuple[str, str, int], Decimal | None],
+    overhead: Decimal,
+    year: int | None,
+    sheet: str,
+) -> FundingRun:
+    """Funding (§4.4) and the budget year (§4.5) with a takstblad's frozen prices and tariffs
+    instead of the run's own: the same caseload, visits and frames, priced as the takstblad
+    says (its prices are the budget year's already: nothing is brought forward again). The
+    takstblad must be for the model's budget year and hold a tariff for every course cell."""
+    own = budget_year(r.cfg, r.period)
+    if year is not None and year != own:
+        raise DataError(
+            f"{sheet}: takstbladet gælder {year}, men modelfilens budgetår er {own} (budget.aar "
+            "eller året efter dataperioden); brug takstbladet for budgetåret"
+        )
+    check_cells(r.segments, cells, r.cfg, sheet, "dataperiodens")
+    cfg = with_clinic_price(r.cfg, clinic_price)
+    pricer = Pricer(prices, clinic_price)
+    seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, cfg)
+    teams = compute_funding(cfg, r.period, prices, seg, r.visits, r.cancelled, r.staff_outside)
+    return FundingRun(teams, compute_budget(cfg, r.period, teams, seg), seg, prices, cfg)
+
+
+def with_clinic_price(cfg: ModelConfig, clinic_price: Decimal | None) -> ModelConfig:
+    """The model with the takstblad's clinic price: the model file's may have moved since, and
+    activity priced at it would not be what the takstblad froze."""
+    return cfg.model_copy(
+        update={"klinik": cfg.klinik.model_copy(update={"timepris": clinic_price})}
+    )
 
 
 @dataclass(frozen=True)
@@ -483,14 +538,15 @@ def run_followup(
     ):
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
-        r.cfg,
-        r.prices,
+        fr.cfg or r.cfg,
+        fr.prices or r.prices,
         r.segments,
         fr.seg_tariffs,
         r.visits,
         r.cancelled,
         r.citizens,
         r.staff_outside,
+        "leverancer" if fr.prices is None else "leverancer (takstblad)",
     )
     if seasonal:
         prev = (dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31))
@@ -500,6 +556,36 @@ def run_followup(
                 f"{r.period[0]:%d-%m-%Y} til {r.period[1]:%d-%m-%Y}"
             )
     return compute_followup(src, date, lines, seasonal, tolerance, ledger)
+
+
+def takstblad_budget_parts(
+    r: RunResult, fr: FundingRun, prices: list[HourlyPrice]
+) -> list[tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]]:
+    """The budget year's parts other than the course cells, by cell, for the takstblad: the
+    data period's weeks, hours and kr at the budget year's `prices` × the budget's scale
+    (days and growth), and each team's frame for the year. Per team they add up, with its
+    course cells, to the team's budget. Rows: (team, part, cell, quantity, kr)."""
+    scale = fr.budget.scale
+    cells = part_cells(
+        r.cfg,
+        Pricer(prices, r.cfg.klinik.timepris),
+        fr.seg_tariffs,
+        tariffs.with_cells(r.visits, r.segments, r.cfg),
+        r.cancelled,
+        r.staff_outside,
+        delegated_expr(r.cfg, prices),
+    )
+    rows: list[tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]] = []
+    for team in sorted(cells):
+        for part in DEVIATION_PARTS:
+            if part == PART_COURSE:  # the takstblad's `budget` (caseload) holds these
+                continue
+            for cell, c in sorted(cells[team].get(part, {}).items(), key=repr):
+                rows.append((team, part, cell, c.quantity * scale, c.amount * scale))
+    for b in fr.budget.teams:
+        if b.parts[PART_FRAME]:
+            rows.append((b.team, PART_FRAME, (), None, b.parts[PART_FRAME]))
+    return sorted(rows, key=lambda x: (x[0], DEVIATION_PARTS.index(x[1])))
 
 
 def run_settlement(
@@ -519,8 +605,9 @@ def run_settlement(
     check_cells(r.segments, cells, r.cfg, sheet)
     pricer = Pricer(prices, clinic_price)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
+    cfg = with_clinic_price(r.cfg, clinic_price)
     src = SpendSource(
-        r.cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
+        cfg, prices, r.segments, seg, r.visits, r.cancelled, pl.DataFrame(), r.staff_outside
     )
     return settle_months(src, months, sheet_sha)
 
@@ -533,15 +620,15 @@ def run_deviation(
     cells: dict[tuple[str, str, int], Decimal | None],
     overhead: Decimal,
     caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]],
+    budget_parts: PartCells,
 ) -> list[Decomposition]:
-    """Per course- or activity-funded team, the deviation of its course cells from 1 January
-    to `date`: the budget's weeks and kr per cell (the takstblad's, × the share of the year
-    elapsed) against the weeks in the data and what they cost — settled with the frozen tariffs
-    for a course-funded team; its visits at the frozen hourly prices for an activity-funded
-    one, whose budget per week is then the tariff without overhead."""
+    """Per team and funded part, the deviation from 1 January to `date` (pipeline.deviation):
+    the budget is the takstblad's (its weeks, hours and kr for the year × the share of the
+    year elapsed); the spend what the settlement pays for the same days with the frozen
+    prices and tariffs (course weeks × tariff, visits × hourly price, the frame pro rata).
+    Rows in team order, each team's parts in DEVIATION_PARTS order."""
     start = dt.date(date.year, 1, 1)
-    year_days = (dt.date(date.year + 1, 1, 1) - start).days
-    share = Decimal((date - start).days + 1) / year_days
+    share = year_share(start, date)
     pricer = Pricer(prices, clinic_price)
     seg = segment_tariffs(r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg)
     bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
@@ -551,41 +638,43 @@ def run_deviation(
         .with_columns(courses.overlap_days(start, date).alias(Col.DAYS))
         .filter(pl.col(Col.DAYS) > 0)
     )
-    key = [Col.TEAM, *tariffs.CELL]
-    in_year = r.cell_visits.filter(
-        (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
+    in_year = (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
+    actual = part_cells(
+        r.cfg,
+        pricer,
+        weeks,
+        tariffs.with_cells(r.visits.filter(in_year), r.segments, r.cfg),
+        r.cancelled.filter(in_year),
+        None if r.staff_outside is None else r.staff_outside.filter(in_year),
+        delegated_expr(r.cfg, prices),
     )
-    visit_cost = pricer.price(sum_minutes(in_year, key), key)
-    out = []
-    for team in sorted(set(weeks[Col.TEAM].unique().to_list()) | set(caseload)):
-        rule = r.cfg.tildeling.of(team)
-        by_course = (rule.variabel if rule.model == "kombination" else rule.model) == "forloeb"
-        if rule.model == "ramme":
-            continue
-        actual: dict[tuple[str, str, int], CellAmount] = {}
-        for _, t, f, n, days, tariff in column_rows(
-            weeks.filter(pl.col(Col.TEAM) == team),
-            Col.TEAM,
-            Col.TYPE,
-            Col.PHASE,
-            Col.LEVEL,
-            Col.DAYS,
-            "takst",
-        ):
-            c = actual.get((t, f, n), CellAmount(Decimal(0), Decimal(0)))
-            w = Decimal(days) / 7
-            paid = w * tariff if by_course and tariff is not None else Decimal(0)
-            actual[(t, f, n)] = CellAmount(c.weeks + w, c.amount + paid)
-        if not by_course:
-            actual = {
-                k: CellAmount(
-                    c.weeks, visit_cost[(team, *k)].cost if (team, *k) in visit_cost else Decimal(0)
-                )
-                for k, c in actual.items()
+    budget: PartCells = {
+        team: {part: dict(c) for part, c in parts.items()} for team, parts in budget_parts.items()
+    }
+    for team, by_cell in caseload.items():
+        if variable_model(r.cfg.tildeling.of(team)) == PART_COURSE:
+            budget.setdefault(team, {})[PART_COURSE] = {
+                k: CellAmount(w, a) for k, (w, a) in by_cell.items()
             }
-        budget = {
-            k: CellAmount(w * share, a * share if by_course else (a - w * overhead) * share)
-            for k, (w, a) in caseload.get(team, {}).items()
-        }
-        out.append(decompose(team, budget, actual))
+    out = []
+    named = {t.team for t in r.cfg.tildeling.teams if t.team}  # a frame team may have no data
+    for team in sorted(set(actual) | set(budget) | named):
+        rule = r.cfg.tildeling.of(team)
+        b_parts, a_parts = budget.get(team, {}), actual.get(team, {})
+        for part in DEVIATION_PARTS[:-1]:
+            if part in b_parts or part in a_parts:
+                b = {
+                    k: CellAmount(c.quantity * share, c.amount * share)
+                    for k, c in b_parts.get(part, {}).items()
+                }
+                out.append(decompose(team, b, a_parts.get(part, {}), part))
+        # the frame as the settlement pays it: the model file's, pro rata by days
+        settled = Decimal(0)
+        if rule.model == "ramme" and rule.ramme:
+            settled = rule.ramme * (1 + to_decimal(rule.demografiregulering))
+        elif rule.model == "kombination":
+            settled = rule.fast_ramme or Decimal(0)
+        planned = sum((c.amount for c in b_parts.get(PART_FRAME, {}).values()), Decimal(0))
+        if settled or planned:
+            out.append(frame_deviation(team, planned * share, settled * share))
     return out

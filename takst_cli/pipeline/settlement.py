@@ -54,6 +54,7 @@ def check_cells(
     cells: dict[tuple[str, str, int], Decimal | None],
     cfg: ModelConfig,
     sheet: str,
+    scope: str = "månedens",
 ) -> None:
     """Every course week settled must have a frozen tariff: a type, phase and level the
     takstblad lacks (or holds without a tariff) would be paid 0 without a word."""
@@ -71,7 +72,7 @@ def check_cells(
     ]
     if missing:
         raise DataError(
-            f"{sheet}: takstbladet har ingen takst for {len(missing)} af månedens forløbsceller; "
+            f"{sheet}: takstbladet har ingen takst for {len(missing)} af {scope} forløbsceller; "
             "de ville blive afregnet med 0 kr. Lav takstbladet for budgetåret med en "
             "modelfil, hvis data har disse typer, faser og niveauer",
             missing,

@@ -16,6 +16,7 @@ from takst_cli.pipeline.courses import SEGMENT_ID
 from takst_cli.pipeline.hourly_price import HourlyPrice
 
 CELL = [Col.TYPE, Col.PHASE, Col.LEVEL]
+IN_CELL = "i_celle"  # a visit the course tariff covers (with_cells)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,16 @@ def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig
     are in the course type's scope. Adds type, fase, niveau."""
     paragraph, staff = _scope(cfg)
     return _in_course(assigned, segments).filter(paragraph & staff)
+
+
+def with_cells(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
+    """Every visit with its course's cell (type, fase, niveau; null outside a course) and
+    IN_CELL: whether the tariff covers it (the rows cell_visits keeps)."""
+    paragraph, staff = _scope(cfg)
+    seg = segments.select(SEGMENT_ID, *CELL)
+    return assigned.join(seg, on=SEGMENT_ID, how="left").with_columns(
+        (pl.col(SEGMENT_ID).is_not_null() & paragraph & staff).fill_null(False).alias(IN_CELL)
+    )
 
 
 def staff_outside(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:

@@ -341,6 +341,7 @@ def tariff_report(
 SHEET_ORDER = (
     "Oversigt",
     "Forudsætninger",
+    "Takstblad",  # with --takstblad: its prices and tariffs instead of the run's
     "Timepriser",
     "Grundlag",
     "Borgeruger",
@@ -451,6 +452,8 @@ def summary_table(tables: list[ReportTable], warnings: list[str]) -> ReportTable
         note="Alle tabeller: takst beregn … --detaljer; projektmappen (--ud) rummer altid alt.",
     )
     by_key = {x.key: x for x in tables}
+    if (s := by_key.get("takstblad")) is not None:  # prices and tariffs not from the data
+        t.rows.append(["Timepriser og takster fra takstbladet", s.rows[0][1]])
 
     def cell(table: ReportTable, row: list[Any], header: str) -> str:
         j = _column_of(table, header)

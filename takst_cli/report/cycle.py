@@ -10,8 +10,17 @@ from typing import Any
 import polars as pl
 
 from takst_cli.format import format_kr, format_number
-from takst_cli.money import round_ore, round_parts
-from takst_cli.pipeline.deviation import Decomposition
+from takst_cli.models import WEEK_PARTS, Takstblad
+from takst_cli.money import ORE, round_ore, round_parts
+from takst_cli.pipeline.deviation import (
+    PART_ACTIVITY,
+    PART_ACTIVITY_COURSE,
+    PART_COURSE,
+    PART_DELEGATED,
+    PART_FRAME,
+    Decomposition,
+    largest_driver,
+)
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.tables import Column, ReportTable
@@ -80,6 +89,59 @@ def takstblad_tables(doc: dict[str, Any]) -> list[ReportTable]:
     return [prices, tariffs]
 
 
+def frozen_tables(sheet: Takstblad) -> list[ReportTable]:
+    """Where the prices and tariffs of a run with --takstblad came from (file, format and takst
+    version, date, SHA-256), and those prices and tariffs, under the keys and headers of the
+    computed ones (the Resumé reads them)."""
+    source = ReportTable(
+        "takstblad",
+        "Takstblad",
+        f"Timepriser og takster fra takstbladet {sheet.path.name}",
+        [Column("Oplysning"), Column("Værdi")],
+        note="Timepriser og forløbstakster er takstbladets faste (budgetårets priser), ikke "
+        "beregnet på data; finansieringsmodeller, rammer, borgeruger og timer er modelfilens "
+        "og dataperiodens.",
+    )
+    modified = "" if sheet.modified is None else f"{sheet.modified:%d-%m-%Y}"
+    source.rows += [
+        ["Fil", sheet.path.name],
+        ["Version", f"format {sheet.format_version}, skrevet af takst {sheet.takst_version}"],
+        ["Dato (filens)", modified],
+        ["Budgetår", str(sheet.budget_year)],
+        ["Kommune", sheet.municipality],
+        ["SHA-256", sheet.sha256],
+    ]
+    prices = ReportTable(
+        "timepriser",
+        "Timepriser",
+        f"Timepriser fra takstbladet {sheet.path.name}",
+        [
+            Column("Faggruppe"),
+            Column("Timepris dag", "kr"),
+            Column("Timepris aften", "kr"),
+            Column("Timepris weekend", "kr"),
+        ],
+    )
+    for p in sheet.prices:
+        shift = {str(k): v for k, v in p.shift_prices.items()}
+        prices.rows.append([p.staff_group, p.price, shift.get("aften"), shift.get("weekend")])
+    tariffs = ReportTable(
+        "forloebstakster",
+        "Forløbstakster",
+        f"Forløbstakster pr. borgeruge fra takstbladet {sheet.path.name}",
+        [
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Takst pr. uge", "kr"),
+        ],
+        note=f"Overhead pr. borgeruge {format_kr(sheet.overhead_per_week)} indeholdt.",
+    )
+    for (t, f, n), v in sheet.tariffs.items():
+        tariffs.rows.append([t, f, n, v])
+    return [source, prices, tariffs]
+
+
 def _pct(r: float | None) -> str:
     return "ingen" if r is None else f"{r * 100:.1f} %".replace(".", ",")
 
@@ -111,7 +173,14 @@ def settlement_table(settled: pl.DataFrame) -> ReportTable:
     return t
 
 
-_WHY = {
+PART_LABELS = {
+    PART_COURSE: "Forløb",
+    PART_ACTIVITY_COURSE: "Aktivitet i forløbsceller",
+    PART_ACTIVITY: "Aktivitet uden for forløbscellerne",
+    PART_DELEGATED: "Delegeret sygepleje",
+    PART_FRAME: "Ramme",
+}
+_WEEKS = {
     ("volumen", True): "flere borgeruger end budgetteret",
     ("volumen", False): "færre borgeruger end budgetteret",
     ("mix", True): "borgerne ligger i dyrere forløbstyper og niveauer end i budgettets grundlag",
@@ -122,59 +191,92 @@ _WHY = {
     ("pris", True): "højere udgift pr. borgeruge inden for samme forløbstype og niveau",
     ("pris", False): "lavere udgift pr. borgeruge inden for samme forløbstype og niveau",
 }
+_HOURS = {
+    ("volumen", True): "flere timer end budgetteret",
+    ("volumen", False): "færre timer end budgetteret",
+    ("mix", True): "timerne ligger i dyrere faggrupper og vagter end i budgettets grundlag",
+    ("mix", False): "timerne ligger i billigere faggrupper og vagter end i budgettets grundlag",
+    ("pris", True): "højere udgift pr. time inden for samme faggruppe og vagt",
+    ("pris", False): "lavere udgift pr. time inden for samme faggruppe og vagt",
+}
+_FRAME = {
+    ("ramme", True): "rammen i modelfilen er større end i takstbladets budget",
+    ("ramme", False): "rammen i modelfilen er mindre end i takstbladets budget",
+}
 
 
-def explain(team: str, deviation: Decimal, parts: dict[str, Decimal], driver: str) -> str:
-    """One sentence naming the team's largest driver, with its sign read out."""
+def _why(part: str, driver: str, overspent: bool) -> str:
+    table = _FRAME if part == PART_FRAME else _WEEKS if part in WEEK_PARTS else _HOURS
+    return table[(driver, overspent)]
+
+
+def explain(
+    team: str, deviation: Decimal, parts: dict[tuple[str, str], Decimal], driver: tuple[str, str]
+) -> str:
+    """One sentence naming the team's largest driver (part and driver), its sign read out."""
     if not deviation and not any(parts.values()):
-        return f"{team}: ingen afvigelse i forløbscellerne."
+        return f"{team}: ingen afvigelse."
     part = parts[driver]
+    label = PART_LABELS[driver[0]].lower()
+    what = "rammen" if driver[0] == PART_FRAME else f"{driver[1]} i {label}"
     return (
-        f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {driver} "
-        f"({format_kr(part)}): {_WHY[(driver, part < 0)]}."
+        f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {what} "
+        f"({format_kr(part)}): {_why(driver[0], driver[1], part < 0)}."
     )
 
 
 def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
-    """Budget and spend of the course cells to the date, the deviation and its three parts
-    rounded so that they add up to it exactly (largest remainder), and the sentence."""
+    """Per team and funded part: budget and spend to the date, the deviation and its parts
+    rounded so that they add up to it exactly (largest remainder); then the team's total,
+    the sum of its rounded rows, with the sentence naming its largest driver."""
     t = ReportTable(
         "afvigelse",
         "Budgetopfølgning",
         f"Hvorfor afvigelsen: volumen, mix og pris pr. {date:%d-%m-%Y}",
         [
             Column("Team"),
-            Column("Budget pr. dato (forløbsceller)", "kr"),
-            Column("Forbrug pr. dato (forløbsceller)", "kr"),
+            Column("Del"),
+            Column("Budget pr. dato", "kr"),
+            Column("Forbrug pr. dato", "kr"),
             Column("Afvigelse", "kr"),
             Column("Heraf volumen", "kr"),
             Column("Heraf mix", "kr"),
             Column("Heraf pris", "kr"),
+            Column("Heraf ramme (ikke delt)", "kr"),
             Column("Forklaring"),
         ],
-        note="Afvigelse = budget − forbrug for teamets borgere i forløb, fra 1. januar til "
-        "datoen (negativ: overskridelse). Volumen: flere eller færre borgeruger; mix: "
-        "fordelingen på forløbstyper og niveauer mod takstbladets budgetgrundlag; pris: "
-        "udgift pr. borgeruge inden for samme type og niveau. Budgettet er takstbladets "
-        "forventede borgeruger × den forløbne del af året.",
+        note="Afvigelse = budget − forbrug fra 1. januar til datoen (negativ: overskridelse); "
+        "budgettet er takstbladets × den forløbne del af året, forbruget afregnet med "
+        "takstbladets takster og timepriser. Forløb og aktivitet i forløbsceller: volumen er "
+        "borgeruger, mix fordelingen på forløbstyper, faser og niveauer, pris udgiften pr. "
+        "borgeruge inden for samme celle. Aktivitet uden for forløbscellerne og delegeret "
+        "sygepleje: volumen er timer, mix fordelingen på faggrupper og vagter, pris udgiften "
+        "pr. time inden for samme faggruppe og vagt. En ramme reguleres ikke efter aktivitet "
+        "og deles ikke: hele dens afvigelse står under ramme.",
     )
-    for d in rows:
-        budget, spend = round_ore(d.budget), round_ore(d.spend)
-        deviation = budget - spend
-        volume, mix, price = round_parts([d.volume, d.mix, d.price], deviation)
-        parts = {"volumen": volume, "mix": mix, "pris": price}
-        t.rows.append(
-            [
-                d.team,
-                budget,
-                spend,
-                deviation,
-                volume,
-                mix,
-                price,
-                explain(d.team, deviation, parts, d.largest()),
-            ]
+    sentences = []
+    for team in dict.fromkeys(d.team for d in rows):
+        mine = [d for d in rows if d.team == team]
+        total: list[Decimal | None] = [None] * 7  # a column no part fills stays blank
+        named: dict[tuple[str, str], Decimal] = {}
+        for d in mine:
+            budget, spend = round_ore(d.budget), round_ore(d.spend)
+            deviation = budget - spend
+            exact = list(d.drivers().values())
+            rounded = round_parts(exact, deviation)
+            named.update({(d.part, k): v for k, v in zip(d.drivers(), rounded, strict=True)})
+            split = rounded + [None] if d.split else [None, None, None, *rounded]
+            t.rows.append([team, PART_LABELS[d.part], budget, spend, deviation, *split, None])
+            for i, v in enumerate([budget, spend, deviation, *split]):
+                if v is not None:
+                    total[i] = (total[i] or ORE * 0) + v
+        driver = largest_driver(mine)
+        deviation = total[2] or ORE * 0
+        sentence = (
+            explain(team, deviation, named, driver) if driver else f"{team}: ingen afvigelse."
         )
+        sentences.append(sentence)
+        t.rows.append([team, "I alt", *total, sentence])
     # the sentences in the note as well: a narrow terminal cuts a table's last column
-    t.note = " ".join([t.note, *(row[-1] for row in t.rows)])
+    t.note = " ".join([t.note, *sentences])
     return t
