@@ -19,7 +19,7 @@ import polars as pl
 from takst_cli.config import ModelConfig, Period, load_config
 from takst_cli.errors import ConfigError, DataError, Problem, TakstError, mask_cpr
 from takst_cli.io.readers import SourceTable, read_table, reading
-from takst_cli.io.writers import table_frame, write_files, write_workbook
+from takst_cli.io.writers import data_and_total, table_frame, write_files, write_workbook
 from takst_cli.models import (
     BUDGET_FIELDS,
     BUDGET_LOOKALIKES,
@@ -148,8 +148,8 @@ def read_budget(model: Model, path: Path | None = None) -> Export | None:
 
 class Results:
     """A result with Danish tables: `report()` gives them as the CLI shows and writes them,
-    `tables` as Polars frames by table key (money and hours as exact Decimal columns; CPR-shaped
-    text masked, as in every file takst writes)."""
+    `tables` as Polars frames by table key, as the files hold them (money and hours as exact
+    Decimal columns; a total row apart under '<key>_i_alt'; CPR-shaped text masked)."""
 
     def report(self, run_time: dt.datetime | None = None) -> list[ReportTable]:
         raise NotImplementedError
@@ -158,8 +158,18 @@ class Results:
     def tables(self) -> Mapping[str, pl.DataFrame]:
         # built once, read-only like the result it belongs to
         return MappingProxyType(
-            {t.key: table_frame(t) for t in mask_tables(self.report()) if not t.workbook_only}
+            {
+                key: table_frame(part)
+                for t in mask_tables(self.report())
+                if not t.workbook_only
+                for key, part in data_and_total(t)
+            }
         )
+
+
+def _data_rows(table: ReportTable) -> pl.DataFrame:
+    """A table's data rows as a frame (its total row, as in the files, apart)."""
+    return table_frame(data_and_total(table)[0][1])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,13 +207,13 @@ class Calculation(Results):
     def prices(self) -> pl.DataFrame:
         from takst_cli.report.core import price_table
 
-        return table_frame(price_table(self.run.prices))
+        return _data_rows(price_table(self.run.prices))
 
     @property
     def tariffs(self) -> pl.DataFrame:
         from takst_cli.report.core import tariff_table
 
-        return table_frame(tariff_table(self.run))
+        return _data_rows(tariff_table(self.run))
 
     def money_tables(self) -> list[ReportTable]:
         """The funding, budget, effect (and free choice) tables of the run."""
@@ -236,7 +246,16 @@ class Calculation(Results):
             quality = quality_tables(self.run, self.show_ids)
             return in_sheet_order([*self.priced_tables(), *self.money_tables(), *quality])
         core = tariff_report(self.run, str(self.model.path), run_time, self.show_ids)
-        return in_sheet_order([*core, *self.money_tables()])
+        return in_sheet_order([*core, *self._workbook_money])
+
+    @cached_property
+    def _workbook_money(self) -> tuple[ReportTable, ...]:
+        # the money tables as formulas of tariffs and volumes, with Oversigt's teams,
+        # Teamgrundlag and Forløbsfinansiering (report.workbook.funding_model attaches the
+        # formulas to the tables beregn also shows): built once
+        from takst_cli.report.workbook import funding_model
+
+        return tuple(funding_model(self.run, self.funding, self.money_tables()))
 
 
 def calculate(

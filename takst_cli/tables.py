@@ -49,9 +49,28 @@ TABLE_KEYS = frozenset(
     }
 )
 
+# A table's total row in --format csv/json/parquet: its own file '<key>_i_alt.<format>' (same
+# columns, one row), so a data file holds data rows only and a program that sums a column
+# does not count the total twice.
+TOTAL_SUFFIX = "_i_alt"
+
 # The workbook's model sheets (ReportTable.workbook_only): never written as files, so never
 # among the files --overskriv replaces in a folder.
-WORKBOOK_KEYS = frozenset({"oversigt", "noegletal", "antagelser", "grundlag", "grundlag_uger"})
+WORKBOOK_KEYS = frozenset(
+    {
+        "oversigt",
+        "oversigt_teams",
+        "noegletal",
+        "antagelser",
+        "grundlag",
+        "grundlag_uger",
+        "grundlag_team",
+        "forloebsfinansiering",
+    }
+)
+
+# Sheets printed on one page (fit to width and height): the overview a department head reads
+ONE_PAGE_SHEETS = frozenset({"Oversigt"})
 
 # Month names as the tables show them; files write a month as ISO 'YYYY-MM' (Column.file_header,
 # Column.month_year).
@@ -85,9 +104,9 @@ def format_cell(value: Any, column: Column) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """A line chart of some columns against the first, drawn beside the table in the workbook;
-    `by_row`: a column chart with one series per row (named by its first cell) over the other
-    columns' headers."""
+    """A line chart of some columns against the first, drawn beside the table in the workbook
+    (`bars`: a column chart, below it); `by_row`: a column chart with one series per row
+    (named by its first cell) over the other columns' headers."""
 
     title: str
     y_title: str
@@ -95,6 +114,12 @@ class Chart:
     category: int = 0
     by_row: bool = False
     y_format: str = "0%"
+    bars: bool = False  # columns instead of lines, drawn below the table (a page stays narrow)
+    height: int = 320  # pixels; a sheet row is 20
+
+    @property
+    def below(self) -> bool:
+        return self.by_row or self.bars
 
 
 Cell = tuple[int, int]  # (row index in rows — len(rows) is the total row —, column index)
@@ -137,7 +162,9 @@ class ReportTable:
 
 
 def is_table_key(name: str) -> bool:
-    """A file stem takst writes: a table's key, or a family's key with a suffix."""
+    """A file stem takst writes: a table's key, or a family's key with a suffix — either with
+    TOTAL_SUFFIX for the file of its total row."""
+    name = name.removesuffix(TOTAL_SUFFIX)
     return name in TABLE_KEYS or name.split("_", 1)[0] in TABLE_FAMILIES
 
 

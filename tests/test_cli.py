@@ -74,6 +74,8 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     assert wb.sheetnames == [
         "Oversigt",
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Timepriser",
         "Grundlag",
         "Borgeruger",
@@ -81,7 +83,12 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
         "Reduktion",
         "Modelsammenligning",
         "Finansiering",
+        "Delegeret sygepleje",
+        "Teamgrundlag",
+        "Forløbsfinansiering",
         "Teambudgetter",
+        "Budget pr. måned",
+        "Forventede borgeruger",
         "Effekt",
         "Datakvalitet",
     ]
@@ -100,7 +107,7 @@ def test_beregn_writes_workbook(tiny: Path, tmp_path: Path) -> None:
     facts = {r[0]: r[1] for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0]}
     assert facts["Kommune"] == "Lilleby"
     assert "Kørt" in facts
-    sha = [r for r in wb["Forudsætninger"].iter_rows(values_only=True) if r[0] == "leverancer"]
+    sha = [r for r in wb["Inputfiler"].iter_rows(values_only=True) if r[0] == "leverancer"]
     assert sha and len(sha[0][2]) == 64 and sha[0][3] == 16
 
 
@@ -142,6 +149,20 @@ def test_format_files_are_byte_identical_across_runs(tiny: Path, tmp_path: Path,
             "forventede_borgeruger",
             "effekt",
             "datakvalitet",
+            # each table's total row in its own file (a data file holds data rows only)
+            *(
+                f"{n}_i_alt"
+                for n in (
+                    "forloebstakster",
+                    "modelsammenligning",
+                    "finansiering",
+                    "delegeret_sygepleje",
+                    "teambudgetter",
+                    "budget_pr_maaned",
+                    "forventede_borgeruger",
+                    "effekt",
+                )
+            ),
         )
     )
     if fmt != "parquet":
@@ -158,7 +179,8 @@ def test_csv_and_json_values(tiny: Path, tmp_path: Path) -> None:
         & (pl.col("Fase") == "periode 1")
     )
     assert row["Takst pr. uge"].item() == "342.03"
-    total = tariffs.filter(pl.col("Forløbstype") == "I alt")
+    assert "I alt" not in tariffs["Forløbstype"]  # the total row has its own file
+    total = pl.read_csv(tmp_path / "c" / "forloebstakster_i_alt.csv", infer_schema=False)
     # 1 304,48 + 652,24 + 1 334,125 + 1 724,48 + 3 261,20 = 8 276,525 → 8 276,53
     assert total["Faktisk udgift"].item() == "8276.53"
     invoke("beregn", "--config", str(tiny), "--format", "json", "--ud", str(tmp_path / "j"))
@@ -229,3 +251,33 @@ def test_progress_is_silent_when_nobody_watches(capsys: pytest.CaptureFixture[st
     with working("Læser …") as stage:
         stage("Beregner …")
     assert capsys.readouterr() == ("", "")
+
+
+def test_every_command_that_writes_tables_takes_csv_dialekt(tiny: Path, tmp_path: Path) -> None:
+    """--csv-dialekt on every command with --format and --ud (not only beregn). timepris on the
+    tiny model with 'dansk': BOM, ';' and the SSH day price 400.000 / (1.924 × 0,85 × 0,75)
+    = 326,1180… → '326,12'; fordeling's finansiering in the same dialect."""
+    import typer
+
+    group = typer.main.get_command(app)
+    writers = {
+        name
+        for name, cmd in group.commands.items()  # type: ignore[attr-defined]
+        if {"--ud", "--format"} <= {o for p in cmd.params for o in p.opts}
+    }
+    assert {"beregn", "timepris", "takster", "fordeling", "budget", "opfoelgning"} <= writers
+    assert {"effekt", "niveauer", "frit-valg", "efterberegning"} <= writers
+    for name in writers:
+        opts = {o for p in group.commands[name].params for o in p.opts}  # type: ignore[attr-defined]
+        assert "--csv-dialekt" in opts, name
+    out = tmp_path / "t"
+    res = invoke("timepris", "-c", str(tiny), "--format", "csv", "--ud", str(out),
+                 "--csv-dialekt", "dansk", "--stille")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    raw = (out / "timepriser.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfFaggruppe;") and b";326,12;" in raw
+    out = tmp_path / "f"
+    res = invoke("fordeling", "-c", str(tiny), "--format", "csv", "--ud", str(out),
+                 "--csv-dialekt", "dansk", "--stille")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (out / "finansiering.csv").read_bytes().startswith(b"\xef\xbb\xbfTeam;Model;")

@@ -67,12 +67,17 @@ def leftovers(folder: Path) -> list[str]:
     )
 
 
+# tiny's beregn writes 14 tables, 8 of them with a total row in its own file (<key>_i_alt)
+N_FILES = 14 + 8
+
+
 def old_set(tmp_path: Path) -> Path:
     """A folder as an earlier run left it, with a table this run will not write."""
     old = tmp_path / "ud"
     old.mkdir()
     (old / "forloebstakster.csv").write_text("gammel takst\n", encoding="utf-8")
     (old / "udeladte_raekker.csv").write_text("gammel liste\n", encoding="utf-8")
+    (old / "udeladte_raekker_i_alt.csv").write_text("gammel sum\n", encoding="utf-8")
     return old
 
 
@@ -98,7 +103,7 @@ ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_full_disk_leaves_a_new_folder_unwritten(tiny: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The 5th of 14 files meets a full disk: no folder, no temporary folder, one Danish line
+    """The 5th of 22 files meets a full disk: no folder, no temporary folder, one Danish line
     naming the folder."""
     monkeypatch.setattr(writers, "_put", failing_put(4, ENOSPC))
     out = tmp_path / "ud"
@@ -131,7 +136,8 @@ def test_overskriv_replaces_the_whole_set(tiny: Path, tmp_path: Path) -> None:
     res = invoke(*csv_run(tiny, old, "--overskriv"))
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in old.iterdir())
-    assert len(names) == 14 and "udeladte_raekker.csv" not in names
+    assert len(names) == N_FILES and "udeladte_raekker.csv" not in names
+    assert "udeladte_raekker_i_alt.csv" not in names
     assert (old / "forloebstakster.csv").read_text(encoding="utf-8") != "gammel takst\n"
     assert leftovers(tmp_path) == []
 
@@ -155,7 +161,7 @@ def test_an_earlier_runs_files_need_overskriv_and_other_files_stay(
     res = invoke(*csv_run(tiny, old, "--overskriv"))
     assert res.exit_code == 0, res.output
     names = {p.name for p in old.iterdir()}
-    assert {"noter.docx", "opfoelgning", "effekt.csv"} <= names and len(names) == 16
+    assert {"noter.docx", "opfoelgning", "effekt.csv"} <= names and len(names) == N_FILES + 2
     assert not {"effekt.json", "udeladte_raekker.csv"} & names
     assert (old / "noter.docx").read_bytes() == b"mine noter"
     assert (old / "opfoelgning" / "budgetopfoelgning.csv").read_text("utf-8") == "behold\n"
@@ -167,13 +173,14 @@ def test_a_folder_of_other_files_is_written_into(tiny: Path, tmp_path: Path) -> 
     (out / "noter.docx").write_bytes(b"mine noter")
     res = invoke(*csv_run(tiny, out))
     assert res.exit_code == 0, res.output
-    assert len(list(out.iterdir())) == 15 and (out / "noter.docx").read_bytes() == b"mine noter"
+    assert len(list(out.iterdir())) == N_FILES + 1
+    assert (out / "noter.docx").read_bytes() == b"mine noter"
 
 
 def test_a_failure_while_the_set_is_moved_in_puts_the_old_set_back(
     tiny: Path, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """The 3rd of 14 renames fails: the 2 new files already in place are taken out and the old
+    """The 3rd of 22 renames fails: the 2 new files already in place are taken out and the old
     versions, and the earlier run's list of excluded rows, are back."""
     old = old_set(tmp_path)
     before = snapshot(old)
@@ -207,10 +214,12 @@ def test_every_table_key_is_known() -> None:
     assert not TABLE_KEYS & WORKBOOK_KEYS  # the workbook's model sheets are never files
     assert len(keys) >= 19 and keys == TABLE_KEYS | WORKBOOK_KEYS and families == TABLE_FAMILIES
     assert is_table_key("niveauer_udviklende") and not is_table_key("mine_noter")
+    # a total row's own file is takst's too (--overskriv replaces it), a stray suffix is not
+    assert is_table_key("forloebstakster_i_alt") and not is_table_key("mine_noter_i_alt")
 
 
 def test_ctrl_c_leaves_the_folder_as_it_was(tiny: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Issue 12.1: Ctrl-C after 13 of 14 files: exit 130, one Danish line, nothing changed."""
+    """Issue 12.1: Ctrl-C after 13 of 22 files: exit 130, one Danish line, nothing changed."""
     old = old_set(tmp_path)
     before = snapshot(old)
     monkeypatch.setattr(writers, "_put", failing_put(13, KeyboardInterrupt()))
@@ -349,7 +358,7 @@ def test_two_real_runs_at_once_exactly_one_wins(tiny: Path, tmp_path: Path, fmt:
     loser = next(err for code, err in results if code == 1)
     assert "findes allerede" in loser or "skrives af en anden kørsel" in loser, loser
     if fmt == "csv":
-        assert len(list(out.iterdir())) == 14
+        assert len(list(out.iterdir())) == N_FILES
     else:
         assert load_workbook(out).sheetnames[:2] == ["Oversigt", "Forudsætninger"]
     assert leftovers(tmp_path) == []
@@ -717,7 +726,7 @@ def test_an_existing_folder_in_a_closed_parent_is_written(
     monkeypatch.setattr(os, "open", closed_parent)
     res = invoke(*csv_run(tiny, out, "--overskriv"))
     assert res.exit_code == 0, res.output
-    assert len(list(out.iterdir())) == 14
+    assert len(list(out.iterdir())) == N_FILES
 
 
 def test_a_file_system_without_hard_links(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -974,7 +983,11 @@ def test_an_explicit_format_may_name_a_folder_with_a_dot(tiny: Path, tmp_path: P
     out = tmp_path / "rapport.2025"
     res = invoke("takster", "--config", str(tiny), "--format", "csv", "--ud", str(out))
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["forloebstakster.csv", "reduktion.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "forloebstakster.csv",
+        "forloebstakster_i_alt.csv",
+        "reduktion.csv",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -182,10 +182,14 @@ def test_recalculation_against_providers_and_the_amount_owed(year_model: Path) -
     assert per.rows() == [
         ("Hjemmehjælpen ApS", "478710.00", "487910.00", "9200.00", "0.00"),
         ("Omsorg I/S", "40100.00", "39869.43", "0.00", "230.57"),
-        ("I alt", "518810.00", "527779.43", "9200.00", "230.57"),
     ]
+    total = pl.read_csv(out / "efterberegning_leverandoerer_i_alt.csv", infer_schema=False)
+    assert total.rows() == [("I alt", "518810.00", "527779.43", "9200.00", "230.57")]
     rows = pl.read_csv(out / "efterberegning.csv", infer_schema=False)
-    assert rows["Difference"].to_list() == ["9240.00", "-40.00", "-230.57", "8969.43"]
+    assert rows["Difference"].to_list() == ["9240.00", "-40.00", "-230.57"]
+    # 9.240,00 − 40,00 − 230,57 = 8.969,43, in the total row's own file
+    total = pl.read_csv(out / "efterberegning_i_alt.csv", infer_schema=False)
+    assert total["Difference"].to_list() == ["8969.43"]
     assert rows["Efterberegnet pris"].to_list()[:3] == ["397.70", "1016.19", "397.70"]
 
 
@@ -515,7 +519,10 @@ def test_frit_valg_workbook_explains_itself(fv_model: Path) -> None:
     assert res.exit_code == 0, res.output
     assert load_workbook(out, read_only=True).sheetnames == [
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Frit valg",
+        "Frit valg omkostninger",
         "Datakvalitet",
     ]
 

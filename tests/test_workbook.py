@@ -138,6 +138,48 @@ def _assert_same_figures(book: Path, csv: Path) -> None:
             assert abs(_ore(got[col]) - Decimal(want[col])) <= Decimal("0.01")
 
 
+_MONEY = (  # sheet / CSV file, the columns that name a row, the amounts compared
+    ("Finansiering", "finansiering", ("Team",), ("Forløb", "Finansiering i alt", "Resultat")),
+    ("Modelsammenligning", "modelsammenligning", ("Team",), ("Forløb", "Resultat forløb")),
+    (
+        "Forventede borgeruger",
+        "forventede_borgeruger",
+        ("Team", "Forløbstype", "Fase", "Niveau"),
+        ("Borgeruger", "Forløbsbudget"),
+    ),
+    ("Teambudgetter", "teambudgetter", ("Team",), ("Forventede borgeruger", "Forløb")),
+    ("Teambudgetter", "teambudgetter", ("Team",), ("Budget i alt",)),
+    ("Budget pr. måned", "budget_pr_maaned", ("Team",), ("jan", "jun", "dec", "I alt")),
+)
+
+
+def _assert_same_money(book: Path, csv: Path, checks: tuple[Any, ...] = _MONEY) -> None:
+    """The course funding per team, the expected citizen-weeks, the course budget, the team
+    budgets and their months in the (recalculated) workbook equal takst's CSV files, row by
+    row, within one øre (takst rounds parts with the largest remainder, the sheet each cell
+    on its own)."""
+    wb = load_workbook(book, data_only=True)
+    for sheet, name, keys, amounts in checks:
+        want_rows = _csv(csv, name)
+        got_rows = _table(wb[sheet])[: len(want_rows) + 1]  # the note below is no row
+        assert len(got_rows) == len(want_rows) + 1 and got_rows[-1][keys[0]] == "I alt", sheet
+        for got, want in zip(got_rows, want_rows, strict=False):
+            assert [str(got[k]) for k in keys] == [want[k] for k in keys], sheet
+            for col in amounts:
+                header = f"{col} (kr.)" if f"{col} (kr.)" in got else col
+                theirs = want.get(col) or want[f"2026-{_MONTH[col]:02d}"]
+                assert abs(_ore(got[header]) - Decimal(theirs)) <= Decimal("0.01"), (
+                    sheet,
+                    got[keys[0]],
+                    col,
+                    got[header],
+                    theirs,
+                )
+
+
+_MONTH = {"jan": 1, "jun": 6, "dec": 12, "I alt": 0}
+
+
 def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path]) -> None:
     """Oversigt first; r_forventet is the typed number 0,10 on Forudsætninger; the first staff
     group's day price is a formula of its assumptions, its cached value takst's 332,23 kr.
@@ -145,9 +187,11 @@ def test_the_workbook_is_a_model_with_named_assumptions(sample: tuple[Path, Path
     407.500 / 1.226,55 = 332,2323… → 332,23); the after-phase tariff is fastholdende × (1 − r)."""
     book, _ = sample
     wb = load_workbook(book)
-    assert wb.sheetnames[:7] == [
+    assert wb.sheetnames[:9] == [
         "Oversigt",
         "Forudsætninger",
+        "Inputfiler",
+        "Modelfil",
         "Timepriser",
         "Grundlag",
         "Borgeruger",
@@ -182,6 +226,20 @@ def test_workbook_only_sheets_are_not_data_files(sample: tuple[Path, Path]) -> N
     assert not names & {"oversigt", "antagelser", "grundlag", "grundlag_uger"}
 
 
+def _tolerance(formula: str) -> Decimal:
+    """One øre for a cell; for a column's SUM over n cells n øre: takst distributes a total
+    over its parts with the largest remainder (money.round_parts), so each part may lie one
+    øre from the spreadsheet's own rounding of the same exact amount, and n of them n øre."""
+    import re
+
+    whole = re.fullmatch(r"=SUM\(\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)\)", formula)
+    if whole is None:
+        return Decimal("0.01")
+    rows = int(whole[4]) - int(whole[2]) + 1
+    columns = ord(whole[3][-1]) - ord(whole[1][-1]) + 1  # within A-Z: the tables are narrow
+    return Decimal("0.01") * rows * columns
+
+
 def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_path: Path) -> None:
     """Every formula, recalculated by LibreOffice, gives the figure takst cached in it (within
     one øre: parts rounded to add up), and the prices and tariffs equal takst's CSV to the øre."""
@@ -200,8 +258,12 @@ def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_p
                     if want in (None, ""):  # a share of nothing, a tariff without weeks
                         assert got in (None, ""), (ws.title, c.coordinate, c.value, got)
                         continue
+                    if isinstance(want, str):  # a flag ("Ja"/"Nej") of a formula
+                        assert got == want, (ws.title, c.coordinate, c.value, got)
+                        checked += 1
+                        continue
                     assert isinstance(got, int | float), (ws.title, c.coordinate, c.value, got)
-                    assert abs(_ore(got) - _ore(want)) <= Decimal("0.01"), (
+                    assert abs(_ore(got) - _ore(want)) <= _tolerance(c.value), (
                         ws.title,
                         c.coordinate,
                         c.value,
@@ -211,6 +273,7 @@ def test_libreoffice_recalculates_takst_figures(sample: tuple[Path, Path], tmp_p
                     checked += 1
     assert checked > 500
     _assert_same_figures(again, csv)
+    _assert_same_money(again, csv)
 
 
 def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
@@ -231,6 +294,16 @@ def test_changing_r_and_a_wage_in_the_workbook_is_takst_with_the_changed_model(
     csv = tmp_path / "csv"
     _beregn(_model(tmp_path, wage="420000", r="0.08"), csv, "--format", "csv")
     _assert_same_figures(again, csv)
+    # each team's cost and activity are formulas of the minutes on Teamgrundlag and the prices
+    cost = ("Faktisk udgift", "Aktivitet", "Ramme")
+    _assert_same_money(
+        again,
+        csv,
+        (
+            ("Modelsammenligning", "modelsammenligning", ("Team",), cost),
+            ("Delegeret sygepleje", "delegeret_sygepleje", ("Team",), ("Timer", "Beløb")),
+        ),
+    )
     fresh = load_workbook(again, data_only=True)
     assert _ore(fresh["Timepriser"]["G3"].value) == Decimal("348.54")
 
@@ -261,10 +334,90 @@ def test_csv_for_danish_excel_has_the_same_numbers(
 
 def test_months_are_iso_in_files_and_names_in_the_workbook(sample: tuple[Path, Path]) -> None:
     """The budget year 2026 by month: '2026-01' … '2026-12' in the CSV (a program sorts and
-    joins them), 'jan (kr.)' … 'dec (kr.)' on the workbook's Teambudgetter sheet."""
+    joins them), 'jan (kr.)' … 'dec (kr.)' on the workbook's Budget pr. måned sheet."""
     book, csv = sample
     header = (csv / "budget_pr_maaned.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "Team," + ",".join(f"2026-{m:02d}" for m in range(1, 13)) + ",I alt"
-    ws = load_workbook(book)["Teambudgetter"]
+    ws = load_workbook(book)["Budget pr. måned"]
     cells = {c.value for row in ws.iter_rows() for c in row}
     assert {"jan (kr.)", "dec (kr.)"} <= cells and "2026-01 (kr.)" not in cells
+
+
+def test_changing_r_in_the_workbook_moves_the_money_as_takst_does(
+    sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """r 10 % → 6 % in the workbook: recalculated, the course funding per team (Σ weeks ×
+    tariff on Forløbsfinansiering), the expected weeks and course budget, the team budgets and
+    their months equal takst run with r = 0,06, each within one øre. They did move: the
+    after-phase tariffs are fastholdende × (1 − r), so the course-funded teams (Team Øst,
+    Team Vest) get more. (A wage is not changed here: an individual tariff is each citizen's
+    own cost, a value in the workbook.)"""
+    book, before = sample
+    wb = load_workbook(book)
+    sheet, cell = next(wb.defined_names["r_forventet"].destinations)
+    wb[sheet][cell.replace("$", "")].value = 0.06
+    changed = tmp_path / "r6.xlsx"
+    wb.save(changed)
+    again = _recalculated(changed, tmp_path)
+    csv = tmp_path / "csv"
+    _beregn(_model(tmp_path, r="0.06"), csv, "--format", "csv")
+    _assert_same_figures(again, csv)
+    _assert_same_money(again, csv)
+    for team in ("Team Øst", "Team Vest"):
+        old = next(r for r in _csv(before, "finansiering") if r["Team"] == team)
+        new = next(r for r in _csv(csv, "finansiering") if r["Team"] == team)
+        assert Decimal(new["Forløb"]) > Decimal(old["Forløb"]), team
+
+
+def test_oversigt_shows_each_teams_result_and_budget_on_one_page(
+    sample: tuple[Path, Path],
+) -> None:
+    """Oversigt has each team's funding, cost, result and budget, cached from takst's own
+    Finansiering and Teambudgetter: Team Midtby 10.189.184,82 − 10.635.976,03 = −446.791,21
+    kr., so 'Ja' and the line names it; the budget total 47.161.981,56 kr. is the one in
+    teambudgetter_i_alt.csv. It prints on one page, with two charts (tariffs, results)."""
+    import zipfile
+
+    book, csv = sample
+    wb = load_workbook(book, data_only=True)
+    ws = wb["Oversigt"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, r in enumerate(cells) if r[0] == "Finansiering og budget pr. team")
+    header = cells[at + 1]
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in cells[at + 2 : at + 8]}
+    midtby = rows["Team Midtby"]
+    fin = next(r for r in _csv(csv, "finansiering") if r["Team"] == "Team Midtby")
+    assert _ore(midtby["Finansiering (kr.)"]) == Decimal(fin["Finansiering i alt"])
+    assert _ore(midtby["Faktisk udgift (kr.)"]) == Decimal(fin["Faktisk udgift"])
+    assert _ore(midtby["Resultat (kr.)"]) == Decimal("-446791.21")
+    assert midtby["Udgift over finansiering"] == "Ja" and rows["Team Nord"][header[5]] == "Nej"
+    total = _csv(csv, "teambudgetter_i_alt")[0]["Budget i alt"]
+    assert _ore(rows["I alt"]["Budget 2026 (kr.)"]) == Decimal(total) == Decimal("47161981.56")
+    note = cells[at + 8][0]
+    assert note.startswith("Teams med udgift over finansieringen i dataperioden: Team Midtby.")
+    formulas = load_workbook(book)["Oversigt"]
+    assert formulas.cell(at + 3, 4).value == f"=B{at + 3}-C{at + 3}".replace("B", "$B$").replace(
+        "C", "$C$"
+    )
+    # fit to one page wide and (OOXML's default, left out) one high; other sheets: 0 = any
+    assert formulas.sheet_properties.pageSetUpPr.fitToPage
+    assert formulas.page_setup.fitToHeight in (None, 1)
+    assert load_workbook(book)["Forløbstakster"].page_setup.fitToHeight == 0
+    with zipfile.ZipFile(book) as z:
+        assert z.read("xl/drawings/drawing1.xml").count(b"<c:chart ") == 2
+
+
+def test_one_table_per_sheet(sample: tuple[Path, Path]) -> None:
+    """Every sheet but Oversigt (the overview) and Forudsætninger (the run and the named
+    assumptions) holds one table, so its column widths and print titles are its own."""
+    book, _ = sample
+    wb = load_workbook(book)
+    for ws in wb:
+        titles = [c.value for c in ws["A"] if c.font is not None and c.font.sz == 12 and c.font.b]
+        if ws.title == "Oversigt":
+            assert len(titles) == 3, titles
+        elif ws.title == "Forudsætninger":
+            assert len(titles) == 2, titles
+        else:
+            assert len(titles) == 1, (ws.title, titles)
+            assert ws.print_title_rows == "$2:$2", ws.title

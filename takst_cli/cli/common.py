@@ -329,11 +329,12 @@ def table_command(
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
         streng: StrictOpt = False,
+        csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
-            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc
@@ -358,6 +359,7 @@ def funding_command(
         udelad_ugyldige: ExcludeOpt = False,
         stille: QuietOpt = False,
         streng: StrictOpt = False,
+        csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
             from takst_cli.report.cycle import frozen_tables
@@ -368,7 +370,7 @@ def funding_command(
             tables = tables_of(calc)
             if calc.takstblad is not None:
                 tables = [frozen_tables(calc.takstblad)[0], *tables]
-            emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+            emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc

@@ -10,6 +10,8 @@ import typer
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     ExcludeOpt,
     FormatOpt,
     GrantsOpt,
@@ -58,6 +60,7 @@ def efterberegning(
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
     streng: StrictOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Efterberegn afregningspriserne på årets regnskab og opgør mellemregningen pr. leverandør."""
     with error_boundary(ud, format, overskriv):
@@ -82,4 +85,4 @@ def efterberegning(
             files.rows.append([src.label, src.name, src.sha256, frame.height])
             return [facts, files, values, *tables, *quality_tables(result)]
 
-        emit(tables, full, ud, format, overskriv, stille)
+        emit(tables, full, ud, format, overskriv, stille, csv_dialekt)

@@ -10,6 +10,8 @@ import typer
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     ExcludeOpt,
     FormatOpt,
     GrantsOpt,
@@ -52,6 +54,7 @@ def frit_valg(
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
     streng: StrictOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
     with error_boundary(ud, format, overskriv):
@@ -77,7 +80,7 @@ def frit_valg(
                 *quality_tables(result),
             ]
 
-        emit(tables, full, ud, format, overskriv, stille)
+        emit(tables, full, ud, format, overskriv, stille, csv_dialekt)
         if notat is not None:
             memo = support_memo(prices, result.cfg.navn, dt.date.today())
             with atomic_path(notat) as tmp:  # whole or not at all

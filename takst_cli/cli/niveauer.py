@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     FormatOpt,
     OutOpt,
     OverwriteOpt,
@@ -19,6 +21,7 @@ def niveauer(
     format: FormatOpt = None,
     overskriv: OverwriteOpt = False,
     stille: QuietOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
     with error_boundary(ud, format, overskriv):
@@ -26,4 +29,4 @@ def niveauer(
         from takst_cli.report.core import level_tables
 
         tables = level_tables(load_model(config).config)
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)

@@ -10,6 +10,8 @@ import typer
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     ExcludeOpt,
     FormatOpt,
     GrantsOpt,
@@ -88,6 +90,7 @@ def opfoelgning(
     udelad_ugyldige: ExcludeOpt = False,
     stille: QuietOpt = False,
     streng: StrictOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
@@ -119,4 +122,4 @@ def opfoelgning(
             takstblad=sheet,
         )
         tables = result.report()
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)

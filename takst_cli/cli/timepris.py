@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from takst_cli.cli.common import (
     ConfigOpt,
+    CsvDialect,
+    DialectOpt,
     FormatOpt,
     OutOpt,
     OverwriteOpt,
@@ -19,6 +21,7 @@ def timepris(
     format: FormatOpt = None,
     overskriv: OverwriteOpt = False,
     stille: QuietOpt = False,
+    csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Vis timepriser pr. faggruppe (fremmødetimer, BTP, direkte timer, vagttillæg)."""
     with error_boundary(ud, format, overskriv):
@@ -28,4 +31,4 @@ def timepris(
 
         cfg = load_model(config).config
         tables = [price_table(compute_hourly_prices(cfg))]
-        emit(tables, lambda _t: tables, ud, format, overskriv, stille)
+        emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)

@@ -24,7 +24,7 @@ import polars as pl
 from takst_cli.errors import Problem, TakstError, file_error
 from takst_cli.format import format_number
 from takst_cli.io.interrupts import mark_committed, uninterrupted
-from takst_cli.tables import Column, ReportTable, is_table_key
+from takst_cli.tables import ONE_PAGE_SHEETS, TOTAL_SUFFIX, Column, ReportTable, is_table_key
 
 _EXCEL_FORMATS = {
     "kr": "#,##0.00",
@@ -409,8 +409,8 @@ def workbook_bytes(
         if table.chart is not None and rows:
             below = next_row[table.sheet] + 2
             _add_chart(wb, ws, table, header_row, n_data, below)
-            if table.chart.by_row:  # drawn below the table: the next table goes below it
-                next_row[table.sheet] = below + 18
+            if table.chart.below:  # drawn below the table: the next table goes below it
+                next_row[table.sheet] = below + -(-table.chart.height // 20)
         if first:
             ws.freeze_panes(header_row + 1, 0)
         per_sheet[table.sheet] = per_sheet.get(table.sheet, 0) + 1
@@ -540,6 +540,8 @@ class _Styles:
                     "text_wrap": True,
                     "valign": "bottom",
                     "align": "left" if kind == "tekst" else "right",
+                    # text after a right-aligned number would touch it: one space between
+                    "indent": 1 if kind == "tekst" else 0,
                     "bg_color": "#DCE6F1",
                     "bottom": 1,
                 }
@@ -551,6 +553,8 @@ class _Styles:
         fmt = self._cache.get(key)
         if fmt is None:
             props: dict[str, Any] = {"valign": "top"}
+            if kind == "tekst":
+                props.update({"align": "left", "indent": 1})
             if kind in _EXCEL_FORMATS:
                 props["num_format"] = _EXCEL_FORMATS[kind]
             if total:
@@ -583,7 +587,7 @@ def _print_setup(ws: Any, meta: dict[str, str], sheet: str) -> None:
 
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1 if sheet in ONE_PAGE_SHEETS else 0)
     ws.set_header(f"&L{esc(meta['kommune'])}&C{esc(sheet)}&R{esc(meta['periode'])}")
     ws.set_footer(f"&Ltakst {esc(meta['version'])}&CSide &P af &N")
 
@@ -617,7 +621,7 @@ def _add_chart(
                 }
             )
     else:
-        chart = wb.add_chart({"type": "line"})
+        chart = wb.add_chart({"type": "column" if spec.bars else "line"})
         for col in spec.series:
             chart.add_series(
                 {
@@ -628,8 +632,11 @@ def _add_chart(
             )
     chart.set_title({"name": spec.title})
     chart.set_y_axis({"name": spec.y_title, "num_format": spec.y_format})
-    chart.set_size({"width": 640, "height": 320})
-    if spec.by_row:
+    chart.set_size({"width": 640, "height": spec.height})
+    if spec.below:
+        if not spec.by_row:
+            chart.set_legend({"none": True})  # one series: its name is the title
+            chart.set_x_axis({"label_position": "low"})  # names below a negative bar too
         ws.insert_chart(below, 0, chart)
     else:
         ws.insert_chart(header_row, len(table.columns) + 1, chart)
@@ -717,14 +724,18 @@ def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> byte
 def write_files(
     folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool, dialect: str = "maskine"
 ) -> list[Path]:
-    """One file per table in `folder`, as one unit. A new folder is built as a temporary folder
+    """One file per table in `folder` (its total row, if any, in its own file: see
+    `data_and_total`), as one unit. A new folder is built as a temporary folder
     beside it and renamed into place. In an existing folder (with `overwrite`) every file is
     first written as a hidden temporary file in it, then the new files and the removal of the
     earlier run's table files (any format) are done together (see `_commit`). A failure or a
     signal leaves the folder as it was; other files and folders in it are left alone."""
-    contents = {
-        f"{t.key}.{fmt}": encode_table(t, fmt, dialect) for t in tables if not t.workbook_only
-    }
+    contents: dict[str, bytes] = {}
+    for t in tables:
+        if t.workbook_only:
+            continue
+        for key, part in data_and_total(t):
+            contents[f"{key}.{fmt}"] = encode_table(part, fmt, dialect)
     check_folder_writable(folder, overwrite)
     with _locked(folder):
         check_folder_writable(folder, overwrite)  # a run that held the lock may have written it
@@ -733,6 +744,19 @@ def write_files(
         else:
             _new_folder(folder, contents)
     return [folder / name for name in contents]
+
+
+def data_and_total(table: ReportTable) -> list[tuple[str, ReportTable]]:
+    """A table's files: its data rows under its key, and its total row (if any) alone, with the
+    same columns, under key + TOTAL_SUFFIX (see tables.TOTAL_SUFFIX)."""
+    from dataclasses import replace
+
+    if table.total is None:
+        return [(table.key, table)]
+    return [
+        (table.key, replace(table, total=None)),
+        (table.key + TOTAL_SUFFIX, replace(table, rows=[table.total], total=None)),
+    ]
 
 
 def _replace_in_folder(folder: Path, contents: dict[str, bytes]) -> None:

@@ -292,14 +292,14 @@ def assumption_tables(
         facts.rows.append(["Kørt", f"{run_time:%d-%m-%Y %H:%M:%S}"])
     files = ReportTable(
         "inputfiler",
-        "Forudsætninger",
+        "Inputfiler",  # one table per sheet: the SHA-256 column does not widen the others
         "Inputfiler",
         [Column("Input"), Column("Fil"), Column("SHA-256"), Column("Rækker", "heltal")],
     )
     files.rows = [[i.label, i.name, i.sha256, i.rows] for i in result.inputs]
     dump = cfg.model_dump(mode="json", exclude={"data"})
     values = ReportTable(
-        "modelfil", "Forudsætninger", "Modelfilens værdier", [Column("Nøgle"), Column("Værdi")]
+        "modelfil", "Modelfil", "Modelfilens værdier", [Column("Nøgle"), Column("Værdi")]
     )
     values.rows = [[k, v] for k, v in _flatten(dump)]
     return [facts, files, values]
@@ -341,6 +341,8 @@ def tariff_report(
 SHEET_ORDER = (
     "Oversigt",
     "Forudsætninger",
+    "Inputfiler",
+    "Modelfil",
     "Takstblad",  # with --takstblad: its prices and tariffs instead of the run's
     "Timepriser",
     "Grundlag",
@@ -349,9 +351,16 @@ SHEET_ORDER = (
     "Reduktion",
     "Modelsammenligning",
     "Finansiering",
+    "Delegeret sygepleje",
+    "Teamgrundlag",
+    "Forløbsfinansiering",
     "Teambudgetter",
+    "Budget pr. måned",
+    "Forventede borgeruger",
     "Effekt",
     "Frit valg",
+    "Frit valg omkostninger",
+    "Frit valg forløbsuger",
     "Datakvalitet",
 )
 

@@ -20,6 +20,9 @@ from takst_cli.pipeline.free_choice import (
 from takst_cli.tables import Column, ReportTable, format_cell
 
 SHEET = "Frit valg"
+# one table per sheet: each its own column widths, so a page prints at full size
+COST_SHEET = "Frit valg omkostninger"
+COURSE_WEEK_SHEET = "Frit valg forløbsuger"
 RECALC_SHEET = "Efterberegning"
 
 
@@ -142,7 +145,7 @@ def cost_table(result: FreeChoiceResult) -> ReportTable:
     names = [s.name for s in result.services]
     t = ReportTable(
         "frit_valg_omkostninger",
-        SHEET,
+        COST_SHEET,
         "Omkostningsgrundlag efter KL/BDO-tjeklisten",
         [
             Column("Kategori"),
@@ -193,7 +196,7 @@ def course_week_table(result: FreeChoiceResult) -> ReportTable | None:
         return None
     t = ReportTable(
         "frit_valg_forloebsuger",
-        SHEET,
+        COURSE_WEEK_SHEET,
         f"{result.course_name}: afregningspris pr. borgeruge",
         [
             Column("Forløbstype"),

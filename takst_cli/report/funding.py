@@ -174,7 +174,7 @@ def funding_tables(teams: list[TeamFundingResult], source: str) -> list[ReportTa
     )
     d = ReportTable(
         "delegeret_sygepleje",
-        "Finansiering",
+        "Delegeret sygepleje",  # one table per sheet: its own column widths and print titles
         "Delegeret sygepleje",
         [
             Column("Team"),
@@ -234,7 +234,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     )
     m = ReportTable(
         "budget_pr_maaned",
-        "Teambudgetter",
+        "Budget pr. måned",  # one table per sheet: its own column widths and print titles
         f"Budget pr. måned {year}",
         [
             Column("Team"),
@@ -262,7 +262,7 @@ def budget_tables(budget: BudgetResult) -> list[ReportTable]:
     m.row_formula("I alt", f"=SUM([[{MONTHS[0]}]]:[[{MONTHS[-1]}]])")
     c = ReportTable(
         "forventede_borgeruger",
-        "Teambudgetter",
+        "Forventede borgeruger",  # one table per sheet: its own column widths and print titles
         f"Forventede borgeruger og forløbsbudget {year}",
         [
             Column("Team"),

@@ -5,19 +5,26 @@ tariffs.py). Each formula's value is takst's own figure, cached in the workbook.
 
 from __future__ import annotations
 
+import calendar
 import re
 from decimal import Decimal
 from typing import Any
 
-from takst_cli.models import CourseType, Phase, Shift
+import polars as pl
+
+from takst_cli.config import TeamFunding
+from takst_cli.frames import column_rows
+from takst_cli.models import Col, CourseType, Phase, Shift
 from takst_cli.money import round_ore, to_decimal
-from takst_cli.pipeline.costing import sum_minutes
-from takst_cli.pipeline.run import RunResult
+from takst_cli.pipeline.costing import PRICE_KEYS, sum_minutes
+from takst_cli.pipeline.funding import DELEGATED, delegated_expr, year_share
+from takst_cli.pipeline.run import FundingRun, RunResult
 from takst_cli.pipeline.tariffs import CELL
 from takst_cli.report.core import price_table, tariff_table
 from takst_cli.tables import Chart, Column, Kind, ReportTable
 
 VALUE_NOTE = "Værdi, ikke formel: "
+ZERO = Decimal(0)
 
 
 def _name(*parts: Any) -> str:
@@ -216,6 +223,15 @@ def workbook_model(result: RunResult) -> list[ReportTable]:
     )
     total = "+".join(overhead_names) or "0"
     t.formulas[(i_oh, 1)] = f"=IF(borgeruger_i_alt=0,0,({total})/borgeruger_i_alt)"
+    # the budget year's citizen-weeks: the period's, scaled to a year and by growth
+    growth = _d(cfg.budget.demografi)
+    a.add("Demografisk vækst", growth, "andel", "budget.demografi", "demografi", "andel")
+    years = year_share(*result.period)
+    a.add("Dataperiodens længde", years, "år", "periode", "periode_aar", "tal", False)
+    t.comments[(len(t.rows) - 1, 1)] = VALUE_NOTE + "hver dag tæller 1 / dagene i sit år."
+    i_scale = len(t.rows)
+    a.add("Budgetfaktor", (1 + growth) / years, "pr. år", "", "budget_faktor", "tal", False)
+    t.formulas[(i_scale, 1)] = "=(1+demografi)/periode_aar"
 
     prices = _price_model(result)
     weeks, grundlag = _grundlag(result, clinic)
@@ -322,17 +338,7 @@ def _grundlag(result: RunResult, clinic: bool) -> tuple[ReportTable, ReportTable
         i = len(g.rows)
         m = Decimal(repr(float(mins)))
         p = rates[group]
-        if at_clinic and clinic_price is not None:
-            rate = round_ore(clinic_price)
-            rate_f = "=ROUND(klinik_timepris,2)"
-        else:
-            rate = p.shift_prices[Shift(shift)]
-            n = index[group]
-            rate_f = (
-                f"=timepris_dag_{n}"
-                if shift == Shift.DAG
-                else f"=ROUND(timepris_dag_{n}*(1+{_name('tillaeg', shift)}),2)"
-            )
+        rate, rate_f = _rate(result, group, shift, at_clinic)
         cost = m * rate / 60
         is_nursing = group in nursing
         basis = cost
@@ -364,6 +370,21 @@ def _grundlag(result: RunResult, clinic: bool) -> tuple[ReportTable, ReportTable
         g.formulas[(i, 9)] = "=[[Minutter]]*[[Timepris]]/60"
         g.formulas[(i, 10)] = basis_f
     return weeks, g
+
+
+def _rate(result: RunResult, group: str, shift: str, at_clinic: bool) -> tuple[Decimal, str]:
+    """The price of a minute's price key (as Pricer prices it) and its formula: the staff
+    group's shift price, or at a clinic the clinic's price."""
+    clinic_price = result.cfg.klinik.timepris
+    if at_clinic and clinic_price is not None:
+        return round_ore(clinic_price), "=ROUND(klinik_timepris,2)"
+    p = next(x for x in result.prices if x.staff_group == group)
+    n = 1 + [g.navn for g in result.cfg.timepris.faggrupper].index(group)
+    if shift == Shift.DAG:
+        return p.shift_prices[Shift(shift)], f"=timepris_dag_{n}"
+    return p.shift_prices[Shift(shift)], (
+        f"=ROUND(timepris_dag_{n}*(1+{_name('tillaeg', shift)}),2)"
+    )
 
 
 def _tariff_model(result: RunResult) -> ReportTable:
@@ -447,7 +468,9 @@ def _overview(result: RunResult, tariffs: ReportTable) -> ReportTable:
         "Oversigt",
         "Forløbstakster pr. borgeruge (kr.)",
         [Column("Forløbstype og fase")] + [Column(f"Niveau {lv}", "kr") for lv in levels],
-        chart=Chart("Takst pr. borgeruge", "kr. pr. uge", (), by_row=True, y_format="#,##0"),
+        chart=Chart(  # low enough that Oversigt's figures and both charts fill one page
+            "Takst pr. borgeruge", "kr. pr. uge", (), by_row=True, y_format="#,##0", height=220
+        ),
         workbook_only=True,
     )
     at = {(r.course_type, r.phase, r.level): i for i, r in enumerate(tr.rows)}
@@ -467,3 +490,329 @@ def _overview(result: RunResult, tariffs: ReportTable) -> ReportTable:
         + f" ({tr.reduction_source}). Timepriser: se arket Timepriser."
     )
     return t
+
+
+def funding_model(
+    result: RunResult, funding: FundingRun, money: list[ReportTable]
+) -> list[ReportTable]:
+    """The money tables as formulas of tariffs and volumes (issue 14): a Teamgrundlag sheet
+    (minutes per team and price key, priced by formula: each team's cost, activity and
+    delegated nursing are its sums) and a Forløbsfinansiering sheet (per team and tariff cell:
+    days, citizen-weeks = days / 7, the tariff from Forløbstakster, amount = weeks × tariff:
+    each team's course part is its sum); the budget year's expected weeks = days ×
+    budget_faktor / 7, the course budget = weeks × tariff, team budgets' parts and months as
+    sums and shares of those; and on Oversigt each team's funding, result and budget.
+    Attaches formulas to `money` (their values stay takst's) and returns the workbook's money
+    tables in order. What is not a formula of the sheets (an individual tariff: each
+    citizen's own cost; a budget at brought-forward prices; a frame) stays a value."""
+    tables = {t.key: t for t in money}
+    course = _course_funding(result, funding)
+    basis = _team_basis(result)
+    _funding_formulas(tables["finansiering"], tables["modelsammenligning"], funding)
+    _delegated_formulas(tables["delegeret_sygepleje"])
+    _budget_formulas(result, funding, tables)
+    at = money.index(tables["teambudgetter"])
+    overview = _team_overview(funding, tables["finansiering"], tables["teambudgetter"])
+    return [overview, *money[:at], basis, course, *money[at:]]
+
+
+def _team_overview(funding: FundingRun, fin: ReportTable, tb: ReportTable) -> ReportTable:
+    """Oversigt: each team's funding, cost and result in the data period under its own model,
+    its budget for the budget year, and whether it spent more than it was funded — each a
+    reference to Finansiering and Teambudgetter — and a column chart of the results."""
+    year = funding.budget.year
+    t = ReportTable(
+        "oversigt_teams",
+        "Oversigt",
+        "Finansiering og budget pr. team",
+        [
+            Column("Team"),
+            Column("Finansiering", "kr"),
+            Column("Faktisk udgift", "kr"),
+            Column("Resultat", "kr"),
+            Column(f"Budget {year}", "kr"),
+            Column("Udgift over finansiering"),
+        ],
+        chart=Chart(
+            "Resultat pr. team (dataperioden)", "kr.", (3,), bars=True, y_format="#,##0", height=220
+        ),
+        workbook_only=True,
+    )
+    h = {c.header: j for j, c in enumerate(fin.columns)}
+    budgets = {r[0]: r[-1] for r in tb.rows}
+    over = []
+    for i, row in enumerate(fin.rows):
+        team, amount, cost, result = (
+            row[0],
+            row[h["Finansiering i alt"]],
+            row[h["Faktisk udgift"]],
+            row[h["Resultat"]],
+        )
+        if result < 0:
+            over.append(team)
+        t.rows.append([team, amount, cost, result, budgets[team], "Ja" if result < 0 else "Nej"])
+        f = t.formulas
+        f[(i, 1)] = "=SUMIFS(fi_finansiering,fi_team,[[Team]])"
+        f[(i, 2)] = "=SUMIFS(fi_udgift,fi_team,[[Team]])"
+        f[(i, 3)] = "=[[Finansiering]]-[[Faktisk udgift]]"
+        f[(i, 4)] = "=SUMIFS(tb_budget,tb_team,[[Team]])"
+        f[(i, 5)] = '=IF([[Resultat]]<0,"Ja","Nej")'
+    t.total = ["I alt", *[sum((r[j] for r in t.rows), ZERO) for j in (1, 2, 3, 4)], None]
+    t.note = (
+        (
+            "Ingen teams har i dataperioden haft en udgift over deres finansiering."
+            if not over
+            else "Teams med udgift over finansieringen i dataperioden: " + ", ".join(over) + "."
+        )
+        + " Resultat = finansiering efter teamets egen model − faktisk udgift (se arket "
+        "Finansiering). Forbruget mod årets budget følges med takst opfoelgning."
+    )
+    return t
+
+
+DELIVERED, LATE, OUTSIDE = "leveret", "aflyst efter fristen", "uden for forløbstypen"
+
+
+def _team_basis(result: RunResult) -> ReportTable:
+    """Minutes per team, kind, delegated nursing or not, staff group, shift and place — the
+    facts each team's cost and activity are priced from, as Grundlag is for the tariffs."""
+    t = ReportTable(
+        "grundlag_team",
+        "Teamgrundlag",
+        "Minutter pr. team, art, faggruppe, vagt og sted (fra data)",
+        [
+            Column("Team"),
+            Column("Art"),
+            Column("Delegeret sygepleje"),
+            Column("Faggruppe"),
+            Column("Vagt"),
+            Column("Klinik"),
+            Column("Minutter", "tal"),
+            Column("Timepris", "kr"),
+            Column("Udgift", "kr"),
+        ],
+        note=f"Art: {DELIVERED} (leverede besøg i modellen), {LATE} (betales på visiteret "
+        f"grundlag), {OUTSIDE} (faggrupper uden for forløbstypen, betales som aktivitet). "
+        "Udgift = minutter × timepris / 60.",
+        column_names={
+            "gt_team": 0,
+            "gt_art": 1,
+            "gt_delegeret": 2,
+            "gt_minutter": 6,
+            "gt_udgift": 8,
+        },
+        workbook_only=True,
+    )
+    delegated = delegated_expr(result.cfg, result.prices).alias(DELEGATED)
+    sources = [
+        (DELIVERED, result.visits),
+        (LATE, result.cancelled.filter(~pl.col(Col.TIMELY))),
+        (OUTSIDE, result.staff_outside),
+    ]
+    for art, facts in sources:
+        if facts is None:
+            continue
+        minutes = sum_minutes(facts.with_columns(delegated), [Col.TEAM, DELEGATED])
+        for team, deleg, group, shift, at_clinic, mins in minutes.select(
+            Col.TEAM, DELEGATED, *PRICE_KEYS, Col.MINUTTER
+        ).rows():
+            i = len(t.rows)
+            m = Decimal(repr(float(mins)))
+            rate, rate_f = _rate(result, group, shift, bool(at_clinic))
+            yes_no = "Ja" if deleg else "Nej"
+            clinic = "Ja" if at_clinic else "Nej"
+            t.rows.append([team, art, yes_no, group, shift, clinic, m, rate, m * rate / 60])
+            t.formulas[(i, 7)] = rate_f
+            t.formulas[(i, 8)] = "=[[Minutter]]*[[Timepris]]/60"
+    return t
+
+
+def _gt(art: str, delegated: str | None = None) -> str:
+    """A team's sum of Udgift on Teamgrundlag of one kind (delegated nursing or not)."""
+    only = "" if delegated is None else f',gt_delegeret,"{delegated}"'
+    return f'SUMIFS(gt_udgift,gt_team,[[Team]],gt_art,"{art}"{only})'
+
+
+def _activity(rule: TeamFunding) -> str:
+    """The activity line without delegated nursing: delivered, on the granted basis plus the
+    cancellations made after the deadline."""
+    late = f"+{_gt(LATE, 'Nej')}" if rule.grundlag == "visiteret" else ""
+    return f"{_gt(DELIVERED, 'Nej')}{late}"
+
+
+def _cell_names(result: RunResult) -> dict[tuple[str, str, int], str]:
+    """Each tariff cell (type, phase, level) → the defined name of its tariff."""
+    return {
+        (r.course_type, r.phase, r.level): _name("takst", i + 1)
+        for i, r in enumerate(result.tariffs.rows)
+    }
+
+
+def _course_funding(result: RunResult, funding: FundingRun) -> ReportTable:
+    cfg = result.cfg
+    labels = {ct.name: ct.label for ct in cfg.forloeb.types()}
+    individual = set(cfg.forloeb.names_of(CourseType.INDIVIDUEL))
+    names = _cell_names(result)
+    t = ReportTable(
+        "forloebsfinansiering",
+        "Forløbsfinansiering",
+        "Forløbsfinansiering pr. team og takstcelle (dataperioden)",
+        [
+            Column("Team"),
+            Column("Forløbstype"),
+            Column("Fase"),
+            Column("Niveau", "heltal"),
+            Column("Dage i forløb", "heltal"),
+            Column("Borgeruger", "uger"),
+            Column("Takst pr. uge", "kr"),
+            Column("Beløb", "kr"),
+        ],
+        note="Beløb = borgeruger × takst pr. uge (taksten fra arket Forløbstakster). "
+        "Teamets forløbsdel på arkene Finansiering og Modelsammenligning er summen af dets "
+        "beløb; budgettets borgeruger er dagene × budget_faktor / 7.",
+        column_names={
+            "ff_team": 0,
+            "ff_type": 1,
+            "ff_fase": 2,
+            "ff_niveau": 3,
+            "ff_dage": 4,
+            "ff_beloeb": 7,
+        },
+        workbook_only=True,
+    )
+    groups: dict[tuple[str, str, str, int], list[tuple[int, Decimal | None]]] = {}
+    for team, ctype, phase, level, days, paid in column_rows(
+        funding.seg_tariffs, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS, "takst"
+    ):
+        groups.setdefault((team, ctype, phase, level), []).append((days, paid))
+    for (team, ctype, phase, level), segs in sorted(groups.items()):
+        i = len(t.rows)
+        days = sum(d for d, _ in segs)
+        weeks = Decimal(days) / 7
+        amount = sum((Decimal(d) / 7 * x for d, x in segs if x is not None), ZERO)
+        if ctype in individual:
+            tariff: Decimal | None = amount / weeks if weeks else None
+            t.comments[(i, 6)] = VALUE_NOTE + "gennemsnit af borgernes egne takster."
+            t.comments[(i, 7)] = VALUE_NOTE + "Σ hver borgers uger × sin egen takst."
+        else:
+            tariff = segs[0][1]
+        if tariff is None:  # a cell without weeks in the tariff period: no tariff, paid 0
+            t.comments[(i, 6)] = "Cellen har ingen takst: ingen borgeruger i takstgrundlaget."
+        elif ctype not in individual:
+            t.formulas[(i, 6)] = f"={names[(ctype, phase, level)]}"
+            t.formulas[(i, 7)] = "=[[Borgeruger]]*[[Takst pr. uge]]"
+        t.formulas[(i, 5)] = "=[[Dage i forløb]]/7"
+        t.rows.append([team, labels[ctype], phase, level, days, weeks, tariff, amount])
+    weeks_total = sum((r[5] for r in t.rows), ZERO)
+    amount_total = sum((r[7] for r in t.rows), ZERO)
+    t.total = [
+        "I alt",
+        None,
+        None,
+        None,
+        sum(r[4] for r in t.rows),
+        weeks_total,
+        None,
+        amount_total,
+    ]
+    for j, header in ((5, "Borgeruger"), (7, "Beløb")):
+        t.formulas[(len(t.rows), j)] = f"=SUM([[{header}:]])"
+    return t
+
+
+def _team_sum(values: str, teams: str) -> str:
+    """A team's sum of a named column of another table, rounded to øre as takst shows it."""
+    return f"=ROUND(SUMIFS({values},{teams},[[Team]]),2)"
+
+
+def _funding_formulas(fin: ReportTable, comp: ReportTable, funding: FundingRun) -> None:
+    """The course part of each course-funded team, and each team's pure course funding, as
+    the sums of its amounts on Forløbsfinansiering; the results as funding − cost."""
+    h = {c.header: j for j, c in enumerate(fin.columns)}
+    k = {c.header: j for j, c in enumerate(comp.columns)}
+    for i, x in enumerate(funding.teams):
+        rule = x.rule
+        variable = rule.variabel if rule.model == "kombination" else rule.model
+        f, c = fin.formulas, comp.formulas
+        cost = f"=ROUND({_gt(DELIVERED)},2)"
+        f[(i, h["Faktisk udgift"])] = c[(i, k["Faktisk udgift"])] = cost
+        late = f"+{_gt(LATE, 'Nej')}" if rule.grundlag == "visiteret" else ""
+        c[(i, k["Aktivitet"])] = f"=ROUND({_gt(DELIVERED)}{late},2)"
+        c[(i, k["Forløb"])] = f"=ROUND(SUMIFS(ff_beloeb,ff_team,[[Team]])+{_gt(OUTSIDE)},2)"
+        if x.frame is not None:
+            regulated = f"{rule.ramme:f}*(1+{to_decimal(rule.demografiregulering)})"
+            c[(i, k["Ramme"])] = f"=ROUND({regulated}*periode_aar+{_gt(DELIVERED, 'Ja')},2)"
+            c[(i, k["Resultat ramme"])] = "=[[Ramme]]-[[Faktisk udgift]]"
+            if rule.model == "ramme":
+                f[(i, h["Ramme"])] = f"=ROUND({regulated}*periode_aar,2)"
+        if rule.model == "kombination":
+            f[(i, h["Ramme"])] = f"=ROUND({rule.fast_ramme or 0}*periode_aar,2)"
+        if variable == "aktivitet":
+            f[(i, h["Aktivitet"])] = f"=ROUND({_activity(rule)},2)"
+        if variable == "forloeb":
+            f[(i, h["Forløb"])] = _team_sum("ff_beloeb", "ff_team")
+            f[(i, h["Aktivitet"])] = f"=ROUND({_gt(OUTSIDE)},2)"
+        else:
+            f[(i, h["Delegeret sygepleje"])] = f"=ROUND({_gt(DELIVERED, 'Ja')},2)"
+    comp.row_formula("Resultat aktivitet", "=[[Aktivitet]]-[[Faktisk udgift]]")
+    comp.row_formula("Resultat forløb", "=[[Forløb]]-[[Faktisk udgift]]")
+    fin.column_names.update({"fi_team": 0, "fi_finansiering": h["Finansiering i alt"]})
+    fin.column_names.update({"fi_udgift": h["Faktisk udgift"], "fi_resultat": h["Resultat"]})
+
+
+def _delegated_formulas(d: ReportTable) -> None:
+    """Delegated nursing per team: its hours and amount from Teamgrundlag."""
+    delegated = f'gt_team,[[Team]],gt_art,"{DELIVERED}",gt_delegeret,"Ja"'
+    for i in range(len(d.rows)):
+        d.formulas[(i, 1)] = f"=SUMIFS(gt_minutter,{delegated})/60"
+        d.formulas[(i, 2)] = f"=ROUND({_gt(DELIVERED, 'Ja')},2)"
+
+
+def _budget_formulas(
+    result: RunResult, funding: FundingRun, tables: dict[str, ReportTable]
+) -> None:
+    """Expected citizen-weeks = the period's days × budget_faktor / 7; the course budget =
+    weeks × tariff (unless the budget is at brought-forward tariffs); team budgets' weeks and
+    course part as sums of those; each month = the team's budget × the month's days / the
+    year's."""
+    budget = funding.budget
+    cfg = result.cfg
+    individual = set(cfg.forloeb.names_of(CourseType.INDIVIDUEL))
+    names = _cell_names(result)
+    c, tb, m = tables["forventede_borgeruger"], tables["teambudgetter"], tables["budget_pr_maaned"]
+    c.column_names.update({"fb_team": 0, "fb_uger": 4, "fb_budget": 5})
+    rows = list(column_rows(budget.caseload, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL))
+    assert len(rows) == len(c.rows)
+    for i, (_, ctype, phase, level) in enumerate(rows):
+        c.formulas[(i, 4)] = (
+            "=SUMIFS(ff_dage,ff_team,[[Team]],ff_type,[[Forløbstype]],ff_fase,[[Fase]],"
+            "ff_niveau,[[Niveau]])*budget_faktor/7"
+        )
+        if ctype in individual:
+            c.comments[(i, 5)] = VALUE_NOTE + "Σ hver borgers uger × sin egen takst."
+        elif budget.factors is not None:
+            c.comments[(i, 5)] = VALUE_NOTE + "borgeruger × takst fremskrevet til budgetåret."
+        else:
+            c.formulas[(i, 5)] = f"=[[Borgeruger]]*{names[(ctype, phase, level)]}"
+    h = {col.header: j for j, col in enumerate(tb.columns)}
+    tb.column_names.update({"tb_team": 0, "tb_budget": h["Budget i alt"]})
+    tb.names["budget_i_alt"] = (len(tb.rows), h["Budget i alt"])
+    for i, x in enumerate(funding.teams):
+        rule = x.rule
+        f = tb.formulas
+        f[(i, h["Forventede borgeruger"])] = "=SUMIFS(fb_uger,fb_team,[[Team]])"
+        variable = rule.variabel if rule.model == "kombination" else rule.model
+        if budget.factors is not None:  # priced at the budget year's prices: values
+            continue
+        if variable == "aktivitet":
+            f[(i, h["Aktivitet"])] = f"=ROUND(({_activity(rule)})*budget_faktor,2)"
+        if variable == "forloeb":
+            f[(i, h["Forløb"])] = _team_sum("fb_budget", "fb_team")
+            f[(i, h["Aktivitet"])] = f"=ROUND({_gt(OUTSIDE)}*budget_faktor,2)"
+        else:
+            f[(i, h["Delegeret sygepleje"])] = f"=ROUND({_gt(DELIVERED, 'Ja')}*budget_faktor,2)"
+    year_days = 366 if calendar.isleap(budget.year) else 365
+    for j, month in enumerate(range(1, 13), start=1):
+        days = calendar.monthrange(budget.year, month)[1]
+        for i in range(len(m.rows)):
+            m.formulas[(i, j)] = f"=SUMIFS(tb_budget,tb_team,[[Team]])*{days}/{year_days}"
