@@ -222,6 +222,21 @@ def budget_alone(folder: Path) -> list[str]:
     return ["opfoelgning", "-c", str(folder / "alene.yaml"), "--dato", "2025-03-31"]
 
 
+def scenarie(folder: Path, *sets: str) -> list[str]:
+    return ["scenarie", "-c", str(folder / "model.yaml"), *(a for x in sets for a in ("--saet", x))]
+
+
+def scenario_file_without_section(folder: Path) -> list[str]:
+    (folder / "s.yaml").write_text("loen:\n  timepris.tillaeg.aften: 0.3\n", encoding="utf-8")
+    return ["scenarie", "-c", str(folder / "model.yaml"), "--scenarie", str(folder / "s.yaml")]
+
+
+def other_inputs(folder: Path) -> list[str]:
+    text = (folder / "model.yaml").read_text(encoding="utf-8")
+    (folder / "b.yaml").write_text(text.replace("leverancer.csv", "andre.csv"), encoding="utf-8")
+    return ["sammenlign", str(folder / "model.yaml"), str(folder / "b.yaml")]
+
+
 def v(old: str, new: str) -> bytes:
     assert old in TINY_VISITS, old
     return TINY_VISITS.replace(old, new).encode()
@@ -362,6 +377,50 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
             "model": TINY_MODEL
             + "tildeling:\n  standard: {model: aktivitet}\n  teams:\n    - {team: Sydd}\n"
         },
+    ),
+    (
+        "Ukendt nøgle eller element i et scenarie",
+        lambda d: scenarie(
+            d,
+            "forloeb.udviklende.forventet_reduktio=0,08",
+            "timepris.faggrupper[SHH].aarsloen=+4%",
+        ),
+        {},
+    ),
+    (
+        "Tvetydig værdi i et scenarie",
+        lambda d: scenarie(d, "timepris.faggrupper[SSH].aarsloen=4 %"),
+        {},
+    ),
+    (
+        "Fortegn uden procent i et scenarie",
+        lambda d: scenarie(d, "timepris.tillaeg.aften=+0,05"),
+        {},
+    ),
+    (
+        "Scenariet ændrer inputfilerne",
+        lambda d: scenarie(d, "data.leverancer=andre.csv"),
+        {},
+    ),
+    (
+        "Scenarie, der ikke er en gyldig model",
+        lambda d: scenarie(d, "timepris.faggrupper[SSH].fravaer_andel=1,5"),
+        {},
+    ),
+    (
+        "Ingen scenarier",
+        lambda d: ["scenarie", "-c", str(d / "model.yaml")],
+        {},
+    ),
+    (
+        "Scenariefil uden scenarier",
+        scenario_file_without_section,
+        {},
+    ),
+    (
+        "Sammenligning af modeller med forskellige inputfiler",
+        other_inputs,
+        {},
     ),
     (
         "Niveauer over ugens 168 timer (advarsel)",

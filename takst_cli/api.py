@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -45,6 +45,10 @@ from takst_cli.pipeline.run import (
     run_funding,
 )
 from takst_cli.tables import ReportTable, mask_tables
+
+if TYPE_CHECKING:
+    from takst_cli.config.overrides import Scenario
+    from takst_cli.pipeline.scenario import Outcome
 
 __all__ = [
     "Budget",
@@ -337,6 +341,40 @@ def calculate_months(
         env_key=os.environ.get(KEY_ENV),
     )
     return Calculation(model=model, run=result)
+
+
+def scenarios(
+    model: Model | str | Path,
+    scenarios: Sequence[Scenario],
+    *,
+    visits: Path | None = None,
+    grants: Path | None = None,
+    exclude_invalid: bool = False,
+    date: dt.date | None = None,
+    budget_file: Path | None = None,
+    base_name: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Outcome]:
+    """The model and each scenario (config.overrides.load_scenarios) on the visits folded
+    once (pipeline.scenario): prices, tariffs, funding, budget and, with `date`, the
+    follow-up (budgets from `budget_file` or the model file's data.budget)."""
+    from takst_cli.pipeline.scenario import BASE, run_scenarios
+
+    model = _model(model)
+    exports = read_exports(model, visits, grants)
+    budget_src = read_budget(model, budget_file) if date is not None else None
+    return run_scenarios(
+        model.config,
+        list(scenarios),
+        exports.visits,
+        exports.grants,
+        exclude_invalid,
+        date,
+        budget_src,
+        progress,
+        base_name or BASE,
+        env_key=os.environ.get(KEY_ENV),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -662,6 +700,10 @@ def validate(
         if data:  # the model file and its exports, read once
             exports = read_exports(model)
             errors, warnings = data_problems(cfg, exports.visits, exports.grants)
+        if cfg.scenarier:  # each of its scenarios validated like a model file
+            from takst_cli.config.overrides import load_scenarios
+
+            load_scenarios(path)
         day = today or dt.date.today()
         warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, day) + warnings
     except TakstError as exc:

@@ -46,6 +46,8 @@ TABLE_KEYS = frozenset(
         "afregning",
         "afvigelse",
         "takstblad",  # where --takstblad's prices and tariffs came from
+        "scenarier",
+        "scenarie_aendringer",
     }
 )
 

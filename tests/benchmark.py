@@ -5,6 +5,7 @@ Not collected by pytest. From the repository root, in the project's venv:
     python tests/benchmark.py                 # 1 M and 10 M visits, 3 runs each
     python tests/benchmark.py --sizes 1 --runs 5
     python tests/benchmark.py --parquet-100m  # also 100 M visits from Parquet (slow, ~1 h)
+    python tests/benchmark.py --scenarier [MAPPE]  # five scenarios vs one beregn (10 M visits)
 
 Data is made by `takst eksempel` into bench_out/ (ignored by git) and reused. Each size runs
 twice over the same visits: with the tidy grants (one row per course) and with the same grants
@@ -202,6 +203,50 @@ def bench_xlsx(rows: int = 500_000) -> dict[str, object]:
     return {"raekker": rows, "laes_s": round(wall, 2), "top_rss_mb": round(rss / 2**20)}
 
 
+# Five price and funding scenarios (issue 18): none changes how the visits fold, so one pass
+# over the visits serves all six models (the base and five). Target: ≤ 1,3 × one takst beregn.
+FIVE_SCENARIOS = """\
+scenarier:
+  Løn +4 %:
+    timepris.faggrupper[Social- og sundhedshjælper].aarsloen: +4 %
+    timepris.faggrupper[Social- og sundhedsassistent].aarsloen: +4 %
+  r 8 %:
+    forloeb.udviklende.forventet_reduktion: 0,08
+  Team Nord på forløb:
+    tildeling.teams[Team Nord].model: forloeb
+  Klinik 40 %:
+    klinik.andel: 40 %
+  Aftentillæg og demografi:
+    timepris.tillaeg.aften: 0.30
+    budget.demografi: 0.03
+"""
+
+
+def bench_scenarios(folder: Path, runs: int) -> dict[str, object]:
+    """`takst scenarie` with FIVE_SCENARIOS against one `takst beregn` on the same model and
+    visits, both to the screen (--stille), alternating."""
+    scenarios = folder / "fem_scenarier.yaml"
+    scenarios.write_text(FIVE_SCENARIOS, encoding="utf-8")
+    model = str(folder / "model.yaml")
+    common = ["--stille", "--udelad-ugyldige"]
+    beregn = [*TAKST, "beregn", "--config", model, *common]
+    scenarie = [*TAKST, "scenarie", "--config", model, "--scenarie", str(scenarios), *common]
+    times: dict[str, list[tuple[float, int]]] = {"beregn": [], "scenarie": []}
+    for _ in range(runs):
+        times["beregn"].append(run_measured(beregn))
+        times["scenarie"].append(run_measured(scenarie))
+    t_b = statistics.median(t[0] for t in times["beregn"])
+    t_s = statistics.median(t[0] for t in times["scenarie"])
+    return {
+        "besoeg": rows_of(folder),
+        "koersler": runs,
+        "beregn_s": round(t_b, 2),
+        "fem_scenarier_s": round(t_s, 2),
+        "forhold": round(t_s / t_b, 2),
+        "top_rss_mb": round(max(t[1] for t in times["scenarie"]) / 2**20),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=float, nargs="*", default=[1, 10], help="millioner besøg (CSV)")
@@ -212,8 +257,24 @@ def main() -> None:
         help="også 100 mio. besøg fra Parquet (laves i bidder; ca. 20 min)",
     )
     ap.add_argument("--uden-xlsx", action="store_true")
+    ap.add_argument(
+        "--scenarier",
+        nargs="?",
+        const="",
+        metavar="MAPPE",
+        help="kun fem scenarier mod én takst beregn på 10 mio. besøg (eller data i MAPPE)",
+    )
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
+    if args.scenarier is not None:
+        folder = Path(args.scenarier) if args.scenarier else ensure_data(10)
+        r = bench_scenarios(folder, args.runs)
+        (OUT / "benchmark_scenarier.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
+        print(
+            f"{r['besoeg']:,} besøg: takst beregn {r['beregn_s']} s, fem scenarier "
+            f"{r['fem_scenarier_s']} s = {r['forhold']} × (mål ≤ 1,3), top RSS {r['top_rss_mb']} MB"
+        )
+        return
     help_times = [run_measured([*TAKST, "--help"])[0] for _ in range(5)]
     results: dict[str, object] = {
         "maskine": {

@@ -19,6 +19,7 @@ from takst_cli.cli.fordeling import fordeling
 from takst_cli.cli.frit_valg import frit_valg
 from takst_cli.cli.niveauer import niveauer
 from takst_cli.cli.opfoelgning import opfoelgning
+from takst_cli.cli.scenarie import sammenlign, scenarie
 from takst_cli.cli.takstblad import takstblad
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
@@ -76,6 +77,8 @@ app.command()(opfoelgning)
 app.command("opfølgning", hidden=True)(opfoelgning)  # as a Dane types it
 app.command()(effekt)
 app.command()(niveauer)
+app.command()(scenarie)
+app.command()(sammenlign)
 app.command("frit-valg")(frit_valg)
 app.command()(efterberegning)
 app.command()(valider)

@@ -26,6 +26,8 @@ BY_NAME: dict[str, str] = {
     "frit_valg": "Afregningspriser for frit valg (ældreloven § 19).",
     "advarsel_andel": "Andel af de leverede besøg uden for modellen, over hvilken "
     "plausibilitetstjekket advarer (andel 0-1, fx 0.2 = 20 %).",
+    "scenarier": "Navngivne scenarier til takst scenarie: hvert en tabel af nøglestier og "
+    "værdier, fx timepris.faggrupper[Sygeplejerske].aarsloen: +4 %.",
     # data
     "leverancer_ark": "Arket i leverancefilen, hvis den er en projektmappe (.xlsx).",
     "visitationer_ark": "Arket i visitationsfilen, hvis den er en projektmappe (.xlsx).",

@@ -342,6 +342,12 @@ def _size(n: int) -> str:
 
 def load_config(path: Path) -> ModelConfig:
     """Read and validate a model file; data paths become absolute, relative to the file."""
+    raw, problems = read_model_file(path)
+    return with_data_paths(parse_config(raw, str(path), problems), path)
+
+
+def read_model_file(path: Path) -> tuple[Any, list[Problem]]:
+    """A model file's YAML as plain values and the problems found reading it; not validated."""
     if not path.exists():
         raise ConfigError(f"{path}: modelfilen findes ikke")
     if path.is_dir():
@@ -361,7 +367,11 @@ def load_config(path: Path) -> ModelConfig:
     raw, problems = read_model_yaml(text, str(path))
     if raw is None:
         raise ConfigError(f"{path}: modelfilen er tom")
-    cfg = parse_config(raw, str(path), problems)
+    return raw, problems
+
+
+def with_data_paths(cfg: ModelConfig, path: Path) -> ModelConfig:
+    """The model's data paths made absolute, relative to the model file at `path`."""
     base = path.resolve().parent
     data = cfg.data.model_copy(
         update={

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -385,6 +385,8 @@ class ModelConfig(_Model):
     frit_valg: FreeChoiceConfig | None = None
     # share of the visits (or their minutes) outside the model above which a run warns
     advarsel_andel: Share = 0.20
+    # named scenarios for `takst scenarie`: each a table of key paths and values (config.overrides)
+    scenarier: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def staff_group(self, name: str) -> StaffGroup | None:
         return next((g for g in self.timepris.faggrupper if g.navn == name), None)

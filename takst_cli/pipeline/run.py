@@ -166,6 +166,11 @@ class Folded:
     invalid: list[InvalidRow]
     inputs: list[InputInfo]
     visit_name: str
+    quality: list[QualityLine]  # the data quality of inputs and fold (no plausibility yet)
+    teams: set[str]  # the teams of the visits and of the courses
+    outside: tuple[int, float]  # in-scope visits and minutes outside every course
+    other_type: tuple[int, float]  # in a course, of a paragraph its type does not cover
+    cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
 
 
 def fold(
@@ -241,6 +246,33 @@ def fold(
     segments = courses.assign_levels(segments, delivered, cfg)
     cell_visits = tariffs.cell_visits(in_scope, segments, cfg)
     staff_out = tariffs.staff_outside(in_scope, segments, cfg)
+
+    # the data quality of the fold, the same for every model that folds the same
+    outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
+    in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
+    n_staff = int(staff_out[Col.N_VISITS].sum() or 0)
+    m_staff = float(staff_out[Col.MINUTTER].sum() or 0)
+    # in a course, of a paragraph the course type does not cover (staff groups apart)
+    n_type = (
+        int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
+    ) - n_staff
+    m_type = (
+        float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
+    ) - m_staff
+    n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
+    lines = quality.visit_quality(
+        facts,
+        visit_src.name,
+        (n_out, m_out / 60),
+        (n_type, m_type / 60),
+        (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
+    ) + quality.grant_quality(grants, grant_rows, grant_src.name, formed, skipped)
+    # the teams of the visits and of the courses (the grants kept here are the invalid rows)
+    teams = {
+        *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
+        *segments[Col.TEAM].drop_nulls().to_list(),
+    }
+    cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     inputs = [
         InputInfo(
             visit_src.label, visit_src.name, visit_src.digest(), int(facts[Col.N_VISITS].sum() or 0)
@@ -267,56 +299,48 @@ def fold(
         invalid,
         inputs,
         visit_src.name,
+        lines,
+        teams,
+        (n_out, m_out),
+        (n_type, m_type),
+        cancelled,
     )
 
 
-def price(cfg: ModelConfig, fd: Folded) -> RunResult:
+def _without_r(cfg: ModelConfig) -> Any:
+    dev = cfg.forloeb.udviklende.model_copy(update={"forventet_reduktion": None})
+    return cfg.forloeb.model_copy(update={"udviklende": dev})
+
+
+def price(cfg: ModelConfig, fd: Folded, same_fold: RunResult | None = None) -> RunResult:
     """The price stage: hourly prices, course tariffs, r and data quality for a model on data
-    folded by `fold` (with a model that folds the same). No pass over the visits."""
+    folded by `fold` (with a model that folds the same). No pass over the visits.
+    `same_fold`: a result priced on the same `fd`, whose estimate of r is taken when its
+    inputs (prices, clinic, course types, the stabilising tariffs) are the same."""
     facts, segments, in_scope, cell_visits = fd.facts, fd.segments, fd.in_scope, fd.cell_visits
     staff_out, candidates, period = fd.staff_out, fd.candidates, fd.period
     prices = compute_hourly_prices(cfg)
 
     result = tariffs.compute_tariffs(segments, cell_visits, prices, cfg)
-    estimate = estimate_reduction(
-        after_windows(candidates, segments, cfg),
-        in_scope,
-        prices,
-        result.stabilising_direct(),
-        cfg,
-    )
+    stabilising = result.stabilising_direct()
+    if (
+        same_fold is not None
+        and same_fold.prices == prices
+        and same_fold.cfg.klinik == cfg.klinik
+        and _without_r(same_fold.cfg) == _without_r(cfg)
+        and same_fold.tariffs.stabilising_direct() == stabilising
+    ):
+        estimate = same_fold.reduction
+    else:
+        estimate = estimate_reduction(
+            after_windows(candidates, segments, cfg), in_scope, prices, stabilising, cfg
+        )
     configured = cfg.forloeb.udviklende.forventet_reduktion
     r, source = (configured, "modelfil") if configured is not None else (estimate.r, "estimeret")
     result = tariffs.apply_reduction(result, r, source, cfg)
 
-    outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
-    in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
-    n_staff = int(staff_out[Col.N_VISITS].sum() or 0)
-    m_staff = float(staff_out[Col.MINUTTER].sum() or 0)
-    # in a course, of a paragraph the course type does not cover (staff groups apart)
-    n_type = (
-        int(in_course[Col.N_VISITS].sum() or 0) - int(cell_visits[Col.N_VISITS].sum() or 0)
-    ) - n_staff
-    m_type = (
-        float(in_course[Col.MINUTTER].sum() or 0) - float(cell_visits[Col.MINUTTER].sum() or 0)
-    ) - m_staff
-    n_out, m_out = int(outside[Col.N_VISITS].sum() or 0), float(outside[Col.MINUTTER].sum() or 0)
-    grant_name = fd.inputs[1].name
-    lines = quality.visit_quality(
-        facts,
-        fd.visit_name,
-        (n_out, m_out / 60),
-        (n_type, m_type / 60),
-        (n_staff, m_staff / 60) if any(t.cfg.faggrupper for t in cfg.forloeb.types()) else None,
-    ) + quality.grant_quality(fd.grants, fd.grant_rows, grant_name, fd.formed, fd.skipped)
-    # the teams of the visits and of the courses (the grants kept here are the invalid rows)
-    teams = {
-        *facts.filter(pl.col(Col.ERROR).is_null())[Col.TEAM].drop_nulls().to_list(),
-        *segments[Col.TEAM].drop_nulls().to_list(),
-    }
-    doubts = check_plausibility(cfg, facts, result.rows, teams, (n_out, m_out), (n_type, m_type))
-    lines += quality.warning_lines(doubts, fd.visit_name)
-    cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
+    doubts = check_plausibility(cfg, facts, result.rows, fd.teams, fd.outside, fd.other_type)
+    lines = fd.quality + quality.warning_lines(doubts, fd.visit_name)
     return RunResult(
         cfg=cfg,
         period=period,
@@ -329,7 +353,7 @@ def price(cfg: ModelConfig, fd: Folded) -> RunResult:
         inputs=list(fd.inputs),
         segments=segments,
         visits=in_scope,
-        cancelled=cancelled,
+        cancelled=fd.cancelled,
         cell_visits=cell_visits,
         citizens=fd.citizens,
         warnings=[w.message for w in doubts],
