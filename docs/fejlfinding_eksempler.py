@@ -862,6 +862,29 @@ def writing_faults() -> list[str]:
     ]
 
 
+def api_faults() -> list[str]:
+    """Messages only the Python API gives (the CLI checks the same before it calculates)."""
+    from takst_cli import write
+    from takst_cli.errors import TakstError
+
+    try:
+        write([], BASE / "resultat", "pdf")
+        raise AssertionError("write accepted the format 'pdf'")
+    except TakstError as exc:
+        text = f"{exc.__class__.__name__}: {exc.message}"
+    return [
+        "## Fra Python: et format, takst ikke skriver",
+        "",
+        '`takst_cli.write(resultat, "resultat", "pdf")` rejser en `TakstError` (i CLI\'en er',
+        "det `--format`, som kontrolleres, før der regnes).",
+        "",
+        "```",
+        text,
+        "```",
+        "",
+    ]
+
+
 INTRO = """# Fejlfinding
 
 Hver slags ugyldigt input giver én dansk besked på stderr med fil, række/kolonne eller nøgle og
@@ -907,7 +930,7 @@ def render() -> str:
             "",
         ]
     shutil.rmtree(BASE, ignore_errors=True)
-    return "\n".join(out + writing_faults())
+    return "\n".join(out + writing_faults() + api_faults())
 
 
 def main() -> None:

@@ -14,11 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from takst_cli.cli.common import load  # noqa: E402
+from takst_cli import calculate  # noqa: E402
 from takst_cli.io.readers import read_table  # noqa: E402
 from takst_cli.models import LEVERANDOERER_FIELDS  # noqa: E402
 from takst_cli.pipeline.free_choice import from_run, recalculate_year  # noqa: E402
-from takst_cli.pipeline.run import run  # noqa: E402
 from takst_cli.report.free_choice import (  # noqa: E402
     markdown_table,
     recalculation_tables,
@@ -122,8 +121,8 @@ til {made} her). Det følgende er notatet, uændret:
 
 
 def render() -> str:
-    cfg, visits, grants = load(MODEL, None, None)
-    result = run(cfg, visits, grants)
+    result = calculate(MODEL).run
+    cfg = result.cfg
     prices = from_run(result)
     text = MODEL.read_text(encoding="utf-8")
     section = text[text.index("frit_valg:") :].rstrip()

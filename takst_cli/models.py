@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 
 
 class CourseType(StrEnum):
@@ -315,3 +320,75 @@ ERR_FUNCTION = "ugyldig funktionsevne"
 ERR_NO_FUNCTION = "mangler funktionsevne"
 REASON_STAFF = "faggruppe uden for forløbstypen"
 ERR_CANCELLED_BY = "aflyst af hverken borger eller leverandør"
+
+
+@dataclass(frozen=True)
+class HourlyPrice:
+    """One staff group's price. Hours are per FTE per year; prices are kr per direct hour,
+    rounded to øre once, here, and used rounded downstream so every cost can be checked by hand."""
+
+    staff_group: str
+    nursing: bool
+    annual_cost: Decimal | None  # wage + per-FTE cost items placed in the price, kr
+    norm_hours: Decimal | None
+    attendance_hours: Decimal | None  # F
+    direct_share: Decimal | None  # BTP
+    direct_hours: Decimal | None  # D
+    price: Decimal  # kr per direct hour, day shift
+    shift_prices: dict[Shift, Decimal]  # kr per direct hour in each shift, supplement included
+    given: bool  # price given directly in the model file
+
+
+# The funded parts a budget deviation is explained for (pipeline.deviation), each with its
+# volume unit; the takstblad (io.takstblad) carries the budget by the same parts and cells.
+PART_COURSE = Part.COURSE  # course-funded: citizen-weeks × the frozen tariffs
+PART_ACTIVITY_COURSE = "aktivitet_forloeb"  # activity-funded: visits in course cells, per week
+PART_ACTIVITY = Part.ACTIVITY  # activity outside the course cells, per hour
+PART_DELEGATED = Part.DELEGATED  # delegated nursing (SUL §138), per hour
+PART_FRAME = Part.FRAME  # a frame or a combination's fixed frame: not split
+DEVIATION_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE, PART_ACTIVITY, PART_DELEGATED, PART_FRAME)
+WEEK_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE)  # volume in citizen-weeks; the others hours
+HOUR_PARTS = (PART_ACTIVITY, PART_DELEGATED)
+Cell = tuple[Hashable, ...]  # (type, phase, level) or (staff group, shift)
+
+
+@dataclass(frozen=True)
+class CellAmount:
+    quantity: Decimal  # citizen-weeks or hours, as the part counts its volume
+    amount: Decimal  # kr
+
+
+# team → part → cell → quantity and kr
+PartCells = dict[str, dict[str, dict[Cell, CellAmount]]]
+
+
+TAKSTBLAD_VERSION = 1  # the takstblad file format (docs/takstblad.schema.json)
+
+
+@dataclass(frozen=True)
+class Takstblad:
+    """What the settlement needs from a takstblad: prices, tariffs and where they came from.
+    Read and written by io.takstblad; here so report/ and pipeline/ can take one without
+    importing io/."""
+
+    path: Path
+    budget_year: int
+    municipality: str
+    model_sha256: str
+    prices: list[HourlyPrice]
+    clinic_price: Decimal | None
+    tariffs: dict[tuple[str, str, int], Decimal | None]  # (type, fase, niveau) → kr per week
+    overhead_per_week: Decimal
+    reduction: float | None
+    # the budget's weeks and kr per team and cell (type, fase, niveau), for the year
+    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]]
+    # the budget's other parts per team and cell (budget_dele); None in a takstblad written
+    # before they were: the deviation cannot then be explained beyond the course cells
+    parts: PartCells | None = None
+    # where it came from, for the output that uses it: the takst that wrote it, the file's
+    # own SHA-256 and its date (the file's; the document holds no clock, so that the same
+    # inputs write the same file)
+    takst_version: str = ""
+    format_version: int = TAKSTBLAD_VERSION
+    sha256: str = ""
+    modified: dt.date | None = None

@@ -74,6 +74,10 @@ WORKBOOK_KEYS = frozenset(
 # Sheets printed on one page (fit to width and height): the overview a department head reads
 ONE_PAGE_SHEETS = frozenset({"Oversigt"})
 
+# Month names as the tables show them; files write a month as ISO 'YYYY-MM' (Column.file_header,
+# Column.month_year).
+MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
 Kind = Literal["tekst", "heltal", "kr", "timer", "uger", "andel", "tal"]
 
 

@@ -105,7 +105,7 @@ def test_excluded_invalid_rows_are_listed(tiny: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_error_has_no_traceback_without_debug(tiny: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import takst_cli.pipeline.run as run_module
+    import takst_cli.api as run_module  # the calculation the api calls
 
     def boom(*_a, **_k):  # type: ignore[no-untyped-def]
         raise RuntimeError("secret citizen B000001")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from takst_cli.cli.common import load
+from takst_cli.api import load_model, read_exports
 from takst_cli.models import Col
 from takst_cli.pipeline import courses
 from takst_cli.pipeline import facts as facts_mod
@@ -38,7 +38,9 @@ def _fold(
 def _fold_with_copies(
     model: Path, months: bool, cutoff: dt.date | None, packed: bool
 ) -> tuple[facts_mod.Fold, ParsedVisits]:
-    cfg, visit_src, grant_src = load(model, None, None)
+    loaded = load_model(model)
+    cfg, exports = loaded.config, read_exports(loaded)
+    visit_src, grant_src = exports.visits, exports.grants
     assert cfg.periode.fra is not None and cfg.periode.til is not None
     period = (cfg.periode.fra, cfg.periode.til)
     grants = parse_grants(grant_src.frame, set(grant_src.headers)).collect()

@@ -765,12 +765,12 @@ def test_every_os_error_a_user_can_cause_has_a_danish_message(code: int, why: st
 
 def test_a_stray_os_error_reaches_the_user_in_danish(tiny: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """An OSError from anywhere (here the model file cannot be opened) is not 'uventet fejl'."""
-    import takst_cli.config as config
+    import takst_cli.api as api  # where the model file is read
 
     def denied(path, *_a, **_k):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(config, "load_config", denied)
+    monkeypatch.setattr(api, "load_config", denied)
     res = invoke("beregn", "--config", str(tiny), "--detaljer")
     assert res.exit_code == 1
     assert (

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from takst_cli import follow_up
 from takst_cli.cli.app import app
-from takst_cli.cli.common import read_budget
 from takst_cli.errors import DataError
 from takst_cli.pipeline.effect import effect_groups
-from takst_cli.pipeline.run import run_followup, run_funding
 from takst_cli.report.followup import effect_table, followup_tables
 from tests.helpers import run_model
 
@@ -26,13 +25,11 @@ BUDGET = "team;budget;forbrug_til_dato;aar\nNord;20000;;2025\nSyd;10000;5000;202
 
 
 def _followup(tiny: Path, date: dt.date, budget: str | None = BUDGET, **kw):  # type: ignore[no-untyped-def]
-    result = run_model(tiny, cutoff=date)
-    src = None
+    path = None
     if budget is not None:
         path = tiny.parent / "budget.csv"
         path.write_text(budget, encoding="utf-8")
-        src = read_budget(result.cfg, path)
-    return run_followup(result, run_funding(result), date, src, **kw)
+    return follow_up(tiny, date, budget_file=path, **kw).followup
 
 
 def _rows(f):  # type: ignore[no-untyped-def]

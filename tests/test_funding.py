@@ -18,11 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from takst_cli import calculate, fund
 from takst_cli.money import round_parts
 from takst_cli.pipeline.budget import month_shares
-from takst_cli.pipeline.run import run_funding
 from takst_cli.report.funding import budget_tables, comparison_table, funding_tables
-from tests.helpers import run_model
 
 FUNDING = """
 tildeling:
@@ -36,7 +35,7 @@ budget: {aar: 2026, demografi: 0.10}
 @pytest.fixture
 def funded(tiny: Path):  # type: ignore[no-untyped-def]
     tiny.write_text(tiny.read_text() + FUNDING)
-    return run_funding(run_model(tiny))
+    return calculate(tiny).funding
 
 
 def _team(funding, name):  # type: ignore[no-untyped-def]
@@ -92,7 +91,7 @@ tildeling:
   standard: {model: kombination, fast_ramme: 3650, variabel: forloeb}
 """
     )
-    funding = run_funding(run_model(tiny))
+    funding = calculate(tiny).funding
     syd = _team(funding, "Syd")
     # fixed frame 3 650 × 84 / 365 = 840 + course 4 257,96
     assert syd.parts["ramme"] == Decimal(840)
@@ -158,7 +157,7 @@ tildeling:
     - {team: Nord, model: aktivitet, grundlag: visiteret}
 """
     )
-    nord = _team(run_funding(run_model(tiny)), "Nord")
+    nord = _team(calculate(tiny).funding, "Nord")
     # delivered 1 h = 326,12 (the cost). Cancelled by the citizen at 13:59 the day before:
     # deducted. At 14:01 the day before, by the provider, or the same morning: paid.
     assert nord.cost == Decimal("326.12")
@@ -170,7 +169,7 @@ def test_delegated_nursing_is_its_own_line(tiny: Path) -> None:
     visits = tiny.parent / "leverancer.csv"
     visits.write_text(visits.read_text() + "G;21-01-2025;10:00;60;SUL §138;SSH;Nord;leveret\n")
     tiny.write_text(tiny.read_text() + "tildeling: {delegeret_sygepleje: {kilde: myndighed}}\n")
-    nord = _team(run_funding(run_model(tiny)), "Nord")
+    nord = _team(calculate(tiny).funding, "Nord")
     # SUL §138 by SSH (not nursing staff): 1 h × 326,12, settled apart from the activity part
     assert nord.delegated == Decimal("326.12")
     assert nord.parts["delegeret"] == Decimal("326.12")
@@ -182,8 +181,7 @@ def test_delegated_nursing_is_its_own_line(tiny: Path) -> None:
 
 def test_delivered_activity_equals_cost_for_every_sample_team() -> None:
     root = Path(__file__).resolve().parent.parent
-    result = run_model(root / "configs" / "eksempel.yaml")
-    funding = run_funding(result)
+    funding = calculate(root / "configs" / "eksempel.yaml").funding
     for team in funding.teams:
         if team.rule.grundlag == "leveret":
             assert team.activity == team.cost, team.team
@@ -201,4 +199,4 @@ def test_team_without_funding_model_is_an_error(tiny: Path) -> None:
 
     tiny.write_text(tiny.read_text() + "tildeling:\n  teams:\n    - {team: Nord}\n")
     with pytest.raises(DataError, match="1 team\\(s\\) i data har ingen finansieringsmodel: Syd"):
-        run_funding(run_model(tiny))
+        fund(calculate(tiny))

@@ -21,6 +21,7 @@ from takst_cli.errors import DataError
 from takst_cli.io.readers import read_table
 from takst_cli.models import BUDGET_FIELDS, ERR_SHORT_YEAR, CourseType, Phase
 from takst_cli.pipeline import parse
+from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.parse import (
     ColumnFormat,
     Notation,
@@ -294,6 +295,12 @@ def test_each_value_read_by_the_convention_that_can_read_it(text: str, value: fl
     assert frame.select(parse_number("m")).item() == value
 
 
+def _budget_export(path: Path) -> Export:
+    """The budget file as the budget stage takes it (read with its own headers)."""
+    src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
+    return Export(src.frame, src.headers, src.name)
+
+
 def _budget(tmp_path: Path, rows: str) -> Path:
     path = tmp_path / "budget.csv"
     path.write_text("team;budget;forbrug_til_dato\n" + rows, encoding="utf-8")
@@ -303,7 +310,7 @@ def _budget(tmp_path: Path, rows: str) -> Path:
 def test_budget_in_danish_thousands(tmp_path: Path) -> None:
     """'700.000' in a column that also has '1.250.000,50': 700 000 kr, not 700 kr."""
     path = _budget(tmp_path, "Nord;700.000;300.000\nSyd;1.250.000,50;12.345,67\n")
-    src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
+    src = _budget_export(path)
     lines = budget_lines(src, False, dt.date(2025, 6, 30))
     assert [(b.team, b.budget, b.spend) for b in lines] == [
         ("Nord", Decimal("700000"), Decimal("300000")),
@@ -317,14 +324,14 @@ def test_budget_quoted_empty_spend_and_date_are_empty(tmp_path: Path) -> None:
     path.write_text(
         'team;budget;forbrug_til_dato;opgjort_dato\nNord;700.000,00;"";""\n', encoding="utf-8"
     )
-    src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
+    src = _budget_export(path)
     lines = budget_lines(src, False, dt.date(2025, 6, 30))
     assert [(b.team, b.budget, b.spend) for b in lines] == [("Nord", Decimal("700000"), None)]
 
 
 def test_budget_without_a_clue_stops_unless_talformat(tmp_path: Path) -> None:
     path = _budget(tmp_path, "Nord;700.000;\nSyd;500.000;\n")
-    src = read_table("budget", path, BUDGET_FIELDS, {f: f for f in BUDGET_FIELDS})
+    src = _budget_export(path)
     with pytest.raises(DataError, match=r"budget.csv: kolonnen 'budget' række 2: '700.000'"):
         budget_lines(src, False, dt.date(2025, 6, 30))
     lines = budget_lines(src, False, dt.date(2025, 6, 30), Notation(talformat="dansk"))

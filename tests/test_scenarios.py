@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from takst_cli.cli.common import read_sources
+from takst_cli import api
 from takst_cli.config.overrides import load_scenarios, refolds
 from takst_cli.errors import ConfigError
-from takst_cli.pipeline.scenario import Outcome, figures, run_scenarios
+from takst_cli.pipeline.scenario import Outcome, figures
 from tests.helpers import run_model
 from tests.test_cli import invoke
 
@@ -40,8 +40,7 @@ def model(tiny: Path) -> Path:
 
 def outcomes(model: Path, *sets: str, file: Path | None = None) -> list[Outcome]:
     base, scenarios = load_scenarios(model, file, list(sets) or None)
-    visits, grants = read_sources(base, None, None)
-    return run_scenarios(base, scenarios, visits, grants)
+    return api.scenarios(api.Model(config=base, path=model), scenarios)
 
 
 def by_key(o: Outcome) -> dict[tuple[str, str], Decimal | None]:
@@ -267,12 +266,13 @@ def test_followup_forecast_per_scenario(model: Path) -> None:
     (model.parent / "budget.csv").write_text(
         "team;budget;aar\nNord;20000;2025\nSyd;20000;2025\n", "utf-8"
     )
-    from takst_cli.cli.common import read_budget
-
-    visits, grants = read_sources(base, None, None)
-    budget = read_budget(base, model.parent / "budget.csv")
     day = dt.date(2025, 3, 30)
-    a, b = run_scenarios(base, scenarios, visits, grants, False, day, budget)
+    a, b = api.scenarios(
+        api.Model(config=base, path=model),
+        scenarios,
+        date=day,
+        budget_file=model.parent / "budget.csv",
+    )
     fa, fb = by_key(a), by_key(b)
     key = ("Forventet forbrug 2025", "Nord")
     assert fa[key] == Decimal("4758.385") * 365 / 89
@@ -324,15 +324,13 @@ def test_a_negative_value_is_a_value_as_in_the_model_file(model: Path, written: 
 def test_price_only_scenario_equals_a_full_run(model: Path, sets: list[str]) -> None:
     """PRICE_ONLY_KEYS holds: a scenario priced on the base's fold gives every figure and the
     data quality exactly as a full run (its own pass over the visits) of the changed model."""
-    from takst_cli.pipeline.run import run, run_funding
-
     base, scenarios = load_scenarios(model, None, sets)
     (s,) = scenarios
     assert not s.refold
-    visits, grants = read_sources(base, None, None)
-    _, scen = run_scenarios(base, scenarios, visits, grants)
-    full = run(s.cfg, visits, grants)
-    assert by_key(scen) == by_key(Outcome("fuld", full, run_funding(full), None, True))
+    _, scen = api.scenarios(api.Model(config=base, path=model), scenarios)
+    calc = api.calculate(api.Model(config=s.cfg, path=model))
+    full = calc.run
+    assert by_key(scen) == by_key(Outcome("fuld", full, calc.funding, None, True))
     assert scen.result.quality == full.quality
     assert scen.result.reduction.r == full.reduction.r
 

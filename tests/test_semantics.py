@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
+from takst_cli import api, calculate
 from takst_cli.cli.app import app
-from takst_cli.cli.common import load, read_budget
 from takst_cli.config import parse_config
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.models import CourseType, Phase, normal_paragraph
 from takst_cli.pipeline.paragraphs import paragraph_forms
-from takst_cli.pipeline.run import run, run_followup, run_funding
 from tests.conftest import TINY_MODEL, TINY_VISITS
 from tests.helpers import run_model
 
@@ -72,8 +71,7 @@ def test_a_path_with_brackets_reads_exactly_that_file(tiny: Path, suffix: str) -
     wanted = folder / f"leverancer [2].{suffix}"
     write(wanted, TINY_VISITS)
     write(folder / f"leverancer 2.{suffix}", other)
-    cfg, visits, grants = load(tiny, wanted, None)
-    result = run(cfg, visits, grants)
+    result = api.calculate(tiny, visits=wanted).run
     assert _tariff(result, CourseType.FASTHOLDENDE, Phase.HELE, 3) == T_FAST_3
     assert result.inputs[0].name == wanted.name
     assert result.inputs[0].sha256 == hashlib.sha256(wanted.read_bytes()).hexdigest()
@@ -106,7 +104,7 @@ def test_two_columns_for_one_field_in_a_workbook(tiny: Path) -> None:
         ws.append([*r, "Øst"])
     wb.save(tiny.parent / "leverancer.xlsx")
     with pytest.raises(DataError) as exc:
-        load(tiny, tiny.parent / "leverancer.xlsx", None)
+        api.read_exports(api.load_model(tiny), tiny.parent / "leverancer.xlsx")
     assert "flere kolonner passer til feltet: 'team', 'team'" in _error_lines(exc)
 
 
@@ -205,7 +203,7 @@ def test_delegated_nursing_matches_in_any_spelling(tiny: Path) -> None:
     """SUL §138 by SSH (not nursing staff) is delegated nursing, written 'SUL 138' too:
     1 h × 326,12 = 326,12 kr on its own line."""
     _visits(tiny, TINY_VISITS + "G;21-01-2025;10:00;60;SUL 138;SSH;Nord;leveret\n")
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.delegated == Decimal("326.12")
 
 
@@ -289,7 +287,7 @@ def test_a_citizen_cancellation_before_the_deadline_is_deducted(tiny: Path, who:
     before is the citizen's: deducted (it was paid as the provider's before: +326,12)."""
     _visits(tiny, CANCELLATIONS.format(who=who))
     tiny.write_text(tiny.read_text() + GRANTED)
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.parts["aktivitet"] == Decimal("1304.48")
 
 
@@ -311,7 +309,7 @@ def test_the_model_file_can_name_its_own_cancellation_words(tiny: Path) -> None:
         + GRANTED
         + "  aflyst_af:\n    leverandoer: [andet, leverandør]\n    borger: [borger]\n"
     )
-    nord = next(t for t in run_funding(run_model(tiny)).teams if t.team == "Nord")
+    nord = next(t for t in calculate(tiny).funding.teams if t.team == "Nord")
     assert nord.parts["aktivitet"] == Decimal("1630.60")
 
 
@@ -319,10 +317,9 @@ def test_the_model_file_can_name_its_own_cancellation_words(tiny: Path) -> None:
 
 
 def _followup(tiny: Path, date: dt.date, budget: str):  # type: ignore[no-untyped-def]
-    result = run_model(tiny, cutoff=date)
     path = tiny.parent / "budget.csv"
     path.write_text(budget, encoding="utf-8")
-    return run_followup(result, run_funding(result), date, read_budget(result.cfg, path))
+    return api.follow_up(tiny, date, budget_file=path).followup
 
 
 @pytest.mark.parametrize(

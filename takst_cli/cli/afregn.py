@@ -20,7 +20,7 @@ from takst_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.api import Calculation
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4}))\s*$")
 
@@ -87,9 +87,9 @@ def afregn(
     with error_boundary():
         import sys
 
+        from takst_cli import api
         from takst_cli.cli.render import make_console, render_tables
         from takst_cli.errors import TakstError
-        from takst_cli.io.ledger import read_ledger, update_ledger
         from takst_cli.io.readers import file_digest
         from takst_cli.io.takstblad import read_takstblad
         from takst_cli.pipeline.run import run_settlement
@@ -103,8 +103,8 @@ def afregn(
                 f"i {', '.join(map(str, years))}; lav takstbladet for det år"
             )
         target = regnskab or config.resolve().parent / "afregning.parquet"
-        read_ledger(target)  # a file that is not a ledger stops the run before the calculation
-        result = _calculate(config, leverancer, visitationer, udelad_ugyldige, months, streng)
+        api.read_ledger(target)  # a file that is not a ledger stops the run before the calculation
+        result = _calculate(config, leverancer, visitationer, udelad_ugyldige, months, streng).run
         warn_if_model_changed(config, takstblad, sheet)
         settled = run_settlement(
             result,
@@ -116,7 +116,7 @@ def afregn(
             takstblad.name,
             file_digest(takstblad),
         )
-        update_ledger(target, settled)
+        api.record_settlement(target, settled)
         if not stille:
             render_tables(make_console(), [settlement_table(settled)])
         print(f"Skrev {target} ({', '.join(months)})", file=sys.stderr)
@@ -129,41 +129,21 @@ def _calculate(
     exclude_invalid: bool,
     months: list[str],
     strict: bool,
-) -> RunResult:
-    """The model run over the months settled (its period replaced by them), with the month on
-    every fact; warnings as `calculate` gives them."""
-    from takst_cli.cli.common import load
-    from takst_cli.cli.render import make_console, working
-    from takst_cli.config import Period
-    from takst_cli.errors import DataError, Problem, TakstError
-    from takst_cli.pipeline.run import data_period, run
-    from takst_cli.pipeline.settlement import month_bounds
+) -> Calculation:
+    """The model run over the months settled (api.calculate_months); warnings as `calculate`
+    gives them."""
+    from takst_cli import api
+    from takst_cli.cli.common import gate
+    from takst_cli.cli.render import working
 
-    cfg, visit_src, grant_src = load(config, visits, grants)
-    first, last = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    # the model's periode is the tariffs' base period; the settlement's is the export's own
-    cfg = cfg.model_copy(update={"periode": Period()})
-    span = data_period(cfg, visit_src)
-    if span[0] > first or span[1] < last:
-        raise DataError(
-            f"{visit_src.name}: leverancerne går fra {span[0]:%d-%m-%Y} til {span[1]:%d-%m-%Y} "
-            f"og dækker ikke hele {_span(months)} ({first:%d-%m-%Y} til "
-            f"{last:%d-%m-%Y}); en måned afregnes kun fra en eksport, der rummer hele måneden"
+    with working("Læser modelfil og eksporter …") as stage:
+        calc = api.calculate_months(
+            config,
+            months,
+            visits=visits,
+            grants=grants,
+            exclude_invalid=exclude_invalid,
+            progress=stage,
         )
-    cfg = cfg.model_copy(update={"periode": Period(fra=span[0], til=span[1])})
-    with working(f"Læser {grant_src.name} …") as stage:
-        result = run(cfg, visit_src, grant_src, exclude_invalid, True, last, stage)
-    if result.warnings and strict:
-        raise TakstError(
-            f"plausibilitetstjekket gav {len(result.warnings)} advarsel(er), og med --streng "
-            "stopper kørslen; intet er skrevet",
-            [Problem("", w) for w in result.warnings],
-        )
-    console = make_console(stderr=True)
-    for warning in result.warnings:
-        console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
-    return result
-
-
-def _span(months: list[str]) -> str:
-    return months[0] if len(months) == 1 else f"{months[0]} til {months[-1]}"
+    gate(calc.run, strict)
+    return calc

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from takst_cli import __version__
 from takst_cli.cli import dansk
 from takst_cli.cli.afregn import afregn
 from takst_cli.cli.beregn import beregn
@@ -25,6 +24,7 @@ from takst_cli.cli.takstblad import takstblad
 from takst_cli.cli.takster import takster
 from takst_cli.cli.timepris import timepris
 from takst_cli.cli.valider import skema, valider
+from takst_cli.version import __version__
 
 dansk.install()  # Typer's and Click's frame in Danish, before the app is built
 

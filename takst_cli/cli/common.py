@@ -20,10 +20,9 @@ from takst_cli.errors import TakstError
 from takst_cli.format import format_number
 
 if TYPE_CHECKING:
-    from takst_cli.config import ModelConfig
-    from takst_cli.io.readers import SourceTable
-    from takst_cli.io.takstblad import Takstblad
-    from takst_cli.pipeline.run import FundingRun, RunResult
+    from takst_cli.api import Calculation
+    from takst_cli.models import Takstblad
+    from takst_cli.pipeline.run import RunResult
     from takst_cli.tables import ReportTable
 
 T = TypeVar("T")
@@ -260,63 +259,48 @@ def _interrupted(signum: int) -> NoReturn:
     raise typer.Exit(128 + signum)
 
 
-def load(
-    config: Path, visits: Path | None, grants: Path | None
-) -> tuple[ModelConfig, SourceTable, SourceTable]:
-    """Model file and mapped inputs; command-line paths win over the model file's."""
-    from takst_cli.config import load_config
-
-    cfg = load_config(config)
-    return cfg, *read_sources(cfg, visits, grants)
-
-
-def read_sources(
-    cfg: ModelConfig, visits: Path | None, grants: Path | None
-) -> tuple[SourceTable, SourceTable]:
-    """The visits and grants of a loaded model; command-line paths win over the model's."""
-    from takst_cli.io.readers import read_table
-    from takst_cli.models import LEVERANCER_FIELDS, VISITATIONER_FIELDS
-
-    cols = cfg.kolonner
-    visit_src = read_table(
-        "leverancer",
-        visits or cfg.data.leverancer,
-        LEVERANCER_FIELDS,
-        {f: cols.header("leverancer", f) for f in LEVERANCER_FIELDS},
-        cfg.data.leverancer_ark,
-    )
-    grant_src = read_table(
-        "visitationer",
-        grants or cfg.data.visitationer,
-        VISITATIONER_FIELDS,
-        {f: cols.header("visitationer", f) for f in VISITATIONER_FIELDS},
-        cfg.data.visitationer_ark,
-    )
-    return visit_src, grant_src
-
-
 def calculate(
     config: Path,
     visits: Path | None,
     grants: Path | None,
     exclude_invalid: bool,
-    months: bool = False,
-    cutoff: dt.date | None = None,
     strict: bool = False,
-) -> RunResult:
-    """Load the model and its exports and run the calculation, with a spinner on a terminal.
-    The plausibility gate's warnings go to stderr; with `strict` they stop the run before
-    anything is written."""
-    from takst_cli.cli.render import make_console, working
-    from takst_cli.errors import Problem
-    from takst_cli.pipeline.run import run
+    follow_up_date: dt.date | None = None,
+    show_ids: bool = False,
+    takstblad: Path | None = None,
+) -> Calculation:
+    """Load the model and its exports and run the calculation (api.calculate), with a
+    spinner on a terminal. The warnings go to stderr (`gate`; and a model file changed since
+    the `takstblad` was made)."""
+    from takst_cli import api
+    from takst_cli.cli.render import working
 
     log.info("modelfil: %s", config)
-    cfg, visit_src, grant_src = load(config, visits, grants)
-    with working(f"Læser {grant_src.name} …") as stage:
+    with working("Læser modelfil og eksporter …") as stage:
         stages = _StageLog(stage)
-        result = run(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, stages)
-        stages.done(result)
+        calc = api.calculate(
+            config,
+            visits=visits,
+            grants=grants,
+            exclude_invalid=exclude_invalid,
+            follow_up_date=follow_up_date,
+            show_ids=show_ids,
+            takstblad=takstblad,
+            progress=stages,
+        )
+        stages.done(calc.run)
+    gate(calc.run, strict)
+    if takstblad is not None and calc.takstblad is not None:
+        warn_if_model_changed(config, takstblad, calc.takstblad)
+    return calc
+
+
+def gate(result: RunResult, strict: bool) -> None:
+    """The plausibility gate's warnings to stderr (and the log); with `strict` they stop the
+    run before anything is written."""
+    from takst_cli.cli.render import make_console
+    from takst_cli.errors import Problem
+
     if result.warnings and strict:
         raise TakstError(
             f"plausibilitetstjekket gav {len(result.warnings)} advarsel(er), og med --streng "
@@ -327,11 +311,10 @@ def calculate(
     for warning in result.warnings:
         log.warning("%s", warning)
         console.print(f"Advarsel: {warning}", markup=False, soft_wrap=True)
-    return result
 
 
 def table_command(
-    name: str, doc: str, tables_of: Callable[[RunResult], list[ReportTable]]
+    name: str, doc: str, tables_of: Callable[[Calculation], list[ReportTable]]
 ) -> Callable[..., None]:
     """A command that runs the calculation and shows (or writes) some of its tables: the
     shared options, load, run and output; only the tables differ."""
@@ -359,11 +342,11 @@ def table_command(
 
 
 def funding_command(
-    name: str, doc: str, tables_of: Callable[[RunResult, FundingRun], list[ReportTable]]
+    name: str, doc: str, tables_of: Callable[[Calculation], list[ReportTable]]
 ) -> Callable[..., None]:
     """A table command over the funding (§4.4-4.5) that can take its prices and tariffs from a
     takstblad (--takstblad): then the takstblad's source table comes first, and the funding
-    run carries the frozen prices (FundingRun.prices)."""
+    carries the frozen prices (api.calculate's `takstblad`)."""
 
     def command(
         config: ConfigOpt,
@@ -379,36 +362,19 @@ def funding_command(
         csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
         with error_boundary(ud, format, overskriv):
-            from takst_cli.pipeline.run import run_funding
             from takst_cli.report.cycle import frozen_tables
 
-            result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
-            if takstblad is None:
-                tables = tables_of(result, run_funding(result))
-            else:
-                sheet, funding = frozen_funding(config, takstblad, result)
-                tables = [frozen_tables(sheet)[0], *tables_of(result, funding)]
+            calc = calculate(
+                config, leverancer, visitationer, udelad_ugyldige, streng, takstblad=takstblad
+            )
+            tables = tables_of(calc)
+            if calc.takstblad is not None:
+                tables = [frozen_tables(calc.takstblad)[0], *tables]
             emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
 
     command.__name__ = name
     command.__doc__ = doc
     return command
-
-
-def read_budget(cfg: ModelConfig, path: Path | None) -> SourceTable | None:
-    """The budget file from the command line or the model file, if any."""
-    from takst_cli.io.readers import read_table
-    from takst_cli.models import BUDGET_FIELDS, BUDGET_LOOKALIKES, BUDGET_SYNONYMS
-
-    target = path or cfg.data.budget
-    if target is None:
-        return None
-    headers = {f: cfg.kolonner.header("budget", f) for f in BUDGET_FIELDS}
-    # Danish headers ('Forbrug til dato', 'År', 'Budget 2026') for the fields not mapped
-    synonyms = {f: BUDGET_SYNONYMS[f] for f in BUDGET_FIELDS if f not in cfg.kolonner.budget}
-    return read_table(
-        "budget", target, BUDGET_FIELDS, headers, cfg.data.budget_ark, synonyms, BUDGET_LOOKALIKES
-    )
 
 
 def emit(
@@ -423,9 +389,9 @@ def emit(
     """Print `screen`, then write `full` as a workbook (with the run time) or as files (without
     it, so the same inputs give byte-identical files). Every table passes `mask_tables` here, on
     its way to the screen and to every file: no CPR number leaves the program."""
+    from takst_cli import api
     from takst_cli.cli.render import make_console, render_tables, working
     from takst_cli.errors import mask_cpr
-    from takst_cli.io.writers import write_files, write_workbook
     from takst_cli.tables import mask_tables
 
     fmt = output_form(out, fmt, overwrite)  # again: the target may have changed meanwhile
@@ -435,9 +401,9 @@ def emit(
         return
     if fmt == OutFormat.xlsx:
         with working(f"Skriver {out.name} …"):
-            written = write_workbook(out, mask_tables(full(now())), overwrite)
+            written = api.write(full(now()), out, "xlsx", overwrite=overwrite)
     else:
-        written = write_files(out, mask_tables(full(None)), fmt.value, overwrite, dialect.value)
+        written = api.write(full(None), out, fmt.value, overwrite=overwrite, dialect=dialect.value)
     log.info("skrev %s", ", ".join(str(p) for p in written))
     if not quiet:  # --stille: nothing at all on success (cron mails any output)
         print(mask_cpr(f"Skrev {', '.join(str(p) for p in written)}"), file=sys.stderr)
@@ -502,22 +468,3 @@ def warn_if_model_changed(config: Path, path: Path, sheet: Takstblad) -> None:
             "takster og timepriser er takstbladets, finansieringsmodellerne modelfilens",
             file=sys.stderr,
         )
-
-
-def frozen_funding(config: Path, path: Path, result: RunResult) -> tuple[Takstblad, FundingRun]:
-    """Funding and the budget with the takstblad's frozen prices and tariffs (--takstblad)."""
-    from takst_cli.io.takstblad import read_takstblad
-    from takst_cli.pipeline.run import run_funding_frozen
-
-    sheet = read_takstblad(path)
-    warn_if_model_changed(config, path, sheet)
-    funding = run_funding_frozen(
-        result,
-        sheet.prices,
-        sheet.clinic_price,
-        sheet.tariffs,
-        sheet.overhead_per_week,
-        sheet.budget_year,
-        path.name,
-    )
-    return sheet, funding

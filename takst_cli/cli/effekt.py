@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.api import Calculation
     from takst_cli.tables import ReportTable
 
 
-def _tables(result: RunResult) -> list[ReportTable]:
-    from takst_cli.report.followup import effect_tables
+def _tables(calc: Calculation) -> list[ReportTable]:
+    from takst_cli.api import effect
 
-    return effect_tables(result)
+    return effect(calc).report()
 
 
 effekt = table_command(

@@ -71,7 +71,7 @@ def efterberegning(
         from takst_cli.report.free_choice import free_choice_tables, recalculation_tables
 
         require_free_choice(config)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, streng).run
         headers = {f: result.cfg.kolonner.header("leverandoerer", f) for f in LEVERANDOERER_FIELDS}
         src = read_table("leverandoerer", leverandoerer, LEVERANDOERER_FIELDS, headers)
         with reading(src.name):

@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 from takst_cli.cli.common import funding_command
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import FundingRun, RunResult
+    from takst_cli.api import Calculation
     from takst_cli.tables import ReportTable
 
 
-def _tables(result: RunResult, funding: FundingRun) -> list[ReportTable]:
-    from takst_cli.report.funding import model_tables
+def _tables(calc: Calculation) -> list[ReportTable]:
+    from takst_cli.api import fund
 
-    source = result.cfg.tildeling.delegeret_sygepleje.kilde
-    return model_tables(funding.teams, source)
+    return fund(calc).report()
 
 
 fordeling = funding_command(

@@ -34,9 +34,9 @@ MemoOpt = Annotated[
 
 def require_free_choice(config: Path) -> None:
     """Stop before the (long) run when the model file has no frit_valg section."""
-    from takst_cli.config import load_config
+    from takst_cli.api import load_model
 
-    if load_config(config).frit_valg is None:
+    if load_model(config).config.frit_valg is None:
         raise ConfigError(
             f"{config}: modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md for, "
             "hvordan den skrives"
@@ -64,7 +64,7 @@ def frit_valg(
         from takst_cli.report.free_choice import free_choice_tables, support_memo
 
         require_free_choice(config)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
+        result = calculate(config, leverancer, visitationer, udelad_ugyldige, streng).run
         prices = from_run(result)
         tables = free_choice_tables(prices)
         if notat is not None:  # before any output: no workbook without its memo

@@ -25,8 +25,8 @@ def niveauer(
 ) -> None:
     """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
     with error_boundary(ud, format, overskriv):
-        from takst_cli.config import load_config
+        from takst_cli.api import load_model
         from takst_cli.report.core import level_tables
 
-        tables = level_tables(load_config(config))
+        tables = level_tables(load_model(config).config)
         emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)

@@ -93,7 +93,15 @@ def scenarie(
 
         base, scenarios = load_scenarios(config, scenariefil, saet)
         outcomes = _outcomes(
-            base, scenarios, leverancer, visitationer, udelad_ugyldige, day, budgetfil, streng
+            config,
+            base,
+            scenarios,
+            leverancer,
+            visitationer,
+            udelad_ugyldige,
+            day,
+            budgetfil,
+            streng,
         )
         refolded = {o.name: o.refolded for o in outcomes}
         changes = changes_table({s.name: s.overrides for s in scenarios}, refolded)
@@ -123,6 +131,7 @@ def sammenlign(
 
         base, scenario = compare_models(model_a, model_b)
         outcomes = _outcomes(
+            model_a,
             base,
             [scenario],
             leverancer,
@@ -143,6 +152,7 @@ def sammenlign(
 
 
 def _outcomes(
+    path: Path,
     base: ModelConfig,
     scenarios: list[Scenario],
     visits: Path | None,
@@ -153,24 +163,21 @@ def _outcomes(
     strict: bool,
     base_name: str | None = None,
 ) -> list[Outcome]:
-    from takst_cli.cli.common import read_budget, read_sources
+    from takst_cli import api
     from takst_cli.cli.render import make_console, working
     from takst_cli.errors import Problem, TakstError
-    from takst_cli.pipeline.scenario import BASE, run_scenarios
 
-    visit_src, grant_src = read_sources(base, visits, grants)
-    budget_src = read_budget(base, budget_file) if day is not None else None
-    with working(f"Læser {grant_src.name} …") as stage:
-        outcomes = run_scenarios(
-            base,
+    with working("Læser modelfil og eksporter …") as stage:
+        outcomes = api.scenarios(
+            api.Model(config=base, path=path),  # the base model, read from `path`
             scenarios,
-            visit_src,
-            grant_src,
-            exclude_invalid,
-            day,
-            budget_src,
-            stage,
-            base_name or BASE,
+            visits=visits,
+            grants=grants,
+            exclude_invalid=exclude_invalid,
+            date=day,
+            budget_file=budget_file,
+            base_name=base_name,
+            progress=stage,
         )
     warnings = [(o.name, w) for o in outcomes for w in o.result.warnings]
     if warnings and strict:

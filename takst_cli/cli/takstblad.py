@@ -38,10 +38,10 @@ def takstblad(
     with error_boundary():
         import sys
 
+        from takst_cli.api import takstblad as takstblad_of
         from takst_cli.errors import TakstError
         from takst_cli.io.takstblad import write_takstblad
         from takst_cli.io.writers import check_parent, check_writable
-        from takst_cli.pipeline.run import takstblad_parts
         from takst_cli.report.cycle import takstblad_tables
 
         if ud.suffix.lower() != ".json":
@@ -50,8 +50,8 @@ def takstblad(
             )
         check_parent(ud)
         check_writable(ud, overskriv)
-        result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
-        doc = takstblad_parts(result, config)
+        calc = calculate(config, leverancer, visitationer, udelad_ugyldige, streng)
+        doc = takstblad_of(calc)
         tables = takstblad_tables(doc)
         emit(tables, lambda _t: tables, None, None, False, stille)
         write_takstblad(ud, doc, overskriv)

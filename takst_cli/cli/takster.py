@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from takst_cli.cli.common import table_command
 
 if TYPE_CHECKING:
-    from takst_cli.pipeline.run import RunResult
+    from takst_cli.api import Calculation
     from takst_cli.tables import ReportTable
 
 
-def _tables(result: RunResult) -> list[ReportTable]:
+def _tables(calc: Calculation) -> list[ReportTable]:
     from takst_cli.report.core import tariff_tables
 
-    return tariff_tables(result)
+    return tariff_tables(calc.run)
 
 
 takster = table_command(

@@ -25,10 +25,10 @@ def timepris(
 ) -> None:
     """Vis timepriser pr. faggruppe (fremmødetimer, BTP, direkte timer, vagttillæg)."""
     with error_boundary(ud, format, overskriv):
-        from takst_cli.config import load_config
+        from takst_cli.api import load_model
         from takst_cli.pipeline.hourly_price import compute_hourly_prices
         from takst_cli.report.core import price_table
 
-        cfg = load_config(config)
+        cfg = load_model(config).config
         tables = [price_table(compute_hourly_prices(cfg))]
         emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)

@@ -2,77 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from takst_cli.cli.common import error_boundary, load
-from takst_cli.errors import Problem, TakstError, mask_cpr
+from takst_cli.cli.common import error_boundary
 from takst_cli.format import format_number
-
-if TYPE_CHECKING:
-    from takst_cli.config import ModelConfig
 
 
 class CheckFormat(StrEnum):
     tekst = "tekst"
     json = "json"
     github = "github"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem of one model file, where it is written."""
-
-    file: str
-    key: str
-    line: int | None  # None: a problem of a data file, not of a line in the YAML
-    column: int | None
-    message: str
-    severity: str  # "fejl" or "advarsel"
-
-
-def _check(path: Path, data: bool, strict: bool) -> tuple[list[Finding], ModelConfig | None]:
-    """Every problem of one model file in one round — schema and meaning together (the model
-    file's reader reports both at once), the warnings, and with `data` its exports — each
-    with its line and column."""
-    from takst_cli.config import load_config, semantic_warnings
-    from takst_cli.pipeline.free_choice import free_choice_warnings
-    from takst_cli.pipeline.validate import data_problems, key_positions, locate
-
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    cfg: ModelConfig | None = None
-    try:
-        if data:  # the model file and its exports, read once
-            cfg, visits, grants = load(path, None, None)
-            errors, warnings = data_problems(cfg, visits, grants)
-        else:
-            cfg = load_config(path)
-        if cfg.scenarier:  # each of its scenarios validated like a model file
-            from takst_cli.config.overrides import load_scenarios
-
-            load_scenarios(path)
-        warnings = semantic_warnings(cfg) + free_choice_warnings(cfg, dt.date.today()) + warnings
-    except TakstError as exc:
-        errors = exc.problems or [Problem("", exc.message)]
-    if strict:
-        errors, warnings = errors + warnings, []
-    try:
-        positions = key_positions(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        positions = {"": (1, 1)}
-    findings = []
-    for severity, problems in (("fejl", errors), ("advarsel", warnings)):
-        for p in problems:
-            key, line, column = locate(p, positions)
-            findings.append(Finding(str(path), key, line, column, mask_cpr(str(p)), severity))
-    return findings, (cfg if not errors else None)
 
 
 def _github(text: str, prop: bool = False) -> str:
@@ -113,6 +57,7 @@ def valider(
     """Kontrollér modelfiler: skema, mening og (med --data) data; alle fejl på én gang, med
     linje og kolonne. Exitkode 0 = alle gyldige."""
     with error_boundary():
+        from takst_cli.api import validate
         from takst_cli.cli.render import make_console, render_error, render_tables
         from takst_cli.errors import UsageError
         from takst_cli.report.core import level_tables
@@ -120,7 +65,8 @@ def valider(
         paths = [*(modelfiler or []), *(config or [])]
         if not paths:
             raise UsageError("angiv mindst én modelfil: takst valider FIL … (eller --config FIL)")
-        results = [(path, *_check(path, data, streng)) for path in paths]
+        checked = [validate(path, data, strict=streng) for path in paths]
+        results = [(v.path, list(v.findings), v.config) for v in checked]
         failed = any(f.severity == "fejl" for _, found, _ in results for f in found)
         if format == CheckFormat.json:
             files = [

@@ -5,55 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from takst_cli import __version__
 from takst_cli.errors import DataError, Problem
 from takst_cli.io.readers import file_digest
 from takst_cli.io.writers import atomic_path, check_parent, check_writable
-from takst_cli.models import Shift
-from takst_cli.money import round_ore
-from takst_cli.pipeline.deviation import (
+from takst_cli.models import (
     HOUR_PARTS,
     PART_FRAME,
+    TAKSTBLAD_VERSION,
     WEEK_PARTS,
     CellAmount,
+    HourlyPrice,
     PartCells,
+    Shift,
+    Takstblad,
 )
-from takst_cli.pipeline.hourly_price import HourlyPrice
+from takst_cli.money import round_ore
+from takst_cli.version import __version__
 
 FORMAT = "takst-takstblad"
-VERSION = 1
-
-
-@dataclass(frozen=True)
-class Takstblad:
-    """What the settlement needs from a takstblad: prices, tariffs and where they came from."""
-
-    path: Path
-    budget_year: int
-    municipality: str
-    model_sha256: str
-    prices: list[HourlyPrice]
-    clinic_price: Decimal | None
-    tariffs: dict[tuple[str, str, int], Decimal | None]  # (type, fase, niveau) → kr per week
-    overhead_per_week: Decimal
-    reduction: float | None
-    # the budget's weeks and kr per team and cell (type, fase, niveau), for the year
-    caseload: dict[str, dict[tuple[str, str, int], tuple[Decimal, Decimal]]]
-    # the budget's other parts per team and cell (budget_dele); None in a takstblad written
-    # before they were: the deviation cannot then be explained beyond the course cells
-    parts: PartCells | None = None
-    # where it came from, for the output that uses it: the takst that wrote it, the file's
-    # own SHA-256 and its date (the file's; the document holds no clock, so that the same
-    # inputs write the same file)
-    takst_version: str = ""
-    format_version: int = VERSION
-    sha256: str = ""
-    modified: dt.date | None = None
+VERSION = TAKSTBLAD_VERSION
 
 
 def _money(x: Decimal | None) -> str | None:

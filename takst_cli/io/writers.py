@@ -562,7 +562,7 @@ class _Styles:
 
 def _meta(tables: list[ReportTable]) -> dict[str, str]:
     """Kommune and period from the run's facts table (Forudsætninger), when there is one."""
-    from takst_cli import __version__
+    from takst_cli.version import __version__
 
     facts: dict[str, str] = {}
     for t in tables:
@@ -642,7 +642,7 @@ def _for_files(table: ReportTable) -> ReportTable:
     month_year), so a program sorts and joins them."""
     from dataclasses import replace
 
-    from takst_cli.report.funding import MONTHS
+    from takst_cli.tables import MONTHS
 
     if not any(c.file_header or c.month_year for c in table.columns):
         return table
@@ -663,7 +663,10 @@ def _for_files(table: ReportTable) -> ReportTable:
     )
 
 
-def _frame(table: ReportTable) -> pl.DataFrame:
+def table_frame(table: ReportTable) -> pl.DataFrame:
+    """A table as a Polars frame, as the files hold it: headers as written (months ISO), money
+    and hours as exact Decimal columns (2 places; shares 6), whole numbers Int64, the rest text;
+    the total row, if any, last."""
     table = _for_files(table)
     records = table.records()
     columns = {c.header: c.fmt for c in table.columns}
@@ -700,16 +703,16 @@ def encode_table(table: ReportTable, fmt: str, dialect: str = "maskine") -> byte
     what Danish Excel opens directly: ';', decimal comma, UTF-8 with BOM; json: records with
     amounts as exact strings; parquet: Decimal columns)."""
     if fmt == "csv" and dialect == "dansk":
-        text = _frame(table).write_csv(separator=";", decimal_comma=True)
+        text = table_frame(table).write_csv(separator=";", decimal_comma=True)
         return b"\xef\xbb\xbf" + text.encode("utf-8")
     if fmt == "csv":
-        return _frame(table).write_csv().encode("utf-8")
+        return table_frame(table).write_csv().encode("utf-8")
     if fmt == "json":
         rows = [{k: _json_value(v) for k, v in r.items()} for r in _for_files(table).records()]
         text = json.dumps({"titel": table.title, "raekker": rows}, ensure_ascii=False, indent=2)
         return (text + "\n").encode("utf-8")
     buf = io.BytesIO()
-    _frame(table).write_parquet(buf)
+    table_frame(table).write_parquet(buf)
     return buf.getvalue()
 
 
@@ -717,7 +720,7 @@ def write_files(
     folder: Path, tables: list[ReportTable], fmt: str, overwrite: bool, dialect: str = "maskine"
 ) -> list[Path]:
     """One file per table in `folder` (its total row, if any, in its own file: see
-    `_data_and_total`), as one unit. A new folder is built as a temporary folder
+    `data_and_total`), as one unit. A new folder is built as a temporary folder
     beside it and renamed into place. In an existing folder (with `overwrite`) every file is
     first written as a hidden temporary file in it, then the new files and the removal of the
     earlier run's table files (any format) are done together (see `_commit`). A failure or a
@@ -726,7 +729,7 @@ def write_files(
     for t in tables:
         if t.workbook_only:
             continue
-        for key, part in _data_and_total(t):
+        for key, part in data_and_total(t):
             contents[f"{key}.{fmt}"] = encode_table(part, fmt, dialect)
     check_folder_writable(folder, overwrite)
     with _locked(folder):
@@ -738,7 +741,7 @@ def write_files(
     return [folder / name for name in contents]
 
 
-def _data_and_total(table: ReportTable) -> list[tuple[str, ReportTable]]:
+def data_and_total(table: ReportTable) -> list[tuple[str, ReportTable]]:
     """A table's files: its data rows under its key, and its total row (if any) alone, with the
     same columns, under key + TOTAL_SUFFIX (see tables.TOTAL_SUFFIX)."""
     from dataclasses import replace

@@ -4,7 +4,6 @@ activity and delegated nursing by hours over staff groups and shifts; a frame no
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,37 +11,28 @@ import polars as pl
 
 from takst_cli.config import FundingConfig
 from takst_cli.frames import column_rows
-from takst_cli.models import Col, Part
+from takst_cli.models import (  # the parts and cells the takstblad (io/) also reads
+    DEVIATION_PARTS,
+    PART_ACTIVITY,
+    PART_ACTIVITY_COURSE,
+    PART_COURSE,
+    PART_DELEGATED,
+    PART_FRAME,
+    Cell,
+    CellAmount,
+    Col,
+    PartCells,
+)
 from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.tariffs import CELL, IN_CELL
 
 ZERO = Decimal(0)
-Cell = tuple[Hashable, ...]  # (type, phase, level) or (staff group, shift)
 DRIVERS = ("volumen", "mix", "pris")
 UNSPLIT = "ramme"  # the driver of a frame's deviation: not split
 
-# The funded parts the deviation is explained for, each with its volume unit
-PART_COURSE = Part.COURSE  # course-funded: citizen-weeks × the frozen tariffs
-PART_ACTIVITY_COURSE = "aktivitet_forloeb"  # activity-funded: visits in course cells, per week
-PART_ACTIVITY = Part.ACTIVITY  # activity outside the course cells, per hour
-PART_DELEGATED = Part.DELEGATED  # delegated nursing (SUL §138), per hour
-PART_FRAME = Part.FRAME  # a frame or a combination's fixed frame: not split
-DEVIATION_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE, PART_ACTIVITY, PART_DELEGATED, PART_FRAME)
-WEEK_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE)  # volume in citizen-weeks; the others hours
-HOUR_PARTS = (PART_ACTIVITY, PART_DELEGATED)
 
 # Copies of the price keys that can be a cell: Pricer groups by the price keys themselves
 _GROUP, _SHIFT = "_celle_faggruppe", "_celle_vagt"
-
-
-@dataclass(frozen=True)
-class CellAmount:
-    quantity: Decimal  # citizen-weeks or hours, as the part counts its volume
-    amount: Decimal  # kr
-
-
-# team → part → cell → quantity and kr
-PartCells = dict[str, dict[str, dict[Cell, CellAmount]]]
 
 
 @dataclass(frozen=True)

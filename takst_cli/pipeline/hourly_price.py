@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from takst_cli.config import ModelConfig, StaffGroup
-from takst_cli.models import Shift
+from takst_cli.models import HourlyPrice, Shift
 from takst_cli.money import round_ore, to_decimal
-
-
-@dataclass(frozen=True)
-class HourlyPrice:
-    """One staff group's price. Hours are per FTE per year; prices are kr per direct hour,
-    rounded to øre once, here, and used rounded downstream so every cost can be checked by hand."""
-
-    staff_group: str
-    nursing: bool
-    annual_cost: Decimal | None  # wage + per-FTE cost items placed in the price, kr
-    norm_hours: Decimal | None
-    attendance_hours: Decimal | None  # F
-    direct_share: Decimal | None  # BTP
-    direct_hours: Decimal | None  # D
-    price: Decimal  # kr per direct hour, day shift
-    shift_prices: dict[Shift, Decimal]  # kr per direct hour in each shift, supplement included
-    given: bool  # price given directly in the model file
 
 
 def hourly_price(group: StaffGroup, supplements: dict[Shift, float]) -> HourlyPrice:

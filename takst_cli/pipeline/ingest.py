@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import polars as pl
@@ -39,15 +40,26 @@ from takst_cli.pipeline.parse import (
 from takst_cli.pipeline.visits import count_visits, error_values, split_copies
 
 
+def _unchecked() -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class Export:
     """An export as the pipeline sees it: its rows (all text, plus the row number), the field →
-    header map, the file's name for messages and its size for the progress line."""
+    header map, the file's name for messages and its size for the progress line. What only the
+    reader can know comes in with it (the api wires them): `label` (the input's role),
+    `digest` (the file's SHA-256 — the reader hashes in a thread while the rows are read, so it
+    is asked for only once the data is in) and `reading` (the reader's context that turns a
+    failure while the lazy frame is collected into a located Danish error)."""
 
     frame: pl.LazyFrame
     headers: Mapping[str, str]
     name: str
     size: int = 0
+    label: str = ""
+    digest: Callable[[], str] = _unchecked
+    reading: Callable[[], AbstractContextManager[object]] = nullcontext
 
 
 def ingest_visits(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 
@@ -17,12 +16,13 @@ from takst_cli.models import Col
 # space (`040443 1111`, also non-breaking), or nothing; as errors.mask_cpr reads them.
 CPR_SEPARATOR = "[-\u2010\u2011\u2013 \u00a0]"
 CPR_SHAPE = rf"^\d{{6}}{CPR_SEPARATOR}?\d{{4}}$"
-KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"
+KEY_ENV = "TAKST_PSEUDONYM_NOEGLE"  # read by the api, which passes it in (never here)
 
 
-def pseudonym_key(configured: str | None) -> bytes:
-    """The environment's key, else the model file's, else a random one for this run."""
-    key = os.environ.get(KEY_ENV) or configured
+def pseudonym_key(configured: str | None, from_env: str | None = None) -> bytes:
+    """The environment's key (`from_env`, the value of KEY_ENV), else the model file's, else a
+    random one for this run."""
+    key = from_env or configured
     return key.encode("utf-8") if key else secrets.token_bytes(32)
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,7 +14,6 @@ import polars as pl
 from takst_cli.config import MISSING_PRICES, ModelConfig
 from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.format import format_number
-from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
 from takst_cli.money import to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
@@ -89,8 +87,11 @@ class InputInfo:
     rows: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunResult:
+    """What `run` found: the prices, tariffs and r, the data's quality, and the facts the
+    funding, budget and follow-up go on from (all pseudonymised)."""
+
     cfg: ModelConfig
     period: tuple[dt.date, dt.date]
     prices: list[HourlyPrice]
@@ -104,18 +105,20 @@ class RunResult:
     visits: pl.DataFrame  # facts of delivered in-scope visits: per segment, window, price key
     cancelled: pl.DataFrame  # cancelled visits inside the model's shifts and paragraphs
     cell_visits: pl.DataFrame  # in-course facts with their tariff cell (type, phase, level)
-    parsed_visits: pl.LazyFrame  # the coded visits, for the follow-up's citizens per month
+    # citizens with delivered visits per team and month up to the follow-up's date (None
+    # unless `run` was given `citizens_to`): distinct citizens do not add up across facts
+    citizens: pl.DataFrame | None = None
     warnings: list[str]  # the plausibility gate's causes for doubt (also in `quality`)
     pricer: Pricer  # the run's prices and clinic rule: tariffs, r, funding, follow-up
     # in-course facts by staff groups outside their course type (forloeb.<type>.faggrupper)
     staff_outside: pl.DataFrame | None = None
 
 
-def data_period(cfg: ModelConfig, visits: SourceTable) -> tuple[dt.date, dt.date]:
+def data_period(cfg: ModelConfig, visits: Export) -> tuple[dt.date, dt.date]:
     """The configured period; a missing end is the first or last valid visit date."""
     fra, til = cfg.periode.fra, cfg.periode.til
     if fra is None or til is None:
-        with reading(visits.name, visits.path):
+        with visits.reading():
             date = parse_date(Col.DATO, whole_dates(Notation.of(cfg)))
             span = visits.frame.select(date.min().alias("a"), date.max().alias("b")).collect(
                 engine="streaming"
@@ -142,10 +145,6 @@ def _stop_on_invalid(invalid: list[InvalidRow]) -> None:
     )
 
 
-def _export(src: SourceTable) -> Export:
-    return Export(src.frame, src.headers, src.name, src.path.stat().st_size)
-
-
 @dataclass(frozen=True)
 class Folded:
     """The fold stage's result: everything that depends on the data and on the fold-relevant
@@ -163,7 +162,7 @@ class Folded:
     in_scope: pl.DataFrame
     cell_visits: pl.DataFrame
     staff_out: pl.DataFrame
-    parsed_visits: pl.LazyFrame
+    citizens: pl.DataFrame | None  # per team and month, when fold was given `citizens_to`
     invalid: list[InvalidRow]
     inputs: list[InputInfo]
     visit_name: str
@@ -176,23 +175,29 @@ class Folded:
 
 def fold(
     cfg: ModelConfig,
-    visit_src: SourceTable,
-    grant_src: SourceTable,
+    visit_src: Export,
+    grant_src: Export,
     exclude_invalid: bool = False,
     months: bool = False,
     cutoff: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    env_key: str | None = None,
+    citizens_to: dt.date | None = None,
 ) -> Folded:
     """The fold stage: grants formed into courses, the visits folded to facts in one streaming
     pass, levels assigned and the in-course facts given their tariff cell. Only an export with
     identical visits takes the slower per-visit path, which lists the copies. `months`/`cutoff`
-    add the month and 'on or before the date' to the facts, for the follow-up."""
+    add the month and 'on or before the date' to the facts, for the follow-up. `env_key`: the
+    pseudonym key the environment gives (it wins over the model file's). `citizens_to`: count
+    the citizens per team and month up to that date, for the follow-up (a second, narrow pass
+    over the visits)."""
     if not cfg.timepris.faggrupper:
         raise ConfigError(f"timepris: {MISSING_PRICES}")
     progress(f"Læser {grant_src.name} …")
     period = data_period(cfg, visit_src)
-    with reading(grant_src.name, grant_src.path):
-        grants = ingest_grants(_export(grant_src), cfg)
+    with grant_src.reading():
+        grants = ingest_grants(grant_src, cfg)
     grant_rows = grants.height
     empty = pl.col(Col.ERROR).eq_missing(REASON_EMPTY)
     skipped = grants.filter(empty).height  # lines of nothing but separators
@@ -207,10 +212,8 @@ def fold(
     candidates = window_candidates(segments, cfg, period[1])
     days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
 
-    with reading(visit_src.name, visit_src.path):
-        facts, parsed = ingest_visits(
-            _export(visit_src), cfg, period, days, months, cutoff, progress
-        )
+    with visit_src.reading():
+        facts, parsed = ingest_visits(visit_src, cfg, period, days, months, cutoff, progress)
     apart = ids_apart(parsed.categories[Col.BORGER].to_series(), grant_ids)
     if apart:  # each file's column decided alone; a citizen written both ways must not be lost
         raise DataError(
@@ -224,7 +227,9 @@ def fold(
         raise DataError(
             f"{visit_src.name}: filen har overskrifter, men ingen datarækker ({visit_src.label})"
         )
-    facts, grants = pseudonymise([facts, grants], pseudonym_key(cfg.pseudonymisering.noegle))
+    facts, grants = pseudonymise(
+        [facts, grants], pseudonym_key(cfg.pseudonymisering.noegle, env_key)
+    )
 
     invalid = quality.invalid_rows(grants, grant_src.name, Col.ROW) + quality.invalid_rows(
         facts, visit_src.name, Col.ERROR_ROW
@@ -270,10 +275,14 @@ def fold(
     cancelled = facts.filter(pl.col(Col.ERROR).is_null() & (pl.col(Col.REASON) == REASON_CANCELLED))
     inputs = [
         InputInfo(
-            visit_src.label, visit_src.name, visit_src.sha256, int(facts[Col.N_VISITS].sum() or 0)
+            visit_src.label, visit_src.name, visit_src.digest(), int(facts[Col.N_VISITS].sum() or 0)
         ),
-        InputInfo(grant_src.label, grant_src.name, grant_src.sha256, grant_rows),
+        InputInfo(grant_src.label, grant_src.name, grant_src.digest(), grant_rows),
     ]
+    citizens = None
+    if citizens_to is not None:
+        with visit_src.reading():
+            citizens = facts_mod.citizens_by_month(parsed.frame, citizens_to)
     return Folded(
         period,
         facts,
@@ -286,7 +295,7 @@ def fold(
         in_scope,
         cell_visits,
         staff_out,
-        parsed.frame,
+        citizens,
         invalid,
         inputs,
         visit_src.name,
@@ -334,39 +343,52 @@ def price(cfg: ModelConfig, fd: Folded, same_fold: RunResult | None = None) -> R
     doubts = check_plausibility(cfg, facts, result.rows, fd.teams, fd.outside, fd.other_type)
     lines = fd.quality + quality.warning_lines(doubts, fd.visit_name)
     return RunResult(
-        cfg,
-        period,
-        prices,
-        result,
-        estimate,
-        configured,
-        lines,
-        list(fd.invalid),
-        list(fd.inputs),
-        segments,
-        in_scope,
-        fd.cancelled,
-        cell_visits,
-        fd.parsed_visits,
-        [w.message for w in doubts],
-        pricer,
-        staff_out,
+        cfg=cfg,
+        period=period,
+        prices=prices,
+        tariffs=result,
+        reduction=estimate,
+        configured_r=configured,
+        quality=lines,
+        invalid=list(fd.invalid),
+        inputs=list(fd.inputs),
+        segments=segments,
+        visits=in_scope,
+        cancelled=fd.cancelled,
+        cell_visits=cell_visits,
+        citizens=fd.citizens,
+        warnings=[w.message for w in doubts],
+        pricer=pricer,
+        staff_outside=staff_out,
     )
 
 
 def run(
     cfg: ModelConfig,
-    visit_src: SourceTable,
-    grant_src: SourceTable,
+    visit_src: Export,
+    grant_src: Export,
     exclude_invalid: bool = False,
     months: bool = False,
     cutoff: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    env_key: str | None = None,
+    citizens_to: dt.date | None = None,
 ) -> RunResult:
     """Hourly prices, course tariffs, r and data quality for one model and its inputs: the fold
     stage (one streaming pass over the visits) and the price stage composed. `progress` is told
-    each stage as it starts."""
-    folded = fold(cfg, visit_src, grant_src, exclude_invalid, months, cutoff, progress)
+    each stage as it starts; `env_key` and `citizens_to` as in `fold`."""
+    folded = fold(
+        cfg,
+        visit_src,
+        grant_src,
+        exclude_invalid,
+        months,
+        cutoff,
+        progress,
+        env_key=env_key,
+        citizens_to=citizens_to,
+    )
     return price(cfg, folded)
 
 
@@ -461,14 +483,14 @@ def indexed(r: RunResult) -> IndexedTariffs | None:
 
 
 def budget_lines(
-    src: SourceTable, exclude_invalid: bool, date: dt.date, notation: Notation | None = None
+    src: Export, exclude_invalid: bool, date: dt.date, notation: Notation | None = None
 ) -> list[TeamBudgetLine]:
     """Team budgets (and spend to date) from a budget file for the follow-up at `date`. The
     file must be for the date's year wherever it says a year (an `aar` column, a header like
     'Budget 2026', the date the spend was taken) and its spend taken on the date itself:
     spend of another day would be projected as if it were today's. Amounts by their column's
     notation (`whole_formats`)."""
-    with reading(src.name):
+    with src.reading():
         kinds = {c: k for c, k in BUDGET_KINDS.items() if c in src.headers}
         formats = whole_formats(src.frame, kinds, notation or Notation(), src.name, src.headers)
         rows = parse_budgets(src.frame, set(src.headers), formats).collect()
@@ -521,7 +543,7 @@ def run_followup(
     r: RunResult,
     fr: FundingRun,
     date: dt.date,
-    budget_src: SourceTable | None,
+    budget_src: Export | None,
     seasonal: bool = False,
     tolerance: float = 0.0,
     exclude_invalid: bool = False,
@@ -538,7 +560,11 @@ def run_followup(
                 f"modelfilen); giv en budgetfil for {date.year} med --budgetfil eller data.budget"
             )
         lines = [TeamBudgetLine(b.team, b.total) for b in fr.budget.teams]
-    if facts_mod.MONTH not in r.visits.columns or facts_mod.UP_TO_DATE not in r.visits.columns:
+    if (
+        facts_mod.MONTH not in r.visits.columns
+        or facts_mod.UP_TO_DATE not in r.visits.columns
+        or r.citizens is None
+    ):
         raise ValueError("run() must be called with months=True and the follow-up date")
     src = SpendSource(
         r.cfg.tildeling,
@@ -547,7 +573,7 @@ def run_followup(
         fr.seg_tariffs,
         r.visits,
         r.cancelled,
-        facts_mod.citizens_by_month(r.parsed_visits, date),
+        r.citizens,
         r.staff_outside,
         "leverancer" if fr.prices is None else "leverancer (takstblad)",
     )
@@ -561,52 +587,7 @@ def run_followup(
     return compute_followup(src, date, lines, seasonal, tolerance, ledger)
 
 
-def takstblad_parts(r: RunResult, model: Path) -> dict[str, Any]:
-    """The takstblad of a run: the budget year's prices and tariffs (brought forward when the
-    model file has indices), with the model file's and the inputs' SHA-256."""
-    from takst_cli.io.takstblad import takstblad_document
-
-    ix = indexed(r)
-    prices, result = (r.prices, r.tariffs) if ix is None else (ix.prices, ix.tariffs)
-    fr = run_funding(r)
-    caseload = fr.budget.caseload  # the budget year's weeks, at these tariffs
-    factors = None
-    if ix is not None:
-        f = ix.factors
-        factors = {
-            "fra_aar": f.from_year,
-            "til_aar": f.to_year,
-            "loenfaktor": str(f.wage),
-            "prisfaktor": str(f.price),
-            "kilde": f.source,
-            "dato": f.published.isoformat(),
-            "loenandele": dict(sorted(f.wage_shares.items())),
-        }
-    return takstblad_document(
-        municipality=r.cfg.navn,
-        budget_year=budget_year(r.cfg, r.period),
-        period=r.period,
-        model=model,
-        inputs=[(i.label, i.name, i.sha256, i.rows) for i in r.inputs],
-        factors=factors,
-        prices=prices,
-        clinic_price=r.cfg.klinik.timepris,
-        tariffs=[(t.course_type, t.phase, t.level, t.tariff) for t in result.rows],
-        overhead_per_week=result.overhead_per_week,
-        reduction=result.reduction_used,
-        reduction_source=result.reduction_source,
-        threshold=r.cfg.forloeb.individual_threshold,
-        caseload=[
-            (team, t, f, n, weeks, amount)
-            for team, t, f, n, weeks, amount in caseload.select(
-                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.WEEKS, Col.AMOUNT
-            ).iter_rows()
-        ],
-        parts=_budget_parts(r, fr, r.pricer if ix is None else ix.pricer),
-    )
-
-
-def _budget_parts(
+def takstblad_budget_parts(
     r: RunResult, fr: FundingRun, pricer: Pricer
 ) -> list[tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]]:
     """The budget year's parts other than the course cells, by cell, for the takstblad: the

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from takst_cli.config import ModelConfig
 from takst_cli.config.overrides import Scenario
-from takst_cli.io.readers import SourceTable
 from takst_cli.money import round_ore
 from takst_cli.pipeline.followup import Followup
+from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.run import FundingRun, RunResult, fold, price, run_followup, run_funding
 
 BASE = "Grundlag"  # the model file itself, as the first column of every comparison
@@ -44,26 +44,51 @@ class Figure:
 def run_scenarios(
     base_cfg: ModelConfig,
     scenarios: list[Scenario],
-    visit_src: SourceTable,
-    grant_src: SourceTable,
+    visit_src: Export,
+    grant_src: Export,
     exclude_invalid: bool = False,
     date: dt.date | None = None,
-    budget_src: SourceTable | None = None,
+    budget_src: Export | None = None,
     progress: Callable[[str], None] = lambda _: None,
     base_name: str = BASE,
+    env_key: str | None = None,
 ) -> list[Outcome]:
     """The base and each scenario, in order. The visits are folded once for the base; a
     scenario whose overrides touch a fold-relevant key (Scenario.refold) folds them again with
     its own model. With `date`, each gets the budget follow-up at that date (budgets from
-    `budget_src`, else the model's budget year)."""
+    `budget_src`, else the model's budget year). `env_key`: the environment's pseudonym key
+    (see `fold`)."""
     months = date is not None
-    folded = fold(base_cfg, visit_src, grant_src, exclude_invalid, months, date, progress)
+    folded = fold(
+        base_cfg,
+        visit_src,
+        grant_src,
+        exclude_invalid,
+        months,
+        date,
+        progress,
+        env_key=env_key,
+        citizens_to=date,
+    )
     out: list[Outcome] = []
     for name, cfg, refold in [(base_name, base_cfg, False)] + [
         (s.name, s.cfg, s.refold) for s in scenarios
     ]:
         progress(f"Beregner {name} …")
-        fd = fold(cfg, visit_src, grant_src, exclude_invalid, months, date) if refold else folded
+        fd = (
+            fold(
+                cfg,
+                visit_src,
+                grant_src,
+                exclude_invalid,
+                months,
+                date,
+                env_key=env_key,
+                citizens_to=date,
+            )
+            if refold
+            else folded
+        )
         # the base's estimate of r, when nothing it rests on has changed
         result = price(cfg, fd, None if refold or not out else out[0].result)
         funding = run_funding(result)

@@ -9,14 +9,14 @@ import polars as pl
 
 from takst_cli.config import ModelConfig
 from takst_cli.errors import Problem
-from takst_cli.io.readers import SourceTable, reading
 from takst_cli.models import Col
+from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.paragraphs import paragraph_forms
 from takst_cli.pipeline.parse import scope_paragraphs
 
 
-def _values(src: SourceTable, column: str) -> dict[str, int]:
-    with reading(src.name):
+def _values(src: Export, column: str) -> dict[str, int]:
+    with src.reading():
         counts = (
             src.frame.select(pl.col(column).str.strip_chars())
             .group_by(column)
@@ -27,7 +27,7 @@ def _values(src: SourceTable, column: str) -> dict[str, int]:
 
 
 def data_problems(
-    cfg: ModelConfig, visits: SourceTable, grants: SourceTable
+    cfg: ModelConfig, visits: Export, grants: Export
 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings): teams without a funding model, teams in the model missing from the
     data, staff groups without a price; paragraphs outside the model (their visits will be

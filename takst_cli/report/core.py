@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from takst_cli import __version__
 from takst_cli.config import (
     UNIT_LABEL,
     UNIT_TO_HOURS_WEEK,
@@ -23,6 +22,7 @@ from takst_cli.money import from_float, round_ore, round_parts, to_places
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.run import RunResult
 from takst_cli.tables import Column, ReportTable, format_cell
+from takst_cli.version import __version__
 
 
 def price_table(prices: list[HourlyPrice]) -> ReportTable:
@@ -327,6 +327,44 @@ def tariff_report(
         reduction_table(result),
         *quality_tables(result, show_ids),
     ]
+
+
+# The workbook of `takst beregn`, sheet by sheet: the overview, what the figures rest on, the
+# prices and tariffs built from them, what they mean in money, and the data's quality last.
+SHEET_ORDER = (
+    "Oversigt",
+    "Forudsætninger",
+    "Inputfiler",
+    "Modelfil",
+    "Takstblad",  # with --takstblad: its prices and tariffs instead of the run's
+    "Timepriser",
+    "Grundlag",
+    "Borgeruger",
+    "Forløbstakster",
+    "Reduktion",
+    "Modelsammenligning",
+    "Finansiering",
+    "Delegeret sygepleje",
+    "Teamgrundlag",
+    "Forløbsfinansiering",
+    "Teambudgetter",
+    "Budget pr. måned",
+    "Forventede borgeruger",
+    "Effekt",
+    "Frit valg",
+    "Frit valg omkostninger",
+    "Frit valg forløbsuger",
+    "Datakvalitet",
+)
+
+
+def in_sheet_order(tables: list[ReportTable]) -> list[ReportTable]:
+    """The tables by their sheet's place in SHEET_ORDER; a sheet's tables keep their order. A
+    sheet not in the list is a new one no one has placed: an error, not a guess."""
+    unplaced = sorted({t.sheet for t in tables} - set(SHEET_ORDER))
+    if unplaced:
+        raise ValueError(f"sheets without a place in SHEET_ORDER: {unplaced}")
+    return sorted(tables, key=lambda t: SHEET_ORDER.index(t.sheet))
 
 
 def _level_value(hours: float | None, factor: float = 1.0) -> Decimal | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from takst_cli.format import format_kr, format_number
+from takst_cli.models import WEEK_PARTS, Takstblad
 from takst_cli.money import ORE, round_ore, round_parts
 from takst_cli.pipeline.deviation import (
     PART_ACTIVITY,
@@ -17,16 +18,12 @@ from takst_cli.pipeline.deviation import (
     PART_COURSE,
     PART_DELEGATED,
     PART_FRAME,
-    WEEK_PARTS,
     Decomposition,
     largest_driver,
 )
 from takst_cli.pipeline.hourly_price import HourlyPrice
 from takst_cli.pipeline.indexation import IndexFactors
 from takst_cli.tables import Column, ReportTable
-
-if TYPE_CHECKING:
-    from takst_cli.io.takstblad import Takstblad
 
 
 def index_table(

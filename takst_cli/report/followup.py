@@ -9,8 +9,7 @@ from takst_cli.money import SHARE_PLACES, from_float, round_column, round_parts,
 from takst_cli.pipeline.effect import EffectGroup, effect_groups
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.run import RunResult
-from takst_cli.report.funding import MONTHS
-from takst_cli.tables import Chart, Column, ReportTable
+from takst_cli.tables import MONTHS, Chart, Column, ReportTable
 
 ZERO = Decimal(0)
 PCT = SHARE_PLACES

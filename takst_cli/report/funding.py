@@ -12,7 +12,7 @@ from takst_cli.models import Col, Part
 from takst_cli.money import round_column, round_each, round_ore, round_parts, share_of
 from takst_cli.pipeline.budget import BudgetResult, month_shares
 from takst_cli.pipeline.funding import TeamFundingResult
-from takst_cli.tables import Column, ReportTable
+from takst_cli.tables import MONTHS, Column, ReportTable
 
 ZERO = Decimal(0)
 PARTS = Part.ALL
@@ -27,7 +27,6 @@ PART_HEADER = {
 SHARE_HEADER = {p: f"Andel {PART_HEADER[p].lower()}" for p in SHARED}
 # a row's parts summed, as the workbook's formula
 PARTS_SUM = f"=SUM([[{PART_HEADER[Part.ALL[0]]}]]:[[{PART_HEADER[Part.ALL[-1]]}]])"
-MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SOURCE_LABEL = {"sygeplejeramme": "sygeplejens ramme", "myndighed": "myndighedsbudgettet"}
 
 
