@@ -666,6 +666,11 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     (
+        "Dansk CSV-dialekt til en projektmappe",
+        lambda d: [*beregn(d), "--ud", str(d / "resultat.xlsx"), "--csv-dialekt", "dansk"],
+        {},
+    ),
+    (
         "En fil midt i udstien",
         lambda d: [*beregn(d), "--ud", str(d / "model.yaml" / "resultat.xlsx")],
         {},

@@ -281,3 +281,24 @@ def test_every_command_that_writes_tables_takes_csv_dialekt(tiny: Path, tmp_path
                  "--csv-dialekt", "dansk", "--stille")  # fmt: skip
     assert res.exit_code == 0, res.output
     assert (out / "finansiering.csv").read_bytes().startswith(b"\xef\xbb\xbfTeam;Model;")
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [
+        (["--ud", "{tmp}/t.xlsx"], "--csv-dialekt dansk gælder kun CSV-filer, ikke xlsx"),
+        (["--ud", "{tmp}/t", "--format", "json"], "gælder kun CSV-filer, ikke json"),
+        (["--ud", "{tmp}/t", "--format", "parquet"], "gælder kun CSV-filer, ikke parquet"),
+        ([], "--csv-dialekt dansk: kræver --ud en mappe med CSV-filer"),
+    ],
+)
+def test_csv_dialekt_where_no_csv_is_written_stops(
+    tiny: Path, tmp_path: Path, where: list[str], why: str
+) -> None:
+    """The Danish dialect asked for where takst writes no CSV file is a usage error (exit 2)
+    before the calculation — never the machine form or nothing, silently."""
+    args = [a.replace("{tmp}", str(tmp_path / "ud")) for a in where]
+    res = invoke("timepris", "-c", str(tiny), *args, "--csv-dialekt", "dansk")
+    assert res.exit_code == 2, res.output
+    assert why in res.stderr
+    assert not (tmp_path / "ud").exists()

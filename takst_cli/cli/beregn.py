@@ -52,7 +52,7 @@ def beregn(
     takstblad: FrozenOpt = None,
 ) -> None:
     """Beregn timepriser, forløbstakster og datakvalitet ud fra modelfil og eksporter."""
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.report import core as report
 
         calc = calculate(

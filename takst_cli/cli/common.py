@@ -205,7 +205,10 @@ class _StageLog:
 
 @contextmanager
 def error_boundary(
-    out: Path | None = None, fmt: OutFormat | None = None, overwrite: bool = False
+    out: Path | None = None,
+    fmt: OutFormat | None = None,
+    overwrite: bool = False,
+    dialect: CsvDialect = CsvDialect.maskine,
 ) -> Iterator[None]:
     """User errors (and file-system errors the user can fix: a full disk, no permission, ...):
     one Danish message to stderr, exit 1. Ctrl-C, SIGTERM, SIGHUP: the writers clean up, one
@@ -217,8 +220,8 @@ def error_boundary(
     from takst_cli.io.interrupts import interrupt_on_signals
 
     try:
-        if out is not None or fmt is not None:
-            output_form(out, fmt, overwrite)  # before the calculation, not after it
+        if out is not None or fmt is not None or dialect != CsvDialect.maskine:
+            output_form(out, fmt, overwrite, dialect)  # before the calculation, not after it
         with interrupt_on_signals():
             yield
     except TakstError as exc:
@@ -331,7 +334,7 @@ def table_command(
         streng: StrictOpt = False,
         csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
-        with error_boundary(ud, format, overskriv):
+        with error_boundary(ud, format, overskriv, csv_dialekt):
             result = calculate(config, leverancer, visitationer, udelad_ugyldige, strict=streng)
             tables = tables_of(result)
             emit(tables, lambda _t: tables, ud, format, overskriv, stille, csv_dialekt)
@@ -361,7 +364,7 @@ def funding_command(
         streng: StrictOpt = False,
         csv_dialekt: DialectOpt = CsvDialect.maskine,
     ) -> None:
-        with error_boundary(ud, format, overskriv):
+        with error_boundary(ud, format, overskriv, csv_dialekt):
             from takst_cli.report.cycle import frozen_tables
 
             calc = calculate(
@@ -394,7 +397,7 @@ def emit(
     from takst_cli.errors import mask_cpr
     from takst_cli.tables import mask_tables
 
-    fmt = output_form(out, fmt, overwrite)  # again: the target may have changed meanwhile
+    fmt = output_form(out, fmt, overwrite, dialect)  # again: the target may have changed
     if not quiet:
         render_tables(make_console(), mask_tables(screen))
     if out is None or fmt is None:
@@ -414,7 +417,12 @@ _FORMS = (
 )
 
 
-def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> OutFormat | None:
+def output_form(
+    out: Path | None,
+    fmt: OutFormat | None,
+    overwrite: bool,
+    dialect: CsvDialect = CsvDialect.maskine,
+) -> OutFormat | None:
     """What `--ud`/`--format` ask for, checked before anything is calculated (error_boundary
     calls this first) and again before writing: a known form, a writable place, and a target
     that is free or may be replaced. A path whose form means nothing (`r.pdf`, the typo
@@ -426,6 +434,8 @@ def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> Out
     if out is None:
         if fmt is not None:
             raise TakstError("--format kræver --ud (en .xlsx-fil eller en mappe)")
+        if dialect != CsvDialect.maskine:
+            raise UsageError(f"--csv-dialekt {dialect}: kræver --ud en mappe med CSV-filer")
         return None
     suffix = out.suffix.lower()
     if str(out) == "-":
@@ -437,6 +447,11 @@ def output_form(out: Path | None, fmt: OutFormat | None, overwrite: bool) -> Out
             raise UsageError(f"--ud {out}: ukendt endelse '{out.suffix}'; brug {_FORMS}")
         else:
             fmt = OutFormat.csv
+    if dialect != CsvDialect.maskine and fmt != OutFormat.csv:
+        # never silently the machine form when the Danish one was asked for
+        raise UsageError(
+            f"--csv-dialekt {dialect} gælder kun CSV-filer, ikke {fmt}; brug --format csv"
+        )
     if fmt == OutFormat.xlsx and suffix != ".xlsx":
         raise TakstError(f"{out}: en projektmappe skal have endelsen .xlsx")
     if fmt != OutFormat.xlsx and out.exists() and not out.is_dir():

@@ -63,7 +63,7 @@ def efterberegning(
     csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Efterberegn afregningspriserne på årets regnskab og opgør mellemregningen pr. leverandør."""
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.io.readers import read_table, reading
         from takst_cli.models import LEVERANDOERER_FIELDS
         from takst_cli.pipeline.free_choice import recalculate_year

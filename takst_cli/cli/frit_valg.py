@@ -57,7 +57,7 @@ def frit_valg(
     csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Afregningspriser for frit valg (ældreloven § 19) på leverede timer, med opbygning."""
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.io.writers import atomic_path, check_parent, check_writable
         from takst_cli.pipeline.free_choice import from_run
         from takst_cli.report.core import assumption_tables, quality_tables

@@ -24,7 +24,7 @@ def niveauer(
     csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Vis niveauerne (fra-til timer pr. uge), som modelfilen giver – også fra en generator."""
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.api import load_model
         from takst_cli.report.core import level_tables
 

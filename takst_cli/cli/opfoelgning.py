@@ -94,7 +94,7 @@ def opfoelgning(
 ) -> None:
     """Budgetopfølgning pr. team på en dato: budget, forbrug, forventet forbrug og afvigelse."""
     day = _date(dato)
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli import api
         from takst_cli.cli.common import warn_if_model_changed
 

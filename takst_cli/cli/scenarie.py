@@ -87,7 +87,7 @@ def scenarie(
 ) -> None:
     """Scenarier side om side: timepriser, takster, finansiering, teambudgetter mod grundlaget."""
     day = None if dato is None else parse_date(dato)
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.config.overrides import load_scenarios
         from takst_cli.report.scenario import changes_table
 
@@ -125,7 +125,7 @@ def sammenlign(
 ) -> None:
     """To modelfiler: nøglerne, der er forskellige, og hvert tal under A og under B."""
     day = None if dato is None else parse_date(dato)
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.config.overrides import compare_models
         from takst_cli.report.scenario import changes_table
 

@@ -24,7 +24,7 @@ def timepris(
     csv_dialekt: DialectOpt = CsvDialect.maskine,
 ) -> None:
     """Vis timepriser pr. faggruppe (fremmødetimer, BTP, direkte timer, vagttillæg)."""
-    with error_boundary(ud, format, overskriv):
+    with error_boundary(ud, format, overskriv, csv_dialekt):
         from takst_cli.api import load_model
         from takst_cli.pipeline.hourly_price import compute_hourly_prices
         from takst_cli.report.core import price_table
