@@ -9,6 +9,7 @@ by hand: 300,00 kr./hour, fastholdende level 1 at 200,00 kr. a week.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
@@ -22,7 +23,8 @@ from typer.testing import CliRunner
 from takst_cli.cli.app import app
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.io.takstblad import read_takstblad
-from takst_cli.pipeline.deviation import CellAmount, decompose, largest_driver
+from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose, largest_driver
+from takst_cli.report.cycle import deviation_table
 from takst_cli.pipeline.run import indexed
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
@@ -471,6 +473,36 @@ def test_a_cell_new_to_the_budget_is_need_mix() -> None:
     )
     assert (d.volume, d.mix, d.price) == (Decimal(-400), Decimal(-600), Decimal(0))
     assert largest_driver([d]) == ("forloeb", "mix")
+
+
+def test_an_amount_without_quantity_is_volume() -> None:
+    """Team B's visits in team A's course: B's cell has 0 weeks and 500 kr. Budget {A: 10 weeks,
+    1 000}; actual {A: 10 weeks, 1 000; B: 0 weeks, 500}: W_b = W_a = 10, deviation
+    1 000 − 1 500 = −500. Mix (10 − 10 × 1) × 100 + (0 − 0) × 0 = 0; price 10 × (100 − 100) +
+    0 = 0; B has no kr per week, so volume is the remainder: 1 500 − 1 000 − 0 − 0 = 500, signed
+    −500. Shown: −500,00 / 0,00 / 0,00, and the sentence names the volume (not "ingen
+    afvigelse", as when the 500 dropped out of every part and was spread −166,67 / −166,67 /
+    −166,66)."""
+    a, b = ("fastholdende", "hele forløbet", 1), ("fastholdende", "hele forløbet", 2)
+    d = decompose(
+        "Syd",
+        {a: CellAmount(Decimal(10), Decimal(1000))},
+        {a: CellAmount(Decimal(10), Decimal(1000)), b: CellAmount(Decimal(0), Decimal(500))},
+    )
+    assert (d.volume, d.mix, d.price) == (Decimal(-500), Decimal(0), Decimal(0))
+    assert d.deviation == Decimal(-500)
+    t = deviation_table([d], dt.date(2026, 3, 31))
+    row = t.rows[0]
+    assert row[4:8] == [Decimal("-500.00"), Decimal("-500.00"), Decimal("0.00"), Decimal("0.00")]
+    assert "skyldes mest volumen i forløb (-500,00 kr.)" in t.rows[-1][-1].replace("−", "-")
+
+
+def test_parts_that_miss_the_deviation_stop_the_table() -> None:
+    """Parts that do not add up to the deviation (1 000 − 1 500 = −500, parts 0) are an
+    internal error, never spread over the parts by rounding."""
+    d = Decomposition("Syd", Decimal(1000), Decimal(1500), Decimal(0), Decimal(0), Decimal(0))
+    with pytest.raises(RuntimeError, match="intern fejl"):
+        deviation_table([d], dt.date(2026, 3, 31))
 
 
 def test_followup_explains_the_deviation(cycle: Path) -> None:

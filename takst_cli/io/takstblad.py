@@ -205,7 +205,12 @@ def read_takstblad(path: Path) -> Takstblad:
             problems.append(Problem(f"{path}: {at}borgeruger", f"ugyldig: {b.get('borgeruger')!r}"))
         if team is None or None in cell or weeks is None or kr is None:
             continue
-        caseload.setdefault(team, {})[cell] = (weeks, kr)  # type: ignore[index]
+        by_cell = caseload.setdefault(team, {})
+        if cell in by_cell:  # a second row would silently replace the first's weeks and kr
+            problems.append(
+                Problem(f"{path}: {at}team", f"{team!r} står to gange for cellen {list(cell)!r}")
+            )
+        by_cell[cell] = (weeks, kr)  # type: ignore[index]
     parts: PartCells | None = None
     if "budget_dele" in doc:
         parts = {}

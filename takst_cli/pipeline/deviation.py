@@ -89,7 +89,10 @@ def decompose(
       price  = W_a × Σ m_a × (p_a − p_b)      (kr per unit within each cell)
     and the parts here are those with the deviation's sign (budget − spend). A cell the budget
     lacks is priced at its actual price (its whole amount is mix); without budget volume all is
-    volume, as it is without actual volume."""
+    volume, as it is without actual volume. Volume is taken as the remainder, spend − budget −
+    mix − price: the same as the formula whenever every cell has a quantity, and an amount
+    without one (another team's visits in this team's course: 0 weeks, some kr) has no kr per
+    unit to split by, so it counts as volume — the parts always add up to the deviation."""
     w_b = sum((c.quantity for c in budget.values()), ZERO)
     w_a = sum((c.quantity for c in actual.values()), ZERO)
     b_total = sum((c.amount for c in budget.values()), ZERO)
@@ -105,8 +108,6 @@ def decompose(
     for k in actual:
         if k not in budget or not budget[k].quantity:
             p_b[k] = p_a[k]
-    avg_b = b_total / w_b
-    volume = (w_a - w_b) * avg_b
     cells = sorted(set(budget) | set(actual), key=repr)
     m_b = {k: (budget[k].quantity / w_b if k in budget else ZERO) for k in cells}
     # W_a × m_a = the actual volume itself: exact, no division
@@ -115,6 +116,7 @@ def decompose(
         ZERO,
     )
     price = sum((c.quantity * (p_a[k] - p_b[k]) for k, c in actual.items()), ZERO)
+    volume = a_total - b_total - mix - price
     return Decomposition(team, b_total, a_total, -volume, -mix, -price, part)
 
 

@@ -225,6 +225,9 @@ def explain(
     )
 
 
+_NOISE = Decimal("1e-9")  # kr: far below an øre, far above Decimal's rounding of a sum
+
+
 def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
     """Per team and funded part: budget and spend to the date, the deviation and its parts
     rounded so that they add up to it exactly (largest remainder); then the team's total,
@@ -263,6 +266,13 @@ def deviation_table(rows: list[Decomposition], date: dt.date) -> ReportTable:
             budget, spend = round_ore(d.budget), round_ore(d.spend)
             deviation = budget - spend
             exact = list(d.drivers().values())
+            # decompose's parts add up to the deviation by construction (up to Decimal's 28 digits);
+            # parts that did not would be bent by round_parts to a target they do not make
+            if abs(sum(exact, ORE * 0) - d.deviation) > _NOISE:
+                raise RuntimeError(
+                    f"intern fejl: afvigelsens dele for {team} ({d.part}) summer til "
+                    f"{sum(exact, ORE * 0)}, ikke til afvigelsen {d.deviation}"
+                )
             rounded = round_parts(exact, deviation)
             named.update({(d.part, k): v for k, v in zip(d.drivers(), rounded, strict=True)})
             split = rounded + [None] if d.split else [None, None, None, *rounded]
