@@ -612,7 +612,7 @@ def takstblad(calculation: Calculation) -> dict[str, Any]:
     when the model file has indices), with the model file's and the inputs' SHA-256."""
     from takst_cli.io.takstblad import takstblad_document
     from takst_cli.pipeline.budget import budget_year
-    from takst_cli.pipeline.run import takstblad_budget_parts
+    from takst_cli.pipeline.run import takstblad_budget_parts, takstblad_rounded
 
     r = calculation.run
     ix = indexed(r)
@@ -631,6 +631,17 @@ def takstblad(calculation: Calculation) -> dict[str, Any]:
             "dato": f.published.isoformat(),
             "loenandele": dict(sorted(f.wage_shares.items())),
         }
+    # each team's rows add up to its budget in øre (rounded together, not one by one)
+    rows, parts = takstblad_rounded(
+        fr.budget,
+        [
+            (team, t, f, n, weeks, amount)
+            for team, t, f, n, weeks, amount in caseload.select(
+                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.WEEKS, Col.AMOUNT
+            ).iter_rows()
+        ],
+        takstblad_budget_parts(r, fr, r.pricer if ix is None else ix.pricer),
+    )
     return takstblad_document(
         municipality=r.cfg.navn,
         budget_year=budget_year(r.cfg, r.period),
@@ -645,13 +656,8 @@ def takstblad(calculation: Calculation) -> dict[str, Any]:
         reduction=result.reduction_used,
         reduction_source=result.reduction_source,
         threshold=r.cfg.forloeb.individual_threshold,
-        caseload=[
-            (team, t, f, n, weeks, amount)
-            for team, t, f, n, weeks, amount in caseload.select(
-                Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.WEEKS, Col.AMOUNT
-            ).iter_rows()
-        ],
-        parts=takstblad_budget_parts(r, fr, r.pricer if ix is None else ix.pricer),
+        caseload=rows,
+        parts=parts,
     )
 
 

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from takst_cli.cli.app import app
 from takst_cli.errors import ConfigError, DataError
 from takst_cli.io.takstblad import read_takstblad
+from takst_cli.money import round_ore
 from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose, largest_driver
 from takst_cli.report.cycle import deviation_table
 from takst_cli.pipeline.run import indexed
@@ -237,6 +238,20 @@ def test_a_takstblad_with_a_misread_amount_is_refused(cycle: Path) -> None:
     assert "takster[0].takst" in "\n".join(exc.value.lines()) and "'200,00'" in "\n".join(
         exc.value.lines()
     )
+
+
+def test_a_takstblad_with_a_team_twice_in_a_cell_is_refused(cycle: Path) -> None:
+    """Syd's cell written twice in `budget` (52 weeks, 10 400 kr., then 10 weeks, 2 000 kr.):
+    the second would silently replace the first (Syd's budget 2 000 instead of 10 400 or
+    12 400); refused, naming the second row."""
+    second = {"team": "Syd", **CELL, "borgeruger": "10.000000", "beloeb": "2000.00"}
+    bad = dict(SHEET, budget=[*SHEET["budget"], second])  # type: ignore[misc]
+    path = cycle.parent / "takstblad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_takstblad(path)
+    text = "\n".join(exc.value.lines())
+    assert "budget[2].team: 'Syd' står to gange" in text, text
 
 
 def _records(path: Path) -> list[dict[str, str]]:
@@ -668,7 +683,8 @@ def test_a_takstblad_without_the_budget_parts_is_refused_for_the_deviation(cycle
 
 def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Path) -> None:
     """Per team, the takstblad's course cells (course-funded teams) and budget_dele add up to
-    the team's budget (takst budget) — to the øre of each rounded row."""
+    the team's budget (takst budget) rounded once, exactly: the rows are rounded together
+    (largest remainder), not each alone (which may miss the total by some øre)."""
     from takst_cli.pipeline.run import run_funding
 
     out = indexed_tiny.parent / "tb.json"
@@ -682,7 +698,7 @@ def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Pat
         rows = [Decimal(b["beloeb"]) for b in doc["budget_dele"] if b["team"] == team.team]
         if team.model == "forloeb":
             rows += [Decimal(b["beloeb"]) for b in doc["budget"] if b["team"] == team.team]
-        assert abs(sum(rows, Decimal(0)) - team.total) <= Decimal("0.005") * len(rows), team.team
+        assert sum(rows, Decimal(0)) == round_ore(team.total), team.team
 
 
 def _budgets(out: Path) -> dict[str, dict[str, str]]:

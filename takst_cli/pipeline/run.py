@@ -15,7 +15,7 @@ from takst_cli.config import MISSING_PRICES, ModelConfig
 from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.format import format_number
 from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
-from takst_cli.money import to_decimal
+from takst_cli.money import round_ore, round_parts, to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
@@ -615,6 +615,38 @@ def takstblad_budget_parts(
         if b.parts[PART_FRAME]:
             rows.append((b.team, PART_FRAME, (), None, b.parts[PART_FRAME]))
     return sorted(rows, key=lambda x: (x[0], DEVIATION_PARTS.index(x[1])))
+
+
+CaseloadRow = tuple[str, str, str, int, Decimal, Decimal]  # team, type, fase, niveau, weeks, kr
+PartRow = tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]  # team, part, cell, qty, kr
+
+
+def takstblad_rounded(
+    budget: BudgetResult, caseload: list[CaseloadRow], parts: list[PartRow]
+) -> tuple[list[CaseloadRow], list[PartRow]]:
+    """The takstblad's amounts in øre. A team's rows (its budget_dele, and its course cells when
+    course weeks pay its variable part) are rounded together (money.round_parts) to the team's
+    budget rounded once: rounded one by one they could miss it by some øre. A course cell of a
+    team not paid by course weeks is no part of its budget (only the need mix's base): alone."""
+    kr_case = [round_ore(row[5]) for row in caseload]
+    kr_parts = [round_ore(row[4]) for row in parts]
+    for b in budget.teams:
+        mine_parts = [i for i, row in enumerate(parts) if row[0] == b.team]
+        mine_case = (
+            [i for i, row in enumerate(caseload) if row[0] == b.team]
+            if b.rule.pays_course
+            else []
+        )
+        exact = [parts[i][4] for i in mine_parts] + [caseload[i][5] for i in mine_case]
+        rounded = round_parts(exact, b.total)
+        for k, i in enumerate(mine_parts):
+            kr_parts[i] = rounded[k]
+        for k, i in enumerate(mine_case):
+            kr_case[i] = rounded[len(mine_parts) + k]
+    return (
+        [(*row[:5], kr) for row, kr in zip(caseload, kr_case, strict=True)],  # type: ignore[misc]
+        [(*row[:4], kr) for row, kr in zip(parts, kr_parts, strict=True)],  # type: ignore[misc]
+    )
 
 
 def run_settlement(
