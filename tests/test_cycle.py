@@ -681,24 +681,36 @@ def test_a_takstblad_without_the_budget_parts_is_refused_for_the_deviation(cycle
     assert "budget_dele[0].celle" in "\n".join(exc.value.lines())
 
 
-def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(indexed_tiny: Path) -> None:
+@pytest.mark.parametrize("which", ["tiny", "sample"])
+def test_the_takstblad_budget_parts_add_up_to_the_team_budgets(
+    indexed_tiny: Path, tmp_path: Path, which: str
+) -> None:
     """Per team, the takstblad's course cells (course-funded teams) and budget_dele add up to
     the team's budget (takst budget) rounded once, exactly: the rows are rounded together
-    (largest remainder), not each alone (which may miss the total by some øre)."""
+    (largest remainder), not each alone (which may miss the total by some øre). On the sample:
+    Team Øst (course) 12 971 591,41 from its cells alone, Team Vest (combination) frame
+    900 000,00 + its cells 7 221 116,06 = 8 121 116,06."""
     from takst_cli.pipeline.run import run_funding
 
-    out = indexed_tiny.parent / "tb.json"
-    assert (
-        _invoke("takstblad", "-c", str(indexed_tiny), "--ud", str(out), "--stille").exit_code == 0
+    model = (
+        indexed_tiny
+        if which == "tiny"
+        else Path(__file__).parent.parent / "configs" / "eksempel.yaml"
     )
+    out = tmp_path / "tb.json"
+    assert _invoke("takstblad", "-c", str(model), "--ud", str(out), "--stille").exit_code == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
-    budget = run_funding(run_model(indexed_tiny)).budget
+    budget = run_funding(run_model(model)).budget
     assert doc["budget_dele"]
     for team in budget.teams:
         rows = [Decimal(b["beloeb"]) for b in doc["budget_dele"] if b["team"] == team.team]
-        if team.model == "forloeb":
+        if team.rule.pays_course:  # a combination's course weeks too
             rows += [Decimal(b["beloeb"]) for b in doc["budget"] if b["team"] == team.team]
         assert sum(rows, Decimal(0)) == round_ore(team.total), team.team
+    if which == "sample":
+        totals = {t.team: round_ore(t.total) for t in budget.teams}
+        assert totals["Team Øst"] == Decimal("12971591.41")
+        assert totals["Team Vest"] == Decimal("8121116.06")
 
 
 def _budgets(out: Path) -> dict[str, dict[str, str]]:

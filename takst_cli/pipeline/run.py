@@ -633,9 +633,7 @@ def takstblad_rounded(
     for b in budget.teams:
         mine_parts = [i for i, row in enumerate(parts) if row[0] == b.team]
         mine_case = (
-            [i for i, row in enumerate(caseload) if row[0] == b.team]
-            if b.rule.pays_course
-            else []
+            [i for i, row in enumerate(caseload) if row[0] == b.team] if b.rule.pays_course else []
         )
         exact = [parts[i][4] for i in mine_parts] + [caseload[i][5] for i in mine_case]
         rounded = round_parts(exact, b.total)
