@@ -341,14 +341,14 @@ class HourlyPrice:
 
 # The funded parts a budget deviation is explained for (pipeline.deviation), each with its
 # volume unit; the takstblad (io.takstblad) carries the budget by the same parts and cells.
-PART_COURSE = Part.COURSE  # course-funded: citizen-weeks × the frozen tariffs
-PART_ACTIVITY_COURSE = "aktivitet_forloeb"  # activity-funded: visits in course cells, per week
-PART_ACTIVITY = Part.ACTIVITY  # activity outside the course cells, per hour
-PART_DELEGATED = Part.DELEGATED  # delegated nursing (SUL §138), per hour
-PART_FRAME = Part.FRAME  # a frame or a combination's fixed frame: not split
-DEVIATION_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE, PART_ACTIVITY, PART_DELEGATED, PART_FRAME)
-WEEK_PARTS = (PART_COURSE, PART_ACTIVITY_COURSE)  # volume in citizen-weeks; the others hours
-HOUR_PARTS = (PART_ACTIVITY, PART_DELEGATED)
+# Part.COURSE: citizen-weeks × the frozen tariffs; PART_ACTIVITY_COURSE (no ledger part of its
+# own): an activity-funded team's visits in course cells, per week; Part.ACTIVITY: activity
+# outside the course cells, per hour; Part.DELEGATED: delegated nursing (SUL §138), per hour;
+# Part.FRAME: a frame or a combination's fixed frame, not split.
+PART_ACTIVITY_COURSE = "aktivitet_forloeb"
+DEVIATION_PARTS = (Part.COURSE, PART_ACTIVITY_COURSE, Part.ACTIVITY, Part.DELEGATED, Part.FRAME)
+WEEK_PARTS = (Part.COURSE, PART_ACTIVITY_COURSE)  # volume in citizen-weeks; the others hours
+HOUR_PARTS = (Part.ACTIVITY, Part.DELEGATED)
 Cell = tuple[Hashable, ...]  # (type, phase, level) or (staff group, shift)
 
 

@@ -25,8 +25,8 @@ from takst_cli.errors import ConfigError, DataError
 from takst_cli.io.takstblad import read_takstblad
 from takst_cli.money import round_ore
 from takst_cli.pipeline.deviation import CellAmount, Decomposition, decompose, largest_driver
-from takst_cli.report.cycle import deviation_table
 from takst_cli.pipeline.run import indexed
+from takst_cli.report.cycle import deviation_table
 from tests.conftest import TINY_MODEL
 from tests.helpers import run_model
 

@@ -14,11 +14,11 @@ from takst_cli.io.readers import file_digest
 from takst_cli.io.writers import atomic_path, check_parent, check_writable
 from takst_cli.models import (
     HOUR_PARTS,
-    PART_FRAME,
     TAKSTBLAD_VERSION,
     WEEK_PARTS,
     CellAmount,
     HourlyPrice,
+    Part,
     PartCells,
     Shift,
     Takstblad,
@@ -205,12 +205,12 @@ def read_takstblad(path: Path) -> Takstblad:
             problems.append(Problem(f"{path}: {at}borgeruger", f"ugyldig: {b.get('borgeruger')!r}"))
         if team is None or None in cell or weeks is None or kr is None:
             continue
-        by_cell = caseload.setdefault(team, {})
-        if cell in by_cell:  # a second row would silently replace the first's weeks and kr
+        team_cells = caseload.setdefault(team, {})
+        if cell in team_cells:  # a second row would silently replace the first's weeks and kr
             problems.append(
                 Problem(f"{path}: {at}team", f"{team!r} står to gange for cellen {list(cell)!r}")
             )
-        by_cell[cell] = (weeks, kr)  # type: ignore[index]
+        team_cells[cell] = (weeks, kr)  # type: ignore[index]
     parts: PartCells | None = None
     if "budget_dele" in doc:
         parts = {}
@@ -266,7 +266,7 @@ def _part(
     shapes: dict[str, tuple[type, ...]] = {
         **dict.fromkeys(WEEK_PARTS, (str, str, int)),
         **dict.fromkeys(HOUR_PARTS, (str, str)),
-        PART_FRAME: (),
+        Part.FRAME: (),
     }
     if not isinstance(team, str) or not team:
         problems.append(Problem(f"{path}: {at}team", f"mangler eller ugyldig: {team!r}"))
@@ -282,7 +282,7 @@ def _part(
     ):
         problems.append(Problem(f"{path}: {at}celle", f"passer ikke til del {part}: {cell!r}"))
         return None
-    if part == PART_FRAME:
+    if part == Part.FRAME:
         if b.get("maengde") is not None:
             problems.append(
                 Problem(f"{path}: {at}maengde", f"en ramme har ingen mængde: {b['maengde']!r}")

@@ -13,14 +13,11 @@ from takst_cli.config import FundingConfig
 from takst_cli.frames import column_rows
 from takst_cli.models import (  # the parts and cells the takstblad (io/) also reads
     DEVIATION_PARTS,
-    PART_ACTIVITY,
     PART_ACTIVITY_COURSE,
-    PART_COURSE,
-    PART_DELEGATED,
-    PART_FRAME,
     Cell,
     CellAmount,
     Col,
+    Part,
     PartCells,
 )
 from takst_cli.pipeline.costing import Pricer, sum_minutes
@@ -47,7 +44,7 @@ class Decomposition:
     volume: Decimal
     mix: Decimal
     price: Decimal
-    part: str = PART_COURSE
+    part: str = Part.COURSE
     unsplit: Decimal = ZERO
 
     @property
@@ -56,7 +53,7 @@ class Decomposition:
 
     @property
     def split(self) -> bool:
-        return self.part != PART_FRAME
+        return self.part != Part.FRAME
 
     def drivers(self) -> dict[str, Decimal]:
         """The part's drivers by name: volume, mix and price, or a frame's one unsplit part."""
@@ -80,7 +77,7 @@ def decompose(
     team: str,
     budget: dict[Cell, CellAmount],
     actual: dict[Cell, CellAmount],
-    part: str = PART_COURSE,
+    part: str = Part.COURSE,
 ) -> Decomposition:
     """With W the volume (weeks or hours), m_c a cell's share of it and p_c its kr per unit
     (b budget, a actual), spend − budget = W_a Σ m_a p_a − W_b Σ m_b p_b splits into
@@ -123,7 +120,7 @@ def decompose(
 def frame_deviation(team: str, budget: Decimal, spend: Decimal) -> Decomposition:
     """A frame is not adjusted for activity and has no volume to split by: its whole deviation
     (a frame in the model file other than the takstblad's budget) stands apart, unsplit."""
-    return Decomposition(team, budget, spend, ZERO, ZERO, ZERO, PART_FRAME, budget - spend)
+    return Decomposition(team, budget, spend, ZERO, ZERO, ZERO, Part.FRAME, budget - spend)
 
 
 def part_cells(
@@ -161,12 +158,12 @@ def part_cells(
         seg_tariffs, Col.TEAM, *CELL, Col.DAYS, Col.TARIFF
     ):
         weeks = Decimal(days) / 7
-        if models.get(team) == PART_COURSE:
-            add(team, PART_COURSE, (t, f, n), weeks, weeks * tariff if tariff is not None else ZERO)
-        elif models.get(team) == PART_ACTIVITY:
+        if models.get(team) == Part.COURSE:
+            add(team, Part.COURSE, (t, f, n), weeks, weeks * tariff if tariff is not None else ZERO)
+        elif models.get(team) == Part.ACTIVITY:
             add(team, PART_ACTIVITY_COURSE, (t, f, n), weeks, ZERO)
-    is_activity = pl.col(Col.TEAM).is_in([t for t, m in models.items() if m == PART_ACTIVITY])
-    not_course = pl.col(Col.TEAM).is_in([t for t, m in models.items() if m != PART_COURSE])
+    is_activity = pl.col(Col.TEAM).is_in([t for t, m in models.items() if m == Part.ACTIVITY])
+    not_course = pl.col(Col.TEAM).is_in([t for t, m in models.items() if m != Part.COURSE])
     home = visits.filter(is_activity & ~delegated)
     key = [Col.TEAM, *CELL]
     for (team, t, f, n), c in pricer.price(
@@ -178,14 +175,14 @@ def part_cells(
         is_activity & ~delegated & ~pl.col(Col.TIMELY) & pl.col(Col.TEAM).is_in(granted)
     )
     hour_groups = [
-        (PART_ACTIVITY, home.filter(~pl.col(IN_CELL))),
-        (PART_ACTIVITY, late),
-        (PART_DELEGATED, visits.filter(not_course & delegated)),
+        (Part.ACTIVITY, home.filter(~pl.col(IN_CELL))),
+        (Part.ACTIVITY, late),
+        (Part.DELEGATED, visits.filter(not_course & delegated)),
     ]
     if staff_outside is not None:
-        course_teams = [t for t, m in models.items() if m == PART_COURSE]
+        course_teams = [t for t, m in models.items() if m == Part.COURSE]
         outside = staff_outside.filter(pl.col(Col.TEAM).is_in(course_teams))
-        hour_groups.append((PART_ACTIVITY, outside))
+        hour_groups.append((Part.ACTIVITY, outside))
     for part, frame in hour_groups:
         _add_hours(pricer, frame, part, add)
     return out

@@ -12,7 +12,7 @@ import polars as pl
 from takst_cli.config import Amounts, CoursesConfig, FundingConfig, TeamFunding
 from takst_cli.errors import DataError
 from takst_cli.frames import column_rows, rows_frame
-from takst_cli.models import Col, CourseType, Part
+from takst_cli.models import Col, CourseType
 from takst_cli.money import round_ore
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
 from takst_cli.pipeline.courses import SEGMENT_ID
@@ -20,7 +20,6 @@ from takst_cli.pipeline.tariffs import TariffResult
 
 ZERO = Decimal(0)
 DELEGATED = Col.DELEGATED
-PARTS = Part.ALL  # the parts' codes live in models.Part; this name stays for its importers
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,6 @@ def estimate_reduction(
     in_scope: pl.DataFrame,
     pricer: Pricer,
     stabilising: dict[int, Decimal],
-    cfg: ModelConfig,
 ) -> ReductionEstimate:
     """r from the windows (after_windows) and the in-scope delivered facts of each window."""
     known = windows.filter(pl.col(Col.LEVEL).is_in(list(stabilising)))

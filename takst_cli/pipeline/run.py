@@ -14,7 +14,7 @@ import polars as pl
 from takst_cli.config import MISSING_PRICES, ModelConfig
 from takst_cli.errors import ConfigError, DataError, Problem
 from takst_cli.format import format_number
-from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col
+from takst_cli.models import REASON_CANCELLED, REASON_EMPTY, YEAR_IN_HEADER, Col, Part
 from takst_cli.money import round_ore, round_parts, to_decimal
 from takst_cli.pipeline import courses, quality, tariffs
 from takst_cli.pipeline import facts as facts_mod
@@ -22,8 +22,6 @@ from takst_cli.pipeline.budget import BudgetResult, budget_year, compute_budget
 from takst_cli.pipeline.costing import Pricer
 from takst_cli.pipeline.deviation import (
     DEVIATION_PARTS,
-    PART_COURSE,
-    PART_FRAME,
     CellAmount,
     Decomposition,
     PartCells,
@@ -334,7 +332,7 @@ def price(cfg: ModelConfig, fd: Folded, same_fold: RunResult | None = None) -> R
         estimate = same_fold.reduction
     else:
         estimate = estimate_reduction(
-            after_windows(candidates, segments, cfg), in_scope, pricer, stabilising, cfg
+            after_windows(candidates, segments, cfg), in_scope, pricer, stabilising
         )
     configured = cfg.forloeb.udviklende.forventet_reduktion
     r, source = (configured, "modelfil") if configured is not None else (estimate.r, "estimeret")
@@ -607,13 +605,13 @@ def takstblad_budget_parts(
     rows: list[tuple[str, str, tuple[Any, ...], Decimal | None, Decimal]] = []
     for team in sorted(cells):
         for part in DEVIATION_PARTS:
-            if part == PART_COURSE:  # the takstblad's `budget` (caseload) holds these
+            if part == Part.COURSE:  # the takstblad's `budget` (caseload) holds these
                 continue
             for cell, c in sorted(cells[team].get(part, {}).items(), key=repr):
                 rows.append((team, part, cell, c.quantity * scale, c.amount * scale))
     for b in fr.budget.teams:
-        if b.parts[PART_FRAME]:
-            rows.append((b.team, PART_FRAME, (), None, b.parts[PART_FRAME]))
+        if b.parts[Part.FRAME]:
+            rows.append((b.team, Part.FRAME, (), None, b.parts[Part.FRAME]))
     return sorted(rows, key=lambda x: (x[0], DEVIATION_PARTS.index(x[1])))
 
 
@@ -722,7 +720,7 @@ def run_deviation(
     }
     for team, by_cell in caseload.items():
         if r.cfg.tildeling.of(team).pays_course:
-            budget.setdefault(team, {})[PART_COURSE] = {
+            budget.setdefault(team, {})[Part.COURSE] = {
                 k: CellAmount(w, a) for k, (w, a) in by_cell.items()
             }
     out = []
@@ -739,7 +737,7 @@ def run_deviation(
                 out.append(decompose(team, b, a_parts.get(part, {}), part))
         # the frame as the settlement pays it: the model file's, pro rata by days
         settled = rule.yearly_frame()
-        planned = sum((c.amount for c in b_parts.get(PART_FRAME, {}).values()), Decimal(0))
+        planned = sum((c.amount for c in b_parts.get(Part.FRAME, {}).values()), Decimal(0))
         if settled or planned:
             out.append(frame_deviation(team, planned * share, settled * share))
     return out

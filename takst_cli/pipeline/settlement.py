@@ -18,20 +18,13 @@ from takst_cli.pipeline.followup import LedgerSpend, SpendSource, window_funding
 from takst_cli.pipeline.tariffs import TariffResult, TariffRow
 
 ZERO = Decimal(0)
-# The ledger's columns (afregning.parquet)
-L_TEAM, L_MONTH, L_PART, L_AMOUNT, L_SHEET = (
-    Ledger.TEAM,
-    Ledger.MONTH,
-    Ledger.PART,
-    Ledger.AMOUNT,
-    Ledger.SHEET,
-)
+# The ledger's columns (afregning.parquet): models.Ledger
 LEDGER_SCHEMA: dict[str, pl.DataType] = {
-    L_TEAM: pl.String(),
-    L_MONTH: pl.String(),
-    L_PART: pl.String(),
-    L_AMOUNT: pl.Decimal(18, 2),
-    L_SHEET: pl.String(),
+    Ledger.TEAM: pl.String(),
+    Ledger.MONTH: pl.String(),
+    Ledger.PART: pl.String(),
+    Ledger.AMOUNT: pl.Decimal(18, 2),
+    Ledger.SHEET: pl.String(),
 }
 
 
@@ -101,13 +94,15 @@ def settle_months(src: SpendSource, months: list[str], sheet_sha: str) -> pl.Dat
 def replace_months(ledger: pl.DataFrame | None, settled: pl.DataFrame) -> pl.DataFrame:
     """The ledger with the settled months replaced and every other row as it was; sorted by
     month, team and part so the file is the same whatever order months were settled in."""
-    months = settled[L_MONTH].unique().to_list()
-    kept = ledger.filter(~pl.col(L_MONTH).is_in(months)) if ledger is not None else None
+    months = settled[Ledger.MONTH].unique().to_list()
+    kept = ledger.filter(~pl.col(Ledger.MONTH).is_in(months)) if ledger is not None else None
     out = settled if kept is None else pl.concat([kept, settled])
     order = {p: i for i, p in enumerate(Part.ALL)}
     return (
-        out.with_columns(pl.col(L_PART).replace_strict(order, default=len(Part.ALL)).alias("_o"))
-        .sort([L_MONTH, L_TEAM, "_o"])
+        out.with_columns(
+            pl.col(Ledger.PART).replace_strict(order, default=len(Part.ALL)).alias("_o")
+        )
+        .sort([Ledger.MONTH, Ledger.TEAM, "_o"])
         .drop("_o")
     )
 
@@ -123,16 +118,16 @@ def ledger_spend(ledger: pl.DataFrame, date: dt.date, source: str) -> LedgerSpen
             f"på en månedes sidste dag, fik {date:%d-%m-%Y} (brug {last:%d-%m-%Y})"
         )
     wanted = [f"{date.year}-{m:02d}" for m in range(1, date.month + 1)]
-    have = set(ledger[L_MONTH].unique().to_list())
+    have = set(ledger[Ledger.MONTH].unique().to_list())
     missing = [m for m in wanted if m not in have]
     if missing:
         raise DataError(
             f"{source}: måned(er) {', '.join(missing)} er ikke afregnet; kør takst afregn for "
             "dem før opfølgningen"
         )
-    rows = ledger.filter(pl.col(L_MONTH).is_in(wanted))
-    teams = rows.group_by(L_TEAM).agg(pl.col(L_AMOUNT).sum())
-    months = rows.group_by(L_MONTH).agg(pl.col(L_AMOUNT).sum()).sort(L_MONTH)
+    rows = ledger.filter(pl.col(Ledger.MONTH).is_in(wanted))
+    teams = rows.group_by(Ledger.TEAM).agg(pl.col(Ledger.AMOUNT).sum())
+    months = rows.group_by(Ledger.MONTH).agg(pl.col(Ledger.AMOUNT).sum()).sort(Ledger.MONTH)
     return LedgerSpend(
         {team: Decimal(amount) for team, amount in teams.iter_rows()},
         [(int(month[5:7]), Decimal(amount)) for month, amount in months.iter_rows()],

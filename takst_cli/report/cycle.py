@@ -10,14 +10,10 @@ from typing import Any
 import polars as pl
 
 from takst_cli.format import format_kr, format_number
-from takst_cli.models import WEEK_PARTS, Takstblad
+from takst_cli.models import WEEK_PARTS, Ledger, Part, Takstblad
 from takst_cli.money import ORE, round_ore, round_parts
 from takst_cli.pipeline.deviation import (
-    PART_ACTIVITY,
     PART_ACTIVITY_COURSE,
-    PART_COURSE,
-    PART_DELEGATED,
-    PART_FRAME,
     Decomposition,
     largest_driver,
 )
@@ -148,8 +144,6 @@ def _pct(r: float | None) -> str:
 
 def settlement_table(settled: pl.DataFrame) -> ReportTable:
     """The months just settled: per team and month the four parts and their total."""
-    from takst_cli.pipeline.funding import PARTS
-
     t = ReportTable(
         "afregning",
         "Afregning",
@@ -165,20 +159,20 @@ def settlement_table(settled: pl.DataFrame) -> ReportTable:
         ],
         note="Hvert team under sin egen finansieringsmodel; delene summer til i alt.",
     )
-    for (month, team), grp in settled.group_by(["maaned", "team"], maintain_order=True):
-        amounts = dict(zip(grp["del"].to_list(), grp["beloeb"].to_list(), strict=True))
-        parts = [Decimal(amounts[p]) for p in PARTS]
+    for (month, team), grp in settled.group_by([Ledger.MONTH, Ledger.TEAM], maintain_order=True):
+        amounts = dict(zip(grp[Ledger.PART].to_list(), grp[Ledger.AMOUNT].to_list(), strict=True))
+        parts = [Decimal(amounts[p]) for p in Part.ALL]
         t.rows.append([month, team, *parts, sum(parts, Decimal(0))])
     t.total = ["I alt", None, *[sum((r[2 + i] for r in t.rows), Decimal(0)) for i in range(5)]]
     return t
 
 
 PART_LABELS = {
-    PART_COURSE: "Forløb",
+    Part.COURSE: "Forløb",
     PART_ACTIVITY_COURSE: "Aktivitet i forløbsceller",
-    PART_ACTIVITY: "Aktivitet uden for forløbscellerne",
-    PART_DELEGATED: "Delegeret sygepleje",
-    PART_FRAME: "Ramme",
+    Part.ACTIVITY: "Aktivitet uden for forløbscellerne",
+    Part.DELEGATED: "Delegeret sygepleje",
+    Part.FRAME: "Ramme",
 }
 _WEEKS = {
     ("volumen", True): "flere borgeruger end budgetteret",
@@ -206,7 +200,7 @@ _FRAME = {
 
 
 def _why(part: str, driver: str, overspent: bool) -> str:
-    table = _FRAME if part == PART_FRAME else _WEEKS if part in WEEK_PARTS else _HOURS
+    table = _FRAME if part == Part.FRAME else _WEEKS if part in WEEK_PARTS else _HOURS
     return table[(driver, overspent)]
 
 
@@ -218,7 +212,7 @@ def explain(
         return f"{team}: ingen afvigelse."
     part = parts[driver]
     label = PART_LABELS[driver[0]].lower()
-    what = "rammen" if driver[0] == PART_FRAME else f"{driver[1]} i {label}"
+    what = "rammen" if driver[0] == Part.FRAME else f"{driver[1]} i {label}"
     return (
         f"{team}: afvigelsen på {format_kr(deviation)} skyldes mest {what} "
         f"({format_kr(part)}): {_why(driver[0], driver[1], part < 0)}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from decimal import Decimal
 
+from takst_cli.models import Col
 from takst_cli.money import SHARE_PLACES, from_float, round_column, round_parts, share_of, to_places
 from takst_cli.pipeline.effect import EffectGroup, effect_groups
 from takst_cli.pipeline.followup import Followup
@@ -151,7 +152,7 @@ def _activity_table(f: Followup) -> ReportTable:
         ],
     )
     for team, month, citizens, granted, delivered in f.activity.sort(
-        ["team", "maaned"]
+        [Col.TEAM, Col.MONTH]
     ).iter_rows():
         t.rows.append(
             [

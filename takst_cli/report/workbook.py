@@ -333,7 +333,7 @@ def _grundlag(result: RunResult, clinic: bool) -> tuple[ReportTable, ReportTable
     )
     rates = {p.staff_group: p for p in result.prices}
     clinic_price = cfg.klinik.timepris
-    cols = minutes.select(*CELL, "faggruppe", "vagt", "klinik", "minutter").rows()
+    cols = minutes.select(*CELL, Col.FAGGRUPPE, Col.VAGT, Col.KLINIK, Col.MINUTTER).rows()
     for t_name, phase, level, group, shift, at_clinic, mins in cols:
         i = len(g.rows)
         m = Decimal(repr(float(mins)))
