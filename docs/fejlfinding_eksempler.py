@@ -818,6 +818,11 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         ),
         {},
     ),
+    (
+        "Takstblad, hvor et team står to gange for samme forløbscelle",
+        budget_takstblad({**SHEET, "budget": [*SHEET["budget"], SHEET["budget"][-1]]}),  # type: ignore[index]
+        {},
+    ),
     ("Afvigelsen forklares med et takstblad uden budgetdele", explained_without_parts, {}),
     ("Forkert brug af kommandoen", lambda d: [*beregn(d), "--format", "pdf"], {}),
 ]
