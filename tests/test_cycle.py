@@ -839,13 +839,16 @@ def test_takstblad_budget_parts_by_hand(cycle: Path) -> None:
     with Nord on the granted basis: C's two SSA hours outside any course (2 × 400 = 800), B's
     visit cancelled by B the same morning (after the deadline: paid, 1 h SSH = 300),
     30 min of delegated nursing (150); Vest a frame of 40 150 with 1 h delegated (300).
-      Nord aktivitet [SSA, dag]: 2 h × 365/90 = 8,111111 h, 800 × 365/90 = 3 244,44;
-      Nord aktivitet [SSH, dag]: the late cancellation, 1 h → 4,055556 h, 1 216,67;
-      Nord aktivitet_forloeb: 90/7 weeks × 365/90 = 52,142857 weeks, 1 050 × 365/90 = 4 258,33;
-      Nord delegeret [SSH, dag]: 0,5 h → 2,027778 h, 608,33;
-      Vest delegeret [SSH, dag]: 4,055556 h, 1 216,67; Vest ramme 40 150,00.
-    Per team they add up to its budget (Nord 3 244,44 + 1 216,67 + 4 258,33 + 608,33 =
-    9 327,77, to the øre of the rows' rounding)."""
+      Nord aktivitet [SSA, dag]: 2 h × 365/90 = 8,111111 h, 800 × 365/90 = 3 244,4444;
+      Nord aktivitet [SSH, dag]: the late cancellation, 1 h → 4,055556 h, 1 216,6667;
+      Nord aktivitet_forloeb: 90/7 weeks × 365/90 = 52,142857 weeks, 1 050 × 365/90 = 4 258,3333;
+      Nord delegeret [SSH, dag]: 0,5 h → 2,027778 h, 608,3333;
+      Vest delegeret [SSH, dag]: 4,055556 h, 1 216,6667; Vest ramme 40 150,00.
+    Nord's budget is 2 300 × 365/90 = 9 327,7778 → 9 327,78; each row rounded alone would give
+    3 244,44 + 1 216,67 + 4 258,33 + 608,33 = 9 327,77, an øre short. Rounded together (largest
+    remainder): floors 3 244,44 + 1 216,66 + 4 258,33 + 608,33 = 9 327,76, the 2 øre left go
+    to the largest remainders, 1 216,66 (0,0067) → 1 216,67 and 3 244,44 (0,0044) → 3 244,45:
+    9 327,78. Vest: 1 216,6667 + 40 150 = 41 366,6667 → 41 366,67 = 1 216,67 + 40 150,00."""
     from takst_cli.pipeline.run import run_funding
 
     visits = (CYCLE_VISITS + EXTRA_VISITS).replace(
@@ -866,12 +869,15 @@ def test_takstblad_budget_parts_by_hand(cycle: Path) -> None:
     course = ("fastholdende", "hele forløbet", 1)
     assert parts == {
         ("Nord", "aktivitet_forloeb", course): ("52.142857", "4258.33"),
-        ("Nord", "aktivitet", ("SSA", "dag")): ("8.111111", "3244.44"),
+        ("Nord", "aktivitet", ("SSA", "dag")): ("8.111111", "3244.45"),
         ("Nord", "aktivitet", ("SSH", "dag")): ("4.055556", "1216.67"),
         ("Nord", "delegeret", ("SSH", "dag")): ("2.027778", "608.33"),
         ("Vest", "delegeret", ("SSH", "dag")): ("4.055556", "1216.67"),
         ("Vest", "ramme", ()): (None, "40150.00"),
     }
-    budget = {b.team: b.total for b in run_funding(run_model(cycle)).budget.teams}
-    assert abs(budget["Nord"] - Decimal("9327.77")) < Decimal("0.02")
-    assert abs(budget["Vest"] - Decimal("41366.67")) < Decimal("0.01")
+    teams = run_funding(run_model(cycle)).budget.teams
+    budget = {b.team: round_ore(b.total) for b in teams if b.team in ("Nord", "Vest")}
+    assert budget == {"Nord": Decimal("9327.78"), "Vest": Decimal("41366.67")}
+    for team, total in budget.items():
+        rows = [Decimal(kr) for (t, _, _), (_, kr) in parts.items() if t == team]
+        assert sum(rows, Decimal(0)) == total, team
