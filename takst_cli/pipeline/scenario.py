@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from takst_cli.config import ModelConfig
-from takst_cli.config.overrides import Scenario
+from takst_cli.config.overrides import BASE_NAME, Scenario
 from takst_cli.money import round_ore
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.run import FundingRun, RunResult, fold, price, run_followup, run_funding
 
-BASE = "Grundlag"  # the model file itself, as the first column of every comparison
+BASE = BASE_NAME  # the model file itself, as the first column of every comparison
 
 
 @dataclass(frozen=True)
