@@ -398,6 +398,11 @@ CASES: list[tuple[str, Callable[[Path], list[str]], dict[str, object]]] = [
         {},
     ),
     (
+        "Relativ ændring af en andel i et scenarie",
+        lambda d: scenarie(d, "timepris.tillaeg.aften=+4%"),
+        {},
+    ),
+    (
         "Scenariet ændrer inputfilerne",
         lambda d: scenarie(d, "data.leverancer=andre.csv"),
         {},

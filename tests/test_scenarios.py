@@ -251,7 +251,23 @@ def test_signed_number_in_a_scenario_file_stops(model: Path, tmp_path: Path) -> 
     file.write_text("scenarier:\n  a:\n    timepris.tillaeg.aften: +0.05\n", "utf-8")
     with pytest.raises(ConfigError) as exc:
         load_scenarios(model, file)
-    assert "tvetydige" in exc.value.message and exc.value.problems[0].where == "linje 3"
+    assert "fortegn uden procent" in exc.value.message
+    assert exc.value.problems[0].where == "linje 3"
+    # never the advice '+0.05%': that is a 0,05 % change (0,30 → 0,30015), not 0,35
+    assert "+0.05%" not in exc.value.message and "fx 0,35" in exc.value.message
+
+
+@pytest.mark.parametrize("written", ["+4%", "+4 %", "-8 %"])
+def test_a_relative_change_of_a_share_stops(model: Path, written: str) -> None:
+    """On a share '+4 %' is 4 per cent of it (the tiny model's evening supplement 0,25 → 0,26)
+    or 4 percentage points (→ 0,29); neither is taken. The message gives both and asks for the
+    new share."""
+    with pytest.raises(ConfigError) as exc:
+        outcomes(model, f"timepris.tillaeg.aften={written}")
+    text = str(exc.value.message) + " ".join(p.why for p in exc.value.problems)
+    assert "tvetydigt for andelen 0,25" in text, text
+    if written.startswith("+"):
+        assert "26 % eller 29 % (procentpoint)" in text and "fx 0,29" in text, text
 
 
 def test_followup_forecast_per_scenario(model: Path) -> None:
@@ -275,11 +291,13 @@ def test_followup_forecast_per_scenario(model: Path) -> None:
     )
     fa, fb = by_key(a), by_key(b)
     key = ("Forventet forbrug 2025", "Nord")
-    assert fa[key] == Decimal("4758.385") * 365 / 89
-    assert fb[key] == Decimal("4936.055") * 365 / 89
-    from takst_cli.money import round_ore
-
-    assert (round_ore(fa[key]), round_ore(fb[key])) == (Decimal("19514.73"), Decimal("20243.37"))  # type: ignore[arg-type]
+    # as Budgetopfølgning shows them: spend and expected each rounded as parts of their column
+    # (4 758,385 → 4 758,39 / 4 758,38 by the other teams' remainders; the year's sum as shown)
+    assert fa[key] == Decimal("19514.73") and fb[key] == Decimal("20243.37")
+    assert abs(fa[key] - Decimal("4758.385") * 365 / 89) < Decimal("0.01")  # type: ignore[operator]
+    shown = api.follow_up(api.load_model(model), day, budget_file=model.parent / "budget.csv")
+    nord = shown.tables["budgetopfoelgning"].filter(Team="Nord").row(0, named=True)
+    assert nord["Forbrug pr. dato"] + nord["Forventet forbrug resten af året"] == fa[key]
 
 
 def test_valider_checks_the_model_files_scenarios(model: Path) -> None:
@@ -374,3 +392,57 @@ def test_the_base_reconciles_with_the_sample_tables(tmp_path: Path) -> None:
     for r in rows:
         if r["Forskel"]:
             assert Decimal(r[base]) + Decimal(r["Forskel"]) == Decimal(r["Scenariet"]), r
+
+
+def test_two_models_of_the_same_name_get_two_columns(model: Path) -> None:
+    """a/model.yaml against b/model.yaml: the columns are 'A: …' and 'B: …', never two columns
+    named model.yaml (the second would hide the first)."""
+    from takst_cli.config.overrides import compare_models, model_labels
+
+    other = model.parent / "b" / model.name
+    other.parent.mkdir()
+    other.write_text(
+        model.read_text()
+        .replace(
+            "{periode_uger: 2, efterperiode_uger: 2}",
+            "{periode_uger: 2, efterperiode_uger: 2, forventet_reduktion: 0.10}",
+        )
+        .replace("leverancer.csv", "../leverancer.csv")
+        .replace("visitationer.csv", "../visitationer.csv"),
+        "utf-8",
+    )
+    a, b = model_labels(model, other)
+    assert a == f"A: {model}" and b == f"B: {other}"
+    assert model_labels(model, model.parent / "x.yaml") == ("model.yaml", "x.yaml")
+    res = invoke("sammenlign", str(model), str(other), "--ud", str(model.parent / "u"))
+    assert res.exit_code == 0, res.stderr
+    header = (model.parent / "u" / "scenarier.csv").read_text("utf-8").splitlines()[0]
+    assert f"A: {model}" in header and "Scenariet" in header
+    _, scen = compare_models(model, other)
+    assert scen.name == b
+
+
+@pytest.mark.parametrize("name", ["Grundlag", "--saet"])
+def test_a_scenario_may_not_take_a_reserved_name(model: Path, tmp_path: Path, name: str) -> None:
+    file = tmp_path / "s.yaml"
+    file.write_text(f'scenarier:\n  "{name}":\n    {WAGE}: +4%\n', "utf-8")
+    with pytest.raises(ConfigError, match="navnet er forbeholdt"):
+        load_scenarios(model, file)
+
+
+def test_the_share_of_a_negative_base_says_up_or_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result of −446.791,21 that improves to −400.000,00: +46.791,21, and +10,47 % of the
+    base's size (46.791,21 / 446.791,21 = 0,104727) — not −10,5 %."""
+    from takst_cli.pipeline.scenario import Figure
+    from takst_cli.report.scenario import comparison_table
+
+    class Model:
+        def __init__(self, name: str, value: str) -> None:
+            self.name, self.value = name, Decimal(value)
+
+    import takst_cli.report.scenario as rs
+
+    outs = [Model("Grundlag", "-446791.21"), Model("s", "-400000.00")]
+    monkeypatch.setattr(rs, "figures", lambda o: [Figure("Resultat", "Midtby", "kr", o.value)])
+    row = comparison_table(outs).rows[0]  # type: ignore[arg-type]
+    assert row[6] == Decimal("46791.21") and row[7] == Decimal("0.1047")

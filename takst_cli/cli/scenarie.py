@@ -126,10 +126,11 @@ def sammenlign(
     """To modelfiler: nøglerne, der er forskellige, og hvert tal under A og under B."""
     day = None if dato is None else parse_date(dato)
     with error_boundary(ud, format, overskriv, csv_dialekt):
-        from takst_cli.config.overrides import compare_models
+        from takst_cli.config.overrides import compare_models, model_labels
         from takst_cli.report.scenario import changes_table
 
         base, scenario = compare_models(model_a, model_b)
+        label_a, label_b = model_labels(model_a, model_b)
         outcomes = _outcomes(
             model_a,
             base,
@@ -140,13 +141,13 @@ def sammenlign(
             day,
             budgetfil,
             streng,
-            model_a.name,
+            label_a,
         )
         changes = changes_table(
             {scenario.name: scenario.overrides},
             {o.name: o.refolded for o in outcomes},
-            f"Nøgler, der er forskellige i {model_b.name} og {model_a.name} (værdien i "
-            f"{model_b.name}; '–': nøglen findes ikke)",
+            f"Nøgler, der er forskellige i {label_b} og {label_a} (værdien i "
+            f"{label_b}; '–': nøglen findes ikke)",
         )
         _emit(outcomes, changes, ud, format, overskriv, stille, csv_dialekt)
 

@@ -157,6 +157,14 @@ def _item_name(item: Any) -> str | None:
     return None
 
 
+# A value written with a plus and no per cent sign: YAML (and a reader) cannot tell a change
+# from a new value. Never echo the number with a % added: '+0,05%' is a 0,05 % change.
+SIGNED_WHY = (
+    "er tvetydigt: en ændring eller en ny værdi? Skriv den nye værdi uden fortegn (fx 0,35) "
+    "eller en relativ ændring i procent (fx +4 %)"
+)
+
+
 def _relative(old: Any, change: Decimal, where: str, written: str) -> Decimal:
     if isinstance(old, bool) or old is None:
         raise ConfigError(f"{where}: '{written}' er en relativ ændring, men nøglen har ingen værdi")
@@ -167,7 +175,20 @@ def _relative(old: Any, change: Decimal, where: str, written: str) -> Decimal:
     if not isinstance(number, int | float | Decimal):
         raise ConfigError(f"{where}: '{written}' er en relativ ændring, men værdien er ikke et tal")
     base = Decimal(old.text) if isinstance(old, SourceFloat) and old.text else Decimal(str(number))
+    if abs(base) <= 1:
+        # on a share, '+4 %' may be 4 per cent of it (0,30 → 0,312) or 4 percentage points
+        # (0,30 → 0,34): a finance officer means either, so neither is taken
+        raise ConfigError(
+            f"{where}: '{written}' er tvetydigt for andelen {danish_number(base)}: "
+            f"{_pct(base * (1 + change / 100))} eller {_pct(base + change / 100)} "
+            "(procentpoint)? Skriv den nye andel, fx "
+            f"{danish_number(base + change / 100)}"
+        )
     return base * (1 + change / 100)
+
+
+def _pct(share: Decimal) -> str:
+    return f"{danish_number((share * 100).normalize())} %"
 
 
 def _value(old: Any, value: Any, where: str) -> Any:
@@ -185,10 +206,7 @@ def _value(old: Any, value: Any, where: str) -> Any:
         # file; nobody writes + before a value, so +0,05 can only mean a change
         if stripped[:1] == "+":
             if not stripped.endswith("%"):
-                raise ConfigError(
-                    f"{where}: '{text}' er tvetydigt: en ændring eller en ny værdi? Skriv "
-                    f"{stripped}% for en relativ ændring, eller værdien uden fortegn"
-                )
+                raise ConfigError(f"{where}: '{text}' {SIGNED_WHY}")
         if _UNSIGNED_PERCENT.match(text):
             try:
                 big = old is not None and abs(Decimal(str(read_number(old)))) > 1
@@ -340,8 +358,7 @@ def _stop_on_signed(path: Path) -> None:
     signed = _signed_numbers(path.read_text(encoding="utf-8-sig"))
     if signed:
         raise ConfigError(
-            f"{path}: tvetydige værdier: en ændring eller en ny værdi? Skriv fx +4% for en "
-            "relativ ændring, eller værdien uden fortegn",
+            f"{path}: fortegn uden procent: hver værdi {SIGNED_WHY}",
             [Problem(f"linje {line}", f"'{text}'") for line, text in signed],
         )
 
@@ -379,10 +396,7 @@ def read_set_option(items: list[str]) -> list[Override]:
         if not eq or not key.strip() or not text.strip():
             raise ConfigError(f"--saet '{item}': skriv NØGLE=VÆRDI, fx timepris.tillaeg.aften=0,30")
         if text.strip().startswith("+") and not text.strip().endswith("%"):
-            raise ConfigError(
-                f"--saet {key.strip()}: '{text.strip()}' er tvetydigt: en ændring eller en ny "
-                f"værdi? Skriv {text.strip()}% for en relativ ændring, eller værdien uden fortegn"
-            )
+            raise ConfigError(f"--saet {key.strip()}: '{text.strip()}' {SIGNED_WHY}")
         value, problems = read_model_yaml(text.strip(), f"--saet {key.strip()}")
         if problems:
             raise ConfigError(f"--saet {key.strip()}: {problems[0].why}")
@@ -413,6 +427,9 @@ def load_scenarios(
                     "andet navn"
                 )
             named[name] = overrides
+    for name in named:  # a file's scenario may not take the base's or --saet's column
+        if name.strip() in (BASE_NAME, SET_NAME):
+            raise ConfigError(f"scenariet '{name}': navnet er forbeholdt; giv det et andet navn")
     if sets:
         named[SET_NAME] = read_set_option(sets)
     if not named:
@@ -445,6 +462,7 @@ def load_scenarios(
 
 
 SET_NAME = "--saet"
+BASE_NAME = "Grundlag"  # the base's column (pipeline.scenario.BASE)
 
 
 _ABSENT = object()
@@ -489,6 +507,19 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _files(cfg: ModelConfig) -> dict[str, Any]:
+    """The data section with each path resolved: b/../leverancer.csv is leverancer.csv."""
+    return {k: v.resolve() if isinstance(v, Path) else v for k, v in cfg.data.model_dump().items()}
+
+
+def model_labels(a: Path, b: Path) -> tuple[str, str]:
+    """The two models' column names: their file names, or 'A: path' and 'B: path' when the
+    names are the same (a/model.yaml and b/model.yaml) — two columns never share a name."""
+    if a.name != b.name:
+        return a.name, b.name
+    return f"A: {a}", f"B: {b}"
+
+
 def compare_models(a: Path, b: Path) -> tuple[ModelConfig, Scenario]:
     """Model file A as the base and B as a scenario of it: the keys that differ (with B's
     value) as its overrides. Both read on A's inputs, so B must point at the same files."""
@@ -498,7 +529,7 @@ def compare_models(a: Path, b: Path) -> tuple[ModelConfig, Scenario]:
     raw_b, problems_b = read_model_file(b)
     cfg_a = with_data_paths(parse_config(raw_a, str(a), problems_a), a)
     cfg_b = with_data_paths(parse_config(raw_b, str(b), problems_b), b)
-    if cfg_a.data != cfg_b.data or cfg_a.kolonner != cfg_b.kolonner:
+    if _files(cfg_a) != _files(cfg_b) or cfg_a.kolonner != cfg_b.kolonner:
         raise ConfigError(
             f"{b}: peger på andre inputfiler eller kolonner end {a}; sammenligningen regner "
             "begge modeller på de samme data – ret data og kolonner, så de er ens"
@@ -510,4 +541,5 @@ def compare_models(a: Path, b: Path) -> tuple[ModelConfig, Scenario]:
     ]
     paths = [p for p, _ in diff]
     overrides = [Override(p, "–" if v is None else v) for p, v in diff]
-    return cfg_a, Scenario(b.name, overrides, cfg_b, refolds(paths) if paths else False)
+    name = model_labels(a, b)[1]
+    return cfg_a, Scenario(name, overrides, cfg_b, refolds(paths) if paths else False)

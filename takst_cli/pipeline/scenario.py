@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from takst_cli.config import ModelConfig
-from takst_cli.config.overrides import Scenario
-from takst_cli.money import round_ore
+from takst_cli.config.overrides import BASE_NAME, Scenario
+from takst_cli.money import round_ore, round_parts
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.run import FundingRun, RunResult, fold, price, run_followup, run_funding
 
-BASE = "Grundlag"  # the model file itself, as the first column of every comparison
+BASE = BASE_NAME  # the model file itself, as the first column of every comparison
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,11 @@ def figures(o: Outcome) -> list[Figure]:
     if o.followup is not None:
         area = f"Forventet forbrug {o.followup.year}"
         rows = o.followup.rows
-        out += [Figure(area, f.team, "kr", f.spend + f.expected) for f in rows]
-        out.append(Figure(area, "I alt", "kr", _total(f.spend + f.expected for f in rows)))
+        # as Budgetopfølgning shows them: spend and expected each rounded as parts of their
+        # column, so the base's figure is that table's spend + expected to the øre
+        spends = round_parts([f.spend for f in rows])
+        expected = round_parts([f.expected for f in rows])
+        year = [s + e for s, e in zip(spends, expected, strict=True)]
+        out += [Figure(area, f.team, "kr", y) for f, y in zip(rows, year, strict=True)]
+        out.append(Figure(area, "I alt", "kr", sum(year, Decimal(0))))
     return out

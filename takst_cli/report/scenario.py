@@ -91,7 +91,7 @@ def comparison_table(outcomes: list[Outcome], only_changed: bool = False) -> Rep
             shown = None if diff is None else _round(vb) - _round(va)  # type: ignore[operator]
             if only_changed and va == vb:
                 continue
-            share = diff / va if diff is not None and va else None
+            share = diff / abs(va) if diff is not None and va else None  # + is up, also below 0
             unit = (a or b).unit  # type: ignore[union-attr]
             t.rows.append(
                 [
