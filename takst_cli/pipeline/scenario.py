@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from takst_cli.config import ModelConfig
 from takst_cli.config.overrides import BASE_NAME, Scenario
-from takst_cli.money import round_ore, round_parts
+from takst_cli.money import round_each, round_ore, round_parts
 from takst_cli.pipeline.followup import Followup
 from takst_cli.pipeline.ingest import Export
 from takst_cli.pipeline.run import FundingRun, RunResult, fold, price, run_followup, run_funding
@@ -103,7 +103,7 @@ def _total(values: Iterable[Decimal]) -> Decimal:
     """A column's "I alt" as the tables show it: the sum of the rows rounded to øre, so the
     base's total is the budget or funding table's total to the øre (47.161.981,56, not the
     exact sum's ,57)."""
-    return sum((round_ore(v) for v in values), Decimal(0))
+    return sum(round_each(list(values)), Decimal(0))
 
 
 def figures(o: Outcome) -> list[Figure]:
