@@ -153,12 +153,11 @@ def test_the_follow_up_date_counts_citizens_in_the_pipeline(tiny: Path) -> None:
       Syd January: C (08-01, 15-01, 21-01), D (14-01), E (07-01) → 3; February: C, E → 2
       F's visit (04-03) is after the date; A's cancelled and §86 visits count no citizen."""
     from takst_cli.models import Col
-    from takst_cli.pipeline.facts import MONTH
 
     assert takst_cli.calculate(tiny).run.citizens is None  # only for a follow-up
     citizens = takst_cli.calculate(tiny, follow_up_date=dt.date(2025, 2, 14)).run.citizens
     assert citizens is not None
-    rows = citizens.select(Col.TEAM, MONTH, "borgere").sort(Col.TEAM, MONTH).rows()
+    rows = citizens.select(Col.TEAM, Col.MONTH, "borgere").sort(Col.TEAM, Col.MONTH).rows()
     assert rows == [
         ("Nord", dt.date(2025, 1, 1), 2),
         ("Nord", dt.date(2025, 2, 1), 1),

@@ -15,7 +15,7 @@ from takst_cli.models import Col
 from takst_cli.pipeline import courses
 from takst_cli.pipeline import facts as facts_mod
 from takst_cli.pipeline.parse import KEY_TEXTS, ParsedVisits, parse_grants, parse_visits
-from takst_cli.pipeline.reduction import WIN_END, WIN_START, window_candidates
+from takst_cli.pipeline.reduction import window_candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def _fold_with_copies(
         grants.filter(pl.col(Col.ERROR).is_null()), cfg, period
     ).segments
     days = facts_mod.day_map(
-        segments, window_candidates(segments, cfg, period[1]), WIN_START, WIN_END, period
+        segments, window_candidates(segments, cfg, period[1]), Col.WIN_START, Col.WIN_END, period
     )
     parsed = parse_visits(visit_src.frame, cfg, set(visit_src.headers), period)
     fold = facts_mod.fold_to_facts(
@@ -82,7 +82,7 @@ def test_packed_equals_plain_on_tiny_with_invalid_rows(tiny: Path) -> None:
     assert invalid["fejlkode"].to_list() == [3, 13, 8, 15]
     # the night visit of an unknown team is valid, outside the model (reason 1 = night)
     east = facts.filter(pl.col(Col.TEAM) == "Øst")
-    assert east[["aarsagskode", Col.N_VISITS, facts_mod.MONTH]].rows() == [
+    assert east[["aarsagskode", Col.N_VISITS, Col.MONTH]].rows() == [
         (1, 1, dt.date(2025, 1, 1))
     ]
 
@@ -234,13 +234,7 @@ def test_packed_keys_round_trip_at_the_field_maxima() -> None:
     itself. Widths come from the run: segment ids up to 2^24 − 3 take 24 bits (id + 1, and
     all ones for 'missing'), window ids up to 7 000 000 take 23, 36 months 6; K1 = 53 bits,
     K2 = 3 × 16 + 2 + 3 + 2 + 2 + 2 + 3 = 62 bits."""
-    from takst_cli.pipeline.parse import (
-        REASON_CODE,
-        REASON_CODES,
-        SHIFT_CODE,
-        SHIFT_CODES,
-        STATUS_CODE,
-    )
+    from takst_cli.pipeline.parse import REASON_CODES, SHIFT_CODES
 
     top_segment, top_window = (1 << 24) - 3, 7_000_000
     days = facts_mod.DayMap(
@@ -258,16 +252,16 @@ def test_packed_keys_round_trip_at_the_field_maxima() -> None:
     texts = [f"v{i}" for i in range(n_texts)]
     frame = pl.DataFrame(
         {
-            courses.SEGMENT_ID: pl.Series([top_segment, None], dtype=pl.UInt32),
-            facts_mod.WINDOW_ID: pl.Series([top_window, None], dtype=pl.Int64),
-            facts_mod.MONTH: [dt.date(2026, 12, 1), dt.date(2024, 1, 1)],
-            facts_mod.UP_TO_DATE: [True, None],
+            Col.SEGMENT_ID: pl.Series([top_segment, None], dtype=pl.UInt32),
+            Col.WINDOW_ID: pl.Series([top_window, None], dtype=pl.Int64),
+            Col.MONTH: [dt.date(2026, 12, 1), dt.date(2024, 1, 1)],
+            Col.UP_TO_DATE: [True, None],
             **{c: pl.Series([texts[-1], None]) for c in KEY_TEXTS},
-            SHIFT_CODE: pl.Series([len(SHIFT_CODES) - 1, None], dtype=pl.UInt8),
+            Col.SHIFT_CODE: pl.Series([len(SHIFT_CODES) - 1, None], dtype=pl.UInt8),
             Col.KLINIK: [True, None],
-            STATUS_CODE: pl.Series([1, None], dtype=pl.UInt8),
+            Col.STATUS_CODE: pl.Series([1, None], dtype=pl.UInt8),
             Col.TIMELY: [True, None],
-            REASON_CODE: pl.Series([len(REASON_CODES) - 1, 0], dtype=pl.UInt8),
+            Col.REASON_CODE: pl.Series([len(REASON_CODES) - 1, 0], dtype=pl.UInt8),
         }
     )
     # every text value seen, so the largest code is the last one

@@ -29,15 +29,7 @@ from takst_cli.models import (
 )
 from takst_cli.pipeline.paragraphs import paragraph_forms
 
-SEG_START = Col.SEG_START
-SEG_END = Col.SEG_END
 P1_END = "periode1_slut"
-SEGMENT_ID = Col.SEGMENT_ID
-
-
-START_LEVEL = Col.START_LEVEL
-
-# Which course a day belongs to when rows of several types cover it follows the types' arts: a
 # development course takes the days it covers (the citizen's other services on those days count
 # in it), then an individual course, then a stabilising one; between types of one art, the
 # first in the model file (config.CourseSpec.code). Code 0: the rows say nothing (by rule).
@@ -496,33 +488,35 @@ def _segments(
             pl.col(Col.COURSE_ID, Col.BORGER, Col.TEAM, Col.FORLOEBSTYPE, Col.PHASE).first(),
             pl.col("_cstart").first().alias(Col.START_DATO),
             pl.col(P1_END).first(),
-            pl.col("_a").first().alias(SEG_START),
-            pl.col("_b").last().alias(SEG_END),
+            pl.col("_a").first().alias(Col.SEG_START),
+            pl.col("_b").last().alias(Col.SEG_END),
             pl.col(
                 Col.VISITERET_UGE, Col.START_MINUTES, Col.FUNKTIONSEVNE, Col.START_FUNCTION
             ).first(),
         )
         .with_columns(
-            pl.max_horizontal(SEG_START, pl.lit(p_start)).alias(SEG_START),
-            pl.min_horizontal(SEG_END, pl.lit(p_end)).alias(SEG_END),
+            pl.max_horizontal(Col.SEG_START, pl.lit(p_start)).alias(Col.SEG_START),
+            pl.min_horizontal(Col.SEG_END, pl.lit(p_end)).alias(Col.SEG_END),
         )
-        .with_columns(((pl.col(SEG_END) - pl.col(SEG_START)).dt.total_days() + 1).alias(Col.DAYS))
+        .with_columns(
+            ((pl.col(Col.SEG_END) - pl.col(Col.SEG_START)).dt.total_days() + 1).alias(Col.DAYS)
+        )
         .filter(pl.col(Col.DAYS) > 0)
     )
     return (
-        runs.sort(Col.COURSE_ID, SEG_START)
-        .with_row_index(SEGMENT_ID)
+        runs.sort(Col.COURSE_ID, Col.SEG_START)
+        .with_row_index(Col.SEGMENT_ID)
         .select(
             pl.col(Col.COURSE_ID).cast(pl.Int64),
-            SEGMENT_ID,
+            Col.SEGMENT_ID,
             Col.BORGER,
             Col.TEAM,
             Col.FORLOEBSTYPE,
             Col.PHASE,
             Col.START_DATO,
             P1_END,
-            SEG_START,
-            SEG_END,
+            Col.SEG_START,
+            Col.SEG_END,
             Col.DAYS,
             Col.VISITERET_UGE,
             Col.START_MINUTES,
@@ -534,8 +528,8 @@ def _segments(
 
 def overlap_days(first: dt.date, last: dt.date) -> pl.Expr:
     """Days of a segment inside [first, last], both included (negative when apart)."""
-    lo = pl.max_horizontal(SEG_START, pl.lit(first))
-    hi = pl.min_horizontal(SEG_END, pl.lit(last))
+    lo = pl.max_horizontal(Col.SEG_START, pl.lit(first))
+    hi = pl.min_horizontal(Col.SEG_END, pl.lit(last))
     return (hi - lo).dt.total_days() + 1
 
 
@@ -601,7 +595,7 @@ def assign_levels(
     non-individual-art type is individuel whatever its course type. `delivered_minutes` has
     segment_id, minutter. Adds timer_uge (hours/week), niveau, startniveau, type.
     """
-    seg = segments.join(delivered_minutes, on=SEGMENT_ID, how="left").with_columns(
+    seg = segments.join(delivered_minutes, on=Col.SEGMENT_ID, how="left").with_columns(
         pl.col(Col.MINUTTER).fill_null(0.0)
     )
     p1 = pl.col(Col.PHASE) != Phase.EFTER.value
@@ -630,7 +624,7 @@ def assign_levels(
             .otherwise(pl.col(Col.FORLOEBSTYPE))
             .alias(Col.TYPE),
             # the start level is the course's own (r compares it with stabilising tariffs)
-            _by_type(cfg, lambda g: _level(g, start_hours, start_function)).alias(START_LEVEL),
+            _by_type(cfg, lambda g: _level(g, start_hours, start_function)).alias(Col.START_LEVEL),
         )
         .with_columns(
             # the level by the grouping of the tariff the segment is paid: a course above the

@@ -16,7 +16,6 @@ from takst_cli.pipeline.reduction import ReductionEstimate
 # read as unchanged.
 REDUCED_BELOW = 0.85
 
-OUTCOME = Col.OUTCOME
 LEFT, REDUCED, SAME = "ophørt", "reduceret", "uændret eller øget"
 
 
@@ -49,7 +48,7 @@ def classify_courses(estimate: ReductionEstimate) -> pl.DataFrame:
         .when(pl.col("timer_uge_efter") < REDUCED_BELOW * pl.col("timer_uge_start"))
         .then(pl.lit(REDUCED))
         .otherwise(pl.lit(SAME))
-        .alias(OUTCOME)
+        .alias(Col.OUTCOME)
     )
 
 
@@ -60,7 +59,7 @@ def _mean(series: pl.Series) -> float:
 
 def _group(frame: pl.DataFrame, team: str | None, level: int | None) -> EffectGroup:
     n = frame.height
-    outcomes = frame[OUTCOME].to_list()
+    outcomes = frame[Col.OUTCOME].to_list()
     cost = sum(frame["udgift_efter"].to_list(), Decimal(0))
     cf = sum(frame["kontrafaktisk"].to_list(), Decimal(0))
     weekly_cut = [

@@ -17,38 +17,26 @@ import numpy as np
 import polars as pl
 
 from takst_cli.models import ERR_DUPLICATE, Col
-from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID
 from takst_cli.pipeline.parse import (
     DUPLICATE_CODE,
-    ERROR_CODE,
     KEY_TEXTS,
-    REASON_CODE,
     REASON_CODES,
-    SHIFT_CODE,
     SHIFT_CODES,
-    STATUS_CODE,
     STATUS_CODES,
 )
 
-WINDOW_ID = Col.WINDOW_ID
-MONTH = Col.MONTH
-UP_TO_DATE = Col.UP_TO_DATE
-# What a fact is grouped by besides its segment, window and month: every key of a visit.
 KEYS = [
     Col.TEAM,
     Col.PARAGRAF,
     Col.FAGGRUPPE,
-    SHIFT_CODE,
+    Col.SHIFT_CODE,
     Col.KLINIK,
-    STATUS_CODE,
+    Col.STATUS_CODE,
     Col.TIMELY,
-    REASON_CODE,
-    ERROR_CODE,
+    Col.REASON_CODE,
+    Col.ERROR_CODE,
     Col.ERROR_ROW,
 ]
-
-
-CITIZEN_NO = Col.CITIZEN_NO
 
 
 @dataclass(frozen=True)
@@ -84,7 +72,7 @@ def _scatter(
     r = (
         ranges.join(citizens, on=Col.BORGER)
         .select(
-            CITIZEN_NO,
+            Col.CITIZEN_NO,
             pl.max_horizontal(start, pl.lit(first)).alias("_a"),
             pl.min_horizontal(end, pl.lit(last)).alias("_b"),
             pl.col(ident).cast(pl.UInt32),
@@ -93,7 +81,7 @@ def _scatter(
     )
     if r.height:
         lengths = ((r["_b"] - r["_a"]).dt.total_days() + 1).to_numpy().astype(np.int64)
-        starts = r[CITIZEN_NO].to_numpy().astype(np.int64) * days + (
+        starts = r[Col.CITIZEN_NO].to_numpy().astype(np.int64) * days + (
             r["_a"] - first
         ).dt.total_days().to_numpy().astype(np.int64)
         ends = np.cumsum(lengths)
@@ -123,9 +111,11 @@ def day_map(
         pl.concat([segments.select(Col.BORGER), windows.select(Col.BORGER)])
         .unique()
         .sort(Col.BORGER)
-        .with_row_index(CITIZEN_NO)
+        .with_row_index(Col.CITIZEN_NO)
     )
-    seg = _scatter(segments, citizens, (SEG_START, SEG_END, SEGMENT_ID), first, days, False)
+    seg = _scatter(
+        segments, citizens, (Col.SEG_START, Col.SEG_END, Col.SEGMENT_ID), first, days, False
+    )
     win = _scatter(
         windows.sort(window_start),
         citizens,
@@ -153,7 +143,7 @@ def _with_lookups(
         citizen = pl.Categorical()
     lf = visits.with_columns(
         pl.col(Col.BORGER).cast(citizen),
-        pl.when(pl.col(ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
+        pl.when(pl.col(Col.ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
         n.alias(Col.N_VISITS),
         value.alias(Col.ERROR_VALUE),
     )
@@ -162,7 +152,7 @@ def _with_lookups(
         lf = lf.join(lookup.lazy(), on=Col.BORGER, how="left")
         day = pl.col(Col.DATO).to_physical().cast(pl.Int64) - (days.first - _EPOCH).days
         index = pl.when((day >= 0) & (day < days.days)).then(
-            pl.col(CITIZEN_NO).cast(pl.Int64) * days.days + day
+            pl.col(Col.CITIZEN_NO).cast(pl.Int64) * days.days + day
         )
         segment = pl.lit(days.segment).gather(index)
         window = pl.lit(days.window).gather(index).cast(pl.Int64)
@@ -170,11 +160,11 @@ def _with_lookups(
         segment = pl.lit(None, dtype=pl.UInt32)
         window = pl.lit(None, dtype=pl.Int64)
     return lf.with_columns(
-        segment.alias(SEGMENT_ID),
-        window.alias(WINDOW_ID),
-        *([pl.col(Col.DATO).dt.truncate("1mo").alias(MONTH)] if months else []),
-        *([(pl.col(Col.DATO) <= pl.lit(cutoff)).alias(UP_TO_DATE)] if cutoff else []),
-    ).drop(CITIZEN_NO, strict=False)
+        segment.alias(Col.SEGMENT_ID),
+        window.alias(Col.WINDOW_ID),
+        *([pl.col(Col.DATO).dt.truncate("1mo").alias(Col.MONTH)] if months else []),
+        *([(pl.col(Col.DATO) <= pl.lit(cutoff)).alias(Col.UP_TO_DATE)] if cutoff else []),
+    ).drop(Col.CITIZEN_NO, strict=False)
 
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -213,7 +203,7 @@ def _visit_hashes(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     )
     # One column per step: the mixer uses its input three times, so nested it would grow the
     # expression exponentially in the number of keys.
-    hashed = lf.filter((pl.col(ERROR_CODE) == 0) & start.is_not_null()).with_columns(
+    hashed = lf.filter((pl.col(Col.ERROR_CODE) == 0) & start.is_not_null()).with_columns(
         visit.alias("_h")
     )
     for key in keys:
@@ -258,12 +248,12 @@ _K2_FIELDS = [
     (Col.TEAM, _TEXT_BITS),
     (Col.PARAGRAF, _TEXT_BITS),
     (Col.FAGGRUPPE, _TEXT_BITS),
-    (UP_TO_DATE, field_bits(2)),
-    (SHIFT_CODE, field_bits(len(SHIFT_CODES))),
+    (Col.UP_TO_DATE, field_bits(2)),
+    (Col.SHIFT_CODE, field_bits(len(SHIFT_CODES))),
     (Col.KLINIK, field_bits(2)),
-    (STATUS_CODE, field_bits(len(STATUS_CODES))),
+    (Col.STATUS_CODE, field_bits(len(STATUS_CODES))),
     (Col.TIMELY, field_bits(2)),
-    (REASON_CODE, field_bits(len(REASON_CODES))),
+    (Col.REASON_CODE, field_bits(len(REASON_CODES))),
 ]
 
 
@@ -285,9 +275,9 @@ def key_layout(days: DayMap) -> KeyLayout:
     last = days.first + dt.timedelta(days=days.days - 1)
     months = (last.year - days.first.year) * 12 + last.month - days.first.month + 1
     k1 = [
-        (SEGMENT_ID, field_bits(top_segment + 2)),  # id + 1, and 0 for 'no segment'
-        (WINDOW_ID, field_bits(top_window + 2)),
-        (MONTH, field_bits(months)),
+        (Col.SEGMENT_ID, field_bits(top_segment + 2)),  # id + 1, and 0 for 'no segment'
+        (Col.WINDOW_ID, field_bits(top_window + 2)),
+        (Col.MONTH, field_bits(months)),
     ]
     return KeyLayout(k1, _K2_FIELDS, days.first.year * 12 + days.first.month - 1)
 
@@ -295,9 +285,9 @@ def key_layout(days: DayMap) -> KeyLayout:
 def _field_code(name: str, layout: KeyLayout) -> pl.Expr:
     """The field as a small non-negative integer (before the all-ones 'missing')."""
     col = pl.col(name)
-    if name in (SEGMENT_ID, WINDOW_ID):
+    if name in (Col.SEGMENT_ID, Col.WINDOW_ID):
         return col.cast(pl.Int64) + 1  # 0 = no segment / window
-    if name == MONTH:
+    if name == Col.MONTH:
         month = col.dt.year().cast(pl.Int64) * 12 + col.dt.month().cast(pl.Int64) - 1
         return month - layout.first_month
     if name in KEY_TEXTS:
@@ -332,22 +322,22 @@ def _unpacked(
             if name not in dtypes:
                 continue
             code = pl.when(valid & (field != (1 << bits) - 1)).then(field)
-            if name in (SEGMENT_ID, WINDOW_ID):
+            if name in (Col.SEGMENT_ID, Col.WINDOW_ID):
                 columns.append(pl.when(code > 0).then(code - 1).cast(dtypes[name]).alias(name))
-            elif name == MONTH:
+            elif name == Col.MONTH:
                 month = code + layout.first_month
                 columns.append(pl.date(month // 12, month % 12 + 1, 1).alias(name))
             elif name in categories:
                 texts = categories[name].to_series()
                 old = pl.Series(range(texts.len()), dtype=pl.Int64)
                 columns.append(code.replace_strict(old, texts, default=None).alias(name))
-            elif name == REASON_CODE:
+            elif name == Col.REASON_CODE:
                 columns.append(code.fill_null(0).cast(dtypes[name]).alias(name))
             else:
                 columns.append(code.cast(dtypes[name]).alias(name))
     return facts.select(
         *columns,
-        pl.when(valid).then(0).otherwise(-pl.col(_K2)).cast(pl.UInt8).alias(ERROR_CODE),
+        pl.when(valid).then(0).otherwise(-pl.col(_K2)).cast(pl.UInt8).alias(Col.ERROR_CODE),
         pl.when(valid).then(None).otherwise(pl.col(_K1)).alias(Col.ERROR_ROW),
         pl.lit(None, dtype=pl.String).alias(Col.ERROR_VALUE),
         pl.exclude(_K1, _K2),
@@ -377,8 +367,8 @@ def fold_to_facts(
     months too many for 63 bits).
     """
     lf = _with_lookups(visits, days, months, cutoff)
-    extra_keys = ([MONTH] if months else []) + ([UP_TO_DATE] if cutoff else [])
-    keys = [SEGMENT_ID, WINDOW_ID, *extra_keys, *KEYS]
+    extra_keys = ([Col.MONTH] if months else []) + ([Col.UP_TO_DATE] if cutoff else [])
+    keys = [Col.SEGMENT_ID, Col.WINDOW_ID, *extra_keys, *KEYS]
     one_per_row = Col.N_VISITS not in visits.collect_schema()
     layout = key_layout(days)
     if one_per_row and categories is not None and layout.fits():
@@ -388,8 +378,8 @@ def fold_to_facts(
     grouped = lf.group_by([*keys, Col.ERROR_VALUE]).agg(*AGGREGATIONS)
     facts, copies = _collect(grouped, _visit_hashes(lf, keys) if count_copies else None)
     # As packed: an invalid visit keeps its row, code and value only.
-    valid = pl.col(ERROR_CODE) == 0
-    blank = [k for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW, REASON_CODE)]
+    valid = pl.col(Col.ERROR_CODE) == 0
+    blank = [k for k in keys if k not in (Col.ERROR_CODE, Col.ERROR_ROW, Col.REASON_CODE)]
     return Fold(facts.with_columns(pl.when(valid).then(pl.col(k)).alias(k) for k in blank), copies)
 
 
@@ -401,7 +391,7 @@ def _fold_packed(
     layout: KeyLayout,
 ) -> Fold | None:
     """The fold grouped on the two packed keys; None when the texts outgrew their bits."""
-    error = pl.col(ERROR_CODE).cast(pl.Int64)
+    error = pl.col(Col.ERROR_CODE).cast(pl.Int64)
     with_keys = lf.with_columns(
         pl.when(error > 0)
         .then(pl.col(Col.ROW))
@@ -419,7 +409,7 @@ def _fold_packed(
     if any(categories[c].to_series().len() >= (1 << _TEXT_BITS) - 1 for c in KEY_TEXTS):
         return None
     schema = lf.collect_schema()
-    dtypes = {k: schema[k] for k in keys if k not in (ERROR_CODE, Col.ERROR_ROW)}
+    dtypes = {k: schema[k] for k in keys if k not in (Col.ERROR_CODE, Col.ERROR_ROW)}
     names = [a.meta.output_name() for a in AGGREGATIONS]
     facts = _unpacked(packed, dtypes, categories, layout).select(*keys, Col.ERROR_VALUE, *names)
     return Fold(facts, copies)
@@ -434,16 +424,16 @@ def decode_facts(facts: pl.DataFrame, errors: list[tuple[str, str | None]]) -> p
     reasons = [why for why, _ in errors]
     return facts.with_columns(
         *[pl.col(c).cast(pl.String) for c in (Col.TEAM, Col.PARAGRAF, Col.FAGGRUPPE)],
-        _decode(SHIFT_CODES, SHIFT_CODE, Col.VAGT),  # type: ignore[arg-type]
-        _decode(STATUS_CODES, STATUS_CODE, Col.STATUS),  # type: ignore[arg-type]
-        _decode(REASON_CODES, REASON_CODE, Col.REASON),
-        pl.col(ERROR_CODE)
+        _decode(SHIFT_CODES, Col.SHIFT_CODE, Col.VAGT),  # type: ignore[arg-type]
+        _decode(STATUS_CODES, Col.STATUS_CODE, Col.STATUS),  # type: ignore[arg-type]
+        _decode(REASON_CODES, Col.REASON_CODE, Col.REASON),
+        pl.col(Col.ERROR_CODE)
         .replace_strict(
             {**dict(enumerate([None, *reasons])), DUPLICATE_CODE: ERR_DUPLICATE},
             return_dtype=pl.String,
         )
         .alias(Col.ERROR),
-    ).drop(SHIFT_CODE, STATUS_CODE, REASON_CODE)
+    ).drop(Col.SHIFT_CODE, Col.STATUS_CODE, Col.REASON_CODE)
 
 
 def citizens_by_month(parsed: pl.LazyFrame, last: dt.date) -> pl.DataFrame:
@@ -451,10 +441,12 @@ def citizens_by_month(parsed: pl.LazyFrame, last: dt.date) -> pl.DataFrame:
     second, narrow streaming pass (distinct citizens do not add up across facts)."""
     return (
         parsed.filter(
-            (pl.col(ERROR_CODE) == 0) & (pl.col(REASON_CODE) == 0) & (pl.col(Col.DATO) <= last)
+            (pl.col(Col.ERROR_CODE) == 0)
+            & (pl.col(Col.REASON_CODE) == 0)
+            & (pl.col(Col.DATO) <= last)
         )
         .group_by(
-            pl.col(Col.TEAM).cast(pl.String), pl.col(Col.DATO).dt.truncate("1mo").alias(MONTH)
+            pl.col(Col.TEAM).cast(pl.String), pl.col(Col.DATO).dt.truncate("1mo").alias(Col.MONTH)
         )
         .agg(pl.col(Col.BORGER).n_unique().alias(Col.CITIZENS))
         .collect(engine="streaming")

@@ -15,8 +15,7 @@ from takst_cli.errors import DataError
 from takst_cli.frames import rows_frame
 from takst_cli.models import Col
 from takst_cli.pipeline.costing import Pricer
-from takst_cli.pipeline.courses import SEG_END, SEG_START, SEGMENT_ID, overlap_days
-from takst_cli.pipeline.facts import MONTH, UP_TO_DATE
+from takst_cli.pipeline.courses import overlap_days
 from takst_cli.pipeline.funding import TeamFundingResult, compute_funding
 
 ZERO = Decimal(0)
@@ -95,10 +94,10 @@ def window_funding(src: SpendSource, start: dt.date, end: dt.date) -> list[TeamF
     """Every team's funding in [start, end] (a month, or a month up to the follow-up date):
     the segments' days inside the window, the window's visits, frames pro rata."""
     in_window = _month_window(start, end)
-    bounds = src.segments.select(SEGMENT_ID, SEG_START, SEG_END)
+    bounds = src.segments.select(Col.SEGMENT_ID, Col.SEG_START, Col.SEG_END)
     seg = (
         src.seg_tariffs.drop(Col.DAYS)
-        .join(bounds, on=SEGMENT_ID)
+        .join(bounds, on=Col.SEGMENT_ID)
         .with_columns(overlap_days(start, end).alias(Col.DAYS))
         .filter(pl.col(Col.DAYS) > 0)
     )
@@ -117,8 +116,8 @@ def _month_window(first: dt.date, last: dt.date) -> pl.Expr:
     """Facts of the month of `first`; only those up to the follow-up date if `last` is before
     the month's end (the follow-up date is the only such cut the facts know)."""
     month_end = dt.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
-    in_month = pl.col(MONTH) == pl.lit(dt.date(first.year, first.month, 1))
-    return in_month & pl.col(UP_TO_DATE) if last < month_end else in_month
+    in_month = pl.col(Col.MONTH) == pl.lit(dt.date(first.year, first.month, 1))
+    return in_month & pl.col(Col.UP_TO_DATE) if last < month_end else in_month
 
 
 def monthly_spend(src: SpendSource, year: int, last: dt.date) -> dict[int, dict[str, Decimal]]:
@@ -157,7 +156,7 @@ def activity_by_month(src: SpendSource, year: int, last: dt.date) -> pl.DataFram
         days = (end - first).days + 1
         visits = src.visits.filter(_month_window(first, end))
         citizens = dict(
-            src.citizens.filter(pl.col(MONTH) == pl.lit(first))
+            src.citizens.filter(pl.col(Col.MONTH) == pl.lit(first))
             .select(Col.TEAM, Col.CITIZENS)
             .iter_rows()
         )

@@ -35,7 +35,6 @@ from takst_cli.pipeline.costing import Pricer, sum_minutes
 from takst_cli.pipeline.run import RunResult
 from takst_cli.pipeline.tariffs import TariffResult
 
-SERVICE = Col.SERVICE_OF
 KEY_LABEL = {
     "timer": "leverede timer",
     "besoeg": "antal besøg",
@@ -211,17 +210,17 @@ def compute_free_choice(
         raise DataError("modelfilen har ingen frit_valg-sektion; se docs/frit_valg.md")
     on = price_date or fv.gaelder_fra or period[1] + dt.timedelta(days=1)
     names = [s.navn for s in fv.ydelser]
-    tagged = visits.with_columns(service_of(fv.ydelser).alias(SERVICE))
-    inside = tagged.filter(pl.col(SERVICE).is_not_null())
-    costs = pricer.price(sum_minutes(inside, [SERVICE]), [SERVICE])
+    tagged = visits.with_columns(service_of(fv.ydelser).alias(Col.SERVICE_OF))
+    inside = tagged.filter(pl.col(Col.SERVICE_OF).is_not_null())
+    costs = pricer.price(sum_minutes(inside, [Col.SERVICE_OF]), [Col.SERVICE_OF])
     counts = dict(
-        inside.group_by(SERVICE).agg(pl.col(Col.N_VISITS).sum()).iter_rows()  # type: ignore[arg-type]
+        inside.group_by(Col.SERVICE_OF).agg(pl.col(Col.N_VISITS).sum()).iter_rows()  # type: ignore[arg-type]
     )
     late = dict(
         cancelled.filter(~pl.col(Col.TIMELY).fill_null(False))
-        .with_columns(service_of(fv.ydelser).alias(SERVICE))
-        .filter(pl.col(SERVICE).is_not_null())
-        .group_by(SERVICE)
+        .with_columns(service_of(fv.ydelser).alias(Col.SERVICE_OF))
+        .filter(pl.col(Col.SERVICE_OF).is_not_null())
+        .group_by(Col.SERVICE_OF)
         .agg(pl.col(Col.MINUTTER).sum())
         .iter_rows()  # type: ignore[arg-type]
     )
@@ -270,7 +269,9 @@ def compute_free_choice(
         )
         for s in fv.ydelser
     ]
-    outside = to_decimal(float(tagged.filter(pl.col(SERVICE).is_null())[Col.MINUTTER].sum())) / 60
+    outside = (
+        to_decimal(float(tagged.filter(pl.col(Col.SERVICE_OF).is_null())[Col.MINUTTER].sum())) / 60
+    )
     course_name, covered, markup, weeks = None, [], None, []
     if fv.forloebsuger is not None:
         cw = fv.forloebsuger

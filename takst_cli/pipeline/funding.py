@@ -15,11 +15,9 @@ from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType
 from takst_cli.money import round_ore
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
-from takst_cli.pipeline.courses import SEGMENT_ID
 from takst_cli.pipeline.tariffs import TariffResult
 
 ZERO = Decimal(0)
-DELEGATED = Col.DELEGATED
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,8 @@ def delegated_expr(funding: FundingConfig, pricer: Pricer) -> pl.Expr:
 def _priced_by_team(
     pricer: Pricer, visits: pl.DataFrame, delegated: pl.Expr
 ) -> dict[tuple[str, bool], Cost]:
-    keyed = visits.with_columns(delegated.alias(DELEGATED))
-    return pricer.price(sum_minutes(keyed, [Col.TEAM, DELEGATED]), [Col.TEAM, DELEGATED])  # type: ignore[return-value]
+    keyed = visits.with_columns(delegated.alias(Col.DELEGATED))
+    return pricer.price(sum_minutes(keyed, [Col.TEAM, Col.DELEGATED]), [Col.TEAM, Col.DELEGATED])  # type: ignore[return-value]
 
 
 def segment_tariffs(
@@ -86,10 +84,10 @@ def segment_tariffs(
     cell_tariff = {(r.course_type, r.phase, r.level): r.tariff for r in tariffs.rows}
     per_citizen = courses.names_of(CourseType.INDIVIDUEL)
     individual = cell_visits.filter(pl.col(Col.TYPE).is_in(per_citizen))
-    own = pricer.price(sum_minutes(individual, [SEGMENT_ID]), [SEGMENT_ID])
+    own = pricer.price(sum_minutes(individual, [Col.SEGMENT_ID]), [Col.SEGMENT_ID])
     rows = []
     for seg_id, team, ctype, phase, level, days in column_rows(
-        segments, SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
+        segments, Col.SEGMENT_ID, Col.TEAM, Col.TYPE, Col.PHASE, Col.LEVEL, Col.DAYS
     ):
         if ctype in per_citizen:
             basis = pricer.basis(own.get((seg_id,), Cost()))
@@ -100,7 +98,7 @@ def segment_tariffs(
     return rows_frame(
         rows,
         {
-            SEGMENT_ID: pl.UInt32,
+            Col.SEGMENT_ID: pl.UInt32,
             Col.TEAM: pl.String,
             Col.TYPE: pl.String,
             Col.PHASE: pl.String,

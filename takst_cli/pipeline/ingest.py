@@ -109,7 +109,7 @@ def ingest_visits(
         # a spelling of a paragraph the first rows did not show ('SEL 83' after row 5 000);
         # ids written otherwise (`normal_ids`); a sampled format that failed on some row
         # (re-checked against the whole column). Each cause at most once.
-        codes = fold.facts[facts_mod.ERROR_CODE]
+        codes = fold.facts[Col.ERROR_CODE]
         again: list[str] = []
         if not trim and untidy(parsed, codes):
             trim = True

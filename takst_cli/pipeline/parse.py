@@ -411,11 +411,7 @@ REASON_CODES: list[str | None] = [
     REASON_CANCELLED,
     REASON_EMPTY,
 ]
-ERROR_CODE = Col.ERROR_CODE
 DUPLICATE_CODE = 250  # error code of an extra copy of a visit
-REASON_CODE = Col.REASON_CODE
-SHIFT_CODE = Col.SHIFT_CODE
-STATUS_CODE = Col.STATUS_CODE
 
 
 @dataclass(frozen=True)
@@ -465,10 +461,6 @@ def derive_shift_code(cfg: ModelConfig, date: pl.Expr, start: pl.Expr) -> pl.Exp
 
 
 SAMPLE_ROWS = 5000
-DATE_OF_STAMP = Col.DATE_OF_STAMP
-TIME_OF_STAMP = Col.TIME_OF_STAMP
-
-
 VISIT_KINDS = {Col.DATO: "date", Col.START: "time", Col.MINUTTER: "number"}
 
 
@@ -485,8 +477,8 @@ def sample_formats(
     out = {c: detect_format(sample[c].to_list(), kinds[c], notation) for c in cols}
     if stamp:  # a cancellation time: its date part and its clock part
         values = sample[Col.AFLYST_TIDSPUNKT].to_list()
-        out[DATE_OF_STAMP] = detect_format(values, "date", notation)
-        out[TIME_OF_STAMP] = detect_format(
+        out[Col.DATE_OF_STAMP] = detect_format(values, "date", notation)
+        out[Col.TIME_OF_STAMP] = detect_format(
             [v.strip().split(" ")[-1] if v and " " in v.strip() else None for v in values], "time"
         )
     return out
@@ -599,7 +591,7 @@ _SAMPLED_COLUMNS = {
     ERR_DATE: {Col.DATO: "date"},
     ERR_MINUTES: {Col.MINUTTER: "number"},
     ERR_TIME: {Col.START: "time"},
-    ERR_STAMP: {DATE_OF_STAMP: "date", TIME_OF_STAMP: "time"},
+    ERR_STAMP: {Col.DATE_OF_STAMP: "date", Col.TIME_OF_STAMP: "time"},
 }
 
 
@@ -698,12 +690,12 @@ def parse_visits(
         empty_row(present).alias("_empty"),
         given_shift.alias("_given_shift"),
         (_bool(opt_text[Col.KLINIK]) if Col.KLINIK in present else pl.lit(False)).alias(Col.KLINIK),
-        status.alias(STATUS_CODE),
+        status.alias(Col.STATUS_CODE),
         (
             parse_datetime(
                 Col.AFLYST_TIDSPUNKT,
-                formats.get(DATE_OF_STAMP),
-                _clock_of(formats.get(TIME_OF_STAMP)),
+                formats.get(Col.DATE_OF_STAMP),
+                _clock_of(formats.get(Col.TIME_OF_STAMP)),
             )
             if Col.AFLYST_TIDSPUNKT in present
             else pl.lit(None, dtype=pl.Datetime("us"))
@@ -724,7 +716,7 @@ def parse_visits(
     ).with_columns(
         pl.coalesce(
             pl.col("_given_shift"), derive_shift_code(cfg, pl.col(Col.DATO), pl.col(Col.START))
-        ).alias(SHIFT_CODE)
+        ).alias(Col.SHIFT_CODE)
     )
     minutes = pl.col(Col.MINUTTER)
     checks: list[tuple[pl.Expr, str, str | None]] = [
@@ -745,7 +737,7 @@ def parse_visits(
             Col.START,
         ),
         (pl.col("_raw_vagt").is_not_null() & pl.col("_given_shift").is_null(), ERR_SHIFT, Col.VAGT),
-        (pl.col(STATUS_CODE).is_null(), ERR_STATUS, Col.STATUS),
+        (pl.col(Col.STATUS_CODE).is_null(), ERR_STATUS, Col.STATUS),
         (
             (pl.col("_raw_stamp") != "") & pl.col(Col.AFLYST_TIDSPUNKT).is_null(),
             ERR_STAMP,
@@ -776,9 +768,9 @@ def parse_visits(
     # Night and paragraph first: a cancelled visit inside the model's shifts and paragraphs is
     # still a planned visit, which the granted-hours basis settles (SPEC §4.4).
     reason = (
-        pl.when(~pl.col(SHIFT_CODE).is_in(in_scope))
+        pl.when(~pl.col(Col.SHIFT_CODE).is_in(in_scope))
         .then(
-            pl.when(pl.col(SHIFT_CODE) == night)
+            pl.when(pl.col(Col.SHIFT_CODE) == night)
             .then(pl.lit(1, dtype=pl.UInt8))
             .otherwise(pl.lit(2, dtype=pl.UInt8))
         )
@@ -788,7 +780,7 @@ def parse_visits(
             )
         )
         .then(pl.lit(3, dtype=pl.UInt8))
-        .when(pl.col(STATUS_CODE) == 1)
+        .when(pl.col(Col.STATUS_CODE) == 1)
         .then(pl.lit(4, dtype=pl.UInt8))
         .otherwise(pl.lit(0, dtype=pl.UInt8))
     )
@@ -800,7 +792,9 @@ def parse_visits(
     )
     shifted = pl.col(Col.AFLYST_TIDSPUNKT) + pl.lit(dt.timedelta(days=days_before) - clock)
     timely = (
-        (pl.col(STATUS_CODE) == 1) & pl.col(Col.AFLYST_AF) & (shifted.dt.date() < pl.col(Col.DATO))
+        (pl.col(Col.STATUS_CODE) == 1)
+        & pl.col(Col.AFLYST_AF)
+        & (shifted.dt.date() < pl.col(Col.DATO))
     ).fill_null(False)
     # A row of nothing but separators (or an empty, formatted sheet row) is no visit: skipped
     # and counted, not a row without a citizen
@@ -810,14 +804,14 @@ def parse_visits(
         .otherwise(_first_code([c for c, _, _ in checks]))
     )
     frame = (
-        typed.with_columns(error.alias(ERROR_CODE))
+        typed.with_columns(error.alias(Col.ERROR_CODE))
         .with_columns(
             pl.when(pl.col("_empty"))
             .then(pl.lit(REASON_CODES.index(REASON_EMPTY), dtype=pl.UInt8))
-            .when(pl.col(ERROR_CODE) == 0)
+            .when(pl.col(Col.ERROR_CODE) == 0)
             .then(reason)
             .otherwise(pl.lit(0, dtype=pl.UInt8))
-            .alias(REASON_CODE),
+            .alias(Col.REASON_CODE),
             timely.alias(Col.TIMELY),
         )
         .drop(pl.selectors.starts_with("_"), Col.AFLYST_TIDSPUNKT, Col.AFLYST_AF)

@@ -20,11 +20,7 @@ from takst_cli.config import ModelConfig
 from takst_cli.frames import column_rows, rows_frame
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.pipeline.costing import Pricer, sum_minutes
-from takst_cli.pipeline.courses import P1_END, SEG_START, START_LEVEL
-from takst_cli.pipeline.facts import WINDOW_ID
-
-WIN_START = Col.WIN_START
-WIN_END = Col.WIN_END
+from takst_cli.pipeline.courses import P1_END
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def window_candidates(
             & (pl.col(Col.PHASE) == Phase.PERIODE_1.value)
             & (pl.col(P1_END) < pl.lit(period_end))
         )
-        .sort(Col.COURSE_ID, SEG_START)
+        .sort(Col.COURSE_ID, Col.SEG_START)
         .group_by(Col.COURSE_ID, maintain_order=True)
         .agg(pl.col(Col.BORGER, Col.TEAM, Col.START_MINUTES, P1_END, Col.FORLOEBSTYPE).first())
         .select(
@@ -70,12 +66,14 @@ def window_candidates(
             Col.BORGER,
             Col.TEAM,
             pl.col(Col.START_MINUTES).alias(Col.VISITERET_UGE),
-            (pl.col(P1_END) + pl.duration(days=1)).alias(WIN_START),
+            (pl.col(P1_END) + pl.duration(days=1)).alias(Col.WIN_START),
             pl.min_horizontal(
                 pl.col(P1_END) + pl.duration(days=window_days), pl.lit(period_end)
-            ).alias(WIN_END),
+            ).alias(Col.WIN_END),
         )
-        .with_columns(((pl.col(WIN_END) - pl.col(WIN_START)).dt.total_days() + 1).alias(Col.DAYS))
+        .with_columns(
+            ((pl.col(Col.WIN_END) - pl.col(Col.WIN_START)).dt.total_days() + 1).alias(Col.DAYS)
+        )
     )
 
 
@@ -86,9 +84,9 @@ def after_windows(
     individual), with its start level. Adds niveau."""
     start = (
         segments.filter(pl.col(Col.PHASE) == Phase.PERIODE_1.value)
-        .sort(Col.COURSE_ID, SEG_START)
+        .sort(Col.COURSE_ID, Col.SEG_START)
         .group_by(Col.COURSE_ID, maintain_order=True)
-        .agg(pl.col(START_LEVEL).first().alias(Col.LEVEL), pl.col(Col.TYPE).first())
+        .agg(pl.col(Col.START_LEVEL).first().alias(Col.LEVEL), pl.col(Col.TYPE).first())
     )
     return (
         candidates.join(start, on=Col.COURSE_ID)
@@ -106,8 +104,8 @@ def estimate_reduction(
     """r from the windows (after_windows) and the in-scope delivered facts of each window."""
     known = windows.filter(pl.col(Col.LEVEL).is_in(list(stabilising)))
     skipped = windows.height - known.height
-    visits = in_scope.filter(pl.col(WINDOW_ID).is_in(known[Col.COURSE_ID].to_list())).rename(
-        {WINDOW_ID: Col.COURSE_ID}
+    visits = in_scope.filter(pl.col(Col.WINDOW_ID).is_in(known[Col.COURSE_ID].to_list())).rename(
+        {Col.WINDOW_ID: Col.COURSE_ID}
     )
     costs = pricer.price(sum_minutes(visits, [Col.COURSE_ID]), [Col.COURSE_ID])
     rows = []

@@ -64,8 +64,6 @@ from takst_cli.pipeline.plausibility import check_plausibility
 from takst_cli.pipeline.pseudonym import pseudonym_key, pseudonymise
 from takst_cli.pipeline.quality import InvalidRow, QualityLine
 from takst_cli.pipeline.reduction import (
-    WIN_END,
-    WIN_START,
     ReductionEstimate,
     after_windows,
     estimate_reduction,
@@ -208,7 +206,7 @@ def fold(
     grants = grants.filter(pl.col(Col.ERROR).is_not_null())
     segments = formed.segments
     candidates = window_candidates(segments, cfg, period[1])
-    days = facts_mod.day_map(segments, candidates, WIN_START, WIN_END, period)
+    days = facts_mod.day_map(segments, candidates, Col.WIN_START, Col.WIN_END, period)
 
     with visit_src.reading():
         facts, parsed = ingest_visits(visit_src, cfg, period, days, months, cutoff, progress)
@@ -237,8 +235,8 @@ def fold(
 
     in_scope = valid_in_scope(facts)
     delivered = (
-        in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
-        .group_by(courses.SEGMENT_ID)
+        in_scope.filter(pl.col(Col.SEGMENT_ID).is_not_null())
+        .group_by(Col.SEGMENT_ID)
         .agg(pl.col(Col.MINUTTER).sum())
     )
     segments = courses.assign_levels(segments, delivered, cfg)
@@ -246,8 +244,8 @@ def fold(
     staff_out = tariffs.staff_outside(in_scope, segments, cfg)
 
     # the data quality of the fold, the same for every model that folds the same
-    outside = in_scope.filter(pl.col(courses.SEGMENT_ID).is_null())
-    in_course = in_scope.filter(pl.col(courses.SEGMENT_ID).is_not_null())
+    outside = in_scope.filter(pl.col(Col.SEGMENT_ID).is_null())
+    in_course = in_scope.filter(pl.col(Col.SEGMENT_ID).is_not_null())
     n_staff = int(staff_out[Col.N_VISITS].sum() or 0)
     m_staff = float(staff_out[Col.MINUTTER].sum() or 0)
     # in a course, of a paragraph the course type does not cover (staff groups apart)
@@ -559,8 +557,8 @@ def run_followup(
             )
         lines = [TeamBudgetLine(b.team, b.total) for b in fr.budget.teams]
     if (
-        facts_mod.MONTH not in r.visits.columns
-        or facts_mod.UP_TO_DATE not in r.visits.columns
+        Col.MONTH not in r.visits.columns
+        or Col.UP_TO_DATE not in r.visits.columns
         or r.citizens is None
     ):
         raise ValueError("run() must be called with months=True and the follow-up date")
@@ -657,7 +655,7 @@ def run_settlement(
 ) -> pl.DataFrame:
     """The months settled with the takstblad's frozen prices and tariffs (not the run's own):
     ledger rows per team, month and part (pipeline.settlement)."""
-    if facts_mod.MONTH not in r.visits.columns:
+    if Col.MONTH not in r.visits.columns:
         raise ValueError("run() must be called with months=True and the last day as cutoff")
     check_cells(r.segments, cells, r.cfg.forloeb, sheet)
     pricer = frozen_pricer(r, prices, clinic_price)
@@ -698,14 +696,14 @@ def run_deviation(
     seg = segment_tariffs(
         r.segments, r.cell_visits, frozen_tariffs(cells, overhead), pricer, r.cfg.forloeb
     )
-    bounds = r.segments.select(courses.SEGMENT_ID, courses.SEG_START, courses.SEG_END)
+    bounds = r.segments.select(Col.SEGMENT_ID, Col.SEG_START, Col.SEG_END)
     weeks = (
         seg.drop(Col.DAYS)
-        .join(bounds, on=courses.SEGMENT_ID)
+        .join(bounds, on=Col.SEGMENT_ID)
         .with_columns(courses.overlap_days(start, date).alias(Col.DAYS))
         .filter(pl.col(Col.DAYS) > 0)
     )
-    in_year = (pl.col(facts_mod.MONTH) >= pl.lit(start)) & pl.col(facts_mod.UP_TO_DATE)
+    in_year = (pl.col(Col.MONTH) >= pl.lit(start)) & pl.col(Col.UP_TO_DATE)
     actual = part_cells(
         r.cfg.tildeling,
         pricer,

@@ -12,7 +12,6 @@ from takst_cli.config import LevelsConfig, ModelConfig
 from takst_cli.models import Col, CourseType, Phase
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import Cost, Pricer, sum_minutes
-from takst_cli.pipeline.courses import SEGMENT_ID
 
 CELL = [Col.TYPE, Col.PHASE, Col.LEVEL]
 IN_CELL = "i_celle"  # a visit the course tariff covers (with_cells)
@@ -80,8 +79,8 @@ def _scope(cfg: ModelConfig) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _in_course(assigned: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
-    seg = segments.select(SEGMENT_ID, *CELL)
-    return assigned.filter(pl.col(SEGMENT_ID).is_not_null()).join(seg, on=SEGMENT_ID)
+    seg = segments.select(Col.SEGMENT_ID, *CELL)
+    return assigned.filter(pl.col(Col.SEGMENT_ID).is_not_null()).join(seg, on=Col.SEGMENT_ID)
 
 
 def cell_visits(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig) -> pl.DataFrame:
@@ -95,9 +94,9 @@ def with_cells(assigned: pl.DataFrame, segments: pl.DataFrame, cfg: ModelConfig)
     """Every visit with its course's cell (type, fase, niveau; null outside a course) and
     IN_CELL: whether the tariff covers it (the rows cell_visits keeps)."""
     paragraph, staff = _scope(cfg)
-    seg = segments.select(SEGMENT_ID, *CELL)
-    return assigned.join(seg, on=SEGMENT_ID, how="left").with_columns(
-        (pl.col(SEGMENT_ID).is_not_null() & paragraph & staff).fill_null(False).alias(IN_CELL)
+    seg = segments.select(Col.SEGMENT_ID, *CELL)
+    return assigned.join(seg, on=Col.SEGMENT_ID, how="left").with_columns(
+        (pl.col(Col.SEGMENT_ID).is_not_null() & paragraph & staff).fill_null(False).alias(IN_CELL)
     )
 
 

@@ -8,15 +8,10 @@ import polars as pl
 
 from takst_cli.models import Col
 from takst_cli.pipeline.facts import KEYS
-from takst_cli.pipeline.parse import (
-    DUPLICATE_CODE,
-    ERROR_CODE,
-    REASON_CODE,
-)
+from takst_cli.pipeline.parse import DUPLICATE_CODE
 
 # A visit is the same visit when all this is equal (its clock and minutes included).
 _VISIT = [Col.BORGER, Col.DATO, *KEYS, Col.START, Col.MINUTTER]
-FIRST_ROW = Col.FIRST_ROW
 
 
 def count_visits(parsed: pl.LazyFrame) -> pl.LazyFrame:
@@ -24,12 +19,12 @@ def count_visits(parsed: pl.LazyFrame) -> pl.LazyFrame:
     one per group. Columns: the visit keys, antal, foerste_raekke, raekke (the last copy)."""
     return (
         parsed.with_columns(
-            pl.when(pl.col(ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
+            pl.when(pl.col(Col.ERROR_CODE) > 0).then(pl.col(Col.ROW)).alias(Col.ERROR_ROW),
         )
         .group_by(_VISIT)
         .agg(
             pl.len().alias(Col.N_VISITS),
-            pl.col(Col.ROW).min().alias(FIRST_ROW),
+            pl.col(Col.ROW).min().alias(Col.FIRST_ROW),
             pl.col(Col.ROW).max().alias(Col.ROW),
         )
     )
@@ -39,12 +34,12 @@ def split_copies(counts: pl.DataFrame) -> pl.DataFrame:
     """The extra copies of a visit become invalid rows ('dublet', at the row of the last copy,
     naming the row of the first); the rest stay as counted. Still coded."""
     has_copies = (
-        (pl.col(ERROR_CODE) == 0) & pl.col(Col.START).is_not_null() & (pl.col(Col.N_VISITS) > 1)
+        (pl.col(Col.ERROR_CODE) == 0) & pl.col(Col.START).is_not_null() & (pl.col(Col.N_VISITS) > 1)
     )
     copies = counts.filter(has_copies).with_columns(
-        pl.lit(DUPLICATE_CODE, dtype=pl.UInt8).alias(ERROR_CODE),
-        pl.format("samme besøg som række {}", FIRST_ROW).alias(Col.ERROR_VALUE),
-        pl.lit(0, dtype=pl.UInt8).alias(REASON_CODE),
+        pl.lit(DUPLICATE_CODE, dtype=pl.UInt8).alias(Col.ERROR_CODE),
+        pl.format("samme besøg som række {}", Col.FIRST_ROW).alias(Col.ERROR_VALUE),
+        pl.lit(0, dtype=pl.UInt8).alias(Col.REASON_CODE),
         (pl.col(Col.N_VISITS) - 1).alias(Col.N_VISITS),
     )
     kept = counts.with_columns(
@@ -56,7 +51,7 @@ def split_copies(counts: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias(Col.ERROR_VALUE),
     )
     return pl.concat([kept, copies.select(kept.columns)], how="vertical_relaxed").drop(
-        Col.ERROR_ROW, FIRST_ROW
+        Col.ERROR_ROW, Col.FIRST_ROW
     )
 
 
@@ -68,11 +63,13 @@ def error_values(
     Adds borger_id (null on valid facts); drops the error code."""
     wanted = (
         facts.filter(pl.col(Col.ERROR_ROW).is_not_null())
-        .select(Col.ERROR_ROW, ERROR_CODE)
+        .select(Col.ERROR_ROW, Col.ERROR_CODE)
         .unique(Col.ERROR_ROW)
     )
     if wanted.height == 0:
-        return facts.drop(ERROR_CODE).with_columns(pl.lit(None, dtype=pl.String).alias(Col.BORGER))
+        return facts.drop(Col.ERROR_CODE).with_columns(
+            pl.lit(None, dtype=pl.String).alias(Col.BORGER)
+        )
     fields = {k: field for k, (_, field) in enumerate(errors, start=1) if field is not None}
     names = raw.collect_schema().names()
     present = [f for f in {*fields.values(), Col.BORGER} if f in names]
@@ -93,11 +90,11 @@ def error_values(
             [text.get(row, {}).get(Col.BORGER) for row, _ in wanted.iter_rows()],
             dtype=pl.String,
         ),
-    ).drop(ERROR_CODE)
+    ).drop(Col.ERROR_CODE)
     return (
         facts.join(found, on=Col.ERROR_ROW, how="left")
         .with_columns(pl.coalesce(Col.ERROR_VALUE, "_value").alias(Col.ERROR_VALUE))
-        .drop("_value", ERROR_CODE)
+        .drop("_value", Col.ERROR_CODE)
     )
 
 

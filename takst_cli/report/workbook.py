@@ -17,7 +17,7 @@ from takst_cli.frames import column_rows
 from takst_cli.models import Col, CourseType, Part, Phase, Shift
 from takst_cli.money import round_ore, to_decimal
 from takst_cli.pipeline.costing import PRICE_KEYS, sum_minutes
-from takst_cli.pipeline.funding import DELEGATED, delegated_expr, year_share
+from takst_cli.pipeline.funding import delegated_expr, year_share
 from takst_cli.pipeline.run import FundingRun, RunResult
 from takst_cli.pipeline.tariffs import CELL
 from takst_cli.report.core import price_table, tariff_table
@@ -603,7 +603,7 @@ def _team_basis(result: RunResult) -> ReportTable:
         },
         workbook_only=True,
     )
-    delegated = delegated_expr(result.cfg.tildeling, result.pricer).alias(DELEGATED)
+    delegated = delegated_expr(result.cfg.tildeling, result.pricer).alias(Col.DELEGATED)
     sources = [
         (DELIVERED, result.visits),
         (LATE, result.cancelled.filter(~pl.col(Col.TIMELY))),
@@ -612,9 +612,9 @@ def _team_basis(result: RunResult) -> ReportTable:
     for art, facts in sources:
         if facts is None:
             continue
-        minutes = sum_minutes(facts.with_columns(delegated), [Col.TEAM, DELEGATED])
+        minutes = sum_minutes(facts.with_columns(delegated), [Col.TEAM, Col.DELEGATED])
         for team, deleg, group, shift, at_clinic, mins in minutes.select(
-            Col.TEAM, DELEGATED, *PRICE_KEYS, Col.MINUTTER
+            Col.TEAM, Col.DELEGATED, *PRICE_KEYS, Col.MINUTTER
         ).rows():
             i = len(t.rows)
             m = Decimal(repr(float(mins)))
